@@ -1,0 +1,85 @@
+"""The `acct-tui` command.
+
+Each subcommand lives in a module of this package with a `register(sub,
+common)` function that adds its parser and sets `handler`. Handlers take a
+`Context` and return an exit code. Expected failures are `AcctError`s, printed
+as one line; argparse prints usage and exits 2 on wrong arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from acct_tui import __version__, clock
+from acct_tui.cli.context import Context
+from acct_tui.cli.output import FORMATS
+from acct_tui.errors import AcctError
+
+#: Subcommand modules, in the order `--help` lists them.
+COMMAND_MODULES = (
+    "acct_tui.cli.app_cmd",
+    "acct_tui.cli.demo_cmd",
+    "acct_tui.cli.db_cmd",
+    "acct_tui.cli.listing",
+)
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after the subcommand name."""
+    default = argparse.SUPPRESS if suppress else None
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("global options")
+    group.add_argument("--db", metavar="URL", default=default, help="database URL (sqlite:///PATH or postgresql://...)")
+    group.add_argument("--user", metavar="LOGIN", default=default, help="act as this user (default: config, else the operator)")
+    group.add_argument("--config", metavar="PATH", default=default, help="config file (TOML)")
+    group.add_argument("--now", metavar="ISO", default=default, help="pin the clock (YYYY-MM-DD or ISO datetime)")
+    return parser
+
+
+def format_option(parser: argparse.ArgumentParser, choices=FORMATS) -> None:
+    parser.add_argument("-f", "--format", choices=choices, default="table", help="output format (default: table)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="acct-tui",
+        description="A keyboard-driven dashboard for account managers and their team leads.",
+        parents=[_common_options(suppress=False)],
+    )
+    parser.add_argument("--version", action="version", version=f"acct-tui {__version__}")
+    parser.set_defaults(handler=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common_options(suppress=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        moment = getattr(args, "now", None)
+        if moment:
+            try:
+                clock.pin(clock.parse_moment(moment))
+            except ValueError as exc:
+                parser.error(f"--now: {exc}")
+        else:
+            clock.pin_from_env()
+        handler = args.handler
+        if handler is None:
+            from acct_tui.cli.app_cmd import run_app
+
+            handler = run_app
+        return handler(Context(args)) or 0
+    except AcctError as exc:
+        print(f"acct-tui: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("acct-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,47 @@
+"""What every command handler gets: parsed arguments, config, database, viewer."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from acct_tui import clock, config as config_mod, db
+from acct_tui.services import access
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    _opened: bool = field(default=False, init=False)
+
+    @cached_property
+    def config(self) -> config_mod.Config:
+        return config_mod.load(getattr(self.args, "config", None))
+
+    @property
+    def url(self) -> str:
+        return db.resolve_url(getattr(self.args, "db", None), self.config.database)
+
+    def open_db(self) -> None:
+        """Connect and upgrade the schema (a fresh database is created here)."""
+        if not self._opened:
+            db.open_database(self.url)
+            self._opened = True
+
+    @property
+    def login(self) -> str | None:
+        """`--user`, else the config file's user; None means the operator."""
+        return getattr(self.args, "user", None) or self.config.user
+
+    @cached_property
+    def viewer(self) -> access.Viewer:
+        self.open_db()
+        return access.viewer_for(self.login)
+
+    @property
+    def fmt(self) -> str:
+        return getattr(self.args, "format", None) or "table"
+
+    def now(self):
+        return clock.now()

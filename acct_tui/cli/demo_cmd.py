@@ -1,0 +1,82 @@
+"""`acct-tui demo`: build (or reuse) the demo database and open it as a team lead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from acct_tui import clock, db
+from acct_tui.cli.context import Context
+from acct_tui.errors import UsageError
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="build a realistic demo database and open it",
+        description=(
+            "Build a deterministic demo database (teams, account managers, accounts with two years "
+            "of history) and open the dashboard on it as a team lead. An existing demo database "
+            "is reused unless --fresh is given."
+        ),
+    )
+    parser.add_argument("--accounts", type=_positive_int, default=250, metavar="N", help="number of accounts (default 250)")
+    parser.add_argument("--seed", type=int, default=7, metavar="N", help="random seed (default 7)")
+    parser.add_argument("--today", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="the demo's today (default: the clock's)")
+    parser.add_argument("--fresh", action="store_true", help="rebuild even if the demo database exists")
+    parser.add_argument("--no-open", action="store_true", help="only build the database")
+    parser.set_defaults(handler=run_demo)
+
+
+def _positive_int(text: str) -> int:
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _iso_date(text: str) -> dt.date:
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def demo_url() -> str:
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('acct-tui')) / 'demo.db'}"
+
+
+def run_demo(ctx: Context) -> int:
+    from acct_tui import demo
+
+    url = getattr(ctx.args, "db", None) or demo_url()
+    today = ctx.args.today or clock.today()
+    db.connect(url)
+    db.upgrade()
+    if ctx.args.fresh or demo.is_empty():
+        summary = demo.build(accounts=ctx.args.accounts, seed=ctx.args.seed, today=today, fresh=ctx.args.fresh)
+        print(f"demo database {db.describe(url)}: {summary}")
+    else:
+        print(f"reusing demo database {db.describe(url)} (--fresh rebuilds it)")
+    if ctx.args.no_open:
+        return 0
+    if not getattr(ctx.args, "now", None) and ctx.args.today:
+        clock.pin(dt.datetime.combine(today, dt.time(9, 0)))
+    ctx.args.db = url
+    if not ctx.login:
+        ctx.args.user = demo.default_viewer_login()
+        if ctx.args.user is None:
+            raise UsageError("the demo database has no team lead to open it as; try --fresh")
+    from acct_tui.cli.app_cmd import run_app
+
+    return run_app(ctx)

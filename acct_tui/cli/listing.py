@@ -1,0 +1,31 @@
+"""`acct-tui users` and `acct-tui accounts`: listings for people and pipes."""
+
+from __future__ import annotations
+
+from acct_tui.cli import format_option
+from acct_tui.cli.context import Context
+from acct_tui.cli.output import emit
+from acct_tui.services import accounts, users
+
+
+def register(sub, common) -> None:
+    parser = sub.add_parser("users", parents=[common], help="list users with role, team and manager")
+    format_option(parser)
+    parser.set_defaults(handler=list_users)
+
+    parser = sub.add_parser("accounts", parents=[common], help="list the accounts a user may see")
+    format_option(parser)
+    parser.set_defaults(handler=list_accounts)
+
+
+def list_users(ctx: Context) -> int:
+    ctx.open_db()
+    emit(users.list_users(), ctx.fmt, ["login", "name", "role", "team", "manager", "active"], title="Users")
+    return 0
+
+
+def list_accounts(ctx: Context) -> int:
+    rows = accounts.list_accounts(ctx.viewer)
+    columns = ["id", "external_id", "name", "owner", "tier", "status", "annual_value", "currency", "renewal_date", "last_touch"]
+    emit(rows, ctx.fmt, columns, title=f"Accounts visible to {ctx.viewer.login}")
+    return 0

@@ -1,0 +1,119 @@
+"""Printing listings as a rich table, JSON or CSV.
+
+JSON is a list of flat objects keyed by field name; dates and times are ISO
+8601. CSV cells that a spreadsheet would run as a formula are escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import sys
+from decimal import Decimal
+from typing import Any, Iterable, Sequence, TextIO
+
+FORMATS = ("table", "json", "csv")
+#: A leading character that makes a spreadsheet evaluate a cell.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_dict(row: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(row):
+        return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
+    return dict(row)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: ISO dates, numbers for decimals."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def text(value: Any) -> str:
+    """A cell for a table or CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, (dt.date, Decimal)):
+        return str(plain(value)) if isinstance(value, Decimal) else value.isoformat()
+    return str(value)
+
+
+def escape_formula(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would run (`=cmd|...`), keeping it readable."""
+    if cell and cell.startswith(FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
+def write_json(rows: Iterable[Any], out: TextIO) -> None:
+    data = [{k: plain(v) for k, v in to_dict(r).items()} for r in rows]
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def write_csv(rows: Iterable[Any], out: TextIO, columns: Sequence[str] | None = None) -> None:
+    dicts = [to_dict(r) for r in rows]
+    columns = list(columns or (dicts[0].keys() if dicts else []))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in dicts:
+        writer.writerow([escape_formula(text(row.get(c))) for c in columns])
+
+
+def write_table(
+    rows: Iterable[Any],
+    out: TextIO,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    dicts = [to_dict(r) for r in rows]
+    columns = list(columns or (dicts[0].keys() if dicts else []))
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for column in columns:
+        numeric = any(isinstance(d.get(column), (int, float, Decimal)) and not isinstance(d.get(column), bool) for d in dicts[:50])
+        table.add_column(column.replace("_", " "), justify="right" if numeric else "left", overflow="fold")
+    for row in dicts:
+        table.add_row(*(text(row.get(c)) for c in columns))
+    console = Console(file=out, width=None if out.isatty() else 200)
+    console.print(table)
+    if not dicts:
+        console.print("[dim](nothing to show)[/dim]")
+
+
+def emit(
+    rows: Iterable[Any],
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    out: TextIO | None = None,
+) -> None:
+    """Print `rows` (dataclasses or dicts) in `fmt`: table, json or csv."""
+    out = out or sys.stdout
+    rows = list(rows)
+    if fmt == "json":
+        if columns:
+            rows = [{c: to_dict(r).get(c) for c in columns} for r in rows]
+        write_json(rows, out)
+    elif fmt == "csv":
+        write_csv(rows, out, columns)
+    else:
+        write_table(rows, out, columns, title)
+
+
+def render_to_string(rows: Iterable[Any], fmt: str, columns: Sequence[str] | None = None) -> str:
+    buffer = io.StringIO()
+    emit(rows, fmt, columns, out=buffer)
+    return buffer.getvalue()

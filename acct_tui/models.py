@@ -1,0 +1,330 @@
+"""Peewee models: tables, fields and indexes. No Textual, no business logic.
+
+Every model binds to `acct_tui.db.database`, a proxy that `db.connect(url)`
+points at SQLite or PostgreSQL. Enumerated columns are `EnumField`s: a value
+outside the vocabulary raises `InvalidValue` before anything reaches SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from acct_tui import enums
+from acct_tui.clock import now
+from acct_tui.db import database
+
+
+class InvalidValue(ValueError):
+    """A value that a column does not accept; the message names the column."""
+
+
+class EnumField(CharField):
+    """A short text column restricted to a fixed vocabulary."""
+
+    def __init__(self, choices: tuple[str, ...], **kwargs):
+        self.allowed = tuple(choices)
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def db_value(self, value):
+        if value is not None and value not in self.allowed:
+            raise InvalidValue(
+                f"{self.model.__name__}.{self.name}: {value!r} is not one of "
+                f"{', '.join(self.allowed)}"
+            )
+        return super().db_value(value)
+
+
+class SentimentField(SmallIntegerField):
+    """A customer's mood in a touch, -2 (hostile) to 2 (delighted), or unknown."""
+
+    def db_value(self, value):
+        low, high = enums.SENTIMENT_RANGE
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InvalidValue(
+                    f"{self.model.__name__}.{self.name}: {value!r} is not a whole "
+                    f"number from {low} to {high}"
+                )
+        return super().db_value(value)
+
+
+class JSONText(TextField):
+    """JSON kept as text: the same on SQLite and PostgreSQL, read back as Python."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, default=_json_default, sort_keys=True)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def Money(**kwargs) -> DecimalField:
+    return DecimalField(max_digits=16, decimal_places=2, auto_round=True, **kwargs)
+
+
+def ExternalId() -> CharField:
+    """An id from the system a record was imported from; unique when set."""
+    return CharField(max_length=80, null=True, unique=True)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Team(BaseModel):
+    name = CharField(max_length=80, unique=True)
+
+
+class User(BaseModel):
+    login = CharField(max_length=80, unique=True)
+    name = CharField(max_length=120)
+    email = CharField(max_length=200, null=True)
+    role = EnumField(enums.ROLES, default="am")
+    team = ForeignKeyField(Team, null=True, backref="members", on_delete="SET NULL")
+    manager = ForeignKeyField("self", null=True, backref="reports", on_delete="SET NULL")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+
+class Account(BaseModel):
+    external_id = ExternalId()
+    name = CharField(max_length=200, index=True)
+    tier = EnumField(enums.TIERS, default="standard", index=True)
+    owner = ForeignKeyField(User, null=True, backref="accounts", index=True, on_delete="SET NULL")
+    industry = CharField(max_length=80, null=True)
+    annual_value = Money(default=0)
+    currency = CharField(max_length=3, default="USD")
+    status = EnumField(enums.ACCOUNT_STATUSES, default="active", index=True)
+    churned_on = DateField(null=True)
+    renewal_date = DateField(null=True, index=True)
+    contract_start = DateField(null=True)
+    #: The account's own cadence, in days; None means "as its tier says".
+    contact_days = IntegerField(null=True)
+    visit_days = IntegerField(null=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    def save(self, *args, **kwargs):
+        self.updated_at = now()
+        return super().save(*args, **kwargs)
+
+
+class Contact(BaseModel):
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="contacts", on_delete="CASCADE")
+    name = CharField(max_length=160)
+    title = CharField(max_length=160, null=True)
+    email = CharField(max_length=200, null=True)
+    phone = CharField(max_length=60, null=True)
+    role = EnumField(enums.CONTACT_ROLES, default="user")
+    birthday = DateField(null=True)
+    #: When the person joined the account's side of the relationship.
+    added_on = DateField(null=True)
+    left_on = DateField(null=True)
+
+
+class Activity(BaseModel):
+    """A touch (visit, call, email, meeting, update) or a note."""
+
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="activities", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, backref="activities", on_delete="SET NULL")
+    author = ForeignKeyField(User, null=True, backref="activities", on_delete="SET NULL")
+    kind = EnumField(enums.ACTIVITY_KINDS)
+    occurred_at = DateTimeField()
+    duration_min = IntegerField(null=True)
+    subject = CharField(max_length=300, default="")
+    summary = TextField(null=True)
+    outcome = TextField(null=True)
+    sentiment = SentimentField(null=True)
+    attendees = TextField(null=True)
+    tags = CharField(max_length=300, null=True)
+    #: The customer who signed off a visit that resolved a problem.
+    confirmed_by = CharField(max_length=160, null=True)
+    confirmed_at = DateTimeField(null=True)
+    intent_to_leave = BooleanField(default=False)
+    confidential = BooleanField(default=False)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("account", "occurred_at"), False), (("account", "kind", "occurred_at"), False))
+
+
+class ActionItem(BaseModel):
+    """A commitment: a next step someone owes by a date."""
+
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="action_items", on_delete="CASCADE")
+    source_activity = ForeignKeyField(Activity, null=True, backref="action_items", on_delete="SET NULL")
+    title = CharField(max_length=300)
+    owner = ForeignKeyField(User, null=True, backref="action_items", on_delete="SET NULL")
+    due_on = DateField(null=True)
+    status = EnumField(enums.ACTION_STATUSES, default="open")
+    done_on = DateField(null=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("account", "status", "due_on"), False), (("status", "due_on"), False))
+
+
+class Milestone(BaseModel):
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="milestones", on_delete="CASCADE")
+    title = CharField(max_length=300)
+    kind = EnumField(enums.MILESTONE_KINDS, default="deliverable")
+    due_on = DateField()
+    status = EnumField(enums.MILESTONE_STATUSES, default="planned")
+    completed_on = DateField(null=True)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("account", "due_on"), False), (("status", "due_on"), False))
+
+
+class PlannedVisit(BaseModel):
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="planned_visits", on_delete="CASCADE")
+    owner = ForeignKeyField(User, null=True, backref="planned_visits", on_delete="SET NULL")
+    scheduled_for = DateField()
+    purpose = CharField(max_length=300, default="")
+    status = EnumField(enums.VISIT_STATUSES, default="planned")
+    #: The visit record that fulfilled this plan.
+    activity = ForeignKeyField(Activity, null=True, backref="fulfils", on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("account", "scheduled_for"), False), (("status", "scheduled_for"), False))
+
+
+class Case(BaseModel):
+    """A complaint or support ticket."""
+
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="cases", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, backref="cases", on_delete="SET NULL")
+    subject = CharField(max_length=300)
+    severity = EnumField(enums.CASE_SEVERITIES, default="medium")
+    opened_at = DateTimeField()
+    closed_at = DateTimeField(null=True)
+    escalated = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("account", "opened_at"), False),)
+
+
+class MetricSample(BaseModel):
+    account = ForeignKeyField(Account, backref="metrics", on_delete="CASCADE")
+    #: The first day of the month the value belongs to.
+    period = DateField()
+    metric = EnumField(enums.METRICS)
+    value = FloatField()
+
+    class Meta:
+        indexes = ((("account", "period", "metric"), True),)
+
+
+class Receivable(BaseModel):
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="receivables", on_delete="CASCADE")
+    amount = Money()
+    due_on = DateField()
+    paid_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("account", "due_on"), False),)
+
+
+class Alert(BaseModel):
+    """A signal that has been raised for an account, and what people did about it."""
+
+    account = ForeignKeyField(Account, backref="alerts", on_delete="CASCADE")
+    rule = CharField(max_length=40)
+    severity = EnumField(enums.SEVERITIES)
+    reason = TextField()
+    evidence = JSONText(default=dict)
+    status = EnumField(enums.ALERT_STATUSES, default="open", index=True)
+    first_seen = DateTimeField()
+    last_seen = DateTimeField()
+    snoozed_until = DateTimeField(null=True)
+    snooze_reason = TextField(null=True)
+    acknowledged_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    acknowledged_at = DateTimeField(null=True)
+    #: A login, or "system" when the condition cleared by itself.
+    resolved_by = CharField(max_length=80, null=True)
+    resolved_at = DateTimeField(null=True)
+    resolution_note = TextField(null=True)
+    escalated_to = ForeignKeyField(User, null=True, backref="escalations", on_delete="SET NULL")
+    escalated_at = DateTimeField(null=True)
+    escalated_by = CharField(max_length=80, null=True)
+
+    class Meta:
+        indexes = ((("account", "rule", "status"), False), (("status", "severity"), False))
+
+
+class HealthSnapshot(BaseModel):
+    account = ForeignKeyField(Account, backref="health", on_delete="CASCADE")
+    taken_on = DateField()
+    score = SmallIntegerField()
+    band = EnumField(enums.BANDS)
+    components = JSONText(default=dict)
+
+    class Meta:
+        indexes = ((("account", "taken_on"), True),)
+
+
+class AuditLog(BaseModel):
+    actor = CharField(max_length=80)
+    action = CharField(max_length=40)
+    table = CharField(max_length=40, column_name="table_name")
+    row_id = IntegerField(null=True)
+    changes = JSONText(default=dict)
+    at = DateTimeField(default=now, index=True)
+
+    class Meta:
+        indexes = ((("table", "row_id"), False),)
+
+
+#: Every table, in dependency order (create in this order, drop in reverse).
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    Team,
+    User,
+    Account,
+    Contact,
+    Activity,
+    ActionItem,
+    Milestone,
+    PlannedVisit,
+    Case,
+    MetricSample,
+    Receivable,
+    Alert,
+    HealthSnapshot,
+    AuditLog,
+)

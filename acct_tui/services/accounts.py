@@ -1,0 +1,103 @@
+"""Account listings and look-ups, always through the access rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN, fn
+
+from acct_tui.enums import TOUCH_KINDS
+from acct_tui.errors import NotFound, UsageError
+from acct_tui.models import Account, Activity, User
+from acct_tui.services.access import Viewer, scope_accounts
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    external_id: str | None
+    name: str
+    owner: str | None
+    tier: str
+    status: str
+    annual_value: Decimal
+    currency: str
+    renewal_date: dt.date | None
+    last_touch: dt.datetime | None
+
+
+def last_touch_subquery():
+    """Per account, the time of the newest touch (a note is not a touch)."""
+    return (
+        Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at"))
+        .where(Activity.kind.in_(TOUCH_KINDS))
+        .group_by(Activity.account)
+        .alias("last_touch")
+    )
+
+
+def list_accounts(viewer: Viewer) -> list[AccountRow]:
+    """Every account `viewer` may see, by name, with owner and last touch."""
+    touch = last_touch_subquery()
+    query = (
+        Account.select(Account, User.login, touch.c.at)
+        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+        .switch(Account)
+        .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
+        .order_by(Account.name, Account.id)
+    )
+    rows = []
+    for row in scope_accounts(query, viewer).dicts():
+        rows.append(
+            AccountRow(
+                id=row["id"],
+                external_id=row["external_id"],
+                name=row["name"],
+                owner=row["login"],
+                tier=row["tier"],
+                status=row["status"],
+                annual_value=row["annual_value"],
+                currency=row["currency"],
+                renewal_date=row["renewal_date"],
+                last_touch=_as_datetime(row["at"]),
+            )
+        )
+    return rows
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    # Aggregates come back untyped from SQLite (text), typed from PostgreSQL.
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def find_account(viewer: Viewer, ref: str) -> Account:
+    """An account by id, external id or an unambiguous (part of its) name.
+
+    Only accounts `viewer` may see are candidates, so a hidden account is
+    simply "not found". Raises `NotFound` or `UsageError` (ambiguous).
+    """
+    ref = ref.strip()
+    if not ref:
+        raise UsageError("no account given")
+    base = scope_accounts(Account.select(), viewer)
+    if ref.isdigit():
+        found = base.where(Account.id == int(ref)).first()
+        if found:
+            return found
+    found = base.where(Account.external_id == ref).first()
+    if found:
+        return found
+    exact = list(base.where(fn.LOWER(Account.name) == ref.lower()).limit(2))
+    if len(exact) == 1:
+        return exact[0]
+    matches = list(base.where(Account.name.contains(ref)).order_by(Account.name).limit(6))
+    if len(matches) == 1:
+        return matches[0]
+    if not matches and not exact:
+        raise NotFound(f"no account matches {ref!r}")
+    names = ", ".join(a.name for a in (exact or matches)[:5])
+    raise UsageError(f"{ref!r} matches several accounts ({names}); give the id or external id")
