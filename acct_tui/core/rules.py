@@ -115,15 +115,22 @@ def milestone_overdue(f: AccountFacts, s: RiskSettings) -> Signal | None:
     })
 
 
-def renewal_risk(f: AccountFacts, s: RiskSettings) -> Signal | None:
-    """A renewal close by with weak health (red) or with no recent touch (yellow)."""
+_COMPUTE = object()
+
+
+def renewal_risk(f: AccountFacts, s: RiskSettings, score=_COMPUTE) -> Signal | None:
+    """A renewal close by with weak health (red) or with no recent touch (yellow).
+
+    `score` is the account's health score when the caller has it already.
+    """
     if f.renewal_date is None:
         return None
     t = s.thresholds
     days_left = (f.renewal_date - f.as_of).days
     if not 0 <= days_left <= t.renewal_window_days:
         return None
-    score = health.compute(f, s).score
+    if score is _COMPUTE:
+        score = health.compute(f, s).score
     since_touch = f.days_since(f.last_touch)
     quiet = since_touch is None or since_touch > t.renewal_no_touch_days
     evidence = {"renewal_date": _iso(f.renewal_date), "days_left": days_left, "health": score, "days_since_touch": since_touch}
