@@ -134,3 +134,14 @@ def test_an_am_cannot_touch_another_ams_alert(org, action, args):
 def test_lead_acts_on_team_alerts(org):
     theirs = f.alert(org["b1"])
     assert alerts.acknowledge(from_user(org["lead"]), theirs.id).acknowledged_by == "lena.lead"
+
+
+def test_departure_intent_cannot_be_resolved_without_a_later_visit(org):
+    intent_at = dt.datetime(2026, 11, 10, 9, 0)
+    f.activity(org["a1"], "call", intent_at, intent_to_leave=True)
+    alert = f.alert(org["a1"], "departure_intent", "red", evidence={"intent_at": intent_at.isoformat(), "last_visit": None})
+    viewer = from_user(org["am1"])
+    with pytest.raises(UsageError, match="must-visit"):
+        alerts.resolve(viewer, alert.id, "they will stay")
+    f.activity(org["a1"], "visit", dt.datetime(2026, 11, 12, 9, 0))
+    assert alerts.resolve(viewer, alert.id, "visited, they stay").status == "resolved"

@@ -18,7 +18,7 @@ from acct_tui.clock import now, today
 from acct_tui.db import database
 from acct_tui.enums import ALERT_STATUSES, SEVERITIES
 from acct_tui.errors import NotFound, UsageError
-from acct_tui.models import Account, Alert, User
+from acct_tui.models import Account, Activity, Alert, User
 from acct_tui.services import audit
 from acct_tui.services.access import Viewer, scope_accounts
 
@@ -229,6 +229,8 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
 
     def apply(alert: Alert) -> dict:
         _require_active(alert, "resolve")
+        if alert.rule == "departure_intent" and not _visited_after_intent(alert):
+            raise UsageError("a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
         before = alert.status
         alert.status = "resolved"
         alert.resolved_by = viewer.login
@@ -237,6 +239,17 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
         return {"status": [before, "resolved"], "note": note}
 
     return _change(viewer, alert_id, "resolve", apply)
+
+
+def _visited_after_intent(alert: Alert) -> bool:
+    intent = (alert.evidence or {}).get("intent_at")
+    if not intent:
+        return True
+    return (
+        Activity.select()
+        .where((Activity.account == alert.account_id) & (Activity.kind == "visit") & (Activity.occurred_at > dt.datetime.fromisoformat(intent)))
+        .exists()
+    )
 
 
 def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None) -> AlertRow:
