@@ -139,3 +139,15 @@ def search_accounts(viewer: Viewer, text: str, limit: int = 20) -> list[AccountH
         query = query.order_by(Account.name, Account.id)
     query = scope_accounts(query, viewer).limit(limit)
     return [AccountHit(id=r[0], name=r[1], tier=r[2], owner=r[3]) for r in query.tuples()]
+
+
+def account_hit(viewer: Viewer, account_id: int) -> AccountHit | None:
+    """One account's label if `viewer` may see it, else None."""
+    query = (
+        Account.select(Account.id, Account.name, Account.tier, User.login)
+        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+        .switch(Account)
+        .where(Account.id == account_id)
+    )
+    row = scope_accounts(query, viewer).tuples().first()
+    return AccountHit(id=row[0], name=row[1], tier=row[2], owner=row[3]) if row else None

@@ -138,6 +138,12 @@ class Portfolio:
     def owner_logins(self) -> list[str]:
         return sorted({o for o in self.owners if o})
 
+    def position_of(self, account_id: int) -> int | None:
+        """The position of an account, or None when it is not in this portfolio."""
+        if "positions" not in self._cache:
+            self._cache["positions"] = {account_id: i for i, account_id in enumerate(self.ids)}
+        return self._cache["positions"].get(account_id)
+
     def row(self, i: int) -> PortfolioRow:
         """The row at position `i` (a position from `view`)."""
         today = self.today.toordinal()

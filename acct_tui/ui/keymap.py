@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import pkgutil
 
@@ -47,7 +48,7 @@ def check_keymap(keys: dict[str, str], app_class: type, config_path=None) -> dic
     for binding_id in keys:
         if binding_id not in known:
             where = f"config file {config_path}: " if config_path else "config: "
-            close = sorted(k for k in known if k.split(".")[-1] == binding_id.split(".")[-1])
+            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else " (press ? in the app to see binding ids)"
             raise UsageError(f"{where}keys.{binding_id}: no binding has this id{hint}")
     return dict(keys)

@@ -70,6 +70,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, target: Screen) -> None:
         super().__init__()
         self.target_title = getattr(target, "TITLE", None) or type(target).__name__
+        self.target_mode = getattr(target, "MODE", "") or "-"
         self.intro = getattr(target, "HELP", "") or ""
         self.rows = bindings_of(target)
 
@@ -86,10 +87,16 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
         table.add_column("binding id", style="dim", no_wrap=True)
-        for row in sorted(self.rows, key=lambda r: (r.binding_id.split(".")[0] not in ("app", "mode"), r.binding_id)):
+        for row in sorted(self.rows, key=self._order):
             style = "" if row.enabled else "dim"
             table.add_row(row.keys, Text(row.description, style=style), row.binding_id)
         return table
+
+    def _order(self, row: BindingInfo) -> tuple:
+        # This screen's own keys first, then moving about, then the app's; unnamed last.
+        prefix = row.binding_id.split(".")[0] if row.binding_id else ""
+        rank = {self.target_mode: 0, "table": 1, "screen": 2, "mode": 3, "app": 4}.get(prefix, 1 if prefix else 9)
+        return (rank, row.binding_id)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -20,3 +20,14 @@ class TimelineScreen(AcctScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Timeline: on its way.", id="placeholder")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.watch(self.app, "selected_account_id", self._show_account)
+
+    def _show_account(self, account_id: int | None) -> None:
+        from acct_tui.services.accounts import account_hit
+
+        hit = account_hit(self.app.viewer, account_id) if account_id is not None else None
+        text = f"Timeline of {hit.name}: on its way." if hit else "Pick an account in the Portfolio (1) or with ctrl+p."
+        self.query_one("#placeholder", Static).update(text)

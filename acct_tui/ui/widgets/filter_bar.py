@@ -45,10 +45,18 @@ class FilterBar(Input):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(placeholder="filter: type to narrow the list, enter keeps, escape clears", **kwargs)
+        # Hidden, it must not take focus (it would swallow the screen's keys).
+        self.can_focus = False
 
     def open(self) -> None:
+        self.can_focus = True
         self.add_class("-active")
         self.focus()
+
+    def close(self) -> None:
+        """Hide the line (the filter text stays in force unless cleared)."""
+        self.remove_class("-active")
+        self.can_focus = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -56,10 +64,11 @@ class FilterBar(Input):
 
     def action_keep(self) -> None:
         if not self.value.strip():
-            self.remove_class("-active")
+            self.close()
+        self.can_focus = False
         self.screen.focus_main()
 
     def action_clear(self) -> None:
         self.value = ""
-        self.remove_class("-active")
+        self.close()
         self.screen.focus_main()

@@ -40,7 +40,8 @@ Using it (everything a screen needs; no need to read the code below):
   ctrl+d/ctrl+u) move by a screen, enter selects. Mouse: click highlights,
   click the highlighted row (or double click) selects, the wheel scrolls.
 - `table.cursor` (int), `table.current_row` (the row under the cursor or
-  None), `table.move_cursor(index)`, `table.row_count`.
+  None), `table.move_cursor(index)`, `table.row_count`, `table.row_at(i)`,
+  `table.visible_text()` (header + rows on screen as plain strings; tests).
 - Messages (nested dataclasses): `VirtualTable.Highlighted(table, index, row)`
   whenever the cursor lands on another row (also after a reload),
   `VirtualTable.Selected(table, index, row)` on enter or click.
@@ -246,6 +247,13 @@ class VirtualTable(ScrollView, can_focus=True):
     @property
     def current_row(self) -> Any:
         return self.row_at(self.cursor)
+
+    def visible_text(self) -> list[str]:
+        """The header and the rows on screen as plain text (for tests and screen readers)."""
+        lines = []
+        for y in range(min(self._count, self._body_height) + 1 if self._count else 2):
+            lines.append(self.render_line(y).text.rstrip())
+        return lines
 
     # -- layout -----------------------------------------------------------
 
