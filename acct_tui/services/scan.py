@@ -37,7 +37,7 @@ from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
 from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, _json_default
 from acct_tui.services import audit
-from acct_tui.services.facts import as_datetime, gather
+from acct_tui.services.facts import as_datetime, gather, raw_rows
 
 #: Accounts per write transaction: small enough that other writers wait milliseconds.
 CHUNK = 1000
@@ -158,7 +158,7 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
     ).where(Alert.status.in_(ACTIVE) & (Alert.account >= lo) & (Alert.account <= hi))
-    for row in query.tuples():
+    for row in raw_rows(query):
         existing.setdefault(row[1], {})[row[2]] = row
 
     inserts, updates, reopens, resolves, entries = [], [], [], [], []
@@ -180,7 +180,7 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
                 if signal.severity == "red":
                     tally.new_red.append(alert_id)
                 continue
-            if (severity, reason, evidence) != (signal.severity, signal.reason, signal.evidence):
+            if (severity, reason, evidence) != (signal.severity, signal.reason, _evidence_json(signal.evidence)):
                 updates.append((signal, alert_id, status))
                 if severity != signal.severity:
                     entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
@@ -224,7 +224,7 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
         fresh = Alert.select(Alert.id, Alert.account, Alert.rule).where(
             (Alert.status == "open") & (Alert.first_seen == now) & (Alert.account >= lo) & (Alert.account <= hi)
         )
-        for alert_id, account_id, rule_id in fresh.tuples():
+        for alert_id, account_id, rule_id in raw_rows(fresh):
             severity = keys.get((account_id, rule_id))
             if severity is None:
                 continue
@@ -300,7 +300,7 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
             & Alert.id.not_in(recent_change)
         )
     )
-    todo = list(query.tuples())
+    todo = raw_rows(query)
     for start in range(0, len(todo), CHUNK):
         part = todo[start : start + CHUNK]
         with database.atomic():
