@@ -114,3 +114,13 @@ def test_core_is_pure_no_database_no_io():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_scans_fast_path_agrees_with_compute():
+    f = AccountFacts(
+        1, TODAY, last_touch=at(25), recent_sentiments=(-1, 0, 2), open_cases=1, oldest_open_case=at(20),
+        usage_recent=80.0, usage_prior=100.0, commitments_due=3, commitments_kept=2,
+    )
+    full = health.compute(f, RiskSettings())
+    assert health.score(f, RiskSettings()) == (full.score, full.band, {c.name: c.value for c in full.components})
+    assert health.score(AccountFacts(1, TODAY, status="prospect"), RiskSettings()) == (None, None, {})

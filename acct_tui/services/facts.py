@@ -21,7 +21,7 @@ from typing import Iterable
 from peewee import Case as When, fn
 
 from acct_tui.core.facts import AccountFacts
-from acct_tui.core.settings import RiskSettings
+from acct_tui.core.settings import RiskSettings, Thresholds
 from acct_tui.db import database
 from acct_tui.enums import TOUCH_KINDS
 from acct_tui.models import (
@@ -87,17 +87,17 @@ def gather(now: dt.datetime, account_ids: Iterable[int] | None = None, settings:
 
     `settings` matter only for windows counted in SQL (the complaint spike).
     """
-    spike_days = (settings or RiskSettings()).thresholds.complaint_spike_days
+    thresholds = (settings or RiskSettings()).thresholds
     if account_ids is None:
-        return _gather(now, None, spike_days)
+        return _gather(now, None, thresholds)
     ids = sorted(set(account_ids))
     result: dict[int, AccountFacts] = {}
     for start in range(0, len(ids), ID_CHUNK):
-        result.update(_gather(now, ids[start : start + ID_CHUNK], spike_days))
+        result.update(_gather(now, ids[start : start + ID_CHUNK], thresholds))
     return result
 
 
-def _gather(now: dt.datetime, ids: list[int] | None, spike_days: int) -> dict[int, AccountFacts]:
+def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> dict[int, AccountFacts]:
     today = now.date()
     midnight = dt.datetime.combine(today, dt.time())
 
@@ -136,7 +136,7 @@ def _gather(now: dt.datetime, ids: list[int] | None, spike_days: int) -> dict[in
         if aid in values:
             values[aid].update(last_touch=as_datetime(last_touch), last_visit=as_datetime(last_visit), last_intent=as_datetime(last_intent))
 
-    _sentiments(values, now, scoped)
+    _sentiments(values, now, scoped, thresholds.sentiment_touches)
     _missed_visits(values, now, today, scoped)
 
     overdue = (ActionItem.status == "open") | ((ActionItem.status == "done") & (ActionItem.done_on > today))
@@ -172,7 +172,7 @@ def _gather(now: dt.datetime, ids: list[int] | None, spike_days: int) -> dict[in
             values[aid]["overdue_milestones"] = tuple(sorted(kinds))
 
     _metrics(values, today, scoped)
-    _cases(values, now, midnight, scoped, spike_days)
+    _cases(values, now, midnight, scoped, thresholds.complaint_spike_days)
 
     query = (
         Contact.select(
@@ -206,7 +206,7 @@ def _gather(now: dt.datetime, ids: list[int] | None, spike_days: int) -> dict[in
     return {aid: AccountFacts(**kw) for aid, kw in values.items()}
 
 
-def _sentiments(values: dict[int, dict], now: dt.datetime, scoped) -> None:
+def _sentiments(values: dict[int, dict], now: dt.datetime, scoped, keep: int) -> None:
     """The newest few sentiments per account, with a window function."""
     rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc(), Activity.id.desc()])
     inner = (
@@ -219,11 +219,10 @@ def _sentiments(values: dict[int, dict], now: dt.datetime, scoped) -> None:
         )
     )
     inner = scoped(inner, Activity.account).alias("ranked")
-    # Up to 5, so a larger configured sentiment_touches still has data; rules slice.
     query = (
         Activity.select(inner.c.account_id, inner.c.sentiment)
         .from_(inner)
-        .where(inner.c.rn <= 5)
+        .where(inner.c.rn <= keep)
         .order_by(inner.c.account_id, inner.c.rn)
     )
     found = defaultdict(list)
