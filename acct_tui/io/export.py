@@ -1,0 +1,157 @@
+"""`acct-tui export accounts|activities|alerts|cases`: what a user may see, as rows.
+
+Every query goes through `services/access.py`: accounts by `scope_accounts`,
+activities by `scope_activities` (which also hides confidential records from
+everyone but their author, the author's lead and the operator), alerts and
+cases by the visible account ids. References are written as logins and
+external ids, like every JSON listing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from acct_tui.models import Account, Activity, Alert, Case, Contact, User
+from acct_tui.services import accounts as account_service
+from acct_tui.services.access import Viewer, scope_activities, visible_account_ids
+
+KINDS = ("accounts", "activities", "alerts", "cases")
+
+
+@dataclass(frozen=True)
+class ActivityExport:
+    id: int
+    external_id: str | None
+    account: str
+    account_external_id: str | None
+    kind: str
+    occurred_at: dt.datetime
+    author: str | None
+    contact: str | None
+    subject: str
+    summary: str | None
+    outcome: str | None
+    sentiment: int | None
+    duration_min: int | None
+    intent_to_leave: bool
+    confidential: bool
+
+
+@dataclass(frozen=True)
+class AlertExport:
+    id: int
+    account: str
+    account_external_id: str | None
+    owner: str | None
+    rule: str
+    severity: str
+    status: str
+    reason: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    snoozed_until: dt.datetime | None
+    acknowledged_by: str | None
+    resolved_by: str | None
+    resolution_note: str | None
+    escalated_to: str | None
+
+
+@dataclass(frozen=True)
+class CaseExport:
+    id: int
+    external_id: str | None
+    account: str
+    account_external_id: str | None
+    subject: str
+    severity: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    escalated: bool
+
+
+def export_accounts(viewer: Viewer) -> list[account_service.AccountRow]:
+    return account_service.list_accounts(viewer)
+
+
+def export_activities(viewer: Viewer) -> list[ActivityExport]:
+    """Visible, readable activities, newest first."""
+    query = (
+        Activity.select(Activity, Account.name, Account.external_id, User.login, Contact.name)
+        .join(Account, on=(Activity.account == Account.id))
+        .switch(Activity)
+        .join(User, JOIN.LEFT_OUTER, on=(Activity.author == User.id))
+        .switch(Activity)
+        .join(Contact, JOIN.LEFT_OUTER, on=(Activity.contact == Contact.id))
+        .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+    )
+    rows = []
+    for a in scope_activities(query, viewer):
+        rows.append(ActivityExport(
+            id=a.id, external_id=a.external_id, account=a.account.name, account_external_id=a.account.external_id,
+            kind=a.kind, occurred_at=a.occurred_at, author=a.author.login if a.author_id else None,
+            contact=a.contact.name if a.contact_id else None, subject=a.subject, summary=a.summary,
+            outcome=a.outcome, sentiment=a.sentiment, duration_min=a.duration_min,
+            intent_to_leave=a.intent_to_leave, confidential=a.confidential,
+        ))
+    return rows
+
+
+def export_alerts(viewer: Viewer) -> list[AlertExport]:
+    """Alerts on visible accounts, red first, then oldest first."""
+    owner = User.alias("owner")
+    escalated = User.alias("escalated")
+    acked = User.alias("acked")
+    query = (
+        Alert.select(
+            Alert, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"),
+            owner.login.alias("owner_login"), escalated.login.alias("escalated_login"), acked.login.alias("acked_login"),
+        )
+        .join(Account, on=(Alert.account == Account.id))
+        .join(owner, JOIN.LEFT_OUTER, on=(Account.owner == owner.id))
+        .switch(Alert)
+        .join(escalated, JOIN.LEFT_OUTER, on=(Alert.escalated_to == escalated.id))
+        .switch(Alert)
+        .join(acked, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == acked.id))
+        .where(Alert.account.in_(visible_account_ids(viewer)))
+        # "red" sorts before "yellow": red first, then the oldest.
+        .order_by(Alert.severity, Alert.first_seen, Alert.id)
+        .dicts()
+    )
+    return [
+        AlertExport(
+            id=r["id"], account=r["account_name"], account_external_id=r["account_external_id"], owner=r["owner_login"],
+            rule=r["rule"], severity=r["severity"], status=r["status"], reason=r["reason"],
+            first_seen=r["first_seen"], last_seen=r["last_seen"], snoozed_until=r["snoozed_until"],
+            acknowledged_by=r["acked_login"], resolved_by=r["resolved_by"], resolution_note=r["resolution_note"],
+            escalated_to=r["escalated_login"],
+        )
+        for r in query
+    ]
+
+
+def export_cases(viewer: Viewer) -> list[CaseExport]:
+    """Cases on visible accounts, newest first."""
+    query = (
+        Case.select(Case, Account.name, Account.external_id)
+        .join(Account, on=(Case.account == Account.id))
+        .where(Case.account.in_(visible_account_ids(viewer)))
+        .order_by(Case.opened_at.desc(), Case.id.desc())
+    )
+    return [
+        CaseExport(
+            id=c.id, external_id=c.external_id, account=c.account.name, account_external_id=c.account.external_id,
+            subject=c.subject, severity=c.severity, opened_at=c.opened_at, closed_at=c.closed_at, escalated=c.escalated,
+        )
+        for c in query
+    ]
+
+
+EXPORTERS = {
+    "accounts": export_accounts,
+    "activities": export_activities,
+    "alerts": export_alerts,
+    "cases": export_cases,
+}
