@@ -79,7 +79,10 @@ def export_accounts(viewer: Viewer) -> list[account_service.AccountRow]:
 def export_activities(viewer: Viewer) -> list[ActivityExport]:
     """Visible, readable activities, newest first."""
     query = (
-        Activity.select(Activity, Account.name, Account.external_id, User.login, Contact.name)
+        Activity.select(
+            Activity, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"),
+            User.login.alias("author_login"), Contact.name.alias("contact_name"),
+        )
         .join(Account, on=(Activity.account == Account.id))
         .switch(Activity)
         .join(User, JOIN.LEFT_OUTER, on=(Activity.author == User.id))
@@ -87,16 +90,16 @@ def export_activities(viewer: Viewer) -> list[ActivityExport]:
         .join(Contact, JOIN.LEFT_OUTER, on=(Activity.contact == Contact.id))
         .order_by(Activity.occurred_at.desc(), Activity.id.desc())
     )
-    rows = []
-    for a in scope_activities(query, viewer):
-        rows.append(ActivityExport(
-            id=a.id, external_id=a.external_id, account=a.account.name, account_external_id=a.account.external_id,
-            kind=a.kind, occurred_at=a.occurred_at, author=a.author.login if a.author_id else None,
-            contact=a.contact.name if a.contact_id else None, subject=a.subject, summary=a.summary,
-            outcome=a.outcome, sentiment=a.sentiment, duration_min=a.duration_min,
-            intent_to_leave=a.intent_to_leave, confidential=a.confidential,
-        ))
-    return rows
+    return [
+        ActivityExport(
+            id=r["id"], external_id=r["external_id"], account=r["account_name"],
+            account_external_id=r["account_external_id"], kind=r["kind"], occurred_at=r["occurred_at"],
+            author=r["author_login"], contact=r["contact_name"], subject=r["subject"], summary=r["summary"],
+            outcome=r["outcome"], sentiment=r["sentiment"], duration_min=r["duration_min"],
+            intent_to_leave=bool(r["intent_to_leave"]), confidential=bool(r["confidential"]),
+        )
+        for r in scope_activities(query, viewer).dicts()
+    ]
 
 
 def export_alerts(viewer: Viewer) -> list[AlertExport]:
@@ -135,17 +138,19 @@ def export_alerts(viewer: Viewer) -> list[AlertExport]:
 def export_cases(viewer: Viewer) -> list[CaseExport]:
     """Cases on visible accounts, newest first."""
     query = (
-        Case.select(Case, Account.name, Account.external_id)
+        Case.select(Case, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"))
         .join(Account, on=(Case.account == Account.id))
         .where(Case.account.in_(visible_account_ids(viewer)))
         .order_by(Case.opened_at.desc(), Case.id.desc())
+        .dicts()
     )
     return [
         CaseExport(
-            id=c.id, external_id=c.external_id, account=c.account.name, account_external_id=c.account.external_id,
-            subject=c.subject, severity=c.severity, opened_at=c.opened_at, closed_at=c.closed_at, escalated=c.escalated,
+            id=r["id"], external_id=r["external_id"], account=r["account_name"],
+            account_external_id=r["account_external_id"], subject=r["subject"], severity=r["severity"],
+            opened_at=r["opened_at"], closed_at=r["closed_at"], escalated=bool(r["escalated"]),
         )
-        for c in query
+        for r in query
     ]
 
 
