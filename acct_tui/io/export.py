@@ -10,11 +10,13 @@ external ids, like every JSON listing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from peewee import JOIN
 
-from acct_tui.models import Account, Activity, Alert, Case, Contact, User
+from acct_tui.enums import ALERT_STATUSES
+from acct_tui.models import Account, Activity, Case, Contact, User
 from acct_tui.services import accounts as account_service
 from acct_tui.services.access import Viewer, scope_activities, visible_account_ids
 
@@ -50,6 +52,7 @@ class AlertExport:
     severity: str
     status: str
     reason: str
+    evidence: str
     first_seen: dt.datetime
     last_seen: dt.datetime
     snoozed_until: dt.datetime | None
@@ -103,35 +106,22 @@ def export_activities(viewer: Viewer) -> list[ActivityExport]:
 
 
 def export_alerts(viewer: Viewer) -> list[AlertExport]:
-    """Alerts on visible accounts, red first, then oldest first."""
-    owner = User.alias("owner")
-    escalated = User.alias("escalated")
-    acked = User.alias("acked")
-    query = (
-        Alert.select(
-            Alert, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"),
-            owner.login.alias("owner_login"), escalated.login.alias("escalated_login"), acked.login.alias("acked_login"),
-        )
-        .join(Account, on=(Alert.account == Account.id))
-        .join(owner, JOIN.LEFT_OUTER, on=(Account.owner == owner.id))
-        .switch(Alert)
-        .join(escalated, JOIN.LEFT_OUTER, on=(Alert.escalated_to == escalated.id))
-        .switch(Alert)
-        .join(acked, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == acked.id))
-        .where(Alert.account.in_(visible_account_ids(viewer)))
-        # "red" sorts before "yellow": red first, then the oldest.
-        .order_by(Alert.severity, Alert.first_seen, Alert.id)
-        .dicts()
-    )
+    """Every alert (all statuses) on visible accounts, red first, then oldest first.
+
+    Reads through the alerts service, so the scoping and order match the
+    Alerts screen; the evidence is written as compact JSON text.
+    """
+    from acct_tui.services.alerts import list_alerts
+
     return [
         AlertExport(
-            id=r["id"], account=r["account_name"], account_external_id=r["account_external_id"], owner=r["owner_login"],
-            rule=r["rule"], severity=r["severity"], status=r["status"], reason=r["reason"],
-            first_seen=r["first_seen"], last_seen=r["last_seen"], snoozed_until=r["snoozed_until"],
-            acknowledged_by=r["acked_login"], resolved_by=r["resolved_by"], resolution_note=r["resolution_note"],
-            escalated_to=r["escalated_login"],
+            id=a.id, account=a.account_name, account_external_id=a.account_external_id, owner=a.owner, rule=a.rule,
+            severity=a.severity, status=a.status, reason=a.reason,
+            evidence=json.dumps(a.evidence, sort_keys=True, default=str), first_seen=a.first_seen,
+            last_seen=a.last_seen, snoozed_until=a.snoozed_until, acknowledged_by=a.acknowledged_by,
+            resolved_by=a.resolved_by, resolution_note=a.resolution_note, escalated_to=a.escalated_to,
         )
-        for r in query
+        for a in list_alerts(viewer, statuses=ALERT_STATUSES)
     ]
 
 
