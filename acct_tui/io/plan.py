@@ -24,6 +24,7 @@ when it has no external id yet; the import then stores the id on it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -141,23 +142,62 @@ def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Rep
     return builder.build(committed=True)
 
 
-def fetch(model: type[BaseModel], values) -> dict[str, BaseModel]:
-    """Existing rows by natural key (one query per chunk), with the `acct-<id>` fallback."""
+def fetch(model: type[BaseModel], values) -> dict[str, dict[str, Any]]:
+    """Existing rows (as dicts of field values) by natural key, with the `acct-<id>` fallback."""
     name = lookup_field(model)
     column = getattr(model, name)
     values = list(values)
     found: dict[str, BaseModel] = {}
     for start in range(0, len(values), _CHUNK):
-        for row in model.select().where(column.in_(values[start : start + _CHUNK])):
-            found[getattr(row, name)] = row
+        for row in model.select().where(column.in_(values[start : start + _CHUNK])).dicts():
+            found[row[name]] = row
     if name == "external_id":
         by_id = {int(m.group(1)): v for v in values if v not in found and (m := OWN_ID.match(v))}
         ids = list(by_id)
         for start in range(0, len(ids), _CHUNK):
             query = model.select().where(model.id.in_(ids[start : start + _CHUNK]) & model.external_id.is_null())
-            for row in query:
-                found[by_id[row.id]] = row
+            for row in query.dicts():
+                found[by_id[row["id"]]] = row
     return found
+
+
+def fetch_ids(model: type[BaseModel], values) -> dict[str, int]:
+    """Natural key -> id for existing rows: what references need, without loading whole rows."""
+    name = lookup_field(model)
+    column = getattr(model, name)
+    values = list(values)
+    found: dict[str, int] = {}
+    for start in range(0, len(values), _CHUNK):
+        found.update((k, i) for i, k in model.select(model.id, column).where(column.in_(values[start : start + _CHUNK])).tuples())
+    missing = [v for v in values if v not in found and OWN_ID.match(v)] if name == "external_id" else []
+    if missing:
+        found.update((k, row["id"]) for k, row in fetch(model, missing).items())
+    return found
+
+
+def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
+    """Insert rows that share their columns with one prepared statement (`executemany`).
+
+    Peewee's `insert_many` builds SQL text per value, which dominated a large
+    import; here each value still goes through its field's `db_value` (so an
+    enum outside its vocabulary still raises), and columns the rows leave out
+    get the field's default, as the ORM would give them.
+    """
+    fields = [model._meta.fields[name] for name in rows[0]]
+    extra = [f for name, f in model._meta.fields.items() if name not in rows[0] and name != "id" and f.default is not None]
+    defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in extra]
+    db = database.obj
+    names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
+    marks = ", ".join([db.param] * (len(fields) + len(extra)))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
+    params = [[f.db_value(row[f.name]) for f in fields] + defaults for row in rows]
+    cursor = db.cursor()
+    for start in range(0, len(params), 1000):
+        cursor.executemany(sql, params[start : start + 1000])
+
+
+def _as_date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def same(model_field, old, new) -> bool:
@@ -195,11 +235,11 @@ class _Run:
 
     def table(self, model: type[BaseModel], records: list[Staged]) -> None:
         simple_key = model is not MetricSample
-        existing: dict[Any, BaseModel] = {}
+        existing: dict[Any, dict[str, Any]] = {}
         if simple_key:
             existing = fetch(model, self.batch.keys(model))
             for key, row in existing.items():
-                self.index[model][key] = row.id
+                self.index[model][key] = row["id"]
             for key in self.batch.keys(model):
                 self.index[model].setdefault(key, NEW)
         self.prefetch(model, records)
@@ -231,7 +271,7 @@ class _Run:
                 inserts.append((record, wanted))
                 continue
             fields = model._meta.fields
-            changes = {k: v for k, v in wanted.items() if not same(fields[k], row.__data__.get(k), v)}
+            changes = {k: v for k, v in wanted.items() if not same(fields[k], row.get(k), v)}
             if changes:
                 counts.updated += 1
                 updates.append((record, row, changes))
@@ -248,8 +288,7 @@ class _Run:
                 if ref.value not in self.index[ref.model]:
                     wanted[ref.model].add(ref.value)
         for target, values in wanted.items():
-            for key, row in fetch(target, values).items():
-                self.index[target][key] = row.id
+            self.index[target].update(fetch_ids(target, values))
 
     def resolve(self, record: Staged) -> tuple[dict[str, Any], list[Problem]]:
         resolved: dict[str, Any] = {}
@@ -264,39 +303,38 @@ class _Run:
                 resolved[name] = target_id
         return resolved, problems
 
-    def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, BaseModel]:
+    def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
         account_ids = sorted({k[0] for k in keys if k[0] is not NEW})
         found = {}
         for start in range(0, len(account_ids), _CHUNK):
-            for row in MetricSample.select().where(MetricSample.account.in_(account_ids[start : start + _CHUNK])):
-                found[(row.account_id, row.period, row.metric)] = row
+            query = MetricSample.select().where(MetricSample.account.in_(account_ids[start : start + _CHUNK])).dicts()
+            for row in query:
+                found[(row["account"], _as_date(row["period"]), row["metric"])] = row
         return found
 
     def store(self, model, inserts, updates) -> None:
         self_refs = {
             name for name, f in model._meta.fields.items() if isinstance(f, ForeignKeyField) and f.rel_model is model
         }
-        # Consecutive rows with the same columns go in one INSERT: file order is kept.
+        # Consecutive rows with the same columns share one statement: file order is kept.
         runs: list[list[dict]] = []
         for record, wanted in inserts:
             row = {k: v for k, v in wanted.items() if not (k in self_refs and k in record.refs)}
-            size = max(1, min(_CHUNK, 30_000 // max(1, len(row))))
-            if not runs or runs[-1][0].keys() != row.keys() or len(runs[-1]) >= size:
+            if not runs or runs[-1][0].keys() != row.keys():
                 runs.append([])
             runs[-1].append(row)
         for rows in runs:
-            model.insert_many(rows).execute()
+            insert_rows(model, rows)
         stamp = {"updated_at": now()} if "updated_at" in model._meta.fields else {}
         for record, row, changes in updates:
             plain = {k: v for k, v in changes.items() if not (k in self_refs and k in record.refs)}
             if plain:
-                model.update({**plain, **stamp}).where(model.id == row.id).execute()
+                model.update({**plain, **stamp}).where(model.id == row["id"]).execute()
         if model is MetricSample:
             return
         name = lookup_field(model)
         created = [wanted[name] for _, wanted in inserts]
-        for key, row in fetch(model, created).items():
-            self.index[model][key] = row.id
+        self.index[model].update(fetch_ids(model, created))
         if self_refs:
             self.store_self_refs(model, inserts, updates, self_refs, name)
 
