@@ -31,8 +31,8 @@ from acct_tui.errors import UsageError
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
-#: A leading quote our own export put before a cell a spreadsheet would run.
-_ESCAPED_FORMULA = re.compile(r"^'[=+\-@\t\r]")
+#: Quotes our own export put before a cell a spreadsheet would run (one per level).
+ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -200,7 +200,7 @@ class Row:
         if value is None:
             return None
         value = value.replace("\r\n", "\n").replace("\r", "\n")
-        if self.unescape and _ESCAPED_FORMULA.match(value):
+        if self.unescape and ESCAPED_FORMULA.match(value):
             value = value[1:]
         if max_len is not None and len(value) > max_len:
             self.bad(column, f"is {len(value)} characters long; at most {max_len} fit")

@@ -250,7 +250,10 @@ def cell(column: Column, value: Any, keys: dict[int, str] | None) -> str:
     if isinstance(value, float):
         return repr(value)
     text = str(value)
-    return escape_formula(text) if column.kind == "text" else text
+    if column.kind != "text":
+        return text
+    # A cell that already looks escaped gets one more quote: the import removes exactly one.
+    return "'" + text if common.ESCAPED_FORMULA.match(text) else escape_formula(text)
 
 
 def export_dir(directory: Path, viewer: Viewer) -> dict[str, int]:
