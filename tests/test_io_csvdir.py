@@ -181,3 +181,35 @@ def test_only_admins_and_the_operator_may_import(db_url, db, tmp_path, capsys):
     write(tmp_path, "accounts.csv", "external_id,name\nA-1,Acme\n")
     code, _, err = run(capsys, "import", "dir", tmp_path, "--db", db_url, "--user", "minh.pham", "--commit")
     assert code == 1 and "may not import" in err and Account.select().count() == 0
+
+
+def test_a_database_refusal_mid_commit_rolls_everything_back(db, tmp_path, monkeypatch):
+    import peewee
+
+    from acct_tui.errors import AcctError
+    from acct_tui.io import plan
+
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    real = plan.insert_rows
+
+    def refuse_accounts(model, rows):
+        if model is Account:
+            raise peewee.IntegrityError("value too long for type character varying(200)\nDETAIL: ...")
+        real(model, rows)
+
+    monkeypatch.setattr(plan, "insert_rows", refuse_accounts)
+    with pytest.raises(AcctError, match="rolled back, nothing applied: value too long"):
+        importer.run("dir", tmp_path, commit=True)
+    assert User.select().count() == 0 and Team.select().count() == 0
+
+
+def test_export_dir_as_a_user_holds_only_what_they_may_see(db_url, db, tmp_path, capsys):
+    org = rich_data()
+    code, _, _ = run(capsys, "export", "dir", tmp_path, "--db", db_url, "--user", "minh.pham")
+    assert code == 0
+    accounts = (tmp_path / "accounts.csv").read_text(encoding="utf-8")
+    assert "Acme Corp" in accounts and "Gamma Inc" not in accounts
+    assert "+secret" not in (tmp_path / "activities.csv").read_text(encoding="utf-8")
+    assert "Old promise" not in (tmp_path / "action_items.csv").read_text(encoding="utf-8")
+    assert org["b1"].name == "Gamma Inc"

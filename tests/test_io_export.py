@@ -170,3 +170,9 @@ def test_ics_feed_is_scoped_to_the_user(db_url, calendar_data, capsys):
     # b1's visit and renewal; the commitment an.nguyen owes on a1 is on an account they may not see.
     assert {summary for _, summary in feed(capsys, db_url, "an.nguyen").values()} == {"Visit: Gamma Inc", "Renewal: Gamma Inc"}
     assert len(feed(capsys, db_url, None)) == 7
+
+
+def test_export_writes_csv_by_default(db_url, org, capsys):
+    code, out, _ = run(capsys, "export", "accounts", "--db", db_url, "--user", "minh.pham")
+    assert code == 0 and out.startswith("id,external_id,name,")
+    assert {r["name"] for r in csv.DictReader(io.StringIO(out))} == SEES["minh.pham"]

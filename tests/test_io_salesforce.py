@@ -210,3 +210,12 @@ def test_unusable_salesforce_folders_exit_2(db_url, db, tmp_path, capsys):
     write(tmp_path, "Account.csv", "Name\nAcme\n")
     code, _, err = run(capsys, "import", "salesforce", tmp_path, "--db", db_url)
     assert code == 2 and "Account.csv: missing column(s) Id" in err
+
+
+def test_a_missing_or_unusable_owner_map_exits_2(db_url, db, tmp_path, capsys):
+    folder = messy(tmp_path / "sf", **{"Account.csv": ACCOUNTS})
+    code, _, err = run(capsys, "import", "salesforce", folder, "--owner-map", tmp_path / "nope.csv", "--db", db_url)
+    assert code == 2 and "--owner-map" in err and "no such file" in err
+    write(tmp_path, "owners.csv", "Id,user\n005A,kim\n")
+    code, _, err = run(capsys, "import", "salesforce", folder, "--owner-map", tmp_path / "owners.csv", "--db", db_url)
+    assert code == 2 and "owners.csv: missing column(s) login" in err

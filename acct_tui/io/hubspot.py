@@ -91,7 +91,7 @@ COLUMNS = {
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "owner"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:70] or "owner"
 
 
 def find_files(directory: Path) -> list[tuple[str, Path]]:

@@ -31,13 +31,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import peewee
 from peewee import BooleanField, DateTimeField, DecimalField, FloatField, ForeignKeyField
 
 from acct_tui.clock import now
 from acct_tui.db import database
+from acct_tui.errors import AcctError
 from acct_tui.io.common import Problem, Report, ReportBuilder
 from acct_tui.models import (
     Account,
+    InvalidValue,
     ActionItem,
     Activity,
     BaseModel,
@@ -130,7 +133,11 @@ def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Rep
         return builder.build(committed=False)
     try:
         with database.atomic():
-            _Run(batch, builder, write=True).run()
+            try:
+                _Run(batch, builder, write=True).run()
+            except (InvalidValue, peewee.DatabaseError) as exc:
+                # Validation should have caught it; if the database still refuses, nothing is applied.
+                raise AcctError(f"the import was rolled back, nothing applied: {str(exc).strip().splitlines()[0]}") from exc
             if builder.rejected:
                 raise _Rollback
             totals = builder.build(committed=True).totals()
