@@ -45,7 +45,7 @@ def test_bad_booleans_say_what_is_accepted(text):
         ("2024-01-22T14:49:34", dt.datetime(2024, 1, 22, 14, 49, 34)),  # naive: already local
         ("2024-01-22 14:49", dt.datetime(2024, 1, 22, 14, 49)),  # HubSpot
         ("2024-01-22", dt.datetime(2024, 1, 22)),
-        ("2024-02-29T23:59:59.999", dt.datetime(2024, 2, 29, 23, 59, 59)),
+        ("2024-02-29T23:59:59.999", dt.datetime(2024, 2, 29, 23, 59, 59, 999000)),
     ],
 )
 def test_moments_become_naive_local_time(text, expected):

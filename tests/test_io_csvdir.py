@@ -213,3 +213,20 @@ def test_export_dir_as_a_user_holds_only_what_they_may_see(db_url, db, tmp_path,
     assert "+secret" not in (tmp_path / "activities.csv").read_text(encoding="utf-8")
     assert "Old promise" not in (tmp_path / "action_items.csv").read_text(encoding="utf-8")
     assert org["b1"].name == "Gamma Inc"
+
+
+def test_demo_data_round_trips_and_reimports_unchanged(db, tmp_path):
+    from acct_tui import demo
+    from acct_tui.io.csvdir import export_dir
+    from acct_tui.services.access import OPERATOR
+
+    demo.build(6, seed=3, today=dt.date(2026, 11, 20))
+    before = snapshot()
+    export_dir(tmp_path, OPERATOR)
+    empty_database()
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.committed and not report.skipped, report.render()
+    assert snapshot() == before
+    assert sum(len(rows) for rows in before.values()) + Team.select().count() == report.totals().new
+    again = importer.run("dir", tmp_path).totals()
+    assert (again.new, again.updated, again.unchanged) == (0, 0, report.totals().new)

@@ -242,7 +242,7 @@ def cell(column: Column, value: Any, keys: dict[int, str] | None) -> str:
     if column.kind == "month":
         return value.strftime("%Y-%m")
     if column.kind == "moment":
-        return value.isoformat(timespec="seconds") if isinstance(value, dt.datetime) else str(value)
+        return value.isoformat() if isinstance(value, dt.datetime) else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
