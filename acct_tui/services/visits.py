@@ -70,7 +70,17 @@ class DraftInvalid(UsageError):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = dict(problems)
-        super().__init__("; ".join(f"{field}: {reason}" for field, reason in problems.items()))
+        super().__init__("; ".join(f"{field_label(field)}: {reason}" for field, reason in problems.items()))
+
+
+_LABELS = {"account_id": "account", "occurred_at": "date", "duration_min": "duration", "subject": "purpose", "contact_id": "contact", "confirmed_by": "confirmed by"}
+
+
+def field_label(field: str) -> str:
+    """How a draft field is named to a person: `occurred_at` is the date, `next_steps.0` the next step 1."""
+    if field.startswith("next_steps."):
+        return f"next step {int(field.split('.')[1]) + 1}"
+    return _LABELS.get(field, field.replace("_", " "))
 
 
 # ---------------------------------------------------------------- look-ups
@@ -366,3 +376,26 @@ def record_contact_left(viewer: Viewer, contact_id: int, left_on: dt.date | None
             raise UsageError(f"{contact.name} already left on {contact.left_on:%Y-%m-%d}")
         Contact.update(left_on=left_on).where(Contact.id == contact_id).execute()
         audit.record(viewer.login, "left", "contact", contact_id, {"name": contact.name, "role": contact.role, "left_on": left_on})
+
+
+def draft_from_capture(capture, account_id: int) -> ActivityDraft:
+    """The draft a parsed quick capture (`core.capture.Capture`) stands for.
+
+    Captured today, it happened now; on an earlier day, at noon of that day.
+    Its commitments are the viewer's own.
+    """
+    moment = clock.now()
+    occurred = moment if capture.occurred_on == moment.date() else dt.datetime.combine(capture.occurred_on, dt.time(12, 0))
+    return ActivityDraft(
+        account_id=account_id,
+        kind=capture.kind,
+        occurred_at=occurred,
+        duration_min=capture.duration_min,
+        summary=capture.summary,
+        sentiment=capture.sentiment,
+        attendees=capture.attendees,
+        tags=capture.tags,
+        next_steps=tuple((step.title, None, step.due_on) for step in capture.next_steps),
+        intent_to_leave=capture.intent_to_leave,
+        confidential=capture.confidential,
+    )
