@@ -71,6 +71,9 @@ def test_the_readme_example():
          (NextStep("a"), NextStep("b", dt.date(2026, 11, 23)), NextStep("c", dt.date(2026, 12, 4)))),
         ("acme visit next: call by phone by tue", "next_steps", (NextStep("call by phone", dt.date(2026, 11, 24)),)),
         ("acme visit NEXT: x", "next_steps", (NextStep("x"),)),
+        ("acme visit next: send deck by fri @lan.tran; ping @minh by 2026-12-01", "next_steps",
+         (NextStep("send deck", TODAY, "lan.tran"), NextStep("ping", dt.date(2026, 12, 1), "minh"))),
+        ("acme visit next: mail a@b.com", "next_steps", (NextStep("mail a@b.com"),)),
     ],
 )
 def test_reads(line, field, expected):
@@ -101,6 +104,8 @@ def test_reads(line, field, expected):
         ("acme visit next: ;", "at least one commitment", 17),
         ("acme visit next: by fri", "needs a title before 'by'", 18),
         ("acme visit next: send it by blah", "due date", 29),
+        ("acme visit next: x @a @b", "one owner", 23),
+        ("acme visit next: @a", "needs a title", 17),
     ],
 )
 def test_errors_say_what_and_where(line, message, column):

@@ -29,7 +29,8 @@ After the kind, in any order:
   `!confidential` (or `!conf`: only me and my lead can read it).
 - **summary**: every other word, in order.
 - **`next:`** ends the line: the rest are commitments separated by `;`, each
-  with an optional trailing `by DATE` (a due date; `fri` is the coming Friday).
+  `TITLE [by DATE] [@owner]`: an optional due date (`fri` is the coming
+  Friday) and an optional owner's login (default: whoever logs it).
 
 Each of duration, sentiment, date may appear once. A problem raises
 `CaptureError` (a `ValueError`) saying what is wrong and at which column.
@@ -43,7 +44,7 @@ from dataclasses import dataclass
 
 from acct_tui.core.dates import parse_human_date
 
-__all__ = ["Capture", "CaptureError", "NextStep", "parse_capture", "KIND_ALIASES", "SENTIMENTS"]
+__all__ = ["Capture", "CaptureError", "NextStep", "parse_capture", "parse_step", "KIND_ALIASES", "SENTIMENTS"]
 
 KIND_ALIASES: dict[str, str] = {
     "visit": "visit", "v": "visit", "visited": "visit",
@@ -61,6 +62,7 @@ _DURATION = re.compile(r"(?:(\d{1,4})h(?:(\d{1,3})m?)?|(\d{1,5})(?:m|min|mins))"
 _TAG = re.compile(r"\+([\w-]+)")
 _NEXT = re.compile(r"(?:^|\s)next:", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+_OWNER = re.compile(r"(?:^|\s)@([\w.-]+)(?=\s|$)")
 
 
 class CaptureError(ValueError):
@@ -78,6 +80,8 @@ class NextStep:
 
     title: str
     due_on: dt.date | None = None
+    #: The login of who owes it; None means whoever logs the capture.
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -289,21 +293,37 @@ def _next_steps(text: str, offset: int, today: dt.date) -> tuple[NextStep, ...]:
     piece_start = offset
     for piece in text.split(";"):
         here, piece_start = piece_start, piece_start + len(piece) + 1
-        title = " ".join(piece.split())
-        if not title:
-            continue
-        due: dt.date | None = None
-        matches = list(_BY.finditer(piece))
-        if matches:
-            last = matches[-1]
-            title = " ".join(piece[: last.start()].split())
-            if not title:
-                raise CaptureError("a commitment needs a title before 'by'", here + len(piece) - len(piece.lstrip()))
-            try:
-                due = parse_human_date(piece[last.end() :], today, "future")
-            except ValueError as exc:
-                raise CaptureError(f"commitment {title!r}: due date: {exc}", here + last.end()) from None
-        steps.append(NextStep(title=title, due_on=due))
+        if piece.strip():
+            steps.append(parse_step(piece, today, here))
     if not steps:
         raise CaptureError("next: needs at least one commitment, e.g. next: send proposal by fri", offset)
     return tuple(steps)
+
+
+def parse_step(piece: str, today: dt.date, offset: int = 0) -> NextStep:
+    """One commitment: `TITLE [by DATE] [@owner]` (the owner anywhere); `CaptureError` if unreadable.
+
+    Also what each line of the visit form's next steps is.
+    """
+    owners = list(_OWNER.finditer(piece))
+    owner = None
+    if len(owners) > 1:
+        raise CaptureError("a commitment has one owner: give @login once", offset + owners[1].start(1) - 1)
+    if owners:
+        owner = owners[0].group(1)
+        piece = piece[: owners[0].start()] + " " * (owners[0].end() - owners[0].start()) + piece[owners[0].end() :]
+    title = " ".join(piece.split())
+    if not title:
+        raise CaptureError("a commitment needs a title", offset)
+    due: dt.date | None = None
+    matches = list(_BY.finditer(piece))
+    if matches:
+        last = matches[-1]
+        title = " ".join(piece[: last.start()].split())
+        if not title:
+            raise CaptureError("a commitment needs a title before 'by'", offset + len(piece) - len(piece.lstrip()))
+        try:
+            due = parse_human_date(piece[last.end() :], today, "future")
+        except ValueError as exc:
+            raise CaptureError(f"commitment {title!r}: due date: {exc}", offset + last.end()) from None
+    return NextStep(title=title, due_on=due, owner=owner)

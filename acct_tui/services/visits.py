@@ -382,7 +382,7 @@ def draft_from_capture(capture, account_id: int) -> ActivityDraft:
     """The draft a parsed quick capture (`core.capture.Capture`) stands for.
 
     Captured today, it happened now; on an earlier day, at noon of that day.
-    Its commitments are the viewer's own.
+    Commitments without an `@owner` are the viewer's own.
     """
     moment = clock.now()
     occurred = moment if capture.occurred_on == moment.date() else dt.datetime.combine(capture.occurred_on, dt.time(12, 0))
@@ -395,7 +395,7 @@ def draft_from_capture(capture, account_id: int) -> ActivityDraft:
         sentiment=capture.sentiment,
         attendees=capture.attendees,
         tags=capture.tags,
-        next_steps=tuple((step.title, None, step.due_on) for step in capture.next_steps),
+        next_steps=tuple((step.title, step.owner, step.due_on) for step in capture.next_steps),
         intent_to_leave=capture.intent_to_leave,
         confidential=capture.confidential,
     )
