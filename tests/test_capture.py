@@ -145,3 +145,18 @@ def _parses_or_capture_error(line: str) -> None:
         assert exc.reason and 0 <= exc.position <= len(line)
     else:
         assert got.account_text and got.kind
+
+
+@pytest.mark.parametrize("text, minutes", [("45", 45), ("45m", 45), (" 1h 30 ", 90), ("2h", 120), ("1440", 1440), ("90min", 90)])
+def test_parse_duration(text, minutes):
+    from acct_tui.core.capture import parse_duration
+
+    assert parse_duration(text) == minutes
+
+
+@pytest.mark.parametrize("text", ["", "0", "1441", "abc", "1h60", "-5", "٤٥"])
+def test_parse_duration_rejects(text):
+    from acct_tui.core.capture import parse_duration
+
+    with pytest.raises(ValueError, match="duration"):
+        parse_duration(text)

@@ -101,5 +101,6 @@ def describe(account: visits.AccountChoice, capture, draft: visits.ActivityDraft
         lines.append("flags       confidential")
     for step in capture.next_steps:
         due = f"by {step.due_on:%a %Y-%m-%d}" if step.due_on else "no due date"
-        lines.append(f"commitment  {step.title} ({due})")
+        owner = f", owner {step.owner}" if step.owner else ""
+        lines.append(f"commitment  {step.title} ({due}{owner})")
     return "\n".join(lines)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from acct_tui.core.dates import parse_human_date
 
-__all__ = ["Capture", "CaptureError", "NextStep", "parse_capture", "parse_step", "KIND_ALIASES", "SENTIMENTS"]
+__all__ = ["Capture", "CaptureError", "NextStep", "parse_capture", "parse_step", "parse_duration", "KIND_ALIASES", "SENTIMENTS"]
 
 KIND_ALIASES: dict[str, str] = {
     "visit": "visit", "v": "visit", "visited": "visit",
@@ -145,6 +145,22 @@ def _tokenize(line: str) -> list[_Token]:
     return tokens
 
 
+def parse_duration(text: str) -> int:
+    """Minutes in `45m`, `45min`, `1h`, `1h30`, `1h30m` or a bare `45`; `ValueError` otherwise."""
+    cleaned = text.strip().lower().replace(" ", "")
+    match = _DURATION.fullmatch(cleaned)
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= 5:
+        total, minutes = int(cleaned), None
+    elif match:
+        hours, minutes, only_minutes = match.groups()
+        total = int(only_minutes) if only_minutes else int(hours) * 60 + int(minutes or 0)
+    else:
+        raise ValueError(f"{text.strip()!r} is not a duration: write 45m, 1h or 1h30")
+    if total == 0 or total > MAX_DURATION_MIN or (minutes and int(minutes) >= 60):
+        raise ValueError(f"{text.strip()!r} is not a duration between 1m and 24h")
+    return total
+
+
 def parse_capture(line: str, today: dt.date) -> Capture:
     """Read one quick-capture line (see the module docstring); `CaptureError` if it cannot."""
     if not isinstance(line, str):
@@ -232,12 +248,11 @@ def _item(tokens: list[_Token], index: int, fields: dict, today: dt.date) -> int
     if tag:
         fields["tags"].append(tag.group(1).lower())
         return index + 1
-    duration = _DURATION.fullmatch(lower)
-    if duration:
-        hours, minutes, only_minutes = duration.groups()
-        total = int(only_minutes) if only_minutes else int(hours) * 60 + int(minutes or 0)
-        if total == 0 or total > MAX_DURATION_MIN or (minutes and int(minutes) >= 60):
-            raise CaptureError(f"{text!r} is not a duration between 1m and 24h", token.start)
+    if _DURATION.fullmatch(lower):
+        try:
+            total = parse_duration(lower)
+        except ValueError as exc:
+            raise CaptureError(str(exc), token.start) from None
         _once(fields, "duration", total, token, "duration")
         return index + 1
     fields["summary"].append(text + ("," if token.comma else ""))
