@@ -123,6 +123,14 @@ def resolve_account(viewer: Viewer, text: str) -> AccountChoice | list[AccountCh
     return found[0] if len(found) == 1 else found
 
 
+def suggest_account_name(viewer: Viewer, prefix: str) -> str | None:
+    """The first visible account name (alphabetically) starting with `prefix`, for type-ahead."""
+    if not prefix.strip():
+        return None
+    query = scope_accounts(Account.select(Account.name).where(Account.name.startswith(prefix)), viewer)
+    return query.order_by(Account.name).limit(1).scalar()
+
+
 def _choices(query) -> list[AccountChoice]:
     return [AccountChoice(id=r[0], name=r[1], tier=r[2], owner=r[3]) for r in query.tuples()]
 
