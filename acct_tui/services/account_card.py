@@ -86,7 +86,7 @@ def account_card(viewer: Viewer, account_id: int) -> AccountCard:
         .dicts()
         .get()
     )
-    score, band, trend, components = _health(account_id)
+    score, band, trend, components = _health(viewer, account_id)
     alerts = Alert.select(Alert.id, Alert.rule, Alert.severity, Alert.status, Alert.reason).where(
         (Alert.account == account_id) & Alert.status.in_(OPEN_ALERT_STATUSES)
     ).order_by(Alert.severity.desc(), Alert.first_seen)
@@ -102,13 +102,13 @@ def account_card(viewer: Viewer, account_id: int) -> AccountCard:
     )
 
 
-def _health(account_id: int):
+def _health(viewer: Viewer, account_id: int):
     try:
         from acct_tui.services import health
     except ImportError:  # the risk engine has not landed: read the stored snapshot
         health = None
     if health is not None and hasattr(health, "explain"):
-        found = health.explain(account_id, clock.now())
+        found = health.explain(account_id, clock.now(), viewer=viewer)
         parts = tuple(CardComponent(c.name, c.value, c.weight, c.contribution) for c in found.components)
         return found.score, found.band, found.trend, parts
     snaps = list(

@@ -163,7 +163,8 @@ class EntryScreen(ModalScreen[bool]):
         found = {}
         for field in self.fields:
             widget = self.query_one(f"#entry-{field.key}")
-            found[field.key] = str(widget.value if widget.value is not Select.BLANK else "")
+            blank = isinstance(widget, Select) and widget.is_blank()
+            found[field.key] = "" if blank else str(widget.value)
         return found
 
     def action_save(self) -> None:

@@ -80,21 +80,21 @@ class VisitFormScreen(ModalScreen[int | None]):
         with VerticalScroll(id="visit-form") as form:
             form.border_title = "Visit record"
             form.border_subtitle = "ctrl+s save · escape cancel"
-            yield from self._row("account", "Account", Input(self.account_name, placeholder="type a name; → accepts", id="f-account", suggester=AccountSuggester(self.app.viewer)), hint=True)
-            yield from self._row("date", "Date", Input("today", placeholder="today, yesterday, 3d ago, 20/11", id="f-date"), hint=True)
-            yield from self._row("kind", "Kind", Select([(k, k) for k in ACTIVITY_KINDS], value=self.kind, allow_blank=False, id="f-kind"))
-            yield from self._row("duration", "Duration", Input(placeholder="45m, 1h30", id="f-duration"))
-            yield from self._row("attendees", "Attendees", Input(placeholder="Lan Tran, Minh", id="f-attendees"))
-            yield from self._row("purpose", "Purpose", Input(placeholder="why we met", id="f-purpose"))
-            yield from self._row("summary", "Summary", TextArea(id="f-summary", classes="short"))
-            yield from self._row("outcome", "Outcome", TextArea(id="f-outcome", classes="short"))
-            yield from self._row("sentiment", "Sentiment", Select(SENTIMENT_OPTIONS, prompt="not recorded", id="f-sentiment"))
-            yield from self._row("next_steps", "Next steps", TextArea(id="f-next_steps", classes="short", placeholder="one a line: send proposal by fri @owner"))
-            yield from self._row("confirmed_by", "Signed off by", Input(placeholder="the customer who confirmed", id="f-confirmed_by"))
+            yield from self._row("account", "Account", Input(self.account_name, placeholder="type a name; → accepts", id="f-account", compact=True, suggester=AccountSuggester(self.app.viewer)), hint=True)
+            yield from self._row("date", "Date", Input("today", placeholder="today, yesterday, 3d ago, 20/11", id="f-date", compact=True), hint=True)
+            yield from self._row("kind", "Kind", Select([(k, k) for k in ACTIVITY_KINDS], value=self.kind, allow_blank=False, id="f-kind", compact=True))
+            yield from self._row("duration", "Duration", Input(placeholder="45m, 1h30", id="f-duration", compact=True))
+            yield from self._row("attendees", "Attendees", Input(placeholder="Lan Tran, Minh", id="f-attendees", compact=True))
+            yield from self._row("purpose", "Purpose", Input(placeholder="why we met", id="f-purpose", compact=True))
+            yield from self._row("summary", "Summary", TextArea(id="f-summary", classes="short", compact=True))
+            yield from self._row("outcome", "Outcome", TextArea(id="f-outcome", classes="short", compact=True))
+            yield from self._row("sentiment", "Sentiment", Select(SENTIMENT_OPTIONS, prompt="not recorded", id="f-sentiment", compact=True))
+            yield from self._row("next_steps", "Next steps", TextArea(id="f-next_steps", classes="short", compact=True, placeholder="one a line: send proposal by fri @owner"))
+            yield from self._row("confirmed_by", "Signed off by", Input(placeholder="the customer who confirmed", id="f-confirmed_by", compact=True))
             with Horizontal(classes="form-row"):
                 yield Label("", classes="form-label")
-                yield Checkbox("Intent to leave", id="f-intent_to_leave")
-                yield Checkbox("Confidential", id="f-confidential")
+                yield Checkbox("Intent to leave", id="f-intent_to_leave", compact=True)
+                yield Checkbox("Confidential", id="f-confidential", compact=True)
             yield Static("", id="form-status")
 
     def _row(self, key: str, label: str, widget, hint: bool = False) -> ComposeResult:
@@ -123,7 +123,7 @@ class VisitFormScreen(ModalScreen[int | None]):
             widget = self.query_one(f"#f-{name}")
             return widget.text if isinstance(widget, TextArea) else widget.value
 
-        sentiment = self.query_one("#f-sentiment", Select).value
+        sentiment = self.query_one("#f-sentiment", Select)
         return FormValues(
             account=text("account"),
             account_id=self.account_id,
@@ -134,7 +134,7 @@ class VisitFormScreen(ModalScreen[int | None]):
             purpose=text("purpose"),
             summary=text("summary"),
             outcome=text("outcome"),
-            sentiment="" if sentiment is Select.BLANK else str(sentiment),
+            sentiment="" if sentiment.is_blank() else str(sentiment.value),
             next_steps=text("next_steps"),
             confirmed_by=text("confirmed_by"),
             intent_to_leave=self.query_one("#f-intent_to_leave", Checkbox).value,
