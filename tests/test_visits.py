@@ -226,6 +226,8 @@ def test_visit_records_newest_first_with_filters_and_paging(org):
         (VisitFilter(sentiment="positive"), ["Acme Corp"]),
         (VisitFilter(sentiment="neutral"), ["Gamma Inc"]),
         (VisitFilter(sentiment="unknown"), ["Acme Corp"]),
+        (VisitFilter(text="gamma"), ["Gamma Inc"]),
+        (VisitFilter(text="CALL with"), ["Acme Corp"]),
     ]
     for flt, names in cases:
         assert [r.account_name for r in visit_log.visit_records(lead, flt)] == names, flt

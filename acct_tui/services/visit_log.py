@@ -53,6 +53,21 @@ class VisitFilter:
     until: dt.date | None = None
     #: positive, neutral, negative or unknown.
     sentiment: str | None = None
+    #: Words in the account name or the subject.
+    text: str = ""
+
+    def describe(self) -> str:
+        """The active filters in a few words ("" when none)."""
+        parts = [
+            f"{name} {value}"
+            for name, value in (("kind", self.kind), ("by", self.author), ("from", self.since), ("to", self.until), ("sentiment", self.sentiment))
+            if value
+        ]
+        if self.account_id is not None:
+            parts.insert(0, "one account")
+        if self.text:
+            parts.append(f"“{self.text}”")
+        return ", ".join(str(p) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,9 @@ def _records_query(viewer: Viewer, flt: VisitFilter):
         query = query.where(Activity.occurred_at < dt.datetime.combine(flt.until + dt.timedelta(days=1), dt.time()))
     if flt.sentiment:
         query = query.where(_sentiment_clause(flt.sentiment))
+    if flt.text.strip():
+        needle = flt.text.strip()
+        query = query.where(Account.name.contains(needle) | Activity.subject.contains(needle))
     return query
 
 
