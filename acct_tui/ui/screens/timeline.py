@@ -209,7 +209,6 @@ class TimelineScreen(AcctScreen):
         text = Text.assemble(("kind ", "dim"), (self.kind or "all", "bold"), f" · {len(events)} events · {upcoming} upcoming")
         if self.filter_text:
             text.append(f" · filter “{self.filter_text}”", style="yellow")
-        text.append("   f kind · enter open · l log · p plan · c commit · m milestone · d done · x contact left", style="dim")
         return text
 
     def _card_view(self):
