@@ -39,7 +39,8 @@ def test_every_bad_field_is_named_and_nothing_is_written(org):
     values = FormValues(account="gamma", date="31/02", kind="visit", duration="forever", sentiment="x",
                         next_steps="ok by fri\nlate by 3d ago", confirmed_by="y" * 200)
     problems = read_form(me, values).problems
-    assert set(problems) == {"account_id", "occurred_at", "duration_min", "sentiment", "next_steps", "confirmed_by"}
+    assert set(problems) == {"account_id", "occurred_at", "duration_min", "sentiment", "next_steps", "confirmed_by", "subject"}
+    assert problems["subject"] == "say what it was about: a purpose or a summary"
     assert problems["account_id"] == "no account you may see matches 'gamma'"
     assert "day 31 does not exist" in problems["occurred_at"]
     assert problems["next_steps"] == "line 2: due 2026-11-17 is already past"
@@ -52,13 +53,13 @@ def test_ambiguous_account_and_picked_id(org):
     f.account(org["am1"], "Acme Holdings")
     me = from_user(org["am1"])
     assert read_form(me, FormValues(account="acme")).problems["account_id"] == "several accounts match: Acme Corp, Acme Holdings"
-    assert read_form(me, FormValues(account="acme", account_id=org["a1"].id)).problems == {}
+    assert read_form(me, FormValues(account="acme", account_id=org["a1"].id, purpose="QBR")).problems == {}
     assert read_form(me, FormValues()).problems["account_id"] == "choose an account"
     assert read_form(me, FormValues(account_id=org["b1"].id)).problems["account_id"].startswith("no such account")
 
 
 def test_a_bad_next_step_line_is_reported_with_its_number(org):
-    problems = read_form(from_user(org["am1"]), FormValues(account="acme", next_steps="a\nb by someday")).problems
+    problems = read_form(from_user(org["am1"]), FormValues(account="acme", summary="s", next_steps="a\nb by someday")).problems
     assert problems == {"next_steps": "line 2: commitment 'b': due date: 'someday' is not a date I understand; try today, yesterday, 3d ago, in 2w, fri, 2026-11-20, 20/11 or 20 Nov"}
 
 

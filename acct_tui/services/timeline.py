@@ -148,15 +148,19 @@ def _commitments(_viewer, account_id: int, today: dt.date):
 
 def _planned_visits(_viewer, account_id: int, today: dt.date):
     query = (
-        PlannedVisit.select(PlannedVisit.id, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status, User.login)
+        PlannedVisit.select(PlannedVisit.id, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status, User.login, Activity.occurred_at)
         .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
+        .switch(PlannedVisit)
+        .join(Activity, JOIN.LEFT_OUTER, on=(PlannedVisit.activity == Activity.id))
         .where(PlannedVisit.account == account_id)
     )
-    for pid, day, purpose, status, owner in query.tuples():
+    for pid, day, purpose, status, owner, visited in query.tuples():
         what = purpose or "visit"
         who = f"owner {owner or 'nobody'}"
         if status == "done":
-            yield TimelineEvent(_at(day), "visit_plan", f"planned visit done: {what}", who, "planned_visit", pid, False, "done")
+            # Shown when the visit happened (a plan can be fulfilled days early).
+            when = _as_dt(visited) if visited else _at(day)
+            yield TimelineEvent(when, "visit_plan", f"planned visit done: {what}", f"{who} · planned {day:%Y-%m-%d}", "planned_visit", pid, False, "done")
         elif status == "cancelled":
             yield TimelineEvent(_at(day), "visit_plan", f"planned visit cancelled: {what}", who, "planned_visit", pid, False, "")
         elif status == "missed" or day < today:

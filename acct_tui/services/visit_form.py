@@ -129,6 +129,9 @@ def read_form(viewer: Viewer, values: FormValues) -> FormCheck:
         intent_to_leave=values.intent_to_leave,
         confidential=values.confidential,
     )
+    if not draft.subject and not draft.summary:
+        # A record says what the touch was about; the quick capture may be terser.
+        problems["subject"] = "say what it was about: a purpose or a summary"
     for key, reason in visits.validate(viewer, draft).items():
         if key.startswith("next_steps."):
             problems.setdefault("next_steps", f"line {step_lines[int(key.split('.')[1])]}: {reason}")

@@ -84,9 +84,10 @@ async def test_an_invalid_form_writes_nothing_and_marks_each_field(org, make_app
         assert "day 31 does not exist in February 2026" in shown(app, "#e-date")
         assert "not a duration" in shown(app, "#e-duration")
         assert shown(app, "#e-next_steps") == "line 2: due 2026-11-17 is already past"
-        assert shown(app, "#form-status") == "4 fields to fix; nothing was saved"
-        assert form.query_one("#f-date").has_class("-invalid") and not form.query_one("#f-purpose").has_class("-invalid")
-        assert form.query_one("#e-purpose").has_class("-empty")
+        assert shown(app, "#e-purpose") == "say what it was about: a purpose or a summary"
+        assert shown(app, "#form-status") == "5 fields to fix; nothing was saved"
+        assert form.query_one("#f-date").has_class("-invalid") and not form.query_one("#f-attendees").has_class("-invalid")
+        assert form.query_one("#e-attendees").has_class("-empty")
         assert app.screen.focused is form.query_one("#f-account")
         assert Activity.select().count() == 0 and ActionItem.select().count() == 0
         # fixing every field saves it
@@ -94,6 +95,7 @@ async def test_an_invalid_form_writes_nothing_and_marks_each_field(org, make_app
         form.query_one("#f-date").value = "today"
         form.query_one("#f-duration").value = "45"
         form.query_one("#f-next_steps").text = "ok"
+        form.query_one("#f-purpose").value = "Check-in"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, VisitLogScreen) and Activity.select().count() == 1
