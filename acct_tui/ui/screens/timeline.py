@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -34,13 +32,12 @@ from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
 from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
 KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "alert": "alert", "health": "health"}
 STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
-BAND_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "bold green"}
-TIER_STYLE = {"strategic": "bold magenta", "key": "bold cyan", "standard": "dim"}
 
 
 @dataclass(frozen=True)
@@ -192,7 +189,7 @@ class TimelineScreen(AcctScreen):
         return [*upcoming, TodayRule(clock.today()), *past]
 
     def _show(self, keep_cursor: bool = False) -> None:
-        self.query_one("#timeline-card", Static).update(self._card_view())
+        self.query_one("#timeline-card", Static).update(card_view(self.card))
         rows = self.rows()
         self.table.set_source(ListSource(rows), keep_cursor=keep_cursor)
         if not keep_cursor and rows:
@@ -210,52 +207,6 @@ class TimelineScreen(AcctScreen):
         if self.filter_text:
             text.append(f" · filter “{self.filter_text}”", style="yellow")
         return text
-
-    def _card_view(self):
-        card = self.card
-        if card is None:
-            return Text("No account selected: pick one in the Portfolio (1), the Visit log (3) or with ctrl+p.", style="italic")
-        head = Text.assemble(
-            (card.name, "bold"), "  ", (card.tier.upper(), TIER_STYLE.get(card.tier, "")),
-            f"  owner {card.owner or 'nobody'}  ·  {card.currency} {card.annual_value:,.0f}/yr  ·  ",
-        )
-        if card.renewal_date:
-            days = card.days_to_renewal
-            head.append(f"renews {card.renewal_date:%d %b %Y} ({days}d)", style="bold red" if days is not None and days <= 90 else "")
-        else:
-            head.append("no renewal date", style="dim")
-        if card.status != "active":
-            head.append(f"  · {card.status}", style="bold red")
-        health = Text("health ", style="dim")
-        if card.score is None:
-            health.append("not scored", style="dim")
-        else:
-            health.append(f"{card.score} {card.band}", style=BAND_STYLE.get(card.band or "", ""))
-            if card.trend:
-                health.append(f" {'↑' if card.trend > 0 else '↓'}{abs(card.trend)}", style="green" if card.trend > 0 else "red")
-            parts = "  ".join(f"{c.name} {c.value:.0f}×{c.weight:.2f}" for c in card.components)
-            health.append(f"   {parts}", style="dim")
-        alerts = Text("alerts ", style="dim")
-        if not card.alerts:
-            alerts.append("none open", style="green")
-        for i, alert in enumerate(card.alerts[:3]):
-            alerts.append(("; " if i else "") + f"{alert.rule}", style="bold red" if alert.severity == "red" else "bold yellow")
-            alerts.append(f" ({alert.status}) {alert.reason}")
-        if len(card.alerts) > 3:
-            alerts.append(f"; +{len(card.alerts) - 3} more", style="dim")
-        contacts = Text("contacts ", style="dim")
-        if not card.contacts:
-            contacts.append("no champion or sponsor on record", style="yellow")
-        for i, person in enumerate(card.contacts):
-            contacts.append("  ·  " if i else "")
-            if person.left_on:
-                contacts.append(f"{person.name} ({person.role}) left {person.left_on:%d %b %Y}", style="red")
-            else:
-                contacts.append(f"{person.name}", style="bold")
-                contacts.append(f" {person.role}")
-        for line in (head, health, alerts, contacts):
-            line.no_wrap, line.overflow = True, "ellipsis"
-        return Group(head, health, alerts, contacts)
 
     # -- filtering --------------------------------------------------------
 
