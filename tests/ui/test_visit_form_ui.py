@@ -202,3 +202,22 @@ async def test_quick_capture_never_offers_another_ams_account(org, make_app):
         assert isinstance(app.screen, QuickCaptureScreen)
         assert "no account you may see matches" in shown(app, "#capture-status")
         assert Activity.select().count() == 0
+
+
+async def test_saving_a_visit_rescans_and_resolves_departure_intent(org, make_app):
+    from acct_tui.models import Alert
+    from acct_tui.services.scan import scan_all
+
+    factories.activity(org["a1"], "call", dt.datetime(2026, 11, 18, 9), intent_to_leave=True)
+    scan_all()
+    assert Alert.get((Alert.account == org["a1"].id) & (Alert.rule == "departure_intent")).status == "open"
+    app = make_app("minh.pham")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await pilot.press(*"acme visit met the CFO, they stay :)")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        alert = Alert.get((Alert.account == org["a1"].id) & (Alert.rule == "departure_intent"))
+        assert (alert.status, alert.resolved_by) == ("resolved", "system")
