@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from peewee import JOIN, Case, fn
 
-from acct_tui.clock import now, today
+from acct_tui.clock import today
 from acct_tui.core.policy import Policy
 from acct_tui.enums import TIERS, TOUCH_KINDS
 from acct_tui.models import Account, ActionItem, Activity, Alert, User
@@ -137,9 +137,10 @@ def _row(login, name, role, t: _Tally, last_touch) -> TeamRow:
 def _account_facts(viewer: Viewer, policy: Policy):
     """(owner, accounts, value, accounts on tier cadence that were touched in time)."""
     touch = last_touch_subquery()
-    moment = now()
+    # Whole days, as everywhere else: touched on the cutoff day counts as in time.
+    midnight = dt.datetime.combine(today(), dt.time())
     in_time = [
-        (Account.tier == tier) & (touch.c.at >= moment - dt.timedelta(days=policy.contact(tier).target))
+        (Account.tier == tier) & (touch.c.at >= midnight - dt.timedelta(days=policy.contact(tier).target))
         for tier in TIERS
     ]
     covered = Case(None, [(Account.contact_days.is_null() & functools.reduce(operator.or_, in_time), 1)], 0)
