@@ -281,3 +281,60 @@ def _key_contacts(ids: list[int]) -> dict[int, list[ContactBrief]]:
     for contacts in found.values():
         contacts.sort(key=lambda c: (c.left_on is not None, order[c.role], c.name))
     return found
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def _ago(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "never"
+    days = (today() - moment.date()).days
+    return f"{moment.date().isoformat()} ({days} days ago)"
+
+
+def brief_lines(brief: AccountBrief) -> list[str]:
+    """The brief as Markdown bullet lines: the same text in the CLI, the file and the app."""
+    health = "no score yet" if brief.health_score is None else f"{brief.health_score} ({brief.health_band})"
+    renewal = "none set"
+    if brief.renewal_date is not None:
+        renewal = f"{brief.renewal_date.isoformat()} (in {brief.days_to_renewal} days)"
+    next_visit = "none planned"
+    if brief.next_visit is not None:
+        next_visit = brief.next_visit.isoformat() + (f": {brief.next_visit_purpose}" if brief.next_visit_purpose else "")
+    lines = [
+        f"- **Tier** {brief.tier} · **value** {_money(brief.annual_value, brief.currency)} · **renewal** {renewal}",
+        f"- **Health** {health}",
+    ]
+    lines += [f"  - {reason}" for reason in brief.health_reasons]
+    lines += [
+        f"- **Last touch** {_ago(brief.last_touch)} · **last visit** {_ago(brief.last_visit)}",
+        f"- **Next planned visit** {next_visit}",
+    ]
+    if brief.key_contacts:
+        people = []
+        for c in brief.key_contacts:
+            label = f"{c.name} ({c.role.replace('_', ' ')}{', ' + c.title if c.title else ''})"
+            people.append(label + (f", left {c.left_on.isoformat()}" if c.left_on else ""))
+        lines.append("- **Key contacts** " + "; ".join(people))
+    else:
+        lines.append("- **Key contacts** none recorded")
+    lines.append(f"- **Open commitments** {len(brief.open_commitments) or 'none'}")
+    for c in brief.open_commitments:
+        due = f"due {c.due_on.isoformat()}" if c.due_on else "no due date"
+        lines.append(f"  - {c.title} ({due}{', LATE' if c.late else ''}; {c.owner or 'nobody'})")
+    lines.append(f"- **Open alerts** {len(brief.open_alerts) or 'none'}")
+    for a in brief.open_alerts:
+        escalated = f", escalated to {a.escalated_to}" if a.escalated_to else ""
+        lines.append(f"  - {a.severity} {a.rule} ({a.status}{escalated}): {a.reason}")
+    return lines
+
+
+def markdown(briefs: Sequence[AccountBrief], title: str) -> str:
+    """A hand-out for the new owner: one section per account."""
+    out = [f"# {title}", ""]
+    for brief in briefs:
+        ref = f" ({brief.external_id})" if brief.external_id else ""
+        out += [f"## {brief.name}{ref}", "", *brief_lines(brief), ""]
+    return "\n".join(out)
