@@ -33,9 +33,10 @@ from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 SEVERITY_STYLE = {"red": "bold red", "yellow": "bold yellow"}
 STATUS_STYLE = {"open": "", "acknowledged": "cyan", "snoozed": "dim", "resolved": "green"}
-#: The status filter cycles through these; "active" is everything not resolved.
+#: The status filter cycles through these; "active" is what still needs someone now
+#: (a snoozed alert is silenced until its date; resolved ones are history).
 STATUS_CHOICES = {
-    "active": ("open", "acknowledged", "snoozed"),
+    "active": ("open", "acknowledged"),
     "open": ("open",),
     "acknowledged": ("acknowledged",),
     "snoozed": ("snoozed",),
