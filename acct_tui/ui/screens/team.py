@@ -64,7 +64,7 @@ TEAM_COLUMNS = [
     Column("coverage", "Coverage", 9, justify="right", render=_coverage),
     Column("late_commitments", "Late", 5, justify="right", render=lambda r: _count(r.late_commitments, "bold red")),
     Column("escalations_waiting", "Escal.", 7, justify="right", render=lambda r: _count(r.escalations_waiting, "bold")),
-    Column("days_since_touch", "Quiet", 0, justify="right", render=_quiet),
+    Column("days_since_touch", "Quiet", 7, justify="right", render=_quiet),
 ]
 #: Sort keys in `s` order, with the first direction (True: largest first).
 SORTS = [
