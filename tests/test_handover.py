@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from acct_tui.errors import Forbidden, NotFound, UsageError
-from acct_tui.models import Account, ActionItem, Activity, Alert, AuditLog, HealthSnapshot, PlannedVisit, User
-from acct_tui.services import access, audit, handover
+from acct_tui.models import Account, ActionItem, Activity, Alert, AuditLog, PlannedVisit, User
+from acct_tui.services import access, audit, handover, health
 from tests import factories as f
 
 
@@ -37,9 +37,6 @@ def org(db):
     f.contact(a1, "Lan Tran", "champion", left_on=dt.date(2026, 11, 2))
     f.contact(a1, "Bao Le", "sponsor", title="CFO")
     f.contact(a1, "Some User", "user")
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 1), score=70, band="green", components={})
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 19), score=38, band="red",
-                          components={"touch": 0.2, "sentiment": 0.9})
     return o
 
 
@@ -52,9 +49,17 @@ def test_preview_briefs_each_account_and_changes_nothing(org):
     assert [b.name for b in plan.briefs] == ["Acme Corp", "Beta Ltd"]
     acme = plan.briefs[0]
     assert (acme.tier, acme.annual_value, acme.owner) == ("strategic", 10_000, "minh.pham")
-    assert (acme.health_score, acme.health_band) == (38, "red")
-    assert acme.health_reasons[:2] == ("Champion Lan Tran left on 2026-11-02", "No touch for 25 days")
-    assert "weak touch (0.2)" in acme.health_reasons
+    explained = health.explain(org["a1"].id)
+    assert (acme.health_score, acme.health_band) == (explained.score, explained.band)
+    assert acme.health_score is not None
+    # what fires now first (as `explain` says), then the open alerts' reasons not said yet
+    fired = [s.reason for s in sorted(explained.signals, key=lambda s: s.severity != "red")]
+    assert fired and list(acme.health_reasons[: len(fired)]) == fired
+    assert "Champion Lan Tran left on 2026-11-02" in acme.health_reasons
+    assert "No touch for 25 days" in acme.health_reasons
+    weak = [c for c in explained.components if c.value < 50]
+    assert [r for r in acme.health_reasons if r.startswith("weak ")] == [
+        f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)" for c in sorted(weak, key=lambda c: c.value)]
     assert acme.last_touch == dt.datetime(2026, 11, 10, 9, 0)
     assert acme.last_visit == dt.datetime(2026, 10, 2, 14, 0)
     assert [(c.title, c.late) for c in acme.open_commitments] == [("Send proposal", True), ("Check the invoice", False)]
@@ -64,7 +69,7 @@ def test_preview_briefs_each_account_and_changes_nothing(org):
         ("Bao Le", "sponsor", None), ("Lan Tran", "champion", dt.date(2026, 11, 2))]
     assert acme.renewal_date == dt.date(2027, 2, 1) and acme.days_to_renewal == 73
     beta = plan.briefs[1]
-    assert beta.health_score is None and beta.last_touch is None and beta.open_commitments == ()
+    assert beta.last_touch is None and beta.open_commitments == () and beta.open_alerts == ()
 
     changed = {(c.kind, c.id) for c in plan.changes}
     assert changed == {

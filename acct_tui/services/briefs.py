@@ -8,21 +8,26 @@ account ids, never one query per account.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable, Sequence
 
 from peewee import JOIN, fn
 
-from acct_tui.clock import today
+from acct_tui.clock import now, today
+from acct_tui.core import health as health_core
+from acct_tui.core import rules as rules_core
+from acct_tui.core.settings import RiskSettings
 from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, ActionItem, Activity, Alert, Contact, HealthSnapshot, PlannedVisit, User
+from acct_tui.models import Account, ActionItem, Activity, Alert, Contact, PlannedVisit, User
+from acct_tui.services.facts import gather
 
 #: Contacts a new owner must meet first.
 KEY_ROLES = ("champion", "sponsor", "decision_maker")
 #: SQLite caps bound parameters per statement; stay well below it.
 CHUNK = 500
+#: A health component (0-100) below this is named among the reasons.
+WEAK_COMPONENT = 50
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,6 @@ class AccountBrief:
     currency: str
     health_score: int | None
     health_band: str | None
-    health_taken_on: dt.date | None
     #: Why the health is what it is: open alerts' reasons, then weak components.
     health_reasons: tuple[str, ...]
     last_touch: dt.datetime | None
@@ -102,8 +106,14 @@ def as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def build_briefs(account_ids: Sequence[int]) -> tuple[AccountBrief, ...]:
-    """Briefs for `account_ids` (already access-checked by the caller), by account name."""
+def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = None) -> tuple[AccountBrief, ...]:
+    """Briefs for `account_ids` (already access-checked by the caller), by account name.
+
+    Health is recomputed now from the accounts' facts (as `acct-tui explain`
+    does, but for all the accounts at once); its reasons are the signals that
+    fire now, then open alerts' reasons not already said, then weak components.
+    """
+    settings = settings or RiskSettings()
     accounts: dict[int, dict] = {}
     for part in chunks(account_ids):
         query = (
@@ -114,7 +124,7 @@ def build_briefs(account_ids: Sequence[int]) -> tuple[AccountBrief, ...]:
         for row in query.dicts():
             accounts[row["id"]] = row
     ids = list(accounts)
-    health = _newest_health(ids)
+    facts = gather(now(), ids, settings=settings) if ids else {}
     touches = _last_touches(ids)
     commitments = _open_commitments(ids)
     alerts = _open_alerts(ids)
@@ -122,11 +132,17 @@ def build_briefs(account_ids: Sequence[int]) -> tuple[AccountBrief, ...]:
     contacts = _key_contacts(ids)
     briefs = []
     for account_id, row in accounts.items():
-        snapshot = health.get(account_id)
+        health = health_core.compute(facts[account_id], settings) if account_id in facts else None
+        signals = rules_core.evaluate(facts[account_id], settings) if account_id in facts else []
         account_alerts = tuple(alerts.get(account_id, ()))
-        reasons = [a.reason for a in account_alerts]
-        if snapshot:
-            reasons += _weak_components(snapshot["components"])
+        reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
+        reasons += [a.reason for a in account_alerts if a.reason not in reasons]
+        if health is not None:
+            reasons += [
+                f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)"
+                for c in sorted(health.components, key=lambda c: c.value)
+                if c.value < WEAK_COMPONENT
+            ]
         last_touch, last_visit = touches.get(account_id, (None, None))
         next_visit = visits.get(account_id)
         briefs.append(
@@ -139,9 +155,8 @@ def build_briefs(account_ids: Sequence[int]) -> tuple[AccountBrief, ...]:
                 status=row["status"],
                 annual_value=Decimal(row["annual_value"]),
                 currency=row["currency"],
-                health_score=snapshot["score"] if snapshot else None,
-                health_band=snapshot["band"] if snapshot else None,
-                health_taken_on=as_date(snapshot["taken_on"]) if snapshot else None,
+                health_score=health.score if health else None,
+                health_band=health.band if health else None,
                 health_reasons=tuple(reasons),
                 last_touch=last_touch,
                 last_visit=last_visit,
@@ -154,48 +169,6 @@ def build_briefs(account_ids: Sequence[int]) -> tuple[AccountBrief, ...]:
             )
         )
     return tuple(sorted(briefs, key=lambda b: (b.name.lower(), b.id)))
-
-
-def _newest_health(ids: list[int]) -> dict[int, dict]:
-    found: dict[int, dict] = {}
-    for part in chunks(ids):
-        newest = (
-            HealthSnapshot.select(HealthSnapshot.account.alias("aid"), fn.MAX(HealthSnapshot.taken_on).alias("taken"))
-            .where(HealthSnapshot.account.in_(part))
-            .group_by(HealthSnapshot.account)
-            .alias("newest")
-        )
-        query = HealthSnapshot.select(HealthSnapshot).join(
-            newest, on=((HealthSnapshot.account == newest.c.aid) & (HealthSnapshot.taken_on == newest.c.taken))
-        )
-        for snap in query:
-            found[snap.account_id] = {
-                "score": snap.score,
-                "band": snap.band,
-                "taken_on": snap.taken_on,
-                "components": snap.components or {},
-            }
-    return found
-
-
-def _weak_components(components) -> list[str]:
-    """The components dragging the score down, whatever shape the scan stored them in."""
-    if isinstance(components, str):
-        components = json.loads(components)
-    items: list[tuple[str, float]] = []
-    if isinstance(components, dict):
-        for name, value in components.items():
-            if isinstance(value, dict):
-                value = value.get("value")
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                items.append((name, float(value)))
-    elif isinstance(components, list):
-        for item in components:
-            if isinstance(item, dict) and isinstance(item.get("value"), (int, float)):
-                items.append((str(item.get("name")), float(item["value"])))
-    # Components are scored 0..1 (or 0..100); below half is worth a mention.
-    weak = [(n, v) for n, v in items if (v <= 1 and v < 0.5) or (v > 1 and v < 50)]
-    return [f"weak {name.replace('_', ' ')} ({value:g})" for name, value in sorted(weak, key=lambda x: x[1])]
 
 
 def _last_touches(ids: list[int]) -> dict[int, tuple[dt.datetime | None, dt.datetime | None]]:
