@@ -184,3 +184,18 @@ async def test_deactivated_persons_accounts_show_unowned_and_can_be_reassigned(o
         await settle(app, pilot)
         assert people(app.screen) == ["an.nguyen", "lena.lead"]
         assert Account.select().where(Account.owner == org["am2"].id).count() == 4
+
+
+async def test_p_shows_the_person_in_the_portfolio_with_the_owner_filter(org, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_team(app, pilot)
+        screen.table.move_cursor(people(screen).index("minh.pham"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert app.current_mode == "portfolio"
+        assert app.screen.filters.owner == "minh.pham"
+        shown = table_text(app, "#portfolio-table")
+        assert any("Acme Corp" in line for line in shown) and not any("Gamma Inc" in line for line in shown)
