@@ -21,14 +21,14 @@ import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from acct_tui.clock import today
 from acct_tui.core.policy import Policy
+from acct_tui.db import database
 from acct_tui.enums import TIERS, TOUCH_KINDS
 from acct_tui.models import Account, ActionItem, Activity, Alert, User
-from acct_tui.services.access import Viewer, scope_accounts, visible_users
-from acct_tui.services.accounts import last_touch_subquery
+from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids, visible_users
 from acct_tui.services.briefs import as_date, as_datetime
 
 #: Roles that carry a portfolio: they get a row even with no accounts yet.
@@ -86,7 +86,8 @@ def team_rows(viewer: Viewer, policy: Policy | None = None) -> list[TeamRow]:
     for owner_id, count, value, covered in _account_facts(viewer, policy):
         tally = bucket(owner_id)
         tally.accounts += count
-        tally.value += Decimal(value or 0)
+        # SQLite sums a decimal column as a float; keep cents exact either way.
+        tally.value += Decimal(str(round(value or 0, 2)))
         tally.covered += int(covered or 0)
     for owner_id, covered in _override_coverage(viewer, policy):
         bucket(owner_id).covered += covered
@@ -134,27 +135,46 @@ def _row(login, name, role, t: _Tally, last_touch) -> TeamRow:
     )
 
 
+def _last_touch_per_account(viewer: Viewer):
+    """Per visible account, its newest touch: one grouped query, narrowed to the viewer's
+    accounts first so that a lead does not group the whole activity table."""
+    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(
+        Activity.kind.in_(TOUCH_KINDS)
+    )
+    if not viewer.sees_everything:
+        query = query.where(Activity.account.in_(visible_account_ids(viewer)))
+    return query.group_by(Activity.account).alias("last_touch")
+
+
 def _account_facts(viewer: Viewer, policy: Policy):
     """(owner, accounts, value, accounts on tier cadence that were touched in time)."""
-    touch = last_touch_subquery()
+    touch = _last_touch_per_account(viewer)
+    inner = scope_accounts(
+        Account.select(
+            Account.owner.alias("owner_id"),
+            Account.tier.alias("tier"),
+            Account.contact_days.alias("own_days"),
+            Account.annual_value.alias("value"),
+            touch.c.at.alias("at"),
+        ).join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id)),
+        viewer,
+    ).alias("acc")
     # Whole days, as everywhere else: touched on the cutoff day counts as in time.
     midnight = dt.datetime.combine(today(), dt.time())
     in_time = [
-        (Account.tier == tier) & (touch.c.at >= midnight - dt.timedelta(days=policy.contact(tier).target))
+        (inner.c.tier == tier) & (inner.c.at >= midnight - dt.timedelta(days=policy.contact(tier).target))
         for tier in TIERS
     ]
-    covered = Case(None, [(Account.contact_days.is_null() & functools.reduce(operator.or_, in_time), 1)], 0)
-    query = (
-        Account.select(Account.owner, fn.COUNT(Account.id), fn.SUM(Account.annual_value), fn.SUM(covered))
-        .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
-        .group_by(Account.owner)
+    covered = Case(None, [(inner.c.own_days.is_null() & functools.reduce(operator.or_, in_time), 1)], 0)
+    query = Select([inner], [inner.c.owner_id, fn.COUNT(SQL("*")), fn.SUM(inner.c.value), fn.SUM(covered)]).group_by(
+        inner.c.owner_id
     )
-    return scope_accounts(query, viewer).tuples()
+    return query.bind(database).tuples()
 
 
 def _override_coverage(viewer: Viewer, policy: Policy):
     """Accounts with their own cadence are few: judge them one by one, in Python."""
-    touch = last_touch_subquery()
+    touch = _last_touch_per_account(viewer)
     query = (
         Account.select(Account.owner, Account.tier, Account.contact_days, touch.c.at)
         .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
@@ -193,6 +213,7 @@ def _late_commitments(viewer: Viewer):
 
 
 def _last_touches(user_ids: list[int]) -> dict[int, dt.datetime]:
+    """Each person's newest logged touch, one grouped query over their ids."""
     if not user_ids:
         return {}
     query = (
@@ -218,7 +239,7 @@ class MemberAccount:
 
 def member_accounts(viewer: Viewer, login: str | None) -> list[MemberAccount]:
     """A person's accounts (None: the unowned pool) that the viewer may see, by name."""
-    touch = last_touch_subquery()
+    touch = _last_touch_per_account(viewer)
     query = (
         Account.select(Account.id, Account.name, Account.tier, Account.annual_value, User.login, Account.renewal_date, touch.c.at)
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
