@@ -31,7 +31,8 @@ def parse_date(text: str, base: dt.date) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-    return parse_human_date(text, base)
+    # A snooze ends ahead of today: a bare "fri" means the coming Friday.
+    return parse_human_date(text, base, direction="future")
 
 
 @dataclass(frozen=True)
