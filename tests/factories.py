@@ -100,3 +100,22 @@ def org():
         "l1": account(lead, "Theta"),
     }
     return dict(lead=lead, am1=am1, am2=am2, senior=senior, junior=junior, other=other, admin=admin, **accounts)
+
+
+def alert(account: Account, rule: str = "overdue_update", severity: str = "yellow", status: str = "open", **kw):
+    """An alert as a scan would leave it; seen first/last at the pinned clock unless given."""
+    from acct_tui.clock import now
+    from acct_tui.models import Alert
+
+    seen = kw.pop("first_seen", now())
+    return Alert.create(
+        account=account,
+        rule=rule,
+        severity=severity,
+        status=status,
+        reason=kw.pop("reason", f"{rule} fired"),
+        evidence=kw.pop("evidence", {}),
+        first_seen=seen,
+        last_seen=kw.pop("last_seen", seen),
+        **kw,
+    )

@@ -1,0 +1,84 @@
+"""What the rules know about an account: plain values, gathered in bulk by
+`services/facts.py` and judged by `core/rules.py` and `core/health.py`.
+
+`as_of` is the day the facts describe (today for a scan, a past day for the
+backtest). Every "days since" is counted in whole calendar days from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """One account's facts as of a day. None means "nothing on record"."""
+
+    account_id: int
+    as_of: dt.date
+    tier: str = "standard"
+    status: str = "active"
+    #: The account's own cadence override, in days.
+    contact_days: int | None = None
+    visit_days: int | None = None
+    #: When the relationship started (created or contract start, the earlier).
+    since: dt.date | None = None
+    renewal_date: dt.date | None = None
+
+    # Touches (a note is not a touch) and visits.
+    last_touch: dt.datetime | None = None
+    last_visit: dt.datetime | None = None
+    #: The newest touch that recorded the client's intent to leave.
+    last_intent: dt.datetime | None = None
+    #: Sentiments of the newest touches that have one, newest first.
+    recent_sentiments: tuple[int, ...] = ()
+    #: The oldest planned visit whose date passed without being done.
+    missed_visit_on: dt.date | None = None
+
+    # Commitments (action items).
+    overdue_commitments: int = 0
+    oldest_overdue_commitment: dt.date | None = None
+    #: Commitments that fell due in the last 180 days, and those done by their date.
+    commitments_due: int = 0
+    commitments_kept: int = 0
+
+    # Milestones past due and still planned: kind -> the oldest due date.
+    overdue_milestones: tuple[tuple[str, dt.date], ...] = ()
+
+    # Monthly metrics: the mean of the last 3 complete months and of the 3
+    # before; None unless all 3 months of the window are on record.
+    usage_recent: float | None = None
+    usage_prior: float | None = None
+    revenue_recent: float | None = None
+    revenue_prior: float | None = None
+
+    # Cases (complaints).
+    open_cases: int = 0
+    oldest_open_case: dt.datetime | None = None
+    oldest_open_severe_case: dt.datetime | None = None
+    open_escalated_cases: int = 0
+    cases_recent: int = 0
+
+    # Champions and sponsors.
+    champion_left_on: dt.date | None = None
+    champion_added_on: dt.date | None = None
+
+    # Receivables.
+    oldest_unpaid_due: dt.date | None = None
+    unpaid_overdue: int = 0
+    #: Receivables due in the last 365 days (any state): is there payment data at all?
+    receivables_recent: int = 0
+
+    def days_since(self, moment: dt.date | dt.datetime | None) -> int | None:
+        """Whole days from `moment` to `as_of`; None when there is no moment."""
+        if moment is None:
+            return None
+        if isinstance(moment, dt.datetime):
+            moment = moment.date()
+        return (self.as_of - moment).days
+
+    @property
+    def watched(self) -> bool:
+        """Churned and prospect accounts raise nothing."""
+        return self.status == "active"

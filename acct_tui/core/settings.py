@@ -1,0 +1,139 @@
+"""Risk settings: the numbers the rules and the health score use.
+
+Pure data, no I/O. Defaults follow the product brief; the config file's
+`[thresholds]` and `[weights]` tables override them, for example:
+
+    [thresholds]
+    drop_yellow_pct = 15
+    payment_red_days = 45
+
+    [weights]
+    usage_trend = 30
+    payments = 0        # leave payments out of the health score
+
+Cadences (days between touches and visits) come from `core/policy.py` and
+the config's `[cadence]` table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from acct_tui.core.policy import Policy, policy_from_config
+from acct_tui.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every number a rule compares against; the field names are the config keys."""
+
+    #: overdue_commitment: red when one is more than this many days late ...
+    commitment_red_days_late: int = 14
+    #: ... or when at least this many are late.
+    commitment_red_count: int = 3
+    #: renewal_risk: a renewal within this many days ...
+    renewal_window_days: int = 90
+    #: ... with health below this is red ...
+    renewal_health_below: int = 60
+    #: ... or with no touch in this many days is yellow.
+    renewal_no_touch_days: int = 30
+    #: usage_drop / revenue_drop: percent down, 3 complete months against the 3 before.
+    drop_yellow_pct: float = 20.0
+    drop_red_pct: float = 40.0
+    #: complaint_open: a case open more than this many days.
+    complaint_open_days: int = 14
+    #: complaint_open red: a high or critical case open more than this many days.
+    complaint_severe_days: int = 7
+    #: complaint_spike: this many cases opened within the window.
+    complaint_spike_count: int = 3
+    complaint_spike_days: int = 30
+    #: sentiment_decline: the mean of the last N touches with a sentiment (-2..2).
+    sentiment_touches: int = 3
+    sentiment_yellow: float = -0.5
+    sentiment_red: float = -1.0
+    #: champion_left: a champion or sponsor left within this many days.
+    champion_left_days: int = 60
+    #: payment_overdue: days past due.
+    payment_yellow_days: int = 30
+    payment_red_days: int = 60
+    #: A red alert left open this many days is escalated to the owner's manager.
+    escalate_after_days: int = 3
+
+
+#: Health components and their default weights (relative; they need not sum to 100).
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {"engagement": 25, "sentiment": 15, "cases": 15, "usage_trend": 20, "commitments": 15, "payments": 10}
+)
+
+#: Pairs (lower, higher) that must stay ordered, as config keys.
+_ORDERED = (
+    ("drop_yellow_pct", "drop_red_pct"),
+    ("payment_yellow_days", "payment_red_days"),
+    ("sentiment_red", "sentiment_yellow"),
+)
+#: Thresholds that may be negative (sentiment is -2..2).
+_SIGNED = {"sentiment_yellow", "sentiment_red"}
+
+
+@dataclass(frozen=True)
+class RiskSettings:
+    """Cadences, thresholds and weights: everything the engine is tuned by."""
+
+    policy: Policy = field(default_factory=Policy)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+
+
+def thresholds_from_config(section: Mapping[str, Any] | None) -> Thresholds:
+    """`Thresholds` from the config's `[thresholds]` table; `UsageError` on a bad key or value."""
+    fields = {f.name: f for f in dataclasses.fields(Thresholds)}
+    values: dict[str, Any] = {}
+    for key, value in (section or {}).items():
+        spec = fields.get(key)
+        if spec is None:
+            raise UsageError(f"config: [thresholds] has unknown key {key!r} (known: {', '.join(sorted(fields))})")
+        wants_int = spec.type in ("int", int)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (wants_int and not isinstance(value, int)):
+            kind = "a whole number" if wants_int else "a number"
+            raise UsageError(f"config: thresholds.{key} must be {kind}, not {value!r}")
+        if key in _SIGNED:
+            if not -2 <= value <= 2:
+                raise UsageError(f"config: thresholds.{key} must be between -2 and 2 (the sentiment scale)")
+        elif value < (minimum := 0 if key == "escalate_after_days" else 1):
+            raise UsageError(f"config: thresholds.{key} must be at least {minimum}")
+        values[key] = value
+    result = Thresholds(**values)
+    for low, high in _ORDERED:
+        if getattr(result, low) > getattr(result, high):
+            raise UsageError(f"config: thresholds.{low} must not be more than thresholds.{high}")
+    if result.drop_red_pct > 100:
+        raise UsageError("config: thresholds.drop_red_pct must be at most 100")
+    return result
+
+
+def weights_from_config(section: Mapping[str, Any] | None) -> Mapping[str, float]:
+    """Health weights from the config's `[weights]` table; 0 leaves a component out."""
+    weights = dict(DEFAULT_WEIGHTS)
+    for key, value in (section or {}).items():
+        if key not in weights:
+            raise UsageError(f"config: [weights] has unknown key {key!r} (known: {', '.join(DEFAULT_WEIGHTS)})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise UsageError(f"config: weights.{key} must be a number, 0 or more, not {value!r}")
+        weights[key] = float(value)
+    if not any(weights.values()):
+        raise UsageError("config: [weights] are all 0; at least one health component must count")
+    return MappingProxyType(weights)
+
+
+def settings_from_config(config: Any | None) -> RiskSettings:
+    """`RiskSettings` from a loaded `acct_tui.config.Config` (None: the defaults)."""
+    if config is None:
+        return RiskSettings()
+    return RiskSettings(
+        policy=policy_from_config(config.section("cadence")),
+        thresholds=thresholds_from_config(config.section("thresholds")),
+        weights=weights_from_config(config.section("weights")),
+    )

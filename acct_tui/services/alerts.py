@@ -1,0 +1,276 @@
+"""Alerts: listing what needs attention, and what people do about it.
+
+Every action is access-checked (an alert on an account the viewer may not see
+is simply "not found") and audited in the same transaction as the change.
+The scan (`services/scan.py`) opens, updates and auto-resolves alerts; this
+module is the human side: acknowledge, snooze, resolve, escalate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from peewee import JOIN, Case, fn
+
+from acct_tui.clock import now, today
+from acct_tui.db import database
+from acct_tui.enums import ALERT_STATUSES, SEVERITIES
+from acct_tui.errors import NotFound, UsageError
+from acct_tui.models import Account, Activity, Alert, User
+from acct_tui.services import audit
+from acct_tui.services.access import Viewer, scope_accounts
+
+#: Statuses that still need someone: everything but resolved.
+ACTIVE_STATUSES = ("open", "acknowledged", "snoozed")
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One alert as screens and listings show it; people as logins."""
+
+    id: int
+    account_id: int
+    account_name: str
+    account_external_id: str | None
+    owner: str | None
+    rule: str
+    severity: str
+    status: str
+    reason: str
+    evidence: dict
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    snoozed_until: dt.datetime | None
+    snooze_reason: str | None
+    acknowledged_by: str | None
+    resolved_by: str | None
+    resolution_note: str | None
+    escalated_to: str | None
+    escalated_at: dt.datetime | None
+
+
+def _base_query():
+    owner = User.alias("owner")
+    acker = User.alias("acker")
+    target = User.alias("target")
+    return (
+        Alert.select(
+            Alert,
+            Account.name.alias("account_name"),
+            Account.external_id.alias("account_external_id"),
+            owner.login.alias("owner_login"),
+            acker.login.alias("acker_login"),
+            target.login.alias("target_login"),
+        )
+        .join(Account, on=(Alert.account == Account.id))
+        .join(owner, JOIN.LEFT_OUTER, on=(Account.owner == owner.id))
+        .switch(Alert)
+        .join(acker, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == acker.id))
+        .switch(Alert)
+        .join(target, JOIN.LEFT_OUTER, on=(Alert.escalated_to == target.id))
+    ), owner
+
+
+def _to_row(r: dict) -> AlertRow:
+    evidence = r["evidence"]
+    if isinstance(evidence, str):  # .dicts() skips the field converter on some paths
+        import json
+
+        evidence = json.loads(evidence)
+    return AlertRow(
+        id=r["id"],
+        account_id=r["account"],
+        account_name=r["account_name"],
+        account_external_id=r["account_external_id"],
+        owner=r["owner_login"],
+        rule=r["rule"],
+        severity=r["severity"],
+        status=r["status"],
+        reason=r["reason"],
+        evidence=evidence or {},
+        first_seen=r["first_seen"],
+        last_seen=r["last_seen"],
+        snoozed_until=r["snoozed_until"],
+        snooze_reason=r["snooze_reason"],
+        acknowledged_by=r["acker_login"],
+        resolved_by=r["resolved_by"],
+        resolution_note=r["resolution_note"],
+        escalated_to=r["target_login"],
+        escalated_at=r["escalated_at"],
+    )
+
+
+def list_alerts(
+    viewer: Viewer,
+    *,
+    statuses: Iterable[str] = ACTIVE_STATUSES,
+    rule: str | None = None,
+    severity: str | None = None,
+    owner: str | None = None,
+    escalated_to_me: bool = False,
+) -> list[AlertRow]:
+    """Alerts on accounts `viewer` may see, red first, then the oldest first.
+
+    `owner` narrows to one account owner's login; `escalated_to_me` to the
+    alerts escalated to the viewer.
+    """
+    statuses = tuple(statuses)
+    bad = [s for s in statuses if s not in ALERT_STATUSES]
+    if bad:
+        raise UsageError(f"unknown alert status {bad[0]!r} (use {', '.join(ALERT_STATUSES)})")
+    if severity is not None and severity not in SEVERITIES:
+        raise UsageError(f"unknown severity {severity!r} (use {', '.join(SEVERITIES)})")
+    query, owner_alias = _base_query()
+    query = query.where(Alert.status.in_(statuses))
+    if rule:
+        query = query.where(Alert.rule == rule)
+    if severity:
+        query = query.where(Alert.severity == severity)
+    if owner:
+        query = query.where(owner_alias.login == owner)
+    if escalated_to_me:
+        query = query.where(Alert.escalated_to == viewer.user_id) if viewer.user_id else query.where(False)
+    red_first = Case(None, [(Alert.severity == "red", 0)], 1)
+    query = scope_accounts(query, viewer).order_by(red_first, Alert.first_seen, Alert.id)
+    return [_to_row(r) for r in query.dicts()]
+
+
+def alert_counts(viewer: Viewer) -> dict[str, int]:
+    """`{"red": n, "yellow": n}` over open and acknowledged alerts the viewer may see."""
+    query = (
+        Alert.select(Alert.severity, fn.COUNT(Alert.id).alias("n"))
+        .join(Account, on=(Alert.account == Account.id))
+        .where(Alert.status.in_(("open", "acknowledged")))
+        .group_by(Alert.severity)
+    )
+    counts = {s: 0 for s in ("red", "yellow")}
+    for severity, n in scope_accounts(query, viewer).tuples():
+        counts[severity] = n
+    return counts
+
+
+def get_alert(viewer: Viewer, alert_id: int) -> AlertRow:
+    """One alert the viewer may see; `NotFound` otherwise."""
+    query, _ = _base_query()
+    found = scope_accounts(query.where(Alert.id == alert_id), viewer).dicts().first()
+    if found is None:
+        raise NotFound(f"no alert #{alert_id}")
+    return _to_row(found)
+
+
+def _load_for_change(viewer: Viewer, alert_id: int) -> Alert:
+    visible = scope_accounts(Alert.select(Alert.id).join(Account).where(Alert.id == alert_id), viewer)
+    alert = Alert.select().where(Alert.id.in_(visible)).first()
+    if alert is None:
+        raise NotFound(f"no alert #{alert_id}")
+    return alert
+
+
+def _change(viewer: Viewer, alert_id: int, action: str, apply) -> AlertRow:
+    """Load, check, change, audit, all in one transaction; the fresh row back."""
+    with database.atomic():
+        alert = _load_for_change(viewer, alert_id)
+        changes = apply(alert)
+        alert.save()
+        audit.record(viewer.login, action, "alert", alert.id, changes)
+    return get_alert(viewer, alert_id)
+
+
+def _require_active(alert: Alert, verb: str) -> None:
+    if alert.status == "resolved":
+        raise UsageError(f"alert #{alert.id} is resolved; nothing to {verb}")
+
+
+def acknowledge(viewer: Viewer, alert_id: int) -> AlertRow:
+    """Mark the alert as seen and being handled (it stays in the counts)."""
+
+    def apply(alert: Alert) -> dict:
+        _require_active(alert, "acknowledge")
+        before = alert.status
+        alert.status = "acknowledged"
+        alert.acknowledged_by = viewer.user_id
+        alert.acknowledged_at = now()
+        return {"status": [before, "acknowledged"]}
+
+    return _change(viewer, alert_id, "acknowledge", apply)
+
+
+def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertRow:
+    """Silence the alert until `until` (a future date) for a stated reason."""
+    reason = (reason or "").strip()
+    problems = []
+    if until is None:
+        problems.append("a date to snooze until is required")
+    elif until <= today():
+        problems.append(f"snooze until {until.isoformat()} is not in the future")
+    if not reason:
+        problems.append("a reason for the snooze is required")
+    if problems:
+        raise UsageError("; ".join(problems))
+
+    def apply(alert: Alert) -> dict:
+        _require_active(alert, "snooze")
+        before = alert.status
+        alert.status = "snoozed"
+        alert.snoozed_until = dt.datetime.combine(until, dt.time())
+        alert.snooze_reason = reason
+        return {"status": [before, "snoozed"], "snoozed_until": until.isoformat(), "snooze_reason": reason}
+
+    return _change(viewer, alert_id, "snooze", apply)
+
+
+def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
+    """Close the alert by hand with a note saying what was done."""
+    note = (note or "").strip()
+    if not note:
+        raise UsageError("a resolution note is required")
+
+    def apply(alert: Alert) -> dict:
+        _require_active(alert, "resolve")
+        if alert.rule == "departure_intent" and not _visited_after_intent(alert):
+            raise UsageError("a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
+        before = alert.status
+        alert.status = "resolved"
+        alert.resolved_by = viewer.login
+        alert.resolved_at = now()
+        alert.resolution_note = note
+        return {"status": [before, "resolved"], "note": note}
+
+    return _change(viewer, alert_id, "resolve", apply)
+
+
+def _visited_after_intent(alert: Alert) -> bool:
+    intent = (alert.evidence or {}).get("intent_at")
+    if not intent:
+        return True
+    return (
+        Activity.select()
+        .where((Activity.account == alert.account_id) & (Activity.kind == "visit") & (Activity.occurred_at > dt.datetime.fromisoformat(intent)))
+        .exists()
+    )
+
+
+def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None) -> AlertRow:
+    """Hand the alert up to `to_login`, by default the account owner's manager."""
+
+    def apply(alert: Alert) -> dict:
+        _require_active(alert, "escalate")
+        if to_login:
+            target = User.get_or_none(User.login == to_login)
+            if target is None:
+                raise NotFound(f"no user with login {to_login!r}")
+            if not target.active:
+                raise UsageError(f"user {to_login!r} is deactivated")
+        else:
+            owner = alert.account.owner
+            target = owner.manager if owner is not None else None
+            if target is None:
+                raise UsageError(f"alert #{alert.id}: the account owner has no manager; name someone to escalate to")
+        alert.escalated_to = target.id
+        alert.escalated_at = now()
+        alert.escalated_by = viewer.login
+        return {"escalated_to": target.login}
+
+    return _change(viewer, alert_id, "escalate", apply)

@@ -1,0 +1,126 @@
+"""The health score and the risk settings, pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acct_tui.core import health
+from acct_tui.core.facts import AccountFacts
+from acct_tui.core.settings import DEFAULT_WEIGHTS, RiskSettings, Thresholds, settings_from_config, thresholds_from_config, weights_from_config
+from acct_tui.errors import UsageError
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def at(days_ago: int) -> dt.datetime:
+    return dt.datetime.combine(TODAY - dt.timedelta(days=days_ago), dt.time(10))
+
+
+@pytest.mark.parametrize("score, band", [(None, None), (0, "red"), (50, "red"), (51, "yellow"), (75, "yellow"), (76, "green"), (100, "green")])
+def test_bands(score, band):
+    assert health.band(score) == band
+
+
+@pytest.mark.parametrize(
+    "days, value",
+    [(0, 100), (14, 100), (21, 50), (42, 0), (100, 0), (35, 50 * (42 - 35) / 21)],
+)
+def test_engagement_slides_from_target_to_twice_the_max(days, value):
+    f = AccountFacts(1, TODAY, tier="strategic", last_touch=at(days))
+    assert health.engagement(f, RiskSettings()) == pytest.approx(value)
+
+
+def test_missing_components_are_left_out_and_weights_renormalise():
+    f = AccountFacts(1, TODAY, tier="strategic", last_touch=at(21), recent_sentiments=(2, 2, 2))
+    result = health.compute(f, RiskSettings())
+    names = [c.name for c in result.components]
+    assert names == ["engagement", "sentiment", "cases"]  # no usage, commitments or payments on record
+    total = DEFAULT_WEIGHTS["engagement"] + DEFAULT_WEIGHTS["sentiment"] + DEFAULT_WEIGHTS["cases"]
+    expected = (50 * DEFAULT_WEIGHTS["engagement"] + 100 * DEFAULT_WEIGHTS["sentiment"] + 100 * DEFAULT_WEIGHTS["cases"]) / total
+    assert result.score == round(expected) and result.band == "green"
+    assert sum(c.weight for c in result.components) == pytest.approx(1.0, abs=1e-3)
+    assert sum(c.contribution for c in result.components) == pytest.approx(expected, abs=0.2)
+
+
+def test_all_components_and_churned_accounts():
+    f = AccountFacts(
+        1, TODAY, last_touch=at(1), recent_sentiments=(-2, -2, -2), open_cases=2, oldest_open_case=at(20),
+        usage_recent=60.0, usage_prior=100.0, commitments_due=4, commitments_kept=1, receivables_recent=3,
+        oldest_unpaid_due=TODAY - dt.timedelta(days=30), unpaid_overdue=1,
+    )
+    values = {c.name: c.value for c in health.compute(f, RiskSettings()).components}
+    assert values == {"engagement": 100, "sentiment": 0, "cases": 70, "usage_trend": 0, "commitments": 25, "payments": 50}
+    assert health.compute(AccountFacts(1, TODAY, status="churned", last_touch=at(1)), RiskSettings()) == health.Health(None, None, ())
+
+
+def test_a_zero_weight_leaves_a_component_out():
+    settings = RiskSettings(weights=weights_from_config({"engagement": 0}))
+    f = AccountFacts(1, TODAY, last_touch=at(300), recent_sentiments=(2,))
+    assert [c.name for c in health.compute(f, settings).components] == ["sentiment", "cases"]
+
+
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        ({"drop_yelow_pct": 10}, "unknown key 'drop_yelow_pct'"),
+        ({"payment_red_days": "60"}, "payment_red_days must be a whole number"),
+        ({"payment_red_days": 2.5}, "payment_red_days must be a whole number"),
+        ({"complaint_open_days": 0}, "complaint_open_days must be at least 1"),
+        ({"drop_yellow_pct": 50}, "drop_yellow_pct must not be more than thresholds.drop_red_pct"),
+        ({"sentiment_red": -3}, "between -2 and 2"),
+        ({"sentiment_red": 0, "sentiment_yellow": -1}, "sentiment_red must not be more than"),
+        ({"drop_red_pct": 120}, "at most 100"),
+    ],
+)
+def test_bad_thresholds_name_the_key(section, message):
+    with pytest.raises(UsageError, match=message):
+        thresholds_from_config(section)
+
+
+@pytest.mark.parametrize(
+    "section, message",
+    [({"happiness": 3}, "unknown key 'happiness'"), ({"cases": -1}, "cases must be a number, 0 or more"),
+     ({"cases": True}, "must be a number"), ({k: 0 for k in DEFAULT_WEIGHTS}, "all 0")],
+)
+def test_bad_weights_name_the_key(section, message):
+    with pytest.raises(UsageError, match=message):
+        weights_from_config(section)
+
+
+def test_settings_from_a_config_file(tmp_path):
+    from acct_tui import config
+
+    path = tmp_path / "config.toml"
+    path.write_text("[cadence.key]\ncontact_target = 7\ncontact_max = 9\n[thresholds]\ndrop_yellow_pct = 15.5\n"
+                    "escalate_after_days = 0\n[weights]\npayments = 40\n")
+    settings = settings_from_config(config.load(path))
+    assert settings.policy.contact("key").target == 7
+    assert settings.thresholds.drop_yellow_pct == 15.5 and settings.thresholds.escalate_after_days == 0
+    assert settings.weights["payments"] == 40 and settings.weights["engagement"] == DEFAULT_WEIGHTS["engagement"]
+    assert settings_from_config(None) == RiskSettings() and RiskSettings().thresholds == Thresholds()
+
+
+def test_core_is_pure_no_database_no_io():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import acct_tui.core.rules, acct_tui.core.health, acct_tui.core.settings, acct_tui.core.facts\n"
+        "bad = [m for m in ('peewee', 'acct_tui.db', 'acct_tui.models', 'textual') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_scans_fast_path_agrees_with_compute():
+    f = AccountFacts(
+        1, TODAY, last_touch=at(25), recent_sentiments=(-1, 0, 2), open_cases=1, oldest_open_case=at(20),
+        usage_recent=80.0, usage_prior=100.0, commitments_due=3, commitments_kept=2,
+    )
+    full = health.compute(f, RiskSettings())
+    assert health.score(f, RiskSettings()) == (full.score, full.band, {c.name: c.value for c in full.components})
+    assert health.score(AccountFacts(1, TODAY, status="prospect"), RiskSettings()) == (None, None, {})
