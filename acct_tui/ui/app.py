@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from acct_tui import clock
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
+from acct_tui.core.settings import settings_from_config
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
@@ -80,6 +81,7 @@ class AcctApp(App):
         Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
         Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
         Binding("5", "mode('team')", "Team", show=False, id="mode.team"),
+        Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
@@ -109,6 +111,7 @@ class AcctApp(App):
         self.config = config
         self.db_label = db_label
         self.policy = policy or policy_from_config(config.section("cadence"))
+        self.risk_settings = settings_from_config(config)
         self.scan_enabled = scan
         self._mode_history: list[str] = []
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
@@ -143,6 +146,22 @@ class AcctApp(App):
             self.switch_mode(self._mode_history.pop())
         elif self.current_mode != self.DEFAULT_MODE:
             self.switch_mode(self.DEFAULT_MODE)
+
+    def action_quick_capture(self) -> None:
+        """Log a touch in one line (`n` or `:` on any main screen)."""
+        from textual.screen import ModalScreen
+
+        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+        from acct_tui.ui.writes import after_write
+
+        if isinstance(self.screen, ModalScreen):
+            return  # not over a form or another dialog
+
+        def saved(activity_id: int | None) -> None:
+            if activity_id is not None:
+                after_write(self, "Logged.")
+
+        self.push_screen(QuickCaptureScreen(), saved)
 
     def open_account(self, account_id: int) -> None:
         """Select an account and show its timeline; an account the viewer may not see is refused."""
@@ -182,7 +201,7 @@ class AcctApp(App):
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan_worker(self) -> None:
-        outcome = risk_bridge.scan(self.viewer, clock.now())
+        outcome = risk_bridge.scan(self.viewer, clock.now(), self.risk_settings)
         self.post_message(self.ScanFinished(outcome))
 
     def on_acct_app_scan_finished(self, message: ScanFinished) -> None:
