@@ -150,8 +150,12 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
     )
 
 
+#: Encodes exactly as `models.JSONText` stores, so stored evidence compares as text.
+_ENCODER = json.JSONEncoder(default=_json_default, sort_keys=True)
+
+
 def _evidence_json(evidence: dict) -> str:
-    return json.dumps(evidence, default=_json_default, sort_keys=True)
+    return _ENCODER.encode(evidence)
 
 
 def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Tally) -> None:
@@ -267,9 +271,10 @@ def _write_snapshots(chunk: list[int], scores: dict[int, tuple], day: dt.date, t
     lo, hi = chunk[0], chunk[-1]
     stored = {
         aid: (score, band)
-        for aid, score, band in HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band)
-        .where((HealthSnapshot.taken_on == day) & (HealthSnapshot.account >= lo) & (HealthSnapshot.account <= hi))
-        .tuples()
+        for aid, score, band in raw_rows(
+            HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band)
+            .where((HealthSnapshot.taken_on == day) & (HealthSnapshot.account >= lo) & (HealthSnapshot.account <= hi))
+        )
     }
     inserts, changed = [], []
     for aid in chunk:
