@@ -55,6 +55,8 @@ PARALLEL_QUERIES = 2
 
 def as_datetime(value) -> dt.datetime | None:
     """Aggregates come back as text from SQLite and typed from PostgreSQL."""
+    if type(value) is str:
+        return dt.datetime.fromisoformat(value)
     if value is None or isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -63,6 +65,8 @@ def as_datetime(value) -> dt.datetime | None:
 
 
 def as_date(value) -> dt.date | None:
+    if type(value) is str:  # SQLite: the common case first
+        return _parse_date(value[:10])
     if value is None:
         return None
     if isinstance(value, dt.datetime):

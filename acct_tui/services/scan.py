@@ -145,7 +145,6 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
                 _write_alerts(plan, chunk[0], chunk[-1], now, tally)
                 _write_snapshots(snaps, tally)
     _escalate(now, settings, tally)
-    _touch_last_seen(now)
     return ScanSummary(
         accounts=len(ids),
         opened=tally.opened,
@@ -170,6 +169,7 @@ def _active_alerts() -> dict[int, dict[str, tuple]]:
     existing: dict[int, dict[str, tuple]] = {}
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
+        Alert.last_seen,
     ).where(Alert.status.in_(ACTIVE))
     for row in raw_rows(query):
         existing.setdefault(row[1], {})[row[2]] = row
@@ -183,15 +183,17 @@ class _AlertPlan:
     reopens: list
     resolves: list
     entries: list
+    #: Still firing, unchanged, but last seen before now.
+    seen: list
 
     @property
     def has_work(self) -> bool:
-        return bool(self.inserts or self.updates or self.reopens or self.resolves)
+        return bool(self.inserts or self.updates or self.reopens or self.resolves or self.seen)
 
 
 def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, tally: _Tally) -> _AlertPlan:
     """Diff one chunk's signals against its non-resolved alerts."""
-    plan = _AlertPlan([], [], [], [], [])
+    plan = _AlertPlan([], [], [], [], [], [])
     for aid in chunk:
         fired = signals.get(aid, {})
         mine = existing.get(aid, {})
@@ -200,7 +202,7 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, t
             if row is None:
                 plan.inserts.append((aid, rule_id, signal))
                 continue
-            alert_id, _, _, severity, status, reason, evidence, snoozed_until = row
+            alert_id, _, _, severity, status, reason, evidence, snoozed_until, last_seen = row
             if status == "snoozed":
                 if as_datetime(snoozed_until) is not None and as_datetime(snoozed_until) > now:
                     continue  # honour the snooze: no re-firing until it ends
@@ -215,6 +217,8 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, t
                     plan.entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
                     if signal.severity == "red":
                         tally.new_red.append(alert_id)
+            elif as_datetime(last_seen) < now:
+                plan.seen.append(alert_id)
         for rule_id, row in mine.items():
             if rule_id not in fired:
                 note = _cleared_note(rule_id, facts.get(aid))
@@ -249,6 +253,8 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
             [(SYSTEM_ACTOR, now, note, alert_id, status) for alert_id, status, note in plan.resolves],
         )
         tally.resolved += len(plan.resolves)
+    if plan.seen:
+        Alert.update(last_seen=now).where(Alert.id.in_(plan.seen) & (Alert.last_seen < now)).execute()
     inserts = plan.inserts
     if inserts:
         # Inside the write transaction: skip any alert another scanner opened
@@ -375,17 +381,3 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
                 )
             _audit([_entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now) for alert_id, _, login in part])
             tally.escalated += done
-
-
-def _touch_last_seen(now: dt.datetime) -> None:
-    """Still-firing alerts were seen now (the others were resolved or are snoozed)."""
-    bounds = Alert.select(peewee.fn.MIN(Alert.id), peewee.fn.MAX(Alert.id)).where(Alert.status.in_(("open", "acknowledged"))).tuples().first()
-    if not bounds or bounds[0] is None:
-        return
-    lo, hi = bounds
-    step = 20_000
-    for start in range(lo, hi + 1, step):
-        with database.atomic():
-            Alert.update(last_seen=now).where(
-                Alert.status.in_(("open", "acknowledged")) & (Alert.last_seen < now) & (Alert.id >= start) & (Alert.id < start + step)
-            ).execute()
