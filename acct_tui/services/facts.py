@@ -127,16 +127,18 @@ def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> 
     values: dict[int, dict] = {}
     # (query, how to fold its rows into `values`), in the order they are folded:
     # missed visits need the last visit from the activity query before them.
+    # The heaviest queries go first so that they start first.
     steps = [
         (scoped(_activity_query(now), Activity.account), _apply_activity),
         (_sentiment_query(now, thresholds.sentiment_touches, ids), _apply_sentiments),
+        (scoped(_metric_query(today), MetricSample.account), _apply_metrics),
+        (scoped(_receivable_query(today), Receivable.account), _apply_receivables),
+        (scoped(_intent_query(now), Activity.account), _apply_intent),
         (scoped(_missed_visit_query(now, today), PlannedVisit.account), _apply_missed_visits),
         (scoped(_commitment_query(today), ActionItem.account), _apply_commitments),
         (scoped(_milestone_query(today), Milestone.account), _apply_milestones),
-        (scoped(_metric_query(today), MetricSample.account), _apply_metrics),
         (scoped(_case_query(now, today, thresholds.complaint_spike_days), Case.account), _apply_cases),
         (scoped(_contact_query(today), Contact.account), _apply_contacts),
-        (scoped(_receivable_query(today), Receivable.account), _apply_receivables),
     ]
     account_query = scoped(Account.select(
         Account.id, Account.tier, Account.status, Account.churned_on, Account.contact_days,
@@ -171,24 +173,41 @@ def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
 
 
 def _activity_query(now: dt.datetime):
-    touch = Activity.kind.in_(TOUCH_KINDS)
+    """The newest touch of each kind: served from the (account, kind, time) index alone."""
     return (
-        Activity.select(
-            Activity.account,
-            fn.MAX(When(None, [(touch, Activity.occurred_at)], None)),
-            fn.MAX(When(None, [(Activity.kind == "visit", Activity.occurred_at)], None)),
-            fn.MAX(When(None, [(touch & (Activity.intent_to_leave == True), Activity.occurred_at)], None)),  # noqa: E712
-        )
-        .where(Activity.occurred_at <= now)
-        .group_by(Activity.account)
+        Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at))
+        .where(Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))
+        .group_by(Activity.account, Activity.kind)
     )
 
 
 def _apply_activity(values, rows, now) -> None:
-    for aid, last_touch, last_visit, last_intent in rows:
+    for aid, kind, at in rows:
+        record = values.get(aid)
+        if record is None:
+            continue
+        at = as_datetime(at)
+        current = record.get("last_touch")
+        if current is None or at > current:
+            record["last_touch"] = at
+        if kind == "visit":
+            record["last_visit"] = at
+
+
+def _intent_query(now: dt.datetime):
+    """The newest touch that recorded an intent to leave (a rare flag: few rows)."""
+    return (
+        Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
+        .where((Activity.intent_to_leave == True) & Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))  # noqa: E712
+        .group_by(Activity.account)
+    )
+
+
+def _apply_intent(values, rows, now) -> None:
+    for aid, at in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(last_touch=as_datetime(last_touch), last_visit=as_datetime(last_visit), last_intent=as_datetime(last_intent))
+            record["last_intent"] = as_datetime(at)
 
 
 def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
@@ -288,31 +307,33 @@ def _apply_milestones(values, rows, now) -> None:
 
 
 def _metric_query(today: dt.date):
-    """Mean usage and revenue over the last 3 complete months and the 3 before."""
+    """Usage and revenue over the last 3 complete months and the 3 before: sums
+    and month counts per account (grouping by account alone lets SQLite walk
+    the account index without a temporary sort)."""
     end, middle, begin = _month_start(today), _month_start(today, 3), _month_start(today, 6)
-    is_recent = MetricSample.period >= middle
+    columns = []
+    for metric in ("usage", "revenue"):
+        for recent in (True, False):
+            window = (MetricSample.metric == metric) & ((MetricSample.period >= middle) if recent else (MetricSample.period < middle))
+            columns += [fn.SUM(When(None, [(window, MetricSample.value)], 0)), fn.SUM(_one(window))]
     return (
-        MetricSample.select(
-            MetricSample.account,
-            MetricSample.metric,
-            fn.SUM(When(None, [(is_recent, MetricSample.value)], 0)),
-            fn.SUM(_one(is_recent)),
-            fn.SUM(When(None, [(is_recent, 0)], MetricSample.value)),
-            fn.SUM(_one(is_recent, 0, 1)),
-        )
+        MetricSample.select(MetricSample.account, *columns)
         .where((MetricSample.period >= begin) & (MetricSample.period < end))
-        .group_by(MetricSample.account, MetricSample.metric)
+        .group_by(MetricSample.account)
     )
 
 
 def _apply_metrics(values, rows, now) -> None:
-    for aid, metric, recent_sum, recent_n, prior_sum, prior_n in rows:
+    for aid, *sums in rows:
         record = values.get(aid)
-        # Too little data (a month missing on either side) gives no trend at all.
-        if record is None or int(recent_n) != 3 or int(prior_n) != 3:
+        if record is None:
             continue
-        record[f"{metric}_recent"] = float(recent_sum) / 3
-        record[f"{metric}_prior"] = float(prior_sum) / 3
+        for index, metric in enumerate(("usage", "revenue")):
+            recent_sum, recent_n, prior_sum, prior_n = sums[index * 4 : index * 4 + 4]
+            # Too little data (a month missing on either side) gives no trend at all.
+            if int(recent_n) == 3 and int(prior_n) == 3:
+                record[f"{metric}_recent"] = float(recent_sum) / 3
+                record[f"{metric}_prior"] = float(prior_sum) / 3
 
 
 def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
