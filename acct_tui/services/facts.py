@@ -212,7 +212,10 @@ def _apply_intent(values, rows, now) -> None:
 
 def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
     """The newest few sentiments per account, with a window function."""
-    rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc(), Activity.id.desc()])
+    # No id tie-breaker: ordering by time alone lets SQLite walk the
+    # (account, time) index (two touches of one account in the same second
+    # are not a case worth a sort of a year of activity).
+    rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc()])
     inner = (
         Activity.select(Activity.account.alias("account_id"), Activity.sentiment.alias("sentiment"), rank.alias("rn"))
         .where(
