@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, Case, NodeList, fn
 
 from acct_tui.enums import TOUCH_KINDS
 from acct_tui.errors import NotFound, UsageError
@@ -101,3 +101,53 @@ def find_account(viewer: Viewer, ref: str) -> Account:
         raise NotFound(f"no account matches {ref!r}")
     names = ", ".join(a.name for a in (exact or matches)[:5])
     raise UsageError(f"{ref!r} matches several accounts ({names}); give the id or external id")
+
+
+@dataclass(frozen=True)
+class AccountHit:
+    """An account found by name: enough to label it in a picker."""
+
+    id: int
+    name: str
+    tier: str
+    owner: str | None
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE with `\\` escaping, so `%` and `_` in the text match themselves."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def name_like(text: str):
+    """A case-insensitive "name contains `text`" clause, the same on SQLite and PostgreSQL."""
+    return NodeList((fn.LOWER(Account.name), SQL("LIKE"), like_pattern(text), SQL("ESCAPE '\\'")))
+
+
+def search_accounts(viewer: Viewer, text: str, limit: int = 20) -> list[AccountHit]:
+    """Accounts `viewer` may see whose name contains `text`; names starting with it first."""
+    query = (
+        Account.select(Account.id, Account.name, Account.tier, User.login)
+        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+        .switch(Account)
+    )
+    text = text.strip()
+    if text:
+        starts = NodeList((fn.LOWER(Account.name), SQL("LIKE"), like_pattern(text)[1:], SQL("ESCAPE '\\'")))
+        query = query.where(name_like(text)).order_by(Case(None, [(starts, 0)], 1), Account.name, Account.id)
+    else:
+        query = query.order_by(Account.name, Account.id)
+    query = scope_accounts(query, viewer).limit(limit)
+    return [AccountHit(id=r[0], name=r[1], tier=r[2], owner=r[3]) for r in query.tuples()]
+
+
+def account_hit(viewer: Viewer, account_id: int) -> AccountHit | None:
+    """One account's label if `viewer` may see it, else None."""
+    query = (
+        Account.select(Account.id, Account.name, Account.tier, User.login)
+        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+        .switch(Account)
+        .where(Account.id == account_id)
+    )
+    row = scope_accounts(query, viewer).tuples().first()
+    return AccountHit(id=row[0], name=row[1], tier=row[2], owner=row[3]) if row else None

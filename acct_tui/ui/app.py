@@ -1,27 +1,236 @@
-"""The Textual app. (Placeholder shell until the screens land.)"""
+"""The Textual app: modes, shared state and the background scan. Screens live in `screens/`.
+
+Hooks the screens use (see also `screens/base.py`):
+
+- `app.viewer` (access.Viewer), `app.config` (config.Config), `app.policy`
+  (core.policy.Policy), `app.db_label` (for the header).
+- `app.selected_account_id` (reactive int | None): the account the Timeline
+  shows. `app.open_account(account_id)` selects it (if visible) and switches
+  to the timeline.
+- `app.data_version` (reactive int): bumped by `app.data_changed()` after any
+  save and after each scan; `AcctScreen` reloads on it.
+- `app.run_scan()`: start a background risk scan now (the visit form calls it
+  after a save). `app.alert_counts` (reactive, None = unknown) feeds the header.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from dataclasses import dataclass
+from functools import partial
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from acct_tui import clock
+from acct_tui.config import Config, save_setting
+from acct_tui.core.policy import Policy, policy_from_config
+from acct_tui.core.settings import settings_from_config
+from acct_tui.errors import UsageError
+from acct_tui.services.access import Viewer, account_visible
+from acct_tui.ui import risk_bridge
+from acct_tui.ui.commands import AccountsProvider
+from acct_tui.ui.keymap import check_keymap
+
+
+def _portfolio():
+    from acct_tui.ui.screens.portfolio import PortfolioScreen
+
+    return PortfolioScreen()
+
+
+def _timeline():
+    from acct_tui.ui.screens.timeline import TimelineScreen
+
+    return TimelineScreen()
+
+
+def _visits():
+    from acct_tui.ui.screens.visits import VisitLogScreen
+
+    return VisitLogScreen()
+
+
+def _alerts():
+    from acct_tui.ui.screens.alerts import AlertsScreen
+
+    return AlertsScreen()
+
+
+def _team():
+    from acct_tui.ui.screens.team import TeamScreen
+
+    return TeamScreen()
 
 
 class AcctApp(App):
-    TITLE = "acct-tui"
+    """The dashboard: five modes over one database, as one viewer."""
 
-    def __init__(self, viewer, db_label: str = "") -> None:
+    TITLE = "acct-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {AccountsProvider}
+    MODES = {"portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team}
+    DEFAULT_MODE = "portfolio"
+    BINDINGS = [
+        Binding("1", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
+        Binding("2", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
+        Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
+        Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
+        Binding("5", "mode('team')", "Team", show=False, id="mode.team"),
+        Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
+
+    selected_account_id: reactive[int | None] = reactive(None, init=False)
+    data_version: reactive[int] = reactive(0, init=False)
+    alert_counts: reactive[dict[str, int] | None] = reactive(None, init=False)
+
+    @dataclass
+    class ScanFinished(Message):
+        """A background scan is done; `outcome` is None when no scan engine is installed."""
+
+        outcome: risk_bridge.ScanOutcome | None
+
+    def __init__(
+        self,
+        viewer: Viewer,
+        *,
+        config: Config,
+        db_label: str = "",
+        policy: Policy | None = None,
+        scan: bool = True,
+    ) -> None:
+        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`)."""
         super().__init__()
         self.viewer = viewer
-        self.sub_title = f"{viewer.name} ({viewer.role}) · {db_label}"
+        self.config = config
+        self.db_label = db_label
+        self.policy = policy or policy_from_config(config.section("cadence"))
+        self.risk_settings = settings_from_config(config)
+        self.scan_enabled = scan
+        self._mode_history: list[str] = []
+        self.set_keymap(check_keymap(config.keys, type(self), config.path))
+        if config.theme:
+            if config.theme not in self.available_themes:
+                raise UsageError(f"config file {config.path}: theme {config.theme!r} is not a known theme")
+            self.theme = config.theme
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("acct-tui: screens are on their way.")
-        yield Footer()
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+        self.refresh_alert_counts()
+        if self.scan_enabled:
+            self.run_scan()
+            self.set_interval(self.config.scan_interval_minutes * 60, self.run_scan, name="scan")
+
+    # -- modes and navigation ---------------------------------------------
+
+    def action_mode(self, mode: str) -> None:
+        """Switch to a main area; the Team pane is for people who lead others."""
+        if mode == "team" and not self.viewer.leads_people:
+            self.notify("The Team pane is for leads only.", title="leads only", severity="warning")
+            return
+        if mode != self.current_mode:
+            self._mode_history.append(self.current_mode)
+            self.switch_mode(mode)
+
+    def go_back(self) -> None:
+        """Leave a pushed screen, else return to the previous mode."""
+        if len(self.screen_stack) > 1:
+            self.pop_screen()
+        elif self._mode_history:
+            self.switch_mode(self._mode_history.pop())
+        elif self.current_mode != self.DEFAULT_MODE:
+            self.switch_mode(self.DEFAULT_MODE)
+
+    def action_quick_capture(self) -> None:
+        """Log a touch in one line (`n` or `:` on any main screen)."""
+        from textual.screen import ModalScreen
+
+        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+        from acct_tui.ui.writes import after_write
+
+        if isinstance(self.screen, ModalScreen):
+            return  # not over a form or another dialog
+
+        def saved(activity_id: int | None) -> None:
+            if activity_id is not None:
+                after_write(self, "Logged.")
+
+        self.push_screen(QuickCaptureScreen(), saved)
+
+    def open_account(self, account_id: int) -> None:
+        """Select an account and show its timeline; an account the viewer may not see is refused."""
+        if not account_visible(self.viewer, account_id):
+            self.notify("No such account.", severity="error")
+            return
+        self.selected_account_id = account_id
+        self.action_mode("timeline")
+
+    def get_system_commands(self, screen):
+        """The palette's commands: every action bound on the current screen, then Textual's."""
+        seen: set[tuple[str, str]] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.system or not active.enabled or binding.action == "command_palette":
+                continue
+            title = binding.description or binding.action
+            if (title, binding.action) in seen:
+                continue
+            seen.add((title, binding.action))
+            yield SystemCommand(title, f"key {self.get_key_display(binding)}", partial(self.run_action, binding.action, active.node))
+        yield from super().get_system_commands(screen)
+
+    # -- data changes -----------------------------------------------------
+
+    def data_changed(self) -> None:
+        """Tell every screen the data changed (they reload when shown)."""
+        self.data_version += 1
+        self.refresh_alert_counts()
+
+    def refresh_alert_counts(self) -> None:
+        self.alert_counts = risk_bridge.alert_counts(self.viewer)
+
+    def run_scan(self) -> None:
+        """Start a background risk scan now (one at a time; a newer one replaces a running one)."""
+        self._scan_worker()
+
+    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
+    def _scan_worker(self) -> None:
+        outcome = risk_bridge.scan(self.viewer, clock.now(), self.risk_settings)
+        self.post_message(self.ScanFinished(outcome))
+
+    def on_acct_app_scan_finished(self, message: ScanFinished) -> None:
+        outcome = message.outcome
+        if outcome is None:
+            return
+        for alert in outcome.new_red:
+            self.notify(f"{alert.account_name}: {alert.reason}", title="New red alert", severity="error", timeout=10)
+        self.alert_counts = outcome.counts
+        self.data_version += 1
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "scan" and event.state == WorkerState.ERROR:
+            self.notify(f"The risk scan failed: {event.worker.error}", severity="error", timeout=10)
+
+    # -- settings ---------------------------------------------------------
+
+    def _save_theme(self, theme) -> None:
+        if theme.name != self.config.theme:
+            try:
+                save_setting(self.config, "theme", theme.name)
+            except OSError as exc:
+                self.notify(f"Could not save the theme: {exc}", severity="warning")
 
 
 def run(ctx, viewer) -> int:
+    """Open the dashboard (the CLI has resolved the database and the viewer)."""
     from acct_tui import db
 
-    AcctApp(viewer, db.describe(ctx.url)).run()
+    app = AcctApp(viewer, config=ctx.config, db_label=db.describe(ctx.url))
+    app.run()
     return 0

@@ -1,0 +1,162 @@
+"""The dated facts of an account's contract: milestones, monthly metrics, invoices.
+
+Each writer takes the account's plan, the shared build context and the
+account's own `random.Random`, and appends tuples to the sink.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from acct_tui.demo import vocab
+from acct_tui.demo.org import AccountPlan, _safe_date
+from acct_tui.models import MetricSample, Milestone, Receivable
+
+DAY = dt.timedelta(days=1)
+CENT = Decimal("0.01")
+
+#: Multipliers for the last months before `today` (or churn) per falling metric.
+SLIDE_YELLOW = (0.82, 0.72, 0.66)  # mean down ~27%
+SLIDE_RED = (0.62, 0.5, 0.4)  # mean down ~49%
+CHURN_SLIDE = (0.85, 0.7, 0.55, 0.4)
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _stamp(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, 9, 0)
+
+
+def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date, horizon: dt.date) -> None:
+    """Contract, renewals, QBRs, deliverables and deadlines, past and upcoming."""
+    sink, today, yesterday = ctx.sink, ctx.today, ctx.today - DAY
+    rows: list[tuple] = []
+
+    def add(title, kind, due, status, completed=None):
+        created = max(plan.created_on, due - dt.timedelta(days=rng.randint(30, 90)))
+        rows.append((due, title, kind, status, completed, _stamp(min(created, yesterday))))
+
+    def done(title, kind, due, early=7, late=2):
+        completed = min(yesterday, due + dt.timedelta(days=rng.randint(-early, late)))
+        add(title, kind, due, "done", completed)
+
+    cs = plan.contract_start
+    if plan.status == "prospect":
+        add("Contract signature", "contract", today + dt.timedelta(days=rng.randint(20, 90)), "planned")
+    else:
+        if cs >= ctx.window_start:
+            add("Contract signed", "contract", cs, "done", cs)
+        for year in range(cs.year + 1, plan.renewal_date.year + 1):
+            ann = _safe_date(year, cs.month, cs.day)
+            if ann < ctx.window_start or ann > plan.renewal_date:
+                continue
+            title = f"Renewal {year}"
+            if plan.status == "churned" and ann == plan.churned_on:
+                add(title, "renewal", ann, "missed")
+            elif ann < today:
+                done(title, "renewal", ann, early=20, late=0)
+            else:
+                add(title, "renewal", ann, "planned")
+        if plan.tier != "standard":
+            quarter = dt.date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
+            while quarter <= horizon + dt.timedelta(days=92):
+                due = quarter + dt.timedelta(days=rng.randint(10, 25))
+                label = f"QBR Q{(quarter.month - 1) // 3 + 1} {quarter.year}"
+                if start <= due < min(today, horizon):
+                    done(label, "qbr", due, early=3, late=0)
+                elif due >= today and plan.status == "active":
+                    add(label, "qbr", due, "planned")
+                    break
+                quarter = add_months(quarter, 3)
+        span = (horizon - start).days
+        for _ in range(max(0, int(span / 365 * rng.uniform(1, 3)))):
+            if span > 60:
+                due = start + dt.timedelta(days=rng.randint(30, span - 10))
+                done(rng.choice(vocab.DELIVERABLES), "deliverable", due)
+        if span > 120 and rng.random() < 0.5:
+            done(rng.choice(vocab.DEADLINES), "deadline", start + dt.timedelta(days=rng.randint(30, span - 30)), late=0)
+        if plan.status == "active":
+            if rng.random() < 0.6:
+                add(rng.choice(vocab.DELIVERABLES), "deliverable", today + dt.timedelta(days=rng.randint(10, 120)), "planned")
+            if rng.random() < 0.3:
+                add(rng.choice(vocab.DEADLINES), "deadline", today + dt.timedelta(days=rng.randint(5, 60)), "planned")
+        else:
+            add(rng.choice(vocab.DELIVERABLES), "deliverable", horizon - dt.timedelta(days=rng.randint(20, 60)), "missed")
+    if plan.mode == "milestones_overdue":
+        for _ in range(rng.randint(1, 2)):
+            kind = rng.choice(("deliverable", "deadline"))
+            title = rng.choice(vocab.DELIVERABLES if kind == "deliverable" else vocab.DEADLINES)
+            add(title, kind, today - dt.timedelta(days=rng.randint(4, 40)), "planned")
+    rows.sort(key=lambda r: r[0])
+    for due, title, kind, status, completed, created in rows:
+        sink.add(Milestone, (sink.new_id(Milestone), plan.id, title, kind, due, status, completed, created))
+
+
+def write_metrics(plan: AccountPlan, ctx, rng: random.Random) -> None:
+    """Monthly revenue and usage for the 24 complete months before today (or churn)."""
+    if plan.status == "prospect":
+        return
+    sink = ctx.sink
+    first = month_start(plan.contract_start)
+    end = month_start(plan.churned_on) if plan.status == "churned" else month_start(ctx.today)
+    periods = [p for p in ctx.periods if first <= p < end]
+    if not periods:
+        return
+    revenue_base = float(plan.value) / 12
+    usage_base = max(40.0, float(plan.value) / 90)
+    growth = rng.uniform(-0.03, 0.12)
+    fall: dict[str, tuple[float, ...]] = {}
+    if plan.status == "churned":
+        fall = {"revenue": CHURN_SLIDE, "usage": CHURN_SLIDE}
+    elif plan.mode in ("usage_sliding", "revenue_sliding"):
+        fall = {plan.mode.split("_")[0]: SLIDE_RED if plan.harsh else SLIDE_YELLOW}
+    n = len(periods)
+    for i, period in enumerate(periods):
+        months_from_end = (end.year - period.year) * 12 + end.month - period.month  # 1 = last month
+        trend = 1 + growth * (i - n) / 12
+        for metric, base, noise in (("revenue", revenue_base, 0.03), ("usage", usage_base, 0.04)):
+            factor = 1.0
+            curve = fall.get(metric)
+            if curve and months_from_end <= len(curve):
+                factor = curve[len(curve) - months_from_end]
+            value = base * trend * factor * (1 + rng.gauss(0, noise))
+            value = round(value, 2) if metric == "revenue" else float(round(value))
+            sink.add(MetricSample, (sink.new_id(MetricSample), plan.id, period, metric, value))
+
+
+def write_receivables(plan: AccountPlan, ctx, rng: random.Random) -> None:
+    """Invoices monthly (key, strategic) or quarterly (standard), net 30; most paid."""
+    if plan.status == "prospect":
+        return
+    sink, today = ctx.sink, ctx.today
+    yesterday = today - DAY
+    monthly = plan.tier != "standard"
+    amount = (plan.value / (12 if monthly else 4)).quantize(CENT)
+    period = max(month_start(plan.contract_start), month_start(ctx.window_start))
+    last = month_start(plan.churned_on) if plan.status == "churned" else month_start(today)
+    invoices = []
+    while period <= last:
+        if monthly or period.month % 3 == 1:
+            invoices.append(period)
+        period = add_months(period, 1)
+    for index, period in enumerate(invoices):
+        due = period + dt.timedelta(days=30)
+        paid = None
+        if due <= yesterday:
+            paid = min(yesterday, max(period + DAY, due + dt.timedelta(days=rng.randint(-12, 6))))
+        elif rng.random() < 0.4 and period + dt.timedelta(days=10) < today:
+            paid = min(yesterday, period + dt.timedelta(days=rng.randint(5, 20)))
+        if plan.mode == "invoices_overdue" and today - dt.timedelta(days=130) <= due <= today - dt.timedelta(days=31):
+            paid = None
+        if plan.status == "churned" and index == len(invoices) - 1:
+            paid = None
+        sink.add(Receivable, (sink.new_id(Receivable), plan.id, amount, due, paid))

@@ -1,0 +1,126 @@
+"""Bulk writing for the demo: rows as tuples, explicit ids, chunked inserts.
+
+The generator hands out ids itself (so a commitment can point at the visit it
+came from without a round trip) and appends plain tuples here; `flush()`
+writes them table by table in dependency order. SQLite gets the DB-API's
+`executemany` (one prepared statement, a C loop); PostgreSQL gets `COPY`.
+Values are Python dates, datetimes, Decimals and bools, stored exactly as the
+ORM stores them (peewee registers the same SQLite adapters).
+"""
+
+from __future__ import annotations
+
+import peewee
+
+from acct_tui.models import (
+    ALL_MODELS,
+    Account,
+    ActionItem,
+    Activity,
+    Case,
+    Contact,
+    MetricSample,
+    Milestone,
+    PlannedVisit,
+    Receivable,
+    Team,
+    User,
+)
+
+#: The fields each generated tuple holds, in order; names are model field names.
+FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
+    Team: ("id", "name"),
+    User: ("id", "login", "name", "email", "role", "team", "manager", "active", "created_at"),
+    Account: (
+        "id", "external_id", "name", "tier", "owner", "industry", "annual_value", "currency", "status",
+        "churned_on", "renewal_date", "contract_start", "contact_days", "visit_days", "created_at", "updated_at",
+    ),
+    Contact: ("id", "account", "name", "title", "email", "phone", "role", "birthday", "added_on", "left_on"),
+    Activity: (
+        "id", "account", "contact", "author", "kind", "occurred_at", "duration_min", "subject", "summary",
+        "outcome", "sentiment", "attendees", "tags", "confirmed_by", "confirmed_at", "intent_to_leave",
+        "confidential", "created_at",
+    ),
+    ActionItem: ("id", "account", "source_activity", "title", "owner", "due_on", "status", "done_on", "created_at"),
+    Milestone: ("id", "account", "title", "kind", "due_on", "status", "completed_on", "created_at"),
+    PlannedVisit: ("id", "account", "owner", "scheduled_for", "purpose", "status", "activity", "created_at"),
+    Case: ("id", "account", "contact", "subject", "severity", "opened_at", "closed_at", "escalated"),
+    MetricSample: ("id", "account", "period", "metric", "value"),
+    Receivable: ("id", "account", "amount", "due_on", "paid_on"),
+}
+ORDER = tuple(FIELDS)
+CHUNK = 1000
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"'
+
+
+class Sink:
+    """Buffers rows per table, hands out ids, and writes them in bulk."""
+
+    def __init__(self, db: peewee.Database) -> None:
+        self.db = db
+        self.postgres = isinstance(db, peewee.PostgresqlDatabase)
+        self.rows: dict[type, list[tuple]] = {m: [] for m in ORDER}
+        self.counts: dict[type, int] = {m: 0 for m in ORDER}
+        self._next = {m: 1 for m in ORDER}
+        self._sql = {m: self._statement(m) for m in ORDER}
+
+    def _statement(self, model) -> str:
+        columns = ", ".join(_quote(model._meta.fields[f].column_name) for f in FIELDS[model])
+        table = _quote(model._meta.table_name)
+        if self.postgres:
+            return f"COPY {table} ({columns}) FROM STDIN"
+        marks = ", ".join("?" for _ in FIELDS[model])
+        return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+
+    def new_id(self, model) -> int:
+        value = self._next[model]
+        self._next[model] = value + 1
+        return value
+
+    def add(self, model, row: tuple) -> None:
+        self.rows[model].append(row)
+
+    def pending(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())
+
+    def flush(self) -> None:
+        """Write every buffered row, parents before children."""
+        cursor = self.db.cursor()
+        for model in ORDER:
+            rows = self.rows[model]
+            if not rows:
+                continue
+            sql = self._sql[model]
+            if self.postgres:
+                with cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                for start in range(0, len(rows), CHUNK):
+                    cursor.executemany(sql, rows[start:start + CHUNK])
+            self.counts[model] += len(rows)
+            rows.clear()
+
+    def reset_sequences(self) -> None:
+        """PostgreSQL: move each id sequence past the ids written explicitly."""
+        if not self.postgres:
+            return
+        for model in ORDER:
+            table = _quote(model._meta.table_name)
+            self.db.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+def empty_all(db: peewee.Database) -> None:
+    """Delete every row of every table (the schema and its version stay)."""
+    if isinstance(db, peewee.PostgresqlDatabase):
+        tables = ", ".join(_quote(m._meta.table_name) for m in ALL_MODELS)
+        db.execute_sql(f"TRUNCATE TABLE {tables} RESTART IDENTITY CASCADE")
+    else:
+        for model in reversed(ALL_MODELS):
+            db.execute_sql(f"DELETE FROM {_quote(model._meta.table_name)}")

@@ -1,0 +1,112 @@
+"""`AcctScreen`: what every main screen shares.
+
+Subclass it, set `MODE` (the mode name) and `HELP` (a paragraph for the `?`
+screen), and yield the screen's body from `compose_body()`; the header,
+the `/` filter line and the footer come with it. Override as needed:
+
+- `refresh_data()`: reload from the services. Called when `app.data_version`
+  changes (a save, a finished scan): at once if the screen is showing,
+  otherwise when it is next shown.
+- `filter_changed(text)`: the `/` filter text changed ("" = cleared).
+- `focus_main()`: where focus goes after the filter line closes (default:
+  the first focusable widget of the body).
+
+Common bindings (ids in brackets, remappable in the config's `[keys]`):
+escape back [screen.back], `/` filter [screen.filter], `?` help
+[screen.help]. The app adds 1-5 modes, ctrl+p palette, ctrl+q quit.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from acct_tui.ui.widgets.filter_bar import FilterBar
+from acct_tui.ui.widgets.header import AppHeader
+
+
+class AcctScreen(Screen):
+    """Header, body, `/` filter and footer; reloads when the app's data changes."""
+
+    MODE: str = ""
+    HELP: str = ""
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="screen.back"),
+        Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
+        Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._stale = False
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        yield from self.compose_body()
+        yield FilterBar(id="filter-bar")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets."""
+        return iter(())
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+
+    # -- data refresh -----------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Reload what the screen shows from the services."""
+
+    def _data_changed(self, _version: int) -> None:
+        if self.is_current:
+            self.refresh_data()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.refresh_data()
+
+    # -- filter -----------------------------------------------------------
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one("#filter-bar", FilterBar)
+
+    @property
+    def filter_text(self) -> str:
+        return self.filter_bar.value.strip()
+
+    def filter_changed(self, text: str) -> None:
+        """The `/` filter text is now `text`; narrow the list."""
+
+    def on_filter_bar_applied(self, event: FilterBar.Applied) -> None:
+        self.filter_changed(event.text)
+
+    def action_filter(self) -> None:
+        self.filter_bar.open()
+
+    def focus_main(self) -> None:
+        for widget in self.query("*"):
+            if widget.focusable and not isinstance(widget, FilterBar):
+                widget.focus()
+                return
+
+    # -- navigation -------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Clear the filter first; then leave a pushed screen; then go to the previous mode."""
+        bar = self.filter_bar
+        if bar.value or bar.has_class("-active"):
+            bar.action_clear()
+            return
+        self.app.go_back()
+
+    def action_help(self) -> None:
+        from acct_tui.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self))

@@ -1,0 +1,102 @@
+"""The `?` screen: every binding active on the screen it was opened from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class BindingInfo:
+    """One action as the help screen lists it: its keys, what it does, its id."""
+
+    keys: str
+    description: str
+    binding_id: str
+    enabled: bool
+
+
+def bindings_of(screen: Screen) -> list[BindingInfo]:
+    """The bindings active on `screen` (focused widget, screen and app), one per action."""
+    app = screen.app
+    grouped: dict[tuple, list] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if binding.system:
+            continue
+        group = (id(active.node), binding.action)
+        grouped.setdefault(group, []).append((key, active))
+    rows = []
+    for entries in grouped.values():
+        binding = entries[0][1].binding
+        keys = ", ".join(dict.fromkeys(app.get_key_display(active.binding) for _key, active in entries))
+        rows.append(
+            BindingInfo(
+                keys=keys,
+                description=binding.description or binding.action.replace("_", " "),
+                binding_id=binding.id or "",
+                enabled=all(active.enabled for _key, active in entries),
+            )
+        )
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal table of keys; escape, `?` or `q` closes it."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84;
+        max-height: 90%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen #help-intro { color: $text-muted; padding-bottom: 1; }
+    """
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+    ]
+
+    def __init__(self, target: Screen) -> None:
+        super().__init__()
+        self.target_title = getattr(target, "TITLE", None) or type(target).__name__
+        self.target_mode = getattr(target, "MODE", "") or "-"
+        self.intro = getattr(target, "HELP", "") or ""
+        self.rows = bindings_of(target)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = f"Keys: {self.target_title}"
+            scroll.border_subtitle = "escape closes · remap in config [keys]: id = \"key\""
+            if self.intro:
+                yield Static(self.intro, id="help-intro")
+            yield Static(self._table(), id="help-table")
+
+    def _table(self) -> Table:
+        table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what it does")
+        table.add_column("binding id", style="dim", no_wrap=True)
+        for row in sorted(self.rows, key=self._order):
+            style = "" if row.enabled else "dim"
+            table.add_row(row.keys, Text(row.description, style=style), row.binding_id)
+        return table
+
+    def _order(self, row: BindingInfo) -> tuple:
+        # This screen's own keys first, then moving about, then the app's; unnamed last.
+        prefix = row.binding_id.split(".")[0] if row.binding_id else ""
+        rank = {self.target_mode: 0, "table": 1, "screen": 2, "mode": 3, "app": 4}.get(prefix, 1 if prefix else 9)
+        return (rank, row.binding_id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

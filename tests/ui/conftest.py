@@ -1,0 +1,46 @@
+"""UI test helpers: an app on the SQLite test database, as a given user, with no timers."""
+
+from __future__ import annotations
+
+import pytest
+
+from acct_tui.config import Config
+from acct_tui.services import access
+from acct_tui.ui.app import AcctApp
+from tests import factories
+
+
+@pytest.fixture
+def org(sqlite_db):
+    """The small organisation from tests/factories.org() on SQLite."""
+    return factories.org()
+
+
+@pytest.fixture
+def config_path(tmp_path):
+    return tmp_path / "config.toml"
+
+
+@pytest.fixture
+def make_app(sqlite_db, config_path):
+    """Build an `AcctApp` as `login` (None: the operator) with no background scan."""
+
+    def make(login: str | None = None, *, keys: dict | None = None, theme: str | None = None, scan: bool = False) -> AcctApp:
+        viewer = access.viewer_for(login)
+        config = Config(path=config_path, keys=dict(keys or {}), theme=theme)
+        return AcctApp(viewer, config=config, db_label="file test.db", scan=scan)
+
+    return make
+
+
+async def settle(app, pilot) -> None:
+    """Let workers finish and the screen repaint."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table_text(app, selector: str = "#portfolio-table") -> list[str]:
+    """The header and visible rows of a VirtualTable on the current screen, as text."""
+    return app.screen.query_one(selector).visible_text()
