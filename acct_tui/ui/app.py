@@ -85,6 +85,7 @@ class AcctApp(App):
         Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
         Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
         Binding("5", "mode('team')", "Team", show=False, id="mode.team"),
+        Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
@@ -149,6 +150,22 @@ class AcctApp(App):
             self.switch_mode(self._mode_history.pop())
         elif self.current_mode != self.DEFAULT_MODE:
             self.switch_mode(self.DEFAULT_MODE)
+
+    def action_quick_capture(self) -> None:
+        """Log a touch in one line (`n` or `:` on any main screen)."""
+        from textual.screen import ModalScreen
+
+        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+        from acct_tui.ui.writes import after_write
+
+        if isinstance(self.screen, ModalScreen):
+            return  # not over a form or another dialog
+
+        def saved(activity_id: int | None) -> None:
+            if activity_id is not None:
+                after_write(self, "Logged.")
+
+        self.push_screen(QuickCaptureScreen(), saved)
 
     def open_account(self, account_id: int) -> None:
         """Select an account and show its timeline; an account the viewer may not see is refused."""

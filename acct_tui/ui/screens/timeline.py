@@ -1,33 +1,392 @@
-"""The Timeline screen (placeholder: the screen's own branch replaces this body).
+"""Timeline: one account's card and its whole story, upcoming items above a "today" rule.
 
-Keep the class name `TimelineScreen` and this module path: the app's MODES import them.
+Data: `services.account_card` (the card; health from `services.health.explain`)
+and `services.timeline` (the merged events), loaded together in a thread
+worker whenever the selected account or the data changes. The event list is
+held as frozen dataclasses and painted by the windowed `VirtualTable`, so an
+account with thousands of events opens at once. Every action writes through
+`services.visits` in a worker, then the app reloads and rescans.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
 
+from acct_tui import clock
+from acct_tui.core.dates import parse_human_date
+from acct_tui.db import database
+from acct_tui.enums import MILESTONE_KINDS
+from acct_tui.errors import AcctError
+from acct_tui.services import visits
+from acct_tui.services.account_card import AccountCard, account_card, record_detail
+from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
+from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
+from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.widgets.account_card import card_view
+from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+from acct_tui.ui.writes import after_write
+
+KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "alert": "alert", "health": "health"}
+STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
+
+
+@dataclass(frozen=True)
+class TodayRule:
+    """The line between what is still to come and what has happened."""
+
+    day: dt.date
+
+
+def _when(row) -> Text:
+    if isinstance(row, TodayRule):
+        return Text(f"{row.day:%d %b %y}", style="bold reverse")
+    style = "cyan" if row.upcoming else ""
+    return Text(f"{row.when:%d %b %y}", style=style)
+
+
+def _kind(row) -> Text:
+    if isinstance(row, TodayRule):
+        return Text("TODAY", style="bold reverse")
+    return Text(KIND_LABELS.get(row.kind, row.kind), style="dim")
+
+
+def _title(row) -> Text:
+    if isinstance(row, TodayRule):
+        return Text("─" * 200, style="bold")
+    style = STATE_STYLE.get(row.state, "cyan" if row.upcoming else "")
+    return Text(row.title, style=style)
+
+
+def _detail(row) -> Text:
+    if isinstance(row, TodayRule):
+        return Text("─" * 200, style="bold")
+    return Text(row.detail, style="dim")
+
+
+COLUMNS = [
+    Column("when", "When", 9, render=_when),
+    Column("kind", "Kind", 9, render=_kind),
+    Column("title", "Event", 0, render=_title),
+    Column("detail", "Detail", 44, render=_detail),
+]
 
 
 class TimelineScreen(AcctScreen):
-    """Timeline."""
+    """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
     TITLE = "Timeline"
-    HELP = "Timeline: on its way."
+    CSS_PATH = "timeline.tcss"
+    HELP = (
+        "One account's story: its card (owner, tier, value, renewal, health and why, open alerts, key contacts) "
+        "and every touch, case, milestone, commitment, planned visit, alert and health change, newest first, "
+        "with what is still to come above the TODAY rule. Pick the account in the Portfolio (1), the Visit log (3), "
+        "the Risk alerts (4) or with ctrl+p."
+    )
+    BINDINGS = [
+        Binding("f", "cycle_kind", "Kind", id="timeline.kind"),
+        Binding("l", "log_touch", "Log", id="timeline.log"),
+        Binding("p", "plan_visit", "Plan visit", id="timeline.plan"),
+        Binding("c", "add_commitment", "Commit", id="timeline.commit"),
+        Binding("m", "add_milestone", "Milestone", id="timeline.milestone"),
+        Binding("d", "mark_done", "Done", id="timeline.done"),
+        Binding("x", "contact_left", "Contact left", id="timeline.contact_left"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        account_id: int | None
+        card: AccountCard | None
+        timeline: Timeline | None
+        error: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.card: AccountCard | None = None
+        self.timeline: Timeline | None = None
+        self.kind: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Timeline: on its way.", id="placeholder")
+        yield Static(id="timeline-card")
+        yield Static(id="timeline-summary")
+        yield VirtualTable(COLUMNS, empty_text="No events.", id="timeline-table")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#timeline-table", VirtualTable)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.watch(self.app, "selected_account_id", self._show_account)
+        self.watch(self.app, "selected_account_id", self._account_changed, init=False)
+        self.table.focus()
+        self.refresh_data()
 
-    def _show_account(self, account_id: int | None) -> None:
-        from acct_tui.services.accounts import account_hit
+    def focus_main(self) -> None:
+        self.table.focus()
 
-        hit = account_hit(self.app.viewer, account_id) if account_id is not None else None
-        text = f"Timeline of {hit.name}: on its way." if hit else "Pick an account in the Portfolio (1) or with ctrl+p."
-        self.query_one("#placeholder", Static).update(text)
+    def _account_changed(self, _account_id: int | None) -> None:
+        self.kind = None
+        if self.is_current:
+            self.refresh_data()
+        else:
+            self._stale = True
+
+    # -- loading ----------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        account_id = self.app.selected_account_id
+        if account_id is None:
+            self.card, self.timeline = None, None
+            self._show()
+            return
+        self._load(account_id)
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def _load(self, account_id: int) -> None:
+        viewer = self.app.viewer
+        try:
+            with database.connection_context():
+                card = account_card(viewer, account_id)
+                timeline = build_timeline(viewer, account_id)
+        except AcctError as exc:
+            self.post_message(self.Loaded(account_id, None, None, str(exc)))
+            return
+        self.post_message(self.Loaded(account_id, card, timeline))
+
+    def on_timeline_screen_loaded(self, message: Loaded) -> None:
+        if message.account_id != self.app.selected_account_id:
+            return  # an older load for another account
+        if message.error:
+            self.notify(message.error, severity="error")
+        same_account = self.card is not None and message.card is not None and self.card.id == message.card.id
+        self.card, self.timeline = message.card, message.timeline
+        self._show(keep_cursor=same_account)
+
+    # -- showing ----------------------------------------------------------
+
+    def rows(self) -> list:
+        """The table's rows: the filtered events with the TODAY rule between upcoming and past."""
+        if self.timeline is None:
+            return []
+        needle = self.filter_text.lower()
+        upcoming, past = [], []
+        for event in self.timeline.events:
+            if self.kind and event.kind != self.kind:
+                continue
+            if needle and needle not in event.title.lower() and needle not in event.detail.lower():
+                continue
+            (upcoming if event.upcoming else past).append(event)
+        return [*upcoming, TodayRule(clock.today()), *past]
+
+    def _show(self, keep_cursor: bool = False) -> None:
+        self.query_one("#timeline-card", Static).update(card_view(self.card))
+        rows = self.rows()
+        self.table.set_source(ListSource(rows), keep_cursor=keep_cursor)
+        if not keep_cursor and rows:
+            # Start on the TODAY rule's neighbour: the most recent past event (or the rule).
+            rule = next(i for i, r in enumerate(rows) if isinstance(r, TodayRule))
+            self.table.move_cursor(min(rule + 1, len(rows) - 1))
+        self.query_one("#timeline-summary", Static).update(self._summary(rows))
+
+    def _summary(self, rows: list) -> Text:
+        if self.timeline is None:
+            return Text("")
+        events = [r for r in rows if not isinstance(r, TodayRule)]
+        upcoming = sum(1 for e in events if e.upcoming)
+        text = Text.assemble(("kind ", "dim"), (self.kind or "all", "bold"), f" · {len(events)} events · {upcoming} upcoming")
+        if self.filter_text:
+            text.append(f" · filter “{self.filter_text}”", style="yellow")
+        return text
+
+    # -- filtering --------------------------------------------------------
+
+    def filter_changed(self, text: str) -> None:
+        self._show()
+
+    def action_cycle_kind(self) -> None:
+        """Show one kind of event at a time: all → activity → case → ... → all."""
+        order = (None, *EVENT_KINDS)
+        self.kind = order[(order.index(self.kind) + 1) % len(order)]
+        self._show()
+
+    # -- opening ----------------------------------------------------------
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if isinstance(event.row, TimelineEvent):
+            self._open(event.row.source, event.row.source_id)
+
+    @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
+    def _open(self, source: str, source_id: int) -> None:
+        try:
+            with database.connection_context():
+                detail = record_detail(self.app.viewer, source, source_id)
+        except AcctError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
+
+    # -- actions ----------------------------------------------------------
+
+    def _need_account(self) -> AccountCard | None:
+        if self.card is None:
+            self.notify("Pick an account first (1 Portfolio, or ctrl+p).", severity="warning")
+        return self.card
+
+    def action_log_touch(self) -> None:
+        """Open the visit record form for this account."""
+        from acct_tui.ui.screens.visit_form import VisitFormScreen
+
+        card = self._need_account()
+        if card is None:
+            return
+
+        def saved(activity_id: int | None) -> None:
+            if activity_id is not None:
+                after_write(self.app, f"Logged for {card.name}.")
+
+        self.app.push_screen(VisitFormScreen(card.id, card.name), saved)
+
+    def _entry(self, title: str, fields: list[EntryField], submit, done: str) -> None:
+        def finished(saved: bool | None) -> None:
+            if saved:
+                after_write(self.app, done)
+
+        self.app.push_screen(EntryScreen(title, fields, submit), finished)
+
+    def action_plan_visit(self) -> None:
+        """Put a visit for this account on the plan."""
+        card = self._need_account()
+        if card is None:
+            return
+        viewer = self.app.viewer
+
+        def submit(values: dict[str, str]) -> None:
+            day = _future_date(values["date"], "date")
+            visits.plan_visit(viewer, card.id, day, values["purpose"], values["owner"].strip() or None)
+
+        fields = [
+            EntryField("date", "Date", "future_date", placeholder="fri, in 2w, 20/12"),
+            EntryField("purpose", "Purpose", placeholder="QBR, renewal talk..."),
+            EntryField("owner", "Owner", value=card.owner or "", placeholder="login"),
+        ]
+        self._entry(f"Plan a visit to {card.name}", fields, submit, f"Visit planned for {card.name}.")
+
+    def action_add_commitment(self) -> None:
+        """Record a promise to this customer, with an owner and a due date."""
+        card = self._need_account()
+        if card is None:
+            return
+        viewer = self.app.viewer
+
+        def submit(values: dict[str, str]) -> None:
+            due = _future_date(values["due_on"], "due_on") if values["due_on"].strip() else None
+            visits.add_commitment(viewer, card.id, values["title"], due, values["owner"].strip() or None)
+
+        fields = [
+            EntryField("title", "Commitment", placeholder="send the proposal"),
+            EntryField("due_on", "Due", "future_date", placeholder="fri, in 2w (optional)"),
+            EntryField("owner", "Owner", value=viewer.login if viewer.user_id else (card.owner or ""), placeholder="login"),
+        ]
+        self._entry(f"Commitment to {card.name}", fields, submit, "Commitment added.")
+
+    def action_add_milestone(self) -> None:
+        """Add a milestone (deliverable, renewal, QBR, deadline, contract) to the timeline."""
+        card = self._need_account()
+        if card is None:
+            return
+        viewer = self.app.viewer
+
+        def submit(values: dict[str, str]) -> None:
+            due = _future_date(values["due_on"], "due_on") if values["due_on"].strip() else None
+            visits.add_milestone(viewer, card.id, values["title"], due, values["kind"])
+
+        fields = [
+            EntryField("title", "Milestone", placeholder="go-live"),
+            EntryField("kind", "Kind", "select", options=tuple((k, k) for k in MILESTONE_KINDS)),
+            EntryField("due_on", "Due", "future_date", placeholder="20/12, in 6w"),
+        ]
+        self._entry(f"Milestone for {card.name}", fields, submit, "Milestone added.")
+
+    def action_mark_done(self) -> None:
+        """Mark the selected commitment or milestone done."""
+        row = self.table.current_row
+        if not isinstance(row, TimelineEvent) or row.source not in ("action_item", "milestone") or row.state == "done":
+            self.notify("Put the cursor on an open commitment or milestone.", severity="warning")
+            return
+        self._complete(row.source, row.source_id, row.title)
+
+    @work(thread=True, exclusive=True, group="timeline-write", exit_on_error=False)
+    def _complete(self, source: str, source_id: int, title: str) -> None:
+        viewer = self.app.viewer
+        try:
+            with database.connection_context():
+                if source == "action_item":
+                    visits.complete_commitment(viewer, source_id)
+                else:
+                    visits.complete_milestone(viewer, source_id)
+        except AcctError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(after_write, self.app, f"Done: {title.split(': ', 1)[-1]}")
+
+    def action_contact_left(self) -> None:
+        """Record that one of the account's contacts left (a champion leaving is a risk)."""
+        card = self._need_account()
+        if card is None:
+            return
+        self._pick_contact(card.id)
+
+    @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
+    def _pick_contact(self, account_id: int) -> None:
+        from acct_tui.models import Contact
+
+        with database.connection_context():
+            people = list(
+                Contact.select(Contact.id, Contact.name, Contact.role)
+                .where((Contact.account == account_id) & Contact.left_on.is_null())
+                .order_by(Contact.role, Contact.name)
+                .tuples()
+            )
+        self.app.call_from_thread(self._ask_contact, people)
+
+    def _ask_contact(self, people: list[tuple[int, str, str]]) -> None:
+        if not people:
+            self.notify("No current contacts on record for this account.", severity="warning")
+            return
+        viewer = self.app.viewer
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            contact_id = int(value)
+            name = next(p[1] for p in people if p[0] == contact_id)
+
+            def submit(values: dict[str, str]) -> None:
+                try:
+                    day = parse_human_date(values["left_on"], clock.today(), "past")
+                except ValueError as exc:
+                    raise DraftInvalid({"left_on": str(exc)}) from None
+                visits.record_contact_left(viewer, contact_id, day)
+
+            fields = [EntryField("left_on", "Left on", "past_date", value="today")]
+            self._entry(f"{name} left", fields, submit, f"Recorded: {name} left.")
+
+        self.app.push_screen(PickScreen("Who left?", [(str(i), f"{name} ({role})") for i, name, role in people]), chosen)
+
+
+def _future_date(text: str, key: str) -> dt.date:
+    """A due or planned date from a field (a bare weekday is the coming one)."""
+    try:
+        return parse_human_date(text, clock.today(), "future")
+    except ValueError as exc:
+        raise DraftInvalid({key: str(exc)}) from None

@@ -1,22 +1,291 @@
-"""The Visit log screen (placeholder: the screen's own branch replaces this body).
+"""Visit log: the visit plan (upcoming and missed, late ones in red) over the visit records.
 
-Keep the class name `VisitLogScreen` and this module path: the app's MODES import them.
+The plan is loaded in a thread worker; the records page straight from SQL
+through `services.visit_log` (a `VirtualTable` source: count + one page at a
+time), so a lead's thousands of records open at once. `f` sets the record
+filters (account, kind, who logged it, dates, sentiment) in a small form;
+`/` narrows by words in the account or subject.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
 
+from acct_tui import clock
+from acct_tui.core.dates import parse_human_date
+from acct_tui.db import database
+from acct_tui.enums import ACTIVITY_KINDS
+from acct_tui.errors import AcctError
+from acct_tui.services import visit_log, visits
+from acct_tui.services.account_card import record_detail
+from acct_tui.services.visit_log import SENTIMENT_FILTERS, PlannedVisitRow, VisitFilter, VisitRecordRow
+from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
+from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+from acct_tui.ui.writes import after_write
+
+SENTIMENT_MARK = {-2: (":((", "bold red"), -1: (":(", "red"), 0: (":|", "dim"), 1: (":)", "green"), 2: (":D", "bold green")}
+
+
+class RecordsSource:
+    """The records table's window: a count and one page at a time, from SQL."""
+
+    def __init__(self, viewer, flt: VisitFilter) -> None:
+        self.viewer = viewer
+        self.flt = flt
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = visit_log.count_visit_records(self.viewer, self.flt)
+        return self._count
+
+    def fetch(self, offset: int, limit: int) -> list[VisitRecordRow]:
+        return visit_log.visit_records(self.viewer, self.flt, offset=offset, limit=limit)
+
+
+def _plan_date(row: PlannedVisitRow) -> Text:
+    return Text(f"{row.scheduled_for:%a %d %b %y}", style="bold red" if row.late else "")
+
+
+def _plan_state(row: PlannedVisitRow) -> Text:
+    if row.late:
+        return Text(f"{row.days_late}d late" if row.status == "planned" else f"missed {row.days_late}d", style="bold red")
+    days = (row.scheduled_for - clock.today()).days
+    return Text("today" if days == 0 else f"in {days}d", style="cyan")
+
+
+def _sentiment(row: VisitRecordRow) -> Text:
+    if row.sentiment is None:
+        return Text("·", style="dim")
+    mark, style = SENTIMENT_MARK.get(row.sentiment, (str(row.sentiment), ""))
+    return Text(mark, style=style)
+
+
+def _subject(row: VisitRecordRow) -> Text:
+    text = Text(row.subject)
+    if row.intent_to_leave:
+        text = Text.assemble(("LEAVING ", "bold red"), text)
+    if row.confidential:
+        text.append(" (confidential)", style="dim italic")
+    return text
+
+
+PLAN_COLUMNS = [
+    Column("scheduled_for", "Planned", 13, render=_plan_date),
+    Column("state", "When", 11, render=_plan_state),
+    Column("account_name", "Account", 32),
+    Column("owner", "Owner", 16),
+    Column("purpose", "Purpose", 0),
+]
+RECORD_COLUMNS = [
+    Column("occurred_at", "When", 16, render=lambda r: f"{r.occurred_at:%d %b %y %H:%M}"),
+    Column("kind", "Kind", 8),
+    Column("account_name", "Account", 32),
+    Column("author", "By", 16),
+    Column("sentiment", "Mood", 4, render=_sentiment),
+    Column("duration_min", "Min", 4, justify="right", render=lambda r: str(r.duration_min or "")),
+    Column("subject", "Subject", 0, render=_subject),
+]
 
 
 class VisitLogScreen(AcctScreen):
-    """Visit log."""
+    """The visit plan and the visit records of the accounts I may see."""
 
     MODE = "visits"
     TITLE = "Visit log"
-    HELP = "Visit log: on its way."
+    CSS_PATH = "visits.tcss"
+    HELP = (
+        "Top: the visit plan, upcoming and missed planned visits by date (late ones in red). "
+        "Bottom: every logged touch, newest first; f filters by account, kind, who logged it, dates and sentiment, "
+        "/ by words. tab switches pane; enter opens a record (or a planned visit's account); "
+        "l logs a visit in the full form, n or : in one line."
+    )
+    BINDINGS = [
+        Binding("l", "log_visit", "Log visit", id="visits.log"),
+        Binding("f", "filter_records", "Filter records", id="visits.filter"),
+        Binding("x", "clear_filters", "Clear filters", id="visits.clear"),
+        Binding("o", "open_account", "Timeline", id="visits.open_account"),
+    ]
+
+    @dataclass
+    class PlanLoaded(Message):
+        rows: list[PlannedVisitRow]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters = VisitFilter()
+        self.plan: list[PlannedVisitRow] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Visit log: on its way.", id="placeholder")
+        yield Static(id="plan-summary", classes="pane-title")
+        yield VirtualTable(PLAN_COLUMNS, empty_text="No visits planned or missed.", id="plan-table")
+        yield Static(id="records-summary", classes="pane-title")
+        yield VirtualTable(RECORD_COLUMNS, empty_text="No visit records match.", id="records-table")
+
+    @property
+    def plan_table(self) -> VirtualTable:
+        return self.query_one("#plan-table", VirtualTable)
+
+    @property
+    def records_table(self) -> VirtualTable:
+        return self.query_one("#records-table", VirtualTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.records_table.focus()
+        self.refresh_data()
+
+    def focus_main(self) -> None:
+        self.records_table.focus()
+
+    # -- loading ----------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self._load_plan()
+        self._show_records(keep_cursor=True)
+
+    @work(thread=True, exclusive=True, group="visit-plan", exit_on_error=False)
+    def _load_plan(self) -> None:
+        with database.connection_context():
+            rows = visit_log.visit_plan(self.app.viewer)
+        self.post_message(self.PlanLoaded(rows))
+
+    def on_visit_log_screen_plan_loaded(self, message: PlanLoaded) -> None:
+        self.plan = message.rows
+        self.plan_table.set_source(ListSource(self.plan), keep_cursor=True)
+        late = sum(1 for r in self.plan if r.late)
+        text = Text.assemble(("Visit plan ", "bold"), f"{len(self.plan)} planned")
+        if late:
+            text.append(f" · {late} late or missed", style="bold red")
+        self.query_one("#plan-summary", Static).update(text)
+
+    def _show_records(self, keep_cursor: bool = False) -> None:
+        flt = replace(self.filters, text=self.filter_text)
+        source = RecordsSource(self.app.viewer, flt)
+        self.records_table.set_source(source, keep_cursor=keep_cursor)
+        text = Text.assemble(("Visit records ", "bold"), f"{source.count():,} newest first")
+        described = flt.describe()
+        text.append(f" · {described}" if described else " · all", style="yellow" if described else "dim")
+        self.query_one("#records-summary", Static).update(text)
+
+    # -- selection --------------------------------------------------------
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        if event.table.has_focus and event.row is not None:
+            self.app.selected_account_id = event.row.account_id
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if isinstance(event.row, VisitRecordRow):
+            self._open_record(event.row.id)
+        elif isinstance(event.row, PlannedVisitRow):
+            self.app.open_account(event.row.account_id)
+
+    @work(thread=True, exclusive=True, group="visit-open", exit_on_error=False)
+    def _open_record(self, activity_id: int) -> None:
+        try:
+            with database.connection_context():
+                detail = record_detail(self.app.viewer, "activity", activity_id)
+        except AcctError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
+
+    def _focused_row(self):
+        table = self.focused if isinstance(self.focused, VirtualTable) else self.records_table
+        return table.current_row
+
+    def action_open_account(self) -> None:
+        """Open the timeline of the account under the cursor."""
+        row = self._focused_row()
+        if row is not None:
+            self.app.open_account(row.account_id)
+
+    # -- actions ----------------------------------------------------------
+
+    def action_log_visit(self) -> None:
+        """Log a visit in the full form (for the account under the cursor, if any)."""
+        from acct_tui.ui.screens.visit_form import VisitFormScreen
+
+        row = self._focused_row()
+
+        def saved(activity_id: int | None) -> None:
+            if activity_id is not None:
+                after_write(self.app, "Visit record saved.")
+
+        if row is not None:
+            self.app.push_screen(VisitFormScreen(row.account_id, row.account_name), saved)
+        else:
+            self.app.push_screen(VisitFormScreen(), saved)
+
+    def filter_changed(self, text: str) -> None:
+        self._show_records()
+
+    def action_clear_filters(self) -> None:
+        self.filters = VisitFilter()
+        self._show_records()
+
+    def action_filter_records(self) -> None:
+        """Narrow the records by account, kind, who logged them, dates and sentiment."""
+        viewer = self.app.viewer
+        current = self.filters
+        chosen: dict[str, VisitFilter] = {}
+
+        def submit(values: dict[str, str]) -> None:
+            chosen["filter"] = read_filter(viewer, values)
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.filters = chosen["filter"]
+                self._show_records()
+
+        fields = [
+            EntryField("account", "Account", placeholder="any (a name or part of it)"),
+            EntryField("kind", "Kind", "select", value=current.kind or "any", options=(("any", "any"), *((k, k) for k in ACTIVITY_KINDS))),
+            EntryField("author", "Logged by", value=current.author or "", placeholder="any (a login)"),
+            EntryField("since", "From", "past_date", value=current.since.isoformat() if current.since else "", placeholder="e.g. 30d ago"),
+            EntryField("until", "To", "past_date", value=current.until.isoformat() if current.until else "", placeholder="e.g. today"),
+            EntryField("sentiment", "Sentiment", "select", value=current.sentiment or "any", options=(("any", "any"), *((s, s) for s in SENTIMENT_FILTERS))),
+        ]
+        self.app.push_screen(EntryScreen("Filter visit records", fields, submit), done)
+
+
+def read_filter(viewer, values: dict[str, str]) -> VisitFilter:
+    """The records filter a filter form describes; `DraftInvalid` naming each bad field."""
+    problems: dict[str, str] = {}
+    account_id = None
+    if values["account"].strip():
+        found = visits.resolve_account(viewer, values["account"])
+        if isinstance(found, visits.AccountChoice):
+            account_id = found.id
+        else:
+            problems["account"] = "several accounts match; write more of the name" if found else "no account you may see matches"
+    dates: dict[str, dt.date | None] = {}
+    for key in ("since", "until"):
+        dates[key] = None
+        if values[key].strip():
+            try:
+                dates[key] = parse_human_date(values[key], clock.today(), "past")
+            except ValueError as exc:
+                problems[key] = str(exc)
+    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+        problems["until"] = "the end is before the start"
+    if problems:
+        raise DraftInvalid(problems)
+    return VisitFilter(
+        account_id=account_id,
+        kind=None if values["kind"] == "any" else values["kind"],
+        author=values["author"].strip() or None,
+        since=dates["since"],
+        until=dates["until"],
+        sentiment=None if values["sentiment"] == "any" else values["sentiment"],
+    )

@@ -1,0 +1,203 @@
+"""The header card of an account's timeline, and the full record behind any timeline line.
+
+The health explanation is the risk engine's (`services.health.explain`, the
+same one `acct-tui explain` prints); until that module is present the card
+falls back to the newest snapshot's stored components.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import JOIN
+
+from acct_tui import clock
+from acct_tui.errors import NotFound
+from acct_tui.models import Account, ActionItem, Alert, Case, Contact, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.services import audit
+from acct_tui.services.access import Viewer, account_visible
+
+OPEN_ALERT_STATUSES = ("open", "acknowledged", "snoozed")
+KEY_ROLES = ("champion", "sponsor", "decision_maker")
+
+
+@dataclass(frozen=True)
+class CardContact:
+    id: int
+    name: str
+    role: str
+    title: str | None
+    left_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class CardAlert:
+    id: int
+    rule: str
+    severity: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CardComponent:
+    name: str
+    value: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class AccountCard:
+    """Who owns the account, what it is worth, how healthy it is and who matters there."""
+
+    id: int
+    name: str
+    external_id: str | None
+    owner: str | None
+    owner_name: str | None
+    tier: str
+    status: str
+    annual_value: Decimal
+    currency: str
+    renewal_date: dt.date | None
+    score: int | None
+    band: str | None
+    trend: int | None
+    components: tuple[CardComponent, ...]
+    alerts: tuple[CardAlert, ...]
+    contacts: tuple[CardContact, ...]
+
+    @property
+    def days_to_renewal(self) -> int | None:
+        return None if self.renewal_date is None else (self.renewal_date - clock.today()).days
+
+
+def account_card(viewer: Viewer, account_id: int) -> AccountCard:
+    """The card for a visible account; `NotFound` otherwise."""
+    if not account_visible(viewer, account_id):
+        raise NotFound(f"no account with id {account_id}")
+    row = (
+        Account.select(Account, User.login, User.name.alias("owner_name"))
+        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+        .where(Account.id == account_id)
+        .dicts()
+        .get()
+    )
+    score, band, trend, components = _health(viewer, account_id)
+    alerts = Alert.select(Alert.id, Alert.rule, Alert.severity, Alert.status, Alert.reason).where(
+        (Alert.account == account_id) & Alert.status.in_(OPEN_ALERT_STATUSES)
+    ).order_by(Alert.severity.desc(), Alert.first_seen)
+    contacts = Contact.select(Contact.id, Contact.name, Contact.role, Contact.title, Contact.left_on).where(
+        (Contact.account == account_id) & (Contact.role.in_(KEY_ROLES) | Contact.left_on.is_null(False))
+    ).order_by(Contact.left_on.is_null(False), Contact.role, Contact.name)
+    return AccountCard(
+        id=row["id"], name=row["name"], external_id=row["external_id"], owner=row["login"], owner_name=row["owner_name"],
+        tier=row["tier"], status=row["status"], annual_value=row["annual_value"], currency=row["currency"],
+        renewal_date=row["renewal_date"], score=score, band=band, trend=trend, components=components,
+        alerts=tuple(CardAlert(*a) for a in alerts.tuples()),
+        contacts=tuple(CardContact(*c) for c in contacts.tuples()),
+    )
+
+
+def _health(viewer: Viewer, account_id: int):
+    try:
+        from acct_tui.services import health
+    except ImportError:  # the risk engine has not landed: read the stored snapshot
+        health = None
+    if health is not None and hasattr(health, "explain"):
+        found = health.explain(account_id, clock.now(), viewer=viewer)
+        parts = tuple(CardComponent(c.name, c.value, c.weight, c.contribution) for c in found.components)
+        return found.score, found.band, found.trend, parts
+    snaps = list(
+        HealthSnapshot.select(HealthSnapshot.taken_on, HealthSnapshot.score, HealthSnapshot.band, HealthSnapshot.components)
+        .where(HealthSnapshot.account == account_id)
+        .order_by(HealthSnapshot.taken_on.desc())
+        .limit(1)
+        .tuples()
+    )
+    if not snaps:
+        return None, None, None, ()
+    taken, score, band, stored = snaps[0]
+    older = (
+        HealthSnapshot.select(HealthSnapshot.score)
+        .where((HealthSnapshot.account == account_id) & (HealthSnapshot.taken_on <= taken - dt.timedelta(days=7)))
+        .order_by(HealthSnapshot.taken_on.desc())
+        .limit(1)
+        .scalar()
+    )
+    parts = tuple(
+        CardComponent(name, float(v.get("value", 0)), float(v.get("weight", 0)), float(v.get("contribution", 0)))
+        for name, v in sorted((stored or {}).items())
+        if isinstance(v, dict)
+    )
+    return score, band, (None if older is None else score - older), parts
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    """Any record behind a timeline line, as labelled lines, with its audit history."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...]
+    history: tuple[str, ...]
+
+
+def record_detail(viewer: Viewer, source: str, source_id: int) -> RecordDetail:
+    """The full record of a timeline line; `NotFound` when it is not visible."""
+    if source == "activity":
+        return _activity_detail(viewer, source_id)
+    model = _MODELS.get(source)
+    if model is None:
+        raise NotFound(f"no {source} records")
+    row = model.get_or_none(model.id == source_id)
+    if row is None or not account_visible(viewer, row.account_id):
+        raise NotFound(f"no {source} {source_id}")
+    fields = []
+    for name, field in row._meta.fields.items():
+        if name in ("id", "account"):
+            continue
+        value = getattr(row, field.name + ("_id" if field.__class__.__name__ == "ForeignKeyField" else ""), None)
+        if field.__class__.__name__ == "ForeignKeyField" and value is not None and field.rel_model is User:
+            value = User.select(User.login).where(User.id == value).scalar()
+        fields.append((name.replace("_", " "), _show(value)))
+    history = tuple(f"{h.at:%Y-%m-%d %H:%M} {h.actor} {h.action}" for h in audit.history(source, source_id))
+    return RecordDetail(title=f"{source.replace('_', ' ')} {source_id}", fields=tuple(fields), history=history)
+
+
+def _activity_detail(viewer: Viewer, activity_id: int) -> RecordDetail:
+    from acct_tui.services.visit_log import visit_record
+
+    rec = visit_record(viewer, activity_id)
+    r = rec.row
+    fields = [
+        ("account", r.account_name), ("kind", r.kind), ("when", _show(r.occurred_at)), ("by", _show(r.author)),
+        ("duration", f"{r.duration_min} min" if r.duration_min else ""), ("subject / purpose", r.subject),
+        ("attendees", _show(r.attendees)), ("summary", _show(rec.summary)), ("outcome", _show(rec.outcome)),
+        ("sentiment", _show(r.sentiment)), ("tags", _show(rec.tags)), ("contact", _show(rec.contact)),
+        ("confirmed by", _show(rec.confirmed_by)), ("intent to leave", _show(r.intent_to_leave)),
+        ("confidential", _show(r.confidential)), ("fulfilled plan of", _show(rec.fulfilled_plan)),
+    ]
+    for c in rec.commitments:
+        fields.append(("commitment", f"{c.title} · {c.owner or 'nobody'} · due {_show(c.due_on) or '-'} · {c.status}"))
+    history = tuple(f"{h.at:%Y-%m-%d %H:%M} {h.actor} {h.action}" for h in audit.history("activity", activity_id))
+    return RecordDetail(title=f"{r.kind} on {r.occurred_at:%Y-%m-%d}", fields=tuple(fields), history=history)
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+_MODELS = {"case": Case, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}

@@ -1,0 +1,221 @@
+"""One account's story as one chronological list, newest first, upcoming on top.
+
+Merged from activities, cases (opened, closed), milestones, commitments
+(made, due, done, late), planned visits, alerts (raised, acknowledged,
+snoozed, resolved, escalated; snoozes come from the audit trail, the rest
+from the alert row) and health band changes. One narrow `tuples()` query per
+source, no ORM objects: an account with 5,000 events builds in a few tens of
+milliseconds (`scripts/bench_timeline.py`), and the screen windows the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from acct_tui import clock
+from acct_tui.errors import NotFound
+from acct_tui.models import ActionItem, Activity, Alert, AuditLog, Case, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.services.access import Viewer, account_visible, scope_activities
+
+#: The kinds of event, in the order the filter cycles through them.
+EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "alert", "health")
+SENTIMENT_WORDS = {-2: "hostile", -1: "sour", 0: "neutral", 1: "good", 2: "delighted"}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One line of the timeline; `source`/`source_id` point at the record to open."""
+
+    when: dt.datetime
+    kind: str
+    title: str
+    detail: str
+    source: str
+    source_id: int
+    #: Still to happen: shown above the "today" rule.
+    upcoming: bool = False
+    #: How to colour it: "", "late", "done", "red", "yellow", "green", "warn".
+    state: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    account_id: int
+    events: tuple[TimelineEvent, ...]
+    #: How many events are upcoming (they come first in `events`).
+    upcoming_count: int
+
+
+def _at(day: dt.date | dt.datetime) -> dt.datetime:
+    return day if isinstance(day, dt.datetime) else dt.datetime.combine(day, dt.time())
+
+
+def _as_dt(value) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return _at(value)
+    return dt.datetime.fromisoformat(str(value))
+
+
+def build_timeline(viewer: Viewer, account_id: int, kinds: tuple[str, ...] | None = None) -> Timeline:
+    """The account's merged events (only `kinds` when given); `NotFound` if not visible."""
+    if not account_visible(viewer, account_id):
+        raise NotFound(f"no account with id {account_id}")
+    today = clock.today()
+    wanted = set(kinds or EVENT_KINDS)
+    events: list[TimelineEvent] = []
+    for kind, source in _SOURCES:
+        if kind in wanted:
+            events.extend(source(viewer, account_id, today))
+    # Newest first, with everything still to come above the rule.
+    events.sort(key=lambda e: (e.upcoming, e.when, e.source_id), reverse=True)
+    return Timeline(account_id, tuple(events), sum(1 for e in events if e.upcoming))
+
+
+def _activities(viewer: Viewer, account_id: int, today: dt.date):
+    query = scope_activities(
+        Activity.select(
+            Activity.id, Activity.kind, Activity.occurred_at, Activity.subject, User.login, Activity.sentiment,
+            Activity.duration_min, Activity.intent_to_leave, Activity.confidential,
+        )
+        .join(User, JOIN.LEFT_OUTER, on=(Activity.author == User.id))
+        .where(Activity.account == account_id),
+        viewer,
+    )
+    for aid, kind, at, subject, author, sentiment, minutes, leaving, secret in query.tuples():
+        bits = [f"by {author or 'system'}"]
+        if minutes:
+            bits.append(f"{minutes} min")
+        if sentiment is not None:
+            bits.append(SENTIMENT_WORDS.get(sentiment, str(sentiment)))
+        if leaving:
+            bits.append("INTENT TO LEAVE")
+        if secret:
+            bits.append("confidential")
+        state = "red" if leaving or (sentiment is not None and sentiment < 0) else ""
+        yield TimelineEvent(_as_dt(at), "activity", f"{kind}: {subject}", " · ".join(bits), "activity", aid, False, state)
+
+
+def _cases(_viewer, account_id: int, _today):
+    query = Case.select(Case.id, Case.subject, Case.severity, Case.opened_at, Case.closed_at, Case.escalated).where(Case.account == account_id)
+    for cid, subject, severity, opened, closed, escalated in query.tuples():
+        detail = f"{severity}" + (" · escalated" if escalated else "")
+        state = "red" if severity in ("high", "critical") and closed is None else ""
+        yield TimelineEvent(_as_dt(opened), "case", f"case opened: {subject}", detail, "case", cid, False, state)
+        if closed is not None:
+            days = (_as_dt(closed) - _as_dt(opened)).days
+            yield TimelineEvent(_as_dt(closed), "case", f"case closed: {subject}", f"after {days} days", "case", cid, False, "done")
+
+
+def _milestones(_viewer, account_id: int, today: dt.date):
+    query = Milestone.select(Milestone.id, Milestone.title, Milestone.kind, Milestone.due_on, Milestone.status, Milestone.completed_on).where(
+        Milestone.account == account_id
+    )
+    for mid, title, kind, due, status, completed in query.tuples():
+        if status == "done":
+            when = completed or due
+            yield TimelineEvent(_at(when), "milestone", f"{kind} done: {title}", f"due {due:%Y-%m-%d}", "milestone", mid, False, "done")
+        elif status == "missed" or due < today:
+            yield TimelineEvent(_at(due), "milestone", f"{kind} missed: {title}", f"{(today - due).days} days late", "milestone", mid, False, "late")
+        else:
+            yield TimelineEvent(_at(due), "milestone", f"{kind}: {title}", f"in {(due - today).days} days", "milestone", mid, True, "")
+
+
+def _commitments(_viewer, account_id: int, today: dt.date):
+    query = (
+        ActionItem.select(ActionItem.id, ActionItem.title, User.login, ActionItem.due_on, ActionItem.status, ActionItem.done_on, ActionItem.created_at)
+        .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
+        .where(ActionItem.account == account_id)
+    )
+    for iid, title, owner, due, status, done_on, created in query.tuples():
+        who = f"owner {owner or 'nobody'}"
+        due_text = f"due {due:%Y-%m-%d}" if due else "no due date"
+        yield TimelineEvent(_as_dt(created), "commitment", f"commitment made: {title}", f"{who} · {due_text}", "action_item", iid, False, "")
+        if status == "done":
+            when = done_on or due or created
+            late = " · late" if (done_on and due and done_on > due) else ""
+            yield TimelineEvent(_as_dt(when), "commitment", f"commitment kept: {title}", f"{who} · {due_text}{late}", "action_item", iid, False, "done")
+        elif status == "open" and due is not None:
+            if due < today:
+                yield TimelineEvent(_at(due), "commitment", f"commitment late: {title}", f"{who} · {(today - due).days} days late", "action_item", iid, False, "late")
+            else:
+                yield TimelineEvent(_at(due), "commitment", f"commitment due: {title}", who, "action_item", iid, True, "")
+
+
+def _planned_visits(_viewer, account_id: int, today: dt.date):
+    query = (
+        PlannedVisit.select(PlannedVisit.id, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status, User.login, Activity.occurred_at)
+        .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
+        .switch(PlannedVisit)
+        .join(Activity, JOIN.LEFT_OUTER, on=(PlannedVisit.activity == Activity.id))
+        .where(PlannedVisit.account == account_id)
+    )
+    for pid, day, purpose, status, owner, visited in query.tuples():
+        what = purpose or "visit"
+        who = f"owner {owner or 'nobody'}"
+        if status == "done":
+            # Shown when the visit happened (a plan can be fulfilled days early).
+            when = _as_dt(visited) if visited else _at(day)
+            yield TimelineEvent(when, "visit_plan", f"planned visit done: {what}", f"{who} · planned {day:%Y-%m-%d}", "planned_visit", pid, False, "done")
+        elif status == "cancelled":
+            yield TimelineEvent(_at(day), "visit_plan", f"planned visit cancelled: {what}", who, "planned_visit", pid, False, "")
+        elif status == "missed" or day < today:
+            yield TimelineEvent(_at(day), "visit_plan", f"planned visit missed: {what}", f"{who} · {(today - day).days} days late", "planned_visit", pid, False, "late")
+        else:
+            yield TimelineEvent(_at(day), "visit_plan", f"visit planned: {what}", f"{who} · in {(day - today).days} days", "planned_visit", pid, True, "")
+
+
+def _alerts(_viewer, account_id: int, _today):
+    query = Alert.select(
+        Alert.id, Alert.rule, Alert.severity, Alert.reason, Alert.first_seen, Alert.acknowledged_at, User.login,
+        Alert.resolved_at, Alert.resolved_by, Alert.resolution_note, Alert.escalated_at, Alert.escalated_to,
+    ).join(User, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == User.id)).where(Alert.account == account_id)
+    rows = list(query.tuples())
+    logins = dict(User.select(User.id, User.login).where(User.id.in_([r[11] for r in rows if r[11]])).tuples()) if rows else {}
+    for aid, rule, severity, reason, first, acked, acked_by, resolved, resolved_by, note, escalated, escalated_to in rows:
+        yield TimelineEvent(_as_dt(first), "alert", f"alert raised: {rule}", reason, "alert", aid, False, severity)
+        if acked:
+            yield TimelineEvent(_as_dt(acked), "alert", f"alert acknowledged: {rule}", f"by {acked_by or '?'}", "alert", aid)
+        if escalated:
+            yield TimelineEvent(_as_dt(escalated), "alert", f"alert escalated: {rule}", f"to {logins.get(escalated_to, '?')}", "alert", aid, False, "warn")
+        if resolved:
+            text = f"by {resolved_by or '?'}" + (f" · {note}" if note else "")
+            yield TimelineEvent(_as_dt(resolved), "alert", f"alert resolved: {rule}", text, "alert", aid, False, "done")
+    if rows:
+        rules = {r[0]: r[1] for r in rows}
+        snoozes = AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at).where(
+            (AuditLog.table == "alert") & AuditLog.action.contains("snooze") & AuditLog.row_id.in_(list(rules))
+        )
+        for row_id, actor, changes, at in snoozes.tuples():
+            changes = changes if isinstance(changes, dict) else {}
+            until = changes.get("snoozed_until") or changes.get("until") or "?"
+            why = changes.get("snooze_reason") or changes.get("reason") or ""
+            text = f"by {actor} until {str(until)[:10]}" + (f" · {why}" if why else "")
+            yield TimelineEvent(_as_dt(at), "alert", f"alert snoozed: {rules[row_id]}", text, "alert", row_id)
+
+
+def _health(_viewer, account_id: int, _today):
+    query = HealthSnapshot.select(HealthSnapshot.id, HealthSnapshot.taken_on, HealthSnapshot.score, HealthSnapshot.band).where(
+        HealthSnapshot.account == account_id
+    ).order_by(HealthSnapshot.taken_on)
+    previous: str | None = None
+    for sid, day, score, band in query.tuples():
+        if band != previous:
+            title = f"health {band}" if previous is None else f"health {previous} → {band}"
+            yield TimelineEvent(_at(day), "health", title, f"score {score}", "health_snapshot", sid, False, band)
+            previous = band
+
+
+_SOURCES = (
+    ("activity", _activities),
+    ("case", _cases),
+    ("milestone", _milestones),
+    ("commitment", _commitments),
+    ("visit_plan", _planned_visits),
+    ("alert", _alerts),
+    ("health", _health),
+)

@@ -1,0 +1,148 @@
+"""Reading the visit record form: typed text in, a checked `ActivityDraft` (or reasons) out.
+
+The form holds only strings and booleans; everything is read here so the
+screen stays thin and the rules are tested on both backends. Problems are
+keyed by the draft's field names (`account_id`, `occurred_at`,
+`duration_min`, `next_steps`...), each with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from acct_tui import clock
+from acct_tui.core.capture import CaptureError, parse_duration, parse_step
+from acct_tui.core.dates import parse_human_date
+from acct_tui.services import visits
+from acct_tui.services.access import Viewer
+from acct_tui.services.visits import ActivityDraft
+
+
+@dataclass(frozen=True)
+class FormValues:
+    """What the form's fields hold, as typed."""
+
+    account: str = ""
+    #: Set when the account was picked from the type-ahead (wins over the text).
+    account_id: int | None = None
+    date: str = "today"
+    kind: str = "visit"
+    duration: str = ""
+    attendees: str = ""
+    purpose: str = ""
+    summary: str = ""
+    outcome: str = ""
+    sentiment: str = ""
+    #: One commitment a line: `title [by DATE] [@owner]`.
+    next_steps: str = ""
+    confirmed_by: str = ""
+    intent_to_leave: bool = False
+    confidential: bool = False
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """The outcome of reading a form: the draft when it is all valid, else the problems."""
+
+    draft: ActivityDraft | None
+    problems: dict[str, str] = field(default_factory=dict)
+    #: What was understood, to show beside fields: {"account_id": "Acme Corp", "occurred_at": "Fri 2026-11-20"}.
+    understood: dict[str, str] = field(default_factory=dict)
+
+
+def understand_date(text: str) -> str:
+    """The date a visit-date field's text means, for the hint beside it (or the reason it means none)."""
+    try:
+        return f"{parse_human_date(text, clock.today(), 'past'):%a %Y-%m-%d}"
+    except ValueError as exc:
+        return str(exc)
+
+
+def read_form(viewer: Viewer, values: FormValues) -> FormCheck:
+    """Read and check every field; the draft is set only when nothing is wrong."""
+    problems: dict[str, str] = {}
+    understood: dict[str, str] = {}
+    today = clock.today()
+
+    account_id = values.account_id
+    if account_id is None:
+        if not values.account.strip():
+            problems["account_id"] = "choose an account"
+        else:
+            found = visits.resolve_account(viewer, values.account)
+            if isinstance(found, visits.AccountChoice):
+                account_id = found.id
+                understood["account_id"] = found.name
+            elif found:
+                names = ", ".join(c.name for c in found[:4]) + (" ..." if len(found) > 4 else "")
+                problems["account_id"] = f"several accounts match: {names}"
+            else:
+                problems["account_id"] = f"no account you may see matches {values.account.strip()!r}"
+
+    occurred: dt.datetime | None = None
+    try:
+        day = parse_human_date(values.date, today, "past")
+        occurred = clock.now() if day == today else dt.datetime.combine(day, dt.time(12, 0))
+        understood["occurred_at"] = f"{day:%a %Y-%m-%d}"
+    except ValueError as exc:
+        problems["occurred_at"] = str(exc)
+
+    duration = None
+    if values.duration.strip():
+        try:
+            duration = parse_duration(values.duration)
+        except ValueError as exc:
+            problems["duration_min"] = str(exc)
+
+    sentiment = None
+    if values.sentiment.strip():
+        try:
+            sentiment = int(values.sentiment)
+        except ValueError:
+            problems["sentiment"] = "sentiment is a whole number from -2 to 2"
+
+    steps, step_lines = [], []
+    for number, line in enumerate(values.next_steps.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            step = parse_step(line, today)
+        except CaptureError as exc:
+            problems.setdefault("next_steps", f"line {number}: {exc.reason}")
+            continue
+        steps.append((step.title, step.owner, step.due_on))
+        step_lines.append(number)
+
+    draft = ActivityDraft(
+        account_id=account_id,
+        kind=values.kind,
+        occurred_at=occurred,
+        duration_min=duration,
+        subject=values.purpose.strip(),
+        summary=values.summary.strip(),
+        outcome=values.outcome.strip(),
+        sentiment=sentiment,
+        attendees=tuple(a.strip() for a in values.attendees.split(",") if a.strip()),
+        next_steps=tuple(steps),
+        confirmed_by=values.confirmed_by.strip() or None,
+        intent_to_leave=values.intent_to_leave,
+        confidential=values.confidential,
+    )
+    if not draft.subject and not draft.summary:
+        # A record says what the touch was about; the quick capture may be terser.
+        problems["subject"] = "say what it was about: a purpose or a summary"
+    for key, reason in visits.validate(viewer, draft).items():
+        if key.startswith("next_steps."):
+            problems.setdefault("next_steps", f"line {step_lines[int(key.split('.')[1])]}: {reason}")
+        else:
+            problems.setdefault(key, reason)
+    return FormCheck(draft=None if problems else draft, problems=problems, understood=understood)
+
+
+def save_form(viewer: Viewer, values: FormValues) -> int:
+    """Read the form and log it; `DraftInvalid` with every problem when anything is wrong."""
+    check = read_form(viewer, values)
+    if check.draft is None:
+        raise visits.DraftInvalid(check.problems)
+    return visits.log_activity(viewer, check.draft)

@@ -1,0 +1,58 @@
+"""The account card at the top of the Timeline: who, worth, renewal, health and why, alerts, people."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from acct_tui.services.account_card import AccountCard
+
+BAND_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "bold green"}
+TIER_STYLE = {"strategic": "bold magenta", "key": "bold cyan", "standard": "dim"}
+
+
+def card_view(card: AccountCard | None):
+    """The card as rich text: four lines, each cut to the width rather than wrapped."""
+    if card is None:
+        return Text("No account selected: pick one in the Portfolio (1), the Visit log (3) or with ctrl+p.", style="italic")
+    head = Text.assemble(
+        (card.name, "bold"), "  ", (card.tier.upper(), TIER_STYLE.get(card.tier, "")),
+        f"  owner {card.owner or 'nobody'}  ·  {card.currency} {card.annual_value:,.0f}/yr  ·  ",
+    )
+    if card.renewal_date:
+        days = card.days_to_renewal
+        head.append(f"renews {card.renewal_date:%d %b %Y} ({days}d)", style="bold red" if days is not None and days <= 90 else "")
+    else:
+        head.append("no renewal date", style="dim")
+    if card.status != "active":
+        head.append(f"  · {card.status}", style="bold red")
+    health = Text("health ", style="dim")
+    if card.score is None:
+        health.append("not scored", style="dim")
+    else:
+        health.append(f"{card.score} {card.band}", style=BAND_STYLE.get(card.band or "", ""))
+        if card.trend:
+            health.append(f" {'↑' if card.trend > 0 else '↓'}{abs(card.trend)}", style="green" if card.trend > 0 else "red")
+        parts = "  ".join(f"{c.name} {c.value:.0f}×{c.weight:.2f}" for c in card.components)
+        health.append(f"   {parts}", style="dim")
+    alerts = Text("alerts ", style="dim")
+    if not card.alerts:
+        alerts.append("none open", style="green")
+    for i, alert in enumerate(card.alerts[:3]):
+        alerts.append(("; " if i else "") + f"{alert.rule}", style="bold red" if alert.severity == "red" else "bold yellow")
+        alerts.append(f" ({alert.status}) {alert.reason}")
+    if len(card.alerts) > 3:
+        alerts.append(f"; +{len(card.alerts) - 3} more", style="dim")
+    contacts = Text("contacts ", style="dim")
+    if not card.contacts:
+        contacts.append("no champion or sponsor on record", style="yellow")
+    for i, person in enumerate(card.contacts):
+        contacts.append("  ·  " if i else "")
+        if person.left_on:
+            contacts.append(f"{person.name} ({person.role}) left {person.left_on:%d %b %Y}", style="red")
+        else:
+            contacts.append(f"{person.name}", style="bold")
+            contacts.append(f" {person.role}")
+    for line in (head, health, alerts, contacts):
+        line.no_wrap, line.overflow = True, "ellipsis"
+    return Group(head, health, alerts, contacts)

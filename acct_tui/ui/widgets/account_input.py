@@ -1,0 +1,27 @@
+"""Type-ahead over the accounts the viewer may see (a `Suggester` that asks the database)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.suggester import Suggester
+
+from acct_tui.db import database
+from acct_tui.services.access import Viewer
+from acct_tui.services.visits import suggest_account_name
+
+
+class AccountSuggester(Suggester):
+    """Suggests the first visible account whose name starts with what was typed."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        super().__init__(use_cache=True, case_sensitive=False)
+        self.viewer = viewer
+
+    async def get_suggestion(self, value: str) -> str | None:
+        # The query is quick but is still I/O: keep it off the event loop.
+        return await asyncio.to_thread(self._lookup, value)
+
+    def _lookup(self, value: str) -> str | None:
+        with database.connection_context():
+            return suggest_account_name(self.viewer, value)

@@ -1,0 +1,96 @@
+"""Snapshots of the Timeline, the Visit log, the visit record form and quick capture.
+
+Deterministic demo data (`acct_tui.demo.build(accounts=60, seed=1)`), the
+clock pinned by conftest, cursors not blinking. Update deliberately, after
+looking at the report: `pytest tests/ui/test_snapshots_timeline.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from acct_tui import demo
+from acct_tui.models import Account, User
+from acct_tui.services.access import scope_accounts, viewer_for
+from tests.ui.conftest import settle
+
+SIZE = (150, 45)
+
+
+@pytest.fixture
+def lead(sqlite_db):
+    """The demo's first team lead, and their most valuable account."""
+    demo.build(accounts=60, seed=1, today=dt.date(2026, 11, 20))
+    login = User.select(User.login).where(User.role == "lead").order_by(User.login).scalar()
+    account_id = scope_accounts(Account.select(Account.id), viewer_for(login)).order_by(Account.annual_value.desc(), Account.id).scalar()
+    return login, account_id
+
+
+async def quiet(pilot) -> None:
+    """Finish loading and stop every blinking cursor, so two runs render the same."""
+    app = pilot.app
+    await settle(app, pilot)
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def test_timeline_screen(lead, make_app, snap_compare):
+    login, account_id = lead
+
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+        pilot.app.open_account(account_id)
+        await quiet(pilot)
+
+    assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
+
+
+def test_visit_log_screen(lead, make_app, snap_compare):
+    login, _ = lead
+
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("3")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
+
+
+def test_visit_form_with_inline_errors(lead, make_app, snap_compare):
+    login, account_id = lead
+
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+        pilot.app.open_account(account_id)
+        await settle(pilot.app, pilot)
+        await pilot.press("l")
+        await settle(pilot.app, pilot)
+        form = pilot.app.screen
+        form.query_one("#f-date").value = "31/02"
+        form.query_one("#f-duration").value = "45m"
+        form.query_one("#f-attendees").value = "Lan Tran, Minh"
+        form.query_one("#f-purpose").value = "Renewal talk"
+        form.query_one("#f-next_steps").text = "send proposal by fri\nfollow up by someday"
+        await pilot.press("ctrl+s")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
+
+
+def test_quick_capture_with_the_parse(lead, make_app, snap_compare):
+    login, _ = lead
+
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"acme visit 45m w/ Lan, Minh +pricing :) agreed a pilot next: send proposal by fri")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
