@@ -53,8 +53,11 @@ SHOTS: list[Shot] = [
     Shot("portfolio"),
     Shot("portfolio-help", keys=("question_mark",)),
     Shot("portfolio-filtered", keys=("b", "t")),
+    Shot("palette", keys=("ctrl+p", "h", "a", "n", "o", "i")),
     Shot("timeline", keys=("2",), prepare=_open_most_valuable),
     Shot("visits", keys=("3",)),
+    Shot("visit-form", keys=("3", "l")),
+    Shot("quick-capture", keys=("n",)),
     Shot("alerts", keys=("4",)),
     Shot("team", keys=("5",)),
 ]
@@ -88,6 +91,7 @@ async def take(shot: Shot, url: str, out: Path) -> Path:
         for key in shot.keys:
             await pilot.press(key)
             await settle(app, pilot)
+        await pilot.pause(0.3)  # the palette searches asynchronously
         app.save_screenshot(f"{shot.name}.svg", str(out))
     return out / f"{shot.name}.svg"
 
