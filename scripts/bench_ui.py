@@ -80,7 +80,7 @@ async def wait_until(pilot, condition, timeout: float = 120.0) -> None:
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the app did not get there in time")
-        await pilot.pause(0.005)
+        await pilot.pause(0.02)
 
 
 async def timed_press(pilot, *keys: str) -> float:
