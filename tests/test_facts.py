@@ -59,7 +59,7 @@ def test_facts_for_a_busy_account(db):
     assert (a.as_of, a.tier, a.status, a.since, a.renewal_date) == (NOW.date(), "key", "active", d("2024-01-01"), d("2027-01-15"))
     assert a.last_touch == t("2026-11-10 09:00") and a.last_visit == t("2026-11-02 09:00")
     assert a.last_intent == t("2026-11-02 09:00")
-    assert a.recent_sentiments == (-1, -2, 1, 2)
+    assert a.recent_sentiments == (-1, -2, 1)  # the newest 3 (sentiment_touches)
     assert a.missed_visit_on == d("2026-11-05")
     assert (a.overdue_commitments, a.oldest_overdue_commitment, a.commitments_due, a.commitments_kept) == (2, d("2026-11-01"), 4, 1)
     assert a.overdue_milestones == (("qbr", d("2026-10-01")),)

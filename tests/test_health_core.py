@@ -100,3 +100,27 @@ def test_settings_from_a_config_file(tmp_path):
     assert settings.thresholds.drop_yellow_pct == 15.5 and settings.thresholds.escalate_after_days == 0
     assert settings.weights["payments"] == 40 and settings.weights["engagement"] == DEFAULT_WEIGHTS["engagement"]
     assert settings_from_config(None) == RiskSettings() and RiskSettings().thresholds == Thresholds()
+
+
+def test_core_is_pure_no_database_no_io():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import acct_tui.core.rules, acct_tui.core.health, acct_tui.core.settings, acct_tui.core.facts\n"
+        "bad = [m for m in ('peewee', 'acct_tui.db', 'acct_tui.models', 'textual') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_scans_fast_path_agrees_with_compute():
+    f = AccountFacts(
+        1, TODAY, last_touch=at(25), recent_sentiments=(-1, 0, 2), open_cases=1, oldest_open_case=at(20),
+        usage_recent=80.0, usage_prior=100.0, commitments_due=3, commitments_kept=2,
+    )
+    full = health.compute(f, RiskSettings())
+    assert health.score(f, RiskSettings()) == (full.score, full.band, {c.name: c.value for c in full.components})
+    assert health.score(AccountFacts(1, TODAY, status="prospect"), RiskSettings()) == (None, None, {})

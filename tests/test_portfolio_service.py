@@ -183,3 +183,17 @@ def test_account_search_is_scoped_and_treats_wildcards_literally(db):
     assert [h.name for h in accounts.search_accounts(lead, "t")] == ["Theta", "Beta Ltd", "Delta Co"]
     assert accounts.account_hit(minh, org["b1"].id) is None
     assert accounts.account_hit(minh, org["a1"].id).name == "Acme Corp"
+
+
+def test_the_quick_first_screen_has_the_most_valuable_accounts_and_whole_totals(db):
+    org = factories.org()
+    org["b2"].annual_value = 90_000
+    org["b2"].save()
+    snapshot(org["b2"], 0, 33, "red")
+    snapshot(org["b2"], 7, 40, "yellow")
+    first = portfolio.load(access.viewer_for("lena.lead"), Policy(), TODAY, first=2)
+    assert not first.complete
+    assert (len(first), first.total_accounts, first.total_value) == (2, 5, 130_000.0)
+    top = first.row(first.view("value")[0])
+    assert (top.name, top.health, top.trend, top.share) == ("Delta Co", 33, -7, pytest.approx(90 / 130))
+    assert portfolio.load(access.viewer_for("minh.pham"), Policy(), TODAY, first=10).total_accounts == 2

@@ -55,6 +55,17 @@ def escape_formula(cell: str) -> str:
     return cell
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell: text is escaped against formulas; numbers are not.
+
+    A number a spreadsheet reads as `-5` is data, not a formula, and a quote
+    in front of it would turn it into text; so only text cells are escaped.
+    """
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return text(value)
+    return escape_formula(text(value))
+
+
 def write_json(rows: Iterable[Any], out: TextIO) -> None:
     data = [{k: plain(v) for k, v in to_dict(r).items()} for r in rows]
     json.dump(data, out, indent=2, ensure_ascii=False)
@@ -67,7 +78,7 @@ def write_csv(rows: Iterable[Any], out: TextIO, columns: Sequence[str] | None = 
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in dicts:
-        writer.writerow([escape_formula(text(row.get(c))) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
 
 
 def write_table(

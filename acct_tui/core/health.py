@@ -119,6 +119,27 @@ COMPONENTS = {
 }
 
 
+def score(f: AccountFacts, s: RiskSettings) -> tuple[int | None, str | None, dict[str, float]]:
+    """The score, band and component values alone: the scan's fast path (no
+    `Component` objects for 100,000 accounts)."""
+    if not f.watched:
+        return None, None, {}
+    values, total, weighted = {}, 0.0, 0.0
+    for name, function in COMPONENTS.items():
+        weight = s.weights.get(name, 0)
+        if weight <= 0:
+            continue
+        value = function(f, s)
+        if value is not None:
+            values[name] = round(value, 1)
+            total += weight
+            weighted += value * weight
+    if not total:
+        return None, None, {}
+    result = round(weighted / total)
+    return result, band(result), values
+
+
 def compute(f: AccountFacts, s: RiskSettings) -> Health:
     """The account's score, band and the components that had data."""
     if not f.watched:

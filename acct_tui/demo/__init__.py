@@ -19,6 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from acct_tui import clock
 from acct_tui.core.policy import Policy
 from acct_tui.db import database
 from acct_tui.demo.history import write_account
@@ -111,12 +112,15 @@ def default_viewer_login() -> str | None:
     return lead.login if lead else None
 
 
-def build(accounts: int = 250, seed: int = 7, *, today: dt.date, fresh: bool = False) -> DemoSummary:
+def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fresh: bool = False) -> DemoSummary:
     """Write the demo database; `fresh` empties every table first.
 
+    `today` is the demo's today (default: the clock's); every date and
+    creation stamp derives from it, so the rows depend only on the arguments.
     Needs a connected, upgraded database (`acct_tui.db.open_database`). A
     database that already holds data is refused unless `fresh` is set.
     """
+    today = today or clock.today()
     if accounts < 1:
         raise UsageError("the demo needs at least 1 account")
     started = time.perf_counter()

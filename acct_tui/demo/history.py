@@ -27,6 +27,10 @@ SOUR_MOODS, SOUR_MOOD_WEIGHTS = (-2, -1, 0), (35, 45, 20)
 CONTACTS = {"standard": (2, 4), "key": (3, 5), "strategic": (4, 7)}
 CASE_RATE = {"standard": 0.7, "key": 1.4, "strategic": 2.4}
 SEVERITIES, SEVERITY_WEIGHTS = ("low", "medium", "high", "critical"), (35, 45, 17, 3)
+#: Gaps between touches, as fractions of the tier's target: the widest (plus two
+#: days of weekend shift) stays inside every tier's maximum (60/45, 30/21, 21/14).
+TOUCH_GAP = (0.75, 1.28)
+VISIT_GAP = (0.75, 1.0)
 DURATION = {"visit": (45, 120), "call": (5, 40), "meeting": (30, 90)}
 
 
@@ -198,11 +202,11 @@ class _Account:
         day = end - dt.timedelta(days=recency)
         while day >= start:
             events.append((_weekday(day), rng.choices(OTHER_KINDS, OTHER_WEIGHTS)[0]))
-            day -= dt.timedelta(days=max(1, round(rng.uniform(0.6, 1.25) * contact.target)))
+            day -= dt.timedelta(days=max(1, round(rng.uniform(*TOUCH_GAP) * contact.target)))
         day = end - dt.timedelta(days=visit_recency)
         while day >= start:
             events.append((_weekday(day), "visit"))
-            day -= dt.timedelta(days=max(1, round(rng.uniform(0.7, 1.0) * visit.target)))
+            day -= dt.timedelta(days=max(1, round(rng.uniform(*VISIT_GAP) * visit.target)))
         if intent is not None:
             intent = _weekday(intent)
             events.append((intent, "intent"))
@@ -335,12 +339,13 @@ class _Account:
         for row in visits:
             if rng.random() < 0.5:
                 add(row[5].date(), "done", row[0])
-        span = (self.horizon - self.start).days
-        if span > 120 and rng.random() < 0.3:
-            add(self.start + dt.timedelta(days=rng.randint(30, span - 60)), rng.choice(("missed", "cancelled")))
+        last = visits[-1][5].date() if visits else self.start
+        # A plan that fell through long ago, made up by a later visit: history, not a signal.
+        span = (last - self.start).days
+        if span > 90 and rng.random() < 0.3:
+            add(self.start + dt.timedelta(days=rng.randint(30, span - 30)), rng.choice(("missed", "cancelled")))
         if plan.status != "active":
             return
-        last = visits[-1][5].date() if visits else self.start
         if plan.tier != "standard" or rng.random() < 0.5:
             due = last + dt.timedelta(days=round(policy.target * 0.9))
             add(due if due > today else today + dt.timedelta(days=rng.randint(3, 20)), "planned")

@@ -36,8 +36,7 @@ from acct_tui.core.settings import RiskSettings
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
 from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, _json_default
-from acct_tui.services import audit
-from acct_tui.services.facts import as_datetime, gather
+from acct_tui.services.facts import as_datetime, gather, raw_rows
 
 #: Accounts per write transaction: small enough that other writers wait milliseconds.
 CHUNK = 1000
@@ -74,21 +73,25 @@ class _Tally:
 
 
 def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
-    """Signals (by rule) and health for every account; pure, in memory."""
+    """Signals (by rule) and (score, band, component values) for every account; pure, in memory."""
     signals: dict[int, dict[str, Signal]] = {}
-    scores: dict[int, health_core.Health] = {}
+    scores: dict[int, tuple] = {}
+    rules = [(rule_id, rule) for rule_id, rule in rules_core.RULES.items() if rule_id != "renewal_risk"]
+    renewal_risk = rules_core.renewal_risk
     for aid, f in facts.items():
         if not f.watched:
             signals[aid] = {}
             continue
-        scores[aid] = health = health_core.compute(f, settings)
+        scores[aid] = result = health_core.score(f, settings)
         found = {}
-        for rule_id, rule in rules_core.RULES.items():
-            # renewal_risk needs the score; hand it over rather than compute it twice
-            signal = rules_core.renewal_risk(f, settings, health.score) if rule_id == "renewal_risk" else rule(f, settings)
+        for rule_id, rule in rules:
+            signal = rule(f, settings)
             if signal is not None:
                 found[rule_id] = signal
-        signals[aid] = found
+        # renewal_risk needs the score; hand it over rather than compute it twice
+        if f.renewal_date is not None and (signal := renewal_risk(f, settings, result[0])) is not None:
+            found["renewal_risk"] = signal
+        signals[aid] = {rule_id: found[rule_id] for rule_id in rules_core.RULES if rule_id in found}
     return signals, scores
 
 
@@ -158,7 +161,7 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
     ).where(Alert.status.in_(ACTIVE) & (Alert.account >= lo) & (Alert.account <= hi))
-    for row in query.tuples():
+    for row in raw_rows(query):
         existing.setdefault(row[1], {})[row[2]] = row
 
     inserts, updates, reopens, resolves, entries = [], [], [], [], []
@@ -168,8 +171,7 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
         for rule_id, signal in fired.items():
             row = mine.get(rule_id)
             if row is None:
-                inserts.append(dict(account=aid, rule=rule_id, severity=signal.severity, reason=signal.reason,
-                                    evidence=signal.evidence, status="open", first_seen=now, last_seen=now))
+                inserts.append((aid, rule_id, signal))
                 continue
             alert_id, _, _, severity, status, reason, evidence, snoozed_until = row
             if status == "snoozed":
@@ -180,7 +182,7 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
                 if signal.severity == "red":
                     tally.new_red.append(alert_id)
                 continue
-            if (severity, reason, evidence) != (signal.severity, signal.reason, signal.evidence):
+            if (severity, reason, evidence) != (signal.severity, signal.reason, _evidence_json(signal.evidence)):
                 updates.append((signal, alert_id, status))
                 if severity != signal.severity:
                     entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
@@ -218,13 +220,16 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
         )
         tally.resolved += len(resolves)
     if inserts:
-        for start in range(0, len(inserts), 500):
-            Alert.insert_many(inserts[start : start + 500]).execute()
-        keys = {(r["account"], r["rule"]): r["severity"] for r in inserts}
+        database.cursor().executemany(
+            "INSERT INTO alert (account_id, rule, severity, reason, evidence, status, first_seen, last_seen) "
+            f"VALUES ({', '.join([param] * 8)})",
+            [(aid, rule_id, s.severity, s.reason, _evidence_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
+        )
+        keys = {(aid, rule_id): s.severity for aid, rule_id, s in inserts}
         fresh = Alert.select(Alert.id, Alert.account, Alert.rule).where(
             (Alert.status == "open") & (Alert.first_seen == now) & (Alert.account >= lo) & (Alert.account <= hi)
         )
-        for alert_id, account_id, rule_id in fresh.tuples():
+        for alert_id, account_id, rule_id in raw_rows(fresh):
             severity = keys.get((account_id, rule_id))
             if severity is None:
                 continue
@@ -232,7 +237,17 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
             if severity == "red":
                 tally.new_red.append(alert_id)
         tally.opened += len(inserts)
-    audit.record_many(entries)
+    _audit(entries)
+
+
+def _audit(entries: list[dict]) -> None:
+    """`audit.record_many`, with plain executemany: a first scan audits 100,000s of opens."""
+    if entries:
+        param = database.param
+        database.cursor().executemany(
+            f'INSERT INTO audit_log (actor, action, table_name, row_id, changes, at) VALUES ({", ".join([param] * 6)})',
+            [(e["actor"], e["action"], e["table"], e["row_id"], _evidence_json(e["changes"]), e["at"]) for e in entries],
+        )
 
 
 def _entry(action: str, alert_id: int, changes: dict, now: dt.datetime) -> dict:
@@ -247,7 +262,7 @@ def _cleared_note(rule_id: str, f: AccountFacts | None) -> str:
     return "Condition cleared"
 
 
-def _write_snapshots(chunk: list[int], scores: dict[int, health_core.Health], day: dt.date, tally: _Tally) -> None:
+def _write_snapshots(chunk: list[int], scores: dict[int, tuple], day: dt.date, tally: _Tally) -> None:
     """Today's snapshot per scored account: insert it, or refresh it if the score moved."""
     lo, hi = chunk[0], chunk[-1]
     stored = {
@@ -258,14 +273,13 @@ def _write_snapshots(chunk: list[int], scores: dict[int, health_core.Health], da
     }
     inserts, changed = [], []
     for aid in chunk:
-        result = scores.get(aid)
-        if result is None or result.score is None:
+        score, band, components = scores.get(aid, (None, None, None))
+        if score is None:
             continue
-        components = {c.name: c.value for c in result.components}
         if aid not in stored:
-            inserts.append(dict(account=aid, taken_on=day, score=result.score, band=result.band, components=components))
-        elif stored[aid] != (result.score, result.band):
-            changed.append((result.score, result.band, _evidence_json(components), aid, day))
+            inserts.append(dict(account=aid, taken_on=day, score=score, band=band, components=components))
+        elif stored[aid] != (score, band):
+            changed.append((score, band, _evidence_json(components), aid, day))
     for start in range(0, len(inserts), 500):
         HealthSnapshot.insert_many(inserts[start : start + 500]).on_conflict_ignore().execute()
     if changed:
@@ -300,7 +314,7 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
             & Alert.id.not_in(recent_change)
         )
     )
-    todo = list(query.tuples())
+    todo = raw_rows(query)
     for start in range(0, len(todo), CHUNK):
         part = todo[start : start + CHUNK]
         with database.atomic():
@@ -314,7 +328,7 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
                     .where(Alert.id.in_(alert_ids) & (Alert.status == "open") & Alert.escalated_to.is_null())
                     .execute()
                 )
-            audit.record_many([_entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now) for alert_id, _, login in part])
+            _audit([_entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now) for alert_id, _, login in part])
             tally.escalated += done
 
 

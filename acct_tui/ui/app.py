@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from acct_tui import clock
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
+from acct_tui.core.settings import settings_from_config
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
@@ -110,6 +111,7 @@ class AcctApp(App):
         self.config = config
         self.db_label = db_label
         self.policy = policy or policy_from_config(config.section("cadence"))
+        self.risk_settings = settings_from_config(config)
         self.scan_enabled = scan
         self._mode_history: list[str] = []
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
@@ -199,7 +201,7 @@ class AcctApp(App):
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan_worker(self) -> None:
-        outcome = risk_bridge.scan(self.viewer, clock.now())
+        outcome = risk_bridge.scan(self.viewer, clock.now(), self.risk_settings)
         self.post_message(self.ScanFinished(outcome))
 
     def on_acct_app_scan_finished(self, message: ScanFinished) -> None:

@@ -207,7 +207,7 @@ class FakeAlert:
 async def test_background_scan_notifies_new_red_alerts_and_refreshes_counts(org, make_app, monkeypatch):
     calls = []
 
-    def fake_scan(viewer, now):
+    def fake_scan(viewer, now, settings=None):
         calls.append((viewer.login, now))
         return risk_bridge.ScanOutcome(
             summary=FakeSummary((7,)), new_red=(FakeAlert(7, "Acme Corp", "no touch for 40 days"),), counts={"red": 1, "yellow": 2}
@@ -229,7 +229,7 @@ async def test_background_scan_notifies_new_red_alerts_and_refreshes_counts(org,
 
 async def test_scan_starts_at_launch_unless_disabled(org, make_app, monkeypatch):
     calls = []
-    monkeypatch.setattr(risk_bridge, "scan", lambda viewer, now: calls.append(now) or None)
+    monkeypatch.setattr(risk_bridge, "scan", lambda viewer, now, settings=None: calls.append(now) or None)
     app = make_app("minh.pham", scan=True)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -238,3 +238,27 @@ async def test_scan_starts_at_launch_unless_disabled(org, make_app, monkeypatch)
     async with quiet.run_test(size=(140, 40)) as pilot:
         await settle(quiet, pilot)
         assert len(calls) == 1
+
+
+async def test_a_real_scan_raises_alerts_updates_the_header_and_notifies_only_my_red_ones(org, make_app):
+    import datetime as dt
+
+    from acct_tui.models import Alert
+    from tests import factories
+
+    factories.activity(org["a1"], "call", dt.datetime(2026, 10, 15, 9))  # strategic, 36 days: red
+    factories.activity(org["b1"], "call", dt.datetime(2026, 10, 1, 9))  # an.nguyen's: red, not mine
+    app = make_app("minh.pham")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        app.run_scan()
+        await settle(app, pilot)
+        mine = {org["a1"].id, org["a2"].id}
+        red = Alert.select().where(Alert.severity == "red", Alert.status == "open")
+        assert {a.account_id for a in red} >= {org["a1"].id, org["b1"].id}
+        my_red = [a for a in red if a.account_id in mine]
+        assert app.alert_counts["red"] == len(my_red)
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Acme Corp: No touch for 36 days") for m in messages)
+        assert not any(m.startswith(("Gamma Inc", "Zeta", "Eta Group")) for m in messages)
+        assert f"{len(my_red)} red" in header_text(app)

@@ -1,22 +1,391 @@
-"""The Risk alerts screen (placeholder: the screen's own branch replaces this body).
+"""Risk alerts (mode 4): my alerts (a lead: the team's), and what I do about them.
 
-Keep the class name `AlertsScreen` and this module path: the app's MODES import them.
+Sorted red first, then oldest first (the service's order). `u` rule, `l`
+severity, `t` status and `w` owner filter (they combine with `/` text); the
+selected alert's reason and evidence show in the side pane. `a`
+acknowledge, `s` snooze, `r` resolve, `e` escalate act on the marked alerts
+(`v`/space marks), else the one under the cursor; each goes through
+`services/alerts` (access-checked and audited) in a thread worker, then the
+app's data version is bumped so the list, the header counts and the other
+screens refresh.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
+from acct_tui import clock
+from acct_tui.db import database
+from acct_tui.errors import AcctError
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.widgets.prompts import PromptModal, SnoozeModal, SnoozeRequest
+from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+
+SEVERITY_STYLE = {"red": "bold red", "yellow": "bold yellow"}
+STATUS_STYLE = {"open": "", "acknowledged": "cyan", "snoozed": "dim", "resolved": "green"}
+#: The status filter cycles through these; "active" is what still needs someone now
+#: (a snoozed alert is silenced until its date; resolved ones are history).
+STATUS_CHOICES = {
+    "active": ("open", "acknowledged"),
+    "open": ("open",),
+    "acknowledged": ("acknowledged",),
+    "snoozed": ("snoozed",),
+    "resolved": ("resolved",),
+    "all": ("open", "acknowledged", "snoozed", "resolved"),
+}
+SEVERITY_CYCLE = (None, "red", "yellow")
+PAST = {"acknowledge": "acknowledged", "snooze": "snoozed", "resolve": "resolved", "escalate": "escalated"}
+
+
+def age_days(first_seen: dt.datetime) -> int:
+    return max(0, (clock.today() - first_seen.date()).days)
+
+
+def detail_text(alert) -> Text:
+    """The side pane: reason, evidence and what people did about it."""
+    out = Text()
+    out.append(f"{alert.account_name}\n", style="bold")
+    out.append(alert.severity, style=SEVERITY_STYLE.get(alert.severity, ""))
+    out.append(f" {alert.rule} · {alert.status}\n\n")
+    out.append(alert.reason + "\n\n")
+    if alert.evidence:
+        out.append("Evidence\n", style="bold")
+        for key, value in alert.evidence.items():
+            if isinstance(value, (list, tuple)):
+                value = ", ".join(str(v) for v in value)
+            out.append(f"  {str(key).replace('_', ' ')}: ", style="dim")
+            out.append(f"{value}\n")
+        out.append("\n")
+    out.append(f"first seen {alert.first_seen:%Y-%m-%d} ({age_days(alert.first_seen)} days)\n", style="dim")
+    out.append(f"last seen {alert.last_seen:%Y-%m-%d}\n", style="dim")
+    out.append(f"owner {alert.owner or '(none)'}\n", style="dim")
+    if alert.acknowledged_by:
+        out.append(f"acknowledged by {alert.acknowledged_by}\n")
+    if alert.snoozed_until:
+        out.append(f"snoozed until {alert.snoozed_until:%Y-%m-%d}: {alert.snooze_reason or ''}\n")
+    if alert.escalated_to:
+        when = f" on {alert.escalated_at:%Y-%m-%d}" if alert.escalated_at else ""
+        out.append(f"escalated to {alert.escalated_to}{when}\n", style="bold")
+    if alert.resolved_by:
+        out.append(f"resolved by {alert.resolved_by}: {alert.resolution_note or ''}\n")
+    return out
+
+
+def alert_columns(marked: set[int], with_owner: bool) -> list[Column]:
+    cols = [
+        Column("mark", "", 1, render=lambda r: Text("●", style="bold magenta") if r.id in marked else Text(" ")),
+        Column("account_name", "Account", 20),
+        Column("rule", "Rule", 16),
+        Column("severity", "Sev", 6, render=lambda r: Text(r.severity, style=SEVERITY_STYLE.get(r.severity, ""))),
+        Column("age", "Age", 4, justify="right", render=lambda r: f"{age_days(r.first_seen)}d"),
+        Column("status", "Status", 12, render=lambda r: Text(r.status, style=STATUS_STYLE.get(r.status, ""))),
+        Column("owner", "Owner", 11, render=lambda r: r.owner or "-"),
+        Column("reason", "Reason", 0),
+    ]
+    return cols if with_owner else [c for c in cols if c.key != "owner"]
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    status: str = "active"
+    rule: str | None = None
+    severity: str | None = None
+    owner: str | None = None
+
+    def describe(self) -> str:
+        parts = [] if self.status == "active" else [f"status {self.status}"]
+        parts += [f"{name} {value}" for name, value in (("rule", self.rule), ("severity", self.severity), ("owner", self.owner)) if value]
+        return ", ".join(parts)
 
 
 class AlertsScreen(AcctScreen):
-    """Risk alerts."""
+    """Mode 4: the risk alerts I may see, and the actions on them."""
 
     MODE = "alerts"
     TITLE = "Risk alerts"
-    HELP = "Risk alerts: on its way."
+    CSS_PATH = "alerts.tcss"
+    HELP = (
+        "Your alerts (a lead: the team's), red first, then the oldest. The side pane shows the selected "
+        "alert's reason and evidence. a acknowledge, s snooze (until a date, with a reason), r resolve "
+        "(with a note), e escalate (to the owner's manager unless you name someone), o open the account's "
+        "timeline. v or space marks several alerts for one action. Filters: u rule, l severity, t status, "
+        "w owner, / text, x clears them."
+    )
+    BINDINGS = [
+        Binding("a", "acknowledge", "Ack", id="alerts.acknowledge"),
+        Binding("s", "snooze", "Snooze", id="alerts.snooze"),
+        Binding("r", "resolve", "Resolve", id="alerts.resolve"),
+        Binding("e", "escalate", "Escalate", id="alerts.escalate"),
+        Binding("o", "open_account", "Timeline", id="alerts.open"),
+        Binding("v,space", "mark", "Mark", key_display="v", id="alerts.mark"),
+        Binding("u", "pick_rule", "Rule", id="alerts.rule"),
+        Binding("l", "cycle_severity", "Severity", id="alerts.severity"),
+        Binding("t", "cycle_status", "Status", id="alerts.status"),
+        Binding("w", "pick_owner", "Owner", id="alerts.owner"),
+        Binding("x", "clear_filters", "Clear", id="alerts.clear"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        rows: list
+        rules: list[str]
+        error: str | None = None
+
+    @dataclass
+    class Acted(Message):
+        verb: str
+        done: int
+        errors: list[str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list = []
+        self.rows: list = []
+        self.rules: list[str] = []
+        self.marked: set[int] = set()
+        self.filters = AlertFilters()
+        self.loaded = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Risk alerts: on its way.", id="placeholder")
+        yield Static("Loading alerts…", id="alerts-summary")
+        with Horizontal(id="alerts-body"):
+            yield VirtualTable(
+                alert_columns(self.marked, self.app.viewer.leads_people),
+                id="alerts-table",
+                empty_text="No alerts match. Nothing needs you here.",
+            )
+            with VerticalScroll(id="alerts-side"):
+                yield Static("", id="alerts-detail")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#alerts-table", VirtualTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.focus()
+        self.refresh_data()
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    # -- loading ----------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self._load(self.filters)
+
+    @work(thread=True, exclusive=True, group="alerts-load", exit_on_error=False)
+    def _load(self, filters: AlertFilters) -> None:
+        from acct_tui.services import alerts
+
+        viewer = self.app.viewer
+        try:
+            with database.connection_context():
+                rows = alerts.list_alerts(
+                    viewer, statuses=STATUS_CHOICES[filters.status], rule=filters.rule,
+                    severity=filters.severity, owner=filters.owner,
+                )
+                rules = rows if not (filters.rule or filters.severity or filters.owner) else alerts.list_alerts(
+                    viewer, statuses=STATUS_CHOICES[filters.status])
+        except AcctError as exc:
+            self.post_message(self.Loaded([], [], str(exc)))
+            return
+        self.post_message(self.Loaded(rows, sorted({r.rule for r in rules})))
+
+    def on_alerts_screen_loaded(self, message: Loaded) -> None:
+        if message.error:
+            self.notify(message.error, severity="error")
+        self.all_rows = message.rows
+        self.rules = sorted(set(message.rules) | ({self.filters.rule} if self.filters.rule else set()))
+        self.loaded = True
+        self._show()
+
+    def _show(self) -> None:
+        current = self.table.current_row
+        needle = self.filter_text.lower()
+        self.rows = [r for r in self.all_rows if not needle or needle in f"{r.account_name} {r.rule} {r.reason} {r.owner or ''}".lower()]
+        self.marked.intersection_update(r.id for r in self.rows)
+        table = self.table
+        table.set_source(ListSource(self.rows))
+        if current is not None:
+            for index, row in enumerate(self.rows):
+                if row.id == current.id:
+                    table.move_cursor(index)
+                    break
+        self._show_summary()
+        self._show_detail()
+
+    def _show_summary(self) -> None:
+        red = sum(1 for r in self.rows if r.severity == "red")
+        text = Text()
+        text.append(f"{len(self.rows)}", style="bold")
+        text.append(" alerts · ")
+        text.append(f"{red} red", style="bold red")
+        text.append(" ")
+        text.append(f"{len(self.rows) - red} yellow", style="bold yellow")
+        text.append(f" · {self.filters.status}", style="dim")
+        described = ", ".join(p for p in (self.filters.describe(), f"text {self.filter_text!r}" if self.filter_text else "") if p)
+        if described:
+            text.append(" · filter: ", style="dim")
+            text.append(described, style="bold")
+        if self.marked:
+            text.append(f" · {len(self.marked)} marked", style="bold magenta")
+        self.query_one("#alerts-summary", Static).update(text)
+
+    def _show_detail(self) -> None:
+        alert = self.table.current_row
+        self.query_one("#alerts-detail", Static).update(detail_text(alert) if alert is not None else "")
+
+    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
+        self._show_detail()
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        self.app.open_account(event.row.account_id)
+
+    # -- filters ----------------------------------------------------------
+
+    def filter_changed(self, text: str) -> None:
+        self._show()
+
+    def _set_filters(self, filters: AlertFilters) -> None:
+        self.filters = filters
+        self.marked.clear()
+        self._load(filters)
+
+    def action_pick_rule(self) -> None:
+        choices = [("", "any rule")] + [(rule, rule) for rule in self.rules]
+
+        def chosen(rule: str | None) -> None:
+            if rule is not None:
+                self._set_filters(replace(self.filters, rule=rule or None))
+
+        self.app.push_screen(PickScreen("Filter by rule", choices, current=self.filters.rule or ""), chosen)
+
+    def action_cycle_severity(self) -> None:
+        nxt = SEVERITY_CYCLE[(SEVERITY_CYCLE.index(self.filters.severity) + 1) % len(SEVERITY_CYCLE)]
+        self._set_filters(replace(self.filters, severity=nxt))
+
+    def action_cycle_status(self) -> None:
+        names = list(STATUS_CHOICES)
+        self._set_filters(replace(self.filters, status=names[(names.index(self.filters.status) + 1) % len(names)]))
+
+    def action_pick_owner(self) -> None:
+        owners = sorted({r.owner for r in self.all_rows if r.owner} | ({self.filters.owner} if self.filters.owner else set()))
+        choices = [("", "everyone")] + [(login, login) for login in owners]
+
+        def chosen(login: str | None) -> None:
+            if login is not None:
+                self._set_filters(replace(self.filters, owner=login or None))
+
+        self.app.push_screen(PickScreen("Filter by owner", choices, current=self.filters.owner or ""), chosen)
+
+    def action_clear_filters(self) -> None:
+        self.filter_bar.value = ""
+        self.filter_bar.remove_class("-active")
+        self._set_filters(AlertFilters())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_owner" and not self.app.viewer.leads_people:
+            return False
+        return True
+
+    # -- actions ----------------------------------------------------------
+
+    def action_mark(self) -> None:
+        alert = self.table.current_row
+        if alert is None:
+            return
+        self.marked.symmetric_difference_update({alert.id})
+        self.table.refresh()
+        self.table.action_cursor_down()
+        self._show_summary()
+
+    def targets(self) -> list[int]:
+        """The marked alerts, else the one under the cursor."""
+        if self.marked:
+            return [r.id for r in self.rows if r.id in self.marked]
+        alert = self.table.current_row
+        return [alert.id] if alert is not None else []
+
+    def _targets_or_say(self) -> list[int]:
+        ids = self.targets()
+        if not ids:
+            self.notify("No alert selected.", severity="warning")
+        return ids
+
+    def action_acknowledge(self) -> None:
+        if ids := self._targets_or_say():
+            self._act("acknowledge", ids)
+
+    def action_snooze(self) -> None:
+        if not (ids := self._targets_or_say()):
+            return
+
+        def done(request: SnoozeRequest | None) -> None:
+            if request is not None:
+                self._act("snooze", ids, until=request.until, reason=request.reason)
+
+        self.app.push_screen(SnoozeModal(len(ids)), done)
+
+    def action_resolve(self) -> None:
+        if not (ids := self._targets_or_say()):
+            return
+
+        def done(note: str | None) -> None:
+            if note:
+                self._act("resolve", ids, note=note)
+
+        title = "Resolve this alert" if len(ids) == 1 else f"Resolve {len(ids)} alerts"
+        self.app.push_screen(PromptModal(title, "Note", required=True, ok="Resolve", hint="What was done about it."), done)
+
+    def action_escalate(self) -> None:
+        if not (ids := self._targets_or_say()):
+            return
+
+        def done(login: str | None) -> None:
+            if login is not None:
+                self._act("escalate", ids, to_login=login or None)
+
+        title = "Escalate this alert" if len(ids) == 1 else f"Escalate {len(ids)} alerts"
+        self.app.push_screen(
+            PromptModal(title, "To (login)", required=False, ok="Escalate", hint="Empty: the account owner's manager."), done
+        )
+
+    def action_open_account(self) -> None:
+        alert = self.table.current_row
+        if alert is not None:
+            self.app.open_account(alert.account_id)
+
+    @work(thread=True, exclusive=True, group="alerts-act", exit_on_error=False)
+    def _act(self, verb: str, ids: list[int], **kwargs) -> None:
+        from acct_tui.services import alerts
+
+        call = getattr(alerts, verb)
+        done, errors = 0, []
+        with database.connection_context():
+            for alert_id in ids:
+                try:
+                    call(self.app.viewer, alert_id, **kwargs)
+                    done += 1
+                except AcctError as exc:
+                    errors.append(f"#{alert_id}: {exc}")
+        self.post_message(self.Acted(verb, done, errors))
+
+    def on_alerts_screen_acted(self, message: Acted) -> None:
+        if message.done:
+            self.notify(f"{PAST[message.verb].capitalize()} {message.done} alert{'s' if message.done != 1 else ''}.")
+        for error in message.errors[:3]:
+            self.notify(error, severity="error", timeout=8)
+        self.marked.clear()
+        # Bumps the data version: this list, the header counts and the other screens reload.
+        self.app.data_changed()

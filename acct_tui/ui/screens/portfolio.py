@@ -39,6 +39,8 @@ SORTS = (
     ("owner", "owner"),
 )
 SORT_LABELS = dict(SORTS)
+#: Rows in the quick first screen, shown while the whole portfolio loads.
+FIRST_SCREEN = 100
 #: Sort key -> (the table column that shows it, whether its natural order is descending).
 SORT_COLUMN = {
     "value": ("annual_value", True),
@@ -217,9 +219,13 @@ class PortfolioScreen(AcctScreen):
     @work(thread=True, exclusive=True, group="portfolio", exit_on_error=False)
     def _load(self) -> None:
         app = self.app
+        today = clock.today()
         with database.connection_context():
-            portfolio = service.load(app.viewer, app.policy, clock.today())
-        self.post_message(self.Loaded(portfolio))
+            if self.portfolio is None:
+                # The first screenful at once; the whole portfolio follows.
+                self.post_message(self.Loaded(service.load(app.viewer, app.policy, today, first=FIRST_SCREEN)))
+            portfolio = service.load(app.viewer, app.policy, today)
+        self.post_message(self.Loaded(portfolio.warm()))
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
         self.portfolio = message.portfolio
@@ -238,9 +244,13 @@ class PortfolioScreen(AcctScreen):
             return
         if keep_id is None and self.table.current_row is not None:
             keep_id = self.table.current_row.id
-        self.positions = portfolio.view(self.sort, self.reverse, self.filters)
         table = self.table
-        column, descending = SORT_COLUMN[self.sort]
+        if portfolio.complete:
+            self.positions = portfolio.view(self.sort, self.reverse, self.filters)
+            column, descending = SORT_COLUMN[self.sort]
+        else:
+            self.positions = portfolio.view("value")
+            column, descending = SORT_COLUMN["value"]
         table.sort_indicator = (column, descending != self.reverse)
         table.set_source(PortfolioSource(portfolio, self.positions))
         if keep_id is not None:
@@ -259,6 +269,13 @@ class PortfolioScreen(AcctScreen):
             return None
 
     def _show_summary(self) -> None:
+        if not self.portfolio.complete:
+            text = Text.assemble(
+                (f"{self.portfolio.total_accounts:,}", "bold"), " accounts · ", (_money(self.portfolio.total_value), "bold"),
+                " value · loading the rest…",
+            )
+            self.query_one("#portfolio-summary", Static).update(text)
+            return
         summary = self.portfolio.summary(self.positions, self.filters)
         text = Text()
         text.append(f"{summary.accounts:,}", style="bold")

@@ -1,22 +1,268 @@
-"""The Team screen (placeholder: the screen's own branch replaces this body).
+"""Team (mode 5, leads and admins): one row per account manager, and my escalation inbox.
 
-Keep the class name `TeamScreen` and this module path: the app's MODES import them.
+`s`/`S` sort by any column, `enter` opens that person's accounts and alerts
+(as the lead sees them), `R` hands some or all of their accounts (or the
+unowned row's) to someone else, `tab` moves to the inbox of alerts escalated
+to me, oldest first, where `enter` opens the account's timeline.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
 
+from acct_tui.db import database
+from acct_tui.services import handover, team
+from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+
+
+def _money(value) -> str:
+    return f"{value:,.0f}"
+
+
+def _coverage(row: team.TeamRow) -> Text:
+    if row.coverage is None:
+        return Text("–", style="dim")
+    pct = row.coverage * 100
+    return Text(f"{pct:.0f}%", style="green" if pct >= 80 else "yellow" if pct >= 60 else "bold red")
+
+
+def _count(value: int, style: str) -> Text:
+    return Text(str(value), style=style if value else "dim")
+
+
+def _quiet(row: team.TeamRow) -> Text:
+    if row.is_unowned:
+        return Text("")
+    if row.days_since_touch is None:
+        return Text("never", style="bold red")
+    days = row.days_since_touch
+    return Text(f"{days}d", style="bold red" if days > 14 else "yellow" if days > 7 else "")
+
+
+def _name(row: team.TeamRow) -> Text:
+    if row.is_unowned:
+        return Text(row.name, style="bold magenta")
+    return Text.assemble((row.name, "bold"), (f" {row.login}", "dim"))
+
+
+TEAM_COLUMNS = [
+    Column("name", "Person", 30, render=_name),
+    Column("role", "Role", 7),
+    Column("accounts", "Accts", 6, justify="right"),
+    Column("total_value", "Value", 12, justify="right", render=lambda r: _money(r.total_value)),
+    Column("red", "Red", 5, justify="right", render=lambda r: _count(r.red, "bold red")),
+    Column("yellow", "Yellow", 7, justify="right", render=lambda r: _count(r.yellow, "bold yellow")),
+    Column("coverage", "Coverage", 9, justify="right", render=_coverage),
+    Column("late_commitments", "Late", 5, justify="right", render=lambda r: _count(r.late_commitments, "bold red")),
+    Column("escalations_waiting", "Escal.", 7, justify="right", render=lambda r: _count(r.escalations_waiting, "bold")),
+    Column("days_since_touch", "Quiet", 7, justify="right", render=_quiet),
+]
+#: Sort keys in `s` order, with the first direction (True: largest first).
+SORTS = [
+    ("name", False), ("accounts", True), ("total_value", True), ("red", True), ("yellow", True),
+    ("coverage", False), ("late_commitments", True), ("escalations_waiting", True), ("days_since_touch", True),
+]
+
+
+def sort_rows(rows: list[team.TeamRow], key: str, descending: bool) -> list[team.TeamRow]:
+    """People sorted by `key` (missing values last either way); the unowned row stays last."""
+    people = [r for r in rows if not r.is_unowned]
+    unowned = [r for r in rows if r.is_unowned]
+
+    def value(row):
+        v = getattr(row, key)
+        if key == "name":
+            return v.lower()
+        if key == "days_since_touch" and v is None:
+            return 10**6  # never touched is the quietest of all
+        return v
+
+    present = [r for r in people if value(r) is not None]
+    missing = [r for r in people if value(r) is None]
+    present.sort(key=lambda r: (value(r), r.name.lower()), reverse=descending)
+    return present + missing + unowned
+
+
+INBOX_COLUMNS = [
+    Column("waiting", "Waiting", 8, justify="right",
+           render=lambda a: f"{age_days(a.escalated_at or a.first_seen)}d"),
+    Column("account_name", "Account", 24),
+    Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
+    Column("rule", "Rule", 18),
+    Column("owner", "Owner", 14, render=lambda a: a.owner or "-"),
+    Column("reason", "Reason", 0),
+]
 
 
 class TeamScreen(AcctScreen):
-    """Team."""
+    """Mode 5: the people I lead, their numbers, and what was escalated to me."""
 
     MODE = "team"
     TITLE = "Team"
-    HELP = "Team: on its way."
+    CSS_PATH = "team.tcss"
+    HELP = (
+        "One row per account manager you lead: accounts, value, red and yellow alerts, coverage (accounts "
+        "touched within their cadence), late commitments, escalations waiting on their accounts, and days "
+        "since their last logged touch. Accounts of deactivated people show as (unowned) until reassigned. "
+        "s/S sort, enter opens the person's accounts and alerts, R hands accounts over (a preview first), "
+        "tab moves to the inbox of alerts escalated to you, oldest first."
+    )
+    BINDINGS = [
+        Binding("s", "cycle_sort", "Sort", id="team.sort"),
+        Binding("S", "reverse_sort", "Reverse", id="team.reverse"),
+        Binding("R", "reassign", "Reassign", id="team.reassign"),
+        Binding("i", "focus_inbox", "Inbox", id="team.inbox"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        rows: list
+        inbox: list
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[team.TeamRow] = []
+        self.shown: list[team.TeamRow] = []
+        self.inbox: list = []
+        self.sort_key, self.descending = SORTS[0]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Team: on its way.", id="placeholder")
+        yield Static("Loading the team…", id="team-summary")
+        yield VirtualTable(TEAM_COLUMNS, id="team-table", empty_text="Nobody reports to you.")
+        yield Static("Escalated to me", id="inbox-title")
+        yield VirtualTable(INBOX_COLUMNS, id="inbox-table", empty_text="Nothing escalated to you.")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#team-table", VirtualTable)
+
+    @property
+    def inbox_table(self) -> VirtualTable:
+        return self.query_one("#inbox-table", VirtualTable)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.table.focus()
+        self.refresh_data()
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    def refresh_data(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="team-load", exit_on_error=False)
+    def _load(self) -> None:
+        app = self.app
+        with database.connection_context():
+            rows = team.team_rows(app.viewer, app.policy)
+            inbox = team.escalation_inbox(app.viewer)
+        self.post_message(self.Loaded(rows, inbox))
+
+    def on_team_screen_loaded(self, message: Loaded) -> None:
+        self.rows, self.inbox = message.rows, message.inbox
+        self.inbox_table.set_source(ListSource(self.inbox), keep_cursor=True)
+        self._show()
+
+    def _show(self) -> None:
+        current = self.table.current_row
+        needle = self.filter_text.lower()
+        rows = [r for r in self.rows if not needle or needle in f"{r.name} {r.login or ''}".lower()]
+        self.shown = sort_rows(rows, self.sort_key, self.descending)
+        table = self.table
+        table.sort_indicator = (self.sort_key, self.descending)
+        table.set_source(ListSource(self.shown))
+        if current is not None:
+            for index, row in enumerate(self.shown):
+                if row.login == current.login:
+                    table.move_cursor(index)
+                    break
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        people = [r for r in self.rows if not r.is_unowned]
+        accounts = sum(r.accounts for r in self.rows)
+        covered = sum(r.covered for r in self.rows)
+        text = Text()
+        text.append(f"{len(people)}", style="bold")
+        text.append(" people · ")
+        text.append(f"{accounts:,}", style="bold")
+        text.append(" accounts · coverage ")
+        text.append(f"{covered / accounts * 100:.0f}%" if accounts else "–", style="bold")
+        text.append(" · ")
+        text.append(f"{sum(r.red for r in self.rows)} red", style="bold red")
+        text.append(" ")
+        text.append(f"{sum(r.yellow for r in self.rows)} yellow", style="bold yellow")
+        text.append(f" · {len(self.inbox)} escalated to me", style="bold" if self.inbox else "dim")
+        unowned = next((r for r in self.rows if r.is_unowned), None)
+        if unowned:
+            text.append(f" · {unowned.accounts} unowned", style="bold magenta")
+        label = next(c.label for c in TEAM_COLUMNS if c.key == self.sort_key)
+        text.append(f" · sorted by {label.lower()}", style="dim")
+        if self.filter_text:
+            text.append(f" · filter: {self.filter_text}", style="bold")
+        self.query_one("#team-summary", Static).update(text)
+        self.query_one("#inbox-title", Static).update(
+            Text.assemble(("Escalated to me", "bold"), (f"  {len(self.inbox)}, the longest waiting first", "dim"))
+        )
+
+    def filter_changed(self, text: str) -> None:
+        self._show()
+
+    def action_cycle_sort(self) -> None:
+        keys = [k for k, _ in SORTS]
+        self.sort_key, self.descending = SORTS[(keys.index(self.sort_key) + 1) % len(SORTS)]
+        self._show()
+
+    def action_reverse_sort(self) -> None:
+        self.descending = not self.descending
+        self._show()
+
+    def action_focus_inbox(self) -> None:
+        (self.table if self.inbox_table.has_focus else self.inbox_table).focus()
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if event.table.id == "inbox-table":
+            self.app.open_account(event.row.account_id)
+            return
+        from acct_tui.ui.screens.member import MemberScreen
+
+        row = event.row
+        self.app.push_screen(MemberScreen(row.login, row.name))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reassign" and not handover.may_reassign(self.app.viewer):
+            return False
+        return True
+
+    def action_reassign(self) -> None:
+        row = self.table.current_row
+        if row is None:
+            return
+        open_reassign(self, row.login, row.name if row.is_unowned else f"{row.name} ({row.login})")
+
+
+def open_reassign(screen, from_login: str | None, label: str) -> None:
+    """Push the reassign flow; on success say what moved and refresh every screen."""
+    from acct_tui.ui.screens.reassign import ReassignScreen
+
+    def done(result) -> None:
+        if result is None:
+            return
+        screen.notify(
+            f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
+            f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
+            title="Handover done",
+        )
+        screen.app.data_changed()
+
+    screen.app.push_screen(ReassignScreen(from_login, label), done)

@@ -1,0 +1,288 @@
+"""Our own CSV format: a folder of up to ten files, imported and exported alike.
+
+One table of `FileSpec`s drives both directions, so what `export_dir` writes
+is exactly what `parse_dir` reads. References hold the other record's
+external id (accounts, contacts) or login (users); teams are named in
+users.csv and created by name.
+
+Records created in the app have no external id; the export writes
+`acct-<id>` for them (see `plan.py` for how an import matches those back).
+Text cells a spreadsheet would run as a formula are written with a leading
+`'`, which the import removes again, so the round trip is exact.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from acct_tui import enums
+from acct_tui.cli.output import escape_formula
+from acct_tui.errors import UsageError
+from acct_tui.io import common
+from acct_tui.io.common import ReportBuilder
+from acct_tui.io.plan import OWN_ID, Batch, Ref, Staged, lookup_field
+from acct_tui.models import (
+    Account,
+    ActionItem,
+    Activity,
+    BaseModel,
+    Case,
+    Contact,
+    MetricSample,
+    Milestone,
+    PlannedVisit,
+    Receivable,
+    Team,
+    User,
+)
+from acct_tui.services.access import Viewer, scope_accounts, scope_activities, visible_account_ids
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: its kind decides how a cell is parsed and written."""
+
+    name: str
+    kind: str = "text"  # text, int, decimal, float, bool, date, moment, month, enum, ref
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    target: type[BaseModel] | None = None
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str
+    model: type[BaseModel]
+    columns: tuple[Column, ...]
+
+
+def _ref(name: str, target, required: bool = False) -> Column:
+    return Column(name, "ref", required=required, target=target)
+
+
+def _enum(name: str, choices, required: bool = False) -> Column:
+    return Column(name, "enum", required=required, choices=choices)
+
+
+_EXT = Column("external_id", required=True)
+_ACCOUNT = _ref("account", Account, required=True)
+
+#: The files, in dependency order, with exactly the columns of the format.
+FILES: tuple[FileSpec, ...] = (
+    FileSpec("users.csv", User, (
+        Column("login", required=True), Column("name", required=True), _enum("role", enums.ROLES),
+        _ref("team", Team), _ref("manager", User),
+    )),
+    FileSpec("accounts.csv", Account, (
+        _EXT, Column("name", required=True), _enum("tier", enums.TIERS), _ref("owner", User), Column("industry"),
+        Column("annual_value", "decimal"), Column("currency"), Column("renewal_date", "date"),
+        Column("contract_start", "date"), _enum("status", enums.ACCOUNT_STATUSES), Column("churned_on", "date"),
+        Column("contact_days", "int", low=1, high=3650), Column("visit_days", "int", low=1, high=3650),
+    )),
+    FileSpec("contacts.csv", Contact, (
+        _EXT, _ACCOUNT, Column("name", required=True), Column("title"), Column("email"), Column("phone"),
+        _enum("role", enums.CONTACT_ROLES), Column("birthday", "date"), Column("left_on", "date"),
+    )),
+    FileSpec("activities.csv", Activity, (
+        _EXT, _ACCOUNT, _ref("contact", Contact), _enum("kind", enums.ACTIVITY_KINDS, required=True),
+        Column("occurred_at", "moment", required=True), _ref("author", User), Column("subject"), Column("summary"),
+        Column("outcome"), Column("sentiment", "int", low=enums.SENTIMENT_RANGE[0], high=enums.SENTIMENT_RANGE[1]),
+        Column("duration_min", "int", low=0, high=100_000), Column("attendees"), Column("confirmed_by"),
+        Column("intent_to_leave", "bool"), Column("confidential", "bool"),
+    )),
+    FileSpec("action_items.csv", ActionItem, (
+        _EXT, _ACCOUNT, Column("title", required=True), _ref("owner", User), Column("due_on", "date"),
+        _enum("status", enums.ACTION_STATUSES), Column("done_on", "date"),
+    )),
+    FileSpec("milestones.csv", Milestone, (
+        _EXT, _ACCOUNT, Column("title", required=True), _enum("kind", enums.MILESTONE_KINDS),
+        Column("due_on", "date", required=True), _enum("status", enums.MILESTONE_STATUSES), Column("completed_on", "date"),
+    )),
+    FileSpec("planned_visits.csv", PlannedVisit, (
+        _EXT, _ACCOUNT, _ref("owner", User), Column("scheduled_for", "date", required=True), Column("purpose"),
+        _enum("status", enums.VISIT_STATUSES),
+    )),
+    FileSpec("cases.csv", Case, (
+        _EXT, _ACCOUNT, Column("subject", required=True), _enum("severity", enums.CASE_SEVERITIES),
+        Column("opened_at", "moment", required=True), Column("closed_at", "moment"), Column("escalated", "bool"),
+    )),
+    FileSpec("metrics.csv", MetricSample, (
+        _ACCOUNT, Column("period", "month", required=True), _enum("metric", enums.METRICS, required=True),
+        Column("value", "float", required=True),
+    )),
+    FileSpec("receivables.csv", Receivable, (
+        _EXT, _ACCOUNT, Column("amount", "decimal", required=True), Column("due_on", "date", required=True),
+        Column("paid_on", "date"),
+    )),
+)
+FILE_NAMES = tuple(spec.name for spec in FILES)
+
+_PARSERS = {
+    "decimal": common.decimal,
+    "float": common.number,
+    "bool": common.boolean,
+    "date": common.date,
+    "moment": common.moment,
+    "month": common.month,
+}
+
+
+def _default(field) -> Any:
+    default = field.default
+    return default() if callable(default) else default
+
+
+def parse_cell(row: common.Row, spec: FileSpec, column: Column, values: dict, refs: dict) -> None:
+    """Put one cell's value (or reference) into `values`/`refs`; problems go on the row."""
+    field = spec.model._meta.fields[column.name]
+    if column.kind == "ref":
+        key = row.text(column.name, required=column.required)
+        if key is None:
+            values[column.name] = None
+        else:
+            refs[column.name] = Ref(column.target, key, column.name)
+        return
+    if column.kind == "text":
+        value = row.text(column.name, required=column.required, max_len=getattr(field, "max_length", None))
+    elif column.kind == "enum":
+        value = row.parse(column.name, common.choice(column.choices), required=column.required)
+    elif column.kind == "int":
+        value = row.parse(column.name, common.integer(column.low, column.high), required=column.required)
+    else:
+        value = row.parse(column.name, _PARSERS[column.kind], required=column.required)
+    if value is None and not field.null:
+        if row.raw(column.name) is not None or column.required:
+            return  # a bad cell: already reported
+        value = _default(field)
+        if value is None:
+            row.bad(column.name, "is required")
+            return
+    if column.name == "currency" and value:
+        value = value.upper()
+    values[column.name] = value
+
+
+def parse_dir(directory: Path, builder: ReportBuilder) -> Batch:
+    """Read every known file in `directory` into a batch; bad rows go to the report."""
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such directory")
+    present = [spec for spec in FILES if (directory / spec.name).is_file()]
+    if not present:
+        raise UsageError(f"{directory}: none of {', '.join(FILE_NAMES)} found")
+    batch = Batch()
+    teams: set[str] = set()
+    for spec in present:
+        required = [c.name for c in spec.columns if c.required]
+        header, rows = common.read_csv(directory / spec.name, required=required, unescape=True)
+        note = common.unknown_columns(spec.name, header, (c.name for c in spec.columns))
+        if note:
+            builder.note(note)
+        columns = [c for c in spec.columns if c.name in header]
+        builder.bucket(spec.name)
+        for row in rows:
+            values: dict[str, Any] = {}
+            refs: dict[str, Ref] = {}
+            for column in columns:
+                parse_cell(row, spec, column, values, refs)
+            if row.problems:
+                builder.reject(spec.name, row.problems)
+                continue
+            batch.add(spec.model, Staged(spec.name, row.line, values, refs))
+            team = refs.get("team")
+            if spec.model is User and team and team.value not in teams:
+                teams.add(team.value)
+                batch.add(Team, Staged(spec.name, row.line, {"name": team.value}, label="users.csv (teams)"))
+    return batch
+
+
+# -- export -------------------------------------------------------------------
+
+
+def own_key(row_id: int, external_id: str | None) -> str:
+    """The external id a record is exported under: its own, else `acct-<id>`."""
+    return external_id or f"acct-{row_id}"
+
+
+def _keys(model: type[BaseModel]) -> dict[int, str]:
+    """id -> the natural key other files use to point at it."""
+    name = lookup_field(model)
+    column = getattr(model, name)
+    if name == "external_id":
+        return {i: own_key(i, e) for i, e in model.select(model.id, column).tuples()}
+    return dict(model.select(model.id, column).tuples())
+
+
+def _rows(spec: FileSpec, viewer: Viewer):
+    model = spec.model
+    query = model.select().order_by(model.id)
+    if model is Account:
+        return scope_accounts(query, viewer)
+    if model is Activity:
+        return scope_activities(query, viewer)
+    if model is User:
+        return query
+    return query.where(model.account.in_(visible_account_ids(viewer)))
+
+
+def cell(column: Column, value: Any, keys: dict[int, str] | None) -> str:
+    """How our format writes one value."""
+    if value is None:
+        return ""
+    if column.kind == "ref":
+        return keys.get(value, "") if keys is not None else ""
+    if column.kind == "bool":
+        return "true" if value else "false"
+    if column.kind == "month":
+        return value.strftime("%Y-%m")
+    if column.kind == "moment":
+        return value.isoformat() if isinstance(value, dt.datetime) else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    if column.kind != "text":
+        return text
+    # A cell that already looks escaped gets one more quote: the import removes exactly one.
+    return "'" + text if common.ESCAPED_FORMULA.match(text) else escape_formula(text)
+
+
+def export_dir(directory: Path, viewer: Viewer) -> dict[str, int]:
+    """Write every file of the format into `directory`; rows written per file.
+
+    Goes through the access rules: the operator gets everything (what a round
+    trip needs), anyone else only the accounts and records they may see.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    keys = {m: _keys(m) for m in (Team, User, Account, Contact)}
+    written = {}
+    for spec in FILES:
+        path = directory / spec.name
+        count = 0
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow([c.name for c in spec.columns])
+            for row in _rows(spec, viewer):
+                data = row.__data__
+                cells = []
+                for column in spec.columns:
+                    value = data.get(column.name)
+                    if column.name == "external_id":
+                        value = own_key(row.id, value)
+                    cells.append(cell(column, value, keys.get(column.target)))
+                writer.writerow(cells)
+                count += 1
+        written[spec.name] = count
+    return written
+
+
+__all__ = ["FILES", "FILE_NAMES", "OWN_ID", "export_dir", "parse_dir", "own_key"]

@@ -1,0 +1,90 @@
+"""`acct-tui ics`: an iCalendar feed of my planned visits, renewals, milestones, commitments.
+
+"My" means: planned visits and open commitments the user owns, and the
+renewal dates and planned milestones of the accounts the user owns. The
+operator (no `--user`) gets all of them. Everything is also limited to the
+accounts the user may see (`services/access.py`).
+
+Events are all-day. Each UID is derived from the table and the row id
+(`planned-visit-12@acct-tui`, `renewal-account-5@acct-tui`), never random, so
+a calendar that subscribes to the feed updates an event when its date moves
+instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar, Event
+
+from acct_tui import clock
+from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit
+from acct_tui.services.access import Viewer, visible_account_ids
+
+UID_DOMAIN = "acct-tui"
+
+
+def uid(kind: str, row_id: int) -> str:
+    return f"{kind}-{row_id}@{UID_DOMAIN}"
+
+
+def _event(uid_: str, day: dt.date, summary: str, description: str, stamp: dt.datetime, category: str) -> Event:
+    event = Event()
+    event.add("uid", uid_)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("categories", [category])
+    event.add("transp", "TRANSPARENT")
+    if description:
+        event.add("description", description)
+    return event
+
+
+def calendar_events(viewer: Viewer) -> list[tuple[str, dt.date, str, str, str]]:
+    """(uid, day, summary, description, category) for every event of the feed, by date."""
+    visible = visible_account_ids(viewer)
+
+    def mine(field):
+        return True if viewer.is_operator else field == viewer.user_id
+
+    events = []
+    visits = (
+        PlannedVisit.select(PlannedVisit, Account.name).join(Account)
+        .where((PlannedVisit.status == "planned") & PlannedVisit.account.in_(visible) & mine(PlannedVisit.owner))
+    )
+    for v in visits:
+        events.append((uid("planned-visit", v.id), v.scheduled_for, f"Visit: {v.account.name}", v.purpose or "", "visit"))
+    renewals = Account.select().where(
+        Account.renewal_date.is_null(False) & (Account.status == "active") & Account.id.in_(visible) & mine(Account.owner)
+    )
+    for a in renewals:
+        events.append((uid("renewal-account", a.id), a.renewal_date, f"Renewal: {a.name}", f"tier {a.tier}", "renewal"))
+    milestones = (
+        Milestone.select(Milestone, Account.name).join(Account)
+        .where((Milestone.status == "planned") & Milestone.account.in_(visible) & mine(Account.owner))
+    )
+    for m in milestones:
+        events.append((uid("milestone", m.id), m.due_on, f"{m.kind.capitalize()}: {m.title} ({m.account.name})", "", "milestone"))
+    items = (
+        ActionItem.select(ActionItem, Account.name).join(Account)
+        .where((ActionItem.status == "open") & ActionItem.due_on.is_null(False)
+               & ActionItem.account.in_(visible) & mine(ActionItem.owner))
+    )
+    for i in items:
+        events.append((uid("commitment", i.id), i.due_on, f"Due: {i.title} ({i.account.name})", "", "commitment"))
+    events.sort(key=lambda e: (e[1], e[0]))
+    return events
+
+
+def build_calendar(viewer: Viewer) -> bytes:
+    """The feed as iCalendar bytes."""
+    cal = Calendar()
+    cal.add("prodid", "-//acct-tui//calendar feed//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"acct-tui: {viewer.name}")
+    stamp = clock.now().astimezone(dt.timezone.utc)
+    for uid_, day, summary, description, category in calendar_events(viewer):
+        cal.add_component(_event(uid_, day, summary, description, stamp, category))
+    return cal.to_ical()

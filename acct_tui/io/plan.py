@@ -1,0 +1,356 @@
+"""Applying an import: resolve references, compare with the database, write.
+
+Importers (own CSV, Salesforce, HubSpot) turn their files into a `Batch` of
+`Staged` records: field values plus references written as the other record's
+natural key (an external id, a login, a team name). `apply` then walks the
+tables in dependency order and, for each staged record:
+
+1. resolves its references against the database and the batch itself (a
+   record may point at one created earlier in the same import);
+2. finds the existing row by natural key (external id, login, team name, or
+   account + period + metric for metrics) and classifies the record as new,
+   updated or unchanged by comparing only the fields the source provides:
+   a column the source does not have is never touched;
+3. with `commit`, writes: `insert_many` in chunks for new rows, one UPDATE per
+   changed row, nothing for unchanged ones.
+
+A dry run runs steps 1-2 only and writes nothing. A commit runs inside one
+transaction that is rolled back if any row anywhere was rejected.
+
+External ids that our own export invents for records created in the app
+(`acct-<id>`) match, in the database that exported them, the row with that id
+when it has no external id yet; the import then stores the id on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import peewee
+from peewee import BooleanField, DateTimeField, DecimalField, FloatField, ForeignKeyField
+
+from acct_tui.clock import now
+from acct_tui.db import database
+from acct_tui.errors import AcctError
+from acct_tui.io.common import Problem, Report, ReportBuilder
+from acct_tui.models import (
+    Account,
+    InvalidValue,
+    ActionItem,
+    Activity,
+    BaseModel,
+    Case,
+    Contact,
+    MetricSample,
+    Milestone,
+    PlannedVisit,
+    Receivable,
+    Team,
+    User,
+)
+from acct_tui.services import audit
+
+#: Tables an import may write, in the order their references need.
+ORDER: tuple[type[BaseModel], ...] = (
+    Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, Case, MetricSample, Receivable,
+)
+#: The natural key other records use to point at a row of each table.
+LOOKUP = {Team: "name", User: "login"}
+OWN_ID = re.compile(r"^acct-(\d+)$")
+_CHUNK = 500
+
+
+def lookup_field(model: type[BaseModel]) -> str:
+    return LOOKUP.get(model, "external_id")
+
+
+def key_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return ("account", "period", "metric") if model is MetricSample else (lookup_field(model),)
+
+
+class _New:
+    """The id of a row this import creates but has not written (dry run)."""
+
+    def __repr__(self) -> str:
+        return "NEW"
+
+
+NEW = _New()
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another record by its natural key, and the column it came from."""
+
+    model: type[BaseModel]
+    value: str
+    column: str
+
+
+@dataclass
+class Staged:
+    """A record as a source file describes it, before it meets the database."""
+
+    file: str
+    line: int
+    values: dict[str, Any]
+    refs: dict[str, Ref] = field(default_factory=dict)
+    #: The report line it counts under; the file name unless set.
+    label: str | None = None
+
+    @property
+    def bucket(self) -> str:
+        return self.label or self.file
+
+
+@dataclass
+class Batch:
+    """Everything an importer parsed, by target table."""
+
+    staged: dict[type[BaseModel], list[Staged]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, model: type[BaseModel], record: Staged) -> None:
+        self.staged[model].append(record)
+
+    def keys(self, model: type[BaseModel]) -> set[str]:
+        name = lookup_field(model)
+        return {s.values[name] for s in self.staged.get(model, ())}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Report:
+    """Classify (and with `commit`, write) every staged record; returns the report."""
+    if not commit or builder.rejected:
+        _Run(batch, builder, write=False).run()
+        return builder.build(committed=False)
+    try:
+        with database.atomic():
+            try:
+                _Run(batch, builder, write=True).run()
+            except (InvalidValue, peewee.DatabaseError) as exc:
+                # Validation should have caught it; if the database still refuses, nothing is applied.
+                raise AcctError(f"the import was rolled back, nothing applied: {str(exc).strip().splitlines()[0]}") from exc
+            if builder.rejected:
+                raise _Rollback
+            totals = builder.build(committed=True).totals()
+            audit.record(actor, "import", "import", None, {
+                "source": builder.source, "new": totals.new, "updated": totals.updated, "unchanged": totals.unchanged,
+            })
+    except _Rollback:
+        return builder.build(committed=False)
+    return builder.build(committed=True)
+
+
+def fetch(model: type[BaseModel], values) -> dict[str, dict[str, Any]]:
+    """Existing rows (as dicts of field values) by natural key, with the `acct-<id>` fallback."""
+    name = lookup_field(model)
+    column = getattr(model, name)
+    values = list(values)
+    found: dict[str, BaseModel] = {}
+    for start in range(0, len(values), _CHUNK):
+        for row in model.select().where(column.in_(values[start : start + _CHUNK])).dicts():
+            found[row[name]] = row
+    if name == "external_id":
+        by_id = {int(m.group(1)): v for v in values if v not in found and (m := OWN_ID.match(v))}
+        ids = list(by_id)
+        for start in range(0, len(ids), _CHUNK):
+            query = model.select().where(model.id.in_(ids[start : start + _CHUNK]) & model.external_id.is_null())
+            for row in query.dicts():
+                found[by_id[row["id"]]] = row
+    return found
+
+
+def fetch_ids(model: type[BaseModel], values) -> dict[str, int]:
+    """Natural key -> id for existing rows: what references need, without loading whole rows."""
+    name = lookup_field(model)
+    column = getattr(model, name)
+    values = list(values)
+    found: dict[str, int] = {}
+    for start in range(0, len(values), _CHUNK):
+        found.update((k, i) for i, k in model.select(model.id, column).where(column.in_(values[start : start + _CHUNK])).tuples())
+    missing = [v for v in values if v not in found and OWN_ID.match(v)] if name == "external_id" else []
+    if missing:
+        found.update((k, row["id"]) for k, row in fetch(model, missing).items())
+    return found
+
+
+def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
+    """Insert rows that share their columns with one prepared statement (`executemany`).
+
+    Peewee's `insert_many` builds SQL text per value, which dominated a large
+    import; here each value still goes through its field's `db_value` (so an
+    enum outside its vocabulary still raises), and columns the rows leave out
+    get the field's default, as the ORM would give them.
+    """
+    fields = [model._meta.fields[name] for name in rows[0]]
+    extra = [f for name, f in model._meta.fields.items() if name not in rows[0] and name != "id" and f.default is not None]
+    defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in extra]
+    db = database.obj
+    names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
+    marks = ", ".join([db.param] * (len(fields) + len(extra)))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
+    params = [[f.db_value(row[f.name]) for f in fields] + defaults for row in rows]
+    cursor = db.cursor()
+    for start in range(0, len(params), 1000):
+        cursor.executemany(sql, params[start : start + 1000])
+
+
+def _as_date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def same(model_field, old, new) -> bool:
+    """Whether a stored value equals what the source says, across both backends' types."""
+    if new is NEW:
+        return False
+    if old is None or new is None:
+        return old is None and new is None
+    if isinstance(model_field, DecimalField):
+        return Decimal(str(old)).quantize(Decimal("0.01")) == Decimal(str(new)).quantize(Decimal("0.01"))
+    if isinstance(model_field, FloatField):
+        return abs(float(old) - float(new)) <= 1e-9 * max(1.0, abs(float(new)))
+    if isinstance(model_field, BooleanField):
+        return bool(old) == bool(new)
+    if isinstance(model_field, DateTimeField):
+        return model_field.python_value(old) == new
+    return old == new
+
+
+class _Run:
+    """One pass over a batch; `write` decides whether it touches the database."""
+
+    def __init__(self, batch: Batch, builder: ReportBuilder, write: bool):
+        self.batch = batch
+        self.builder = builder
+        self.write = write
+        #: natural key -> id (or NEW) per table, filled as tables are processed.
+        self.index: dict[type[BaseModel], dict[str, Any]] = defaultdict(dict)
+
+    def run(self) -> None:
+        for model in ORDER:
+            records = self.batch.staged.get(model)
+            if records:
+                self.table(model, records)
+
+    def table(self, model: type[BaseModel], records: list[Staged]) -> None:
+        simple_key = model is not MetricSample
+        existing: dict[Any, dict[str, Any]] = {}
+        if simple_key:
+            existing = fetch(model, self.batch.keys(model))
+            for key, row in existing.items():
+                self.index[model][key] = row["id"]
+            for key in self.batch.keys(model):
+                self.index[model].setdefault(key, NEW)
+        self.prefetch(model, records)
+
+        accepted: list[tuple[Staged, tuple, dict[str, Any]]] = []
+        seen: dict[tuple, int] = {}
+        for record in records:
+            resolved, problems = self.resolve(record)
+            key = tuple(resolved.get(k, record.values.get(k)) for k in key_fields(model))
+            if not problems and key in seen:
+                problems.append(Problem(record.file, record.line, key_fields(model)[0],
+                                        f"duplicate of line {seen[key]} ({', '.join(map(str, key))})"))
+            if problems:
+                self.builder.reject(record.bucket, problems)
+                continue
+            seen[key] = record.line
+            accepted.append((record, key, resolved))
+        if not simple_key:
+            existing = self.fetch_metrics([k for _, k, _ in accepted])
+
+        inserts: list[tuple[Staged, dict[str, Any]]] = []
+        updates: list[tuple[Staged, BaseModel, dict[str, Any]]] = []
+        for record, key, resolved in accepted:
+            wanted = {**record.values, **resolved}
+            row = existing.get(key if not simple_key else key[0])
+            counts = self.builder.bucket(record.bucket)
+            if row is None:
+                counts.new += 1
+                inserts.append((record, wanted))
+                continue
+            fields = model._meta.fields
+            changes = {k: v for k, v in wanted.items() if not same(fields[k], row.get(k), v)}
+            if changes:
+                counts.updated += 1
+                updates.append((record, row, changes))
+            else:
+                counts.unchanged += 1
+        # Once anything was rejected the transaction will be rolled back: stop writing.
+        if self.write and not self.builder.rejected:
+            self.store(model, inserts, updates)
+
+    def prefetch(self, model: type[BaseModel], records: list[Staged]) -> None:
+        wanted: dict[type[BaseModel], set[str]] = defaultdict(set)
+        for record in records:
+            for ref in record.refs.values():
+                if ref.value not in self.index[ref.model]:
+                    wanted[ref.model].add(ref.value)
+        for target, values in wanted.items():
+            self.index[target].update(fetch_ids(target, values))
+
+    def resolve(self, record: Staged) -> tuple[dict[str, Any], list[Problem]]:
+        resolved: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, ref in record.refs.items():
+            target_id = self.index[ref.model].get(ref.value)
+            if target_id is None:
+                what = ref.model.__name__.lower()
+                problems.append(Problem(record.file, record.line, ref.column,
+                                        f"no {what} with {lookup_field(ref.model)} {ref.value!r}"))
+            else:
+                resolved[name] = target_id
+        return resolved, problems
+
+    def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
+        account_ids = sorted({k[0] for k in keys if k[0] is not NEW})
+        found = {}
+        for start in range(0, len(account_ids), _CHUNK):
+            query = MetricSample.select().where(MetricSample.account.in_(account_ids[start : start + _CHUNK])).dicts()
+            for row in query:
+                found[(row["account"], _as_date(row["period"]), row["metric"])] = row
+        return found
+
+    def store(self, model, inserts, updates) -> None:
+        self_refs = {
+            name for name, f in model._meta.fields.items() if isinstance(f, ForeignKeyField) and f.rel_model is model
+        }
+        # Consecutive rows with the same columns share one statement: file order is kept.
+        runs: list[list[dict]] = []
+        for record, wanted in inserts:
+            row = {k: v for k, v in wanted.items() if not (k in self_refs and k in record.refs)}
+            if not runs or runs[-1][0].keys() != row.keys():
+                runs.append([])
+            runs[-1].append(row)
+        for rows in runs:
+            insert_rows(model, rows)
+        stamp = {"updated_at": now()} if "updated_at" in model._meta.fields else {}
+        for record, row, changes in updates:
+            plain = {k: v for k, v in changes.items() if not (k in self_refs and k in record.refs)}
+            if plain:
+                model.update({**plain, **stamp}).where(model.id == row["id"]).execute()
+        if model is MetricSample:
+            return
+        name = lookup_field(model)
+        created = [wanted[name] for _, wanted in inserts]
+        self.index[model].update(fetch_ids(model, created))
+        if self_refs:
+            self.store_self_refs(model, inserts, updates, self_refs, name)
+
+    def store_self_refs(self, model, inserts, updates, self_refs, name) -> None:
+        """Second pass for references within one table (a user's manager): ids exist now."""
+        todo = [(record, set(record.refs) & self_refs) for record, _ in inserts]
+        todo += [(record, set(changes) & set(record.refs) & self_refs) for record, _, changes in updates]
+        for record, fields in todo:
+            if fields:
+                target_ids = {f: self.index[model][record.refs[f].value] for f in fields}
+                row_id = self.index[model][record.values[name]]
+                model.update(target_ids).where(model.id == row_id).execute()

@@ -1,0 +1,313 @@
+"""Account briefs: what a new owner must know about an account on day one.
+
+Used by the handover (preview, apply, the Markdown hand-out) and the Team
+pane's reassign flow. Every fact is one set-based query over the given
+account ids, never one query per account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from peewee import JOIN, fn
+
+from acct_tui.clock import now, today
+from acct_tui.core import health as health_core
+from acct_tui.core import rules as rules_core
+from acct_tui.core.settings import RiskSettings
+from acct_tui.enums import TOUCH_KINDS
+from acct_tui.models import Account, ActionItem, Activity, Alert, Contact, PlannedVisit, User
+from acct_tui.services.facts import gather
+
+#: Contacts a new owner must meet first.
+KEY_ROLES = ("champion", "sponsor", "decision_maker")
+#: SQLite caps bound parameters per statement; stay well below it.
+CHUNK = 500
+#: A health component (0-100) below this is named among the reasons.
+WEAK_COMPONENT = 50
+
+
+@dataclass(frozen=True)
+class CommitmentBrief:
+    id: int
+    title: str
+    owner: str | None
+    due_on: dt.date | None
+    late: bool
+
+
+@dataclass(frozen=True)
+class AlertBrief:
+    id: int
+    rule: str
+    severity: str
+    status: str
+    reason: str
+    escalated_to: str | None
+
+
+@dataclass(frozen=True)
+class ContactBrief:
+    name: str
+    role: str
+    title: str | None
+    left_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class AccountBrief:
+    """One account, summed up for the person who takes it over."""
+
+    id: int
+    external_id: str | None
+    name: str
+    owner: str | None
+    tier: str
+    status: str
+    annual_value: Decimal
+    currency: str
+    health_score: int | None
+    health_band: str | None
+    #: Why the health is what it is: open alerts' reasons, then weak components.
+    health_reasons: tuple[str, ...]
+    last_touch: dt.datetime | None
+    last_visit: dt.datetime | None
+    open_commitments: tuple[CommitmentBrief, ...]
+    open_alerts: tuple[AlertBrief, ...]
+    next_visit: dt.date | None
+    next_visit_purpose: str | None
+    key_contacts: tuple[ContactBrief, ...]
+    renewal_date: dt.date | None
+
+    @property
+    def days_to_renewal(self) -> int | None:
+        return None if self.renewal_date is None else (self.renewal_date - today()).days
+
+
+def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def as_datetime(value) -> dt.datetime | None:
+    """Aggregates come back as text from SQLite and typed from PostgreSQL."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = None) -> tuple[AccountBrief, ...]:
+    """Briefs for `account_ids` (already access-checked by the caller), by account name.
+
+    Health is recomputed now from the accounts' facts (as `acct-tui explain`
+    does, but for all the accounts at once); its reasons are the signals that
+    fire now, then open alerts' reasons not already said, then weak components.
+    """
+    settings = settings or RiskSettings()
+    accounts: dict[int, dict] = {}
+    for part in chunks(account_ids):
+        query = (
+            Account.select(Account, User.login.alias("owner_login"))
+            .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+            .where(Account.id.in_(part))
+        )
+        for row in query.dicts():
+            accounts[row["id"]] = row
+    ids = list(accounts)
+    facts = gather(now(), ids, settings=settings) if ids else {}
+    touches = _last_touches(ids)
+    commitments = _open_commitments(ids)
+    alerts = _open_alerts(ids)
+    visits = _next_visits(ids)
+    contacts = _key_contacts(ids)
+    briefs = []
+    for account_id, row in accounts.items():
+        health = health_core.compute(facts[account_id], settings) if account_id in facts else None
+        signals = rules_core.evaluate(facts[account_id], settings) if account_id in facts else []
+        account_alerts = tuple(alerts.get(account_id, ()))
+        reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
+        reasons += [a.reason for a in account_alerts if a.reason not in reasons]
+        if health is not None:
+            reasons += [
+                f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)"
+                for c in sorted(health.components, key=lambda c: c.value)
+                if c.value < WEAK_COMPONENT
+            ]
+        last_touch, last_visit = touches.get(account_id, (None, None))
+        next_visit = visits.get(account_id)
+        briefs.append(
+            AccountBrief(
+                id=account_id,
+                external_id=row["external_id"],
+                name=row["name"],
+                owner=row["owner_login"],
+                tier=row["tier"],
+                status=row["status"],
+                annual_value=Decimal(row["annual_value"]),
+                currency=row["currency"],
+                health_score=health.score if health else None,
+                health_band=health.band if health else None,
+                health_reasons=tuple(reasons),
+                last_touch=last_touch,
+                last_visit=last_visit,
+                open_commitments=tuple(commitments.get(account_id, ())),
+                open_alerts=account_alerts,
+                next_visit=next_visit[0] if next_visit else None,
+                next_visit_purpose=next_visit[1] if next_visit else None,
+                key_contacts=tuple(contacts.get(account_id, ())),
+                renewal_date=as_date(row["renewal_date"]),
+            )
+        )
+    return tuple(sorted(briefs, key=lambda b: (b.name.lower(), b.id)))
+
+
+def _last_touches(ids: list[int]) -> dict[int, tuple[dt.datetime | None, dt.datetime | None]]:
+    found: dict[int, tuple] = {}
+    for part in chunks(ids):
+        query = (
+            Activity.select(
+                Activity.account,
+                fn.MAX(Activity.occurred_at).alias("touch"),
+            )
+            .where(Activity.account.in_(part) & Activity.kind.in_(TOUCH_KINDS))
+            .group_by(Activity.account)
+        )
+        for account_id, touch in query.tuples():
+            found[account_id] = (as_datetime(touch), None)
+        visits = (
+            Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
+            .where(Activity.account.in_(part) & (Activity.kind == "visit"))
+            .group_by(Activity.account)
+        )
+        for account_id, visit in visits.tuples():
+            found[account_id] = (found.get(account_id, (None, None))[0], as_datetime(visit))
+    return found
+
+
+def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
+    found: dict[int, list] = {}
+    now_day = today()
+    for part in chunks(ids):
+        query = (
+            ActionItem.select(ActionItem, User.login.alias("owner_login"))
+            .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
+            .where(ActionItem.account.in_(part) & (ActionItem.status == "open"))
+            .order_by(ActionItem.due_on.asc(nulls="LAST"), ActionItem.id)
+        )
+        for row in query.dicts():
+            due = as_date(row["due_on"])
+            found.setdefault(row["account"], []).append(
+                CommitmentBrief(row["id"], row["title"], row["owner_login"], due, due is not None and due < now_day)
+            )
+    return found
+
+
+def _open_alerts(ids: list[int]) -> dict[int, list[AlertBrief]]:
+    found: dict[int, list] = {}
+    for part in chunks(ids):
+        query = (
+            Alert.select(Alert, User.login.alias("target_login"))
+            .join(User, JOIN.LEFT_OUTER, on=(Alert.escalated_to == User.id))
+            .where(Alert.account.in_(part) & (Alert.status != "resolved"))
+            .order_by(Alert.severity.desc(), Alert.first_seen, Alert.id)  # "yellow" > "red": red first below
+        )
+        for row in query.dicts():
+            found.setdefault(row["account"], []).append(
+                AlertBrief(row["id"], row["rule"], row["severity"], row["status"], row["reason"], row["target_login"])
+            )
+    for alerts in found.values():
+        alerts.sort(key=lambda a: 0 if a.severity == "red" else 1)
+    return found
+
+
+def _next_visits(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
+    found: dict[int, tuple] = {}
+    for part in chunks(ids):
+        query = (
+            PlannedVisit.select(PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose)
+            .where(PlannedVisit.account.in_(part) & (PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for >= today()))
+            .order_by(PlannedVisit.scheduled_for.desc(), PlannedVisit.id.desc())
+        )
+        # Newest first, so the soonest one is written last and wins.
+        for account_id, when, purpose in query.tuples():
+            found[account_id] = (as_date(when), purpose)
+    return found
+
+
+def _key_contacts(ids: list[int]) -> dict[int, list[ContactBrief]]:
+    found: dict[int, list] = {}
+    order = {role: n for n, role in enumerate(KEY_ROLES)}
+    for part in chunks(ids):
+        query = Contact.select().where(Contact.account.in_(part) & Contact.role.in_(KEY_ROLES)).order_by(Contact.name)
+        for c in query:
+            found.setdefault(c.account_id, []).append(ContactBrief(c.name, c.role, c.title, c.left_on))
+    for contacts in found.values():
+        contacts.sort(key=lambda c: (c.left_on is not None, order[c.role], c.name))
+    return found
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def _ago(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "never"
+    days = (today() - moment.date()).days
+    return f"{moment.date().isoformat()} ({days} days ago)"
+
+
+def brief_lines(brief: AccountBrief) -> list[str]:
+    """The brief as Markdown bullet lines: the same text in the CLI, the file and the app."""
+    health = "no score yet" if brief.health_score is None else f"{brief.health_score} ({brief.health_band})"
+    renewal = "none set"
+    if brief.renewal_date is not None:
+        renewal = f"{brief.renewal_date.isoformat()} (in {brief.days_to_renewal} days)"
+    next_visit = "none planned"
+    if brief.next_visit is not None:
+        next_visit = brief.next_visit.isoformat() + (f": {brief.next_visit_purpose}" if brief.next_visit_purpose else "")
+    lines = [
+        f"- **Tier** {brief.tier} · **value** {_money(brief.annual_value, brief.currency)} · **renewal** {renewal}",
+        f"- **Health** {health}",
+    ]
+    lines += [f"  - {reason}" for reason in brief.health_reasons]
+    lines += [
+        f"- **Last touch** {_ago(brief.last_touch)} · **last visit** {_ago(brief.last_visit)}",
+        f"- **Next planned visit** {next_visit}",
+    ]
+    if brief.key_contacts:
+        people = []
+        for c in brief.key_contacts:
+            label = f"{c.name} ({c.role.replace('_', ' ')}{', ' + c.title if c.title else ''})"
+            people.append(label + (f", left {c.left_on.isoformat()}" if c.left_on else ""))
+        lines.append("- **Key contacts** " + "; ".join(people))
+    else:
+        lines.append("- **Key contacts** none recorded")
+    lines.append(f"- **Open commitments** {len(brief.open_commitments) or 'none'}")
+    for c in brief.open_commitments:
+        due = f"due {c.due_on.isoformat()}" if c.due_on else "no due date"
+        lines.append(f"  - {c.title} ({due}{', LATE' if c.late else ''}; {c.owner or 'nobody'})")
+    lines.append(f"- **Open alerts** {len(brief.open_alerts) or 'none'}")
+    for a in brief.open_alerts:
+        escalated = f", escalated to {a.escalated_to}" if a.escalated_to else ""
+        lines.append(f"  - {a.severity} {a.rule} ({a.status}{escalated}): {a.reason}")
+    return lines
+
+
+def markdown(briefs: Sequence[AccountBrief], title: str) -> str:
+    """A hand-out for the new owner: one section per account."""
+    out = [f"# {title}", ""]
+    for brief in briefs:
+        ref = f" ({brief.external_id})" if brief.external_id else ""
+        out += [f"## {brief.name}{ref}", "", *brief_lines(brief), ""]
+    return "\n".join(out)

@@ -1,0 +1,157 @@
+"""One person's accounts and alerts, as their lead sees them (pushed from the Team pane).
+
+`enter` opens an account's timeline (from either list), `p` shows the
+person in the Portfolio with its owner filter, `R` hands accounts over.
+The unowned pool (`login=None`) works the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from acct_tui import clock
+from acct_tui.db import database
+from acct_tui.services import handover, team
+from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
+from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+
+
+def _touch(row: team.MemberAccount) -> str:
+    return "never" if row.last_touch is None else f"{(clock.today() - row.last_touch.date()).days}d ago"
+
+
+ACCOUNT_COLUMNS = [
+    Column("name", "Account", 30),
+    Column("tier", "Tier", 10),
+    Column("annual_value", "Value", 12, justify="right", render=lambda r: f"{r.annual_value:,.0f}"),
+    Column("owner", "Owner", 14, render=lambda r: r.owner or "-"),
+    Column("renewal_date", "Renewal", 11, render=lambda r: r.renewal_date.isoformat() if r.renewal_date else ""),
+    Column("last_touch", "Last touch", 0, render=_touch),
+]
+ALERT_COLUMNS = [
+    Column("account_name", "Account", 24),
+    Column("rule", "Rule", 18),
+    Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
+    Column("age", "Age", 5, justify="right", render=lambda a: f"{age_days(a.first_seen)}d"),
+    Column("status", "Status", 12, render=lambda a: Text(a.status, style=STATUS_STYLE.get(a.status, ""))),
+    Column("reason", "Reason", 0),
+]
+
+
+class MemberScreen(AcctScreen):
+    """A person's portfolio and open alerts, scoped by the viewer's access."""
+
+    MODE = "team"
+    HELP = (
+        "One person's accounts and open alerts, as you see them. enter opens the account's timeline, "
+        "tab switches lists, p shows them in the Portfolio, R hands accounts over, escape goes back."
+    )
+    BINDINGS = [
+        Binding("p", "in_portfolio", "In portfolio", id="member.portfolio"),
+        Binding("R", "reassign", "Reassign", id="member.reassign"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        accounts: list
+        alerts: list
+
+    def __init__(self, login: str | None, name: str) -> None:
+        super().__init__()
+        self.login = login
+        self.person = name
+        self.accounts: list = []
+        self.alerts: list = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(f"{self.person}: loading…", id="member-summary")
+        yield VirtualTable(ACCOUNT_COLUMNS, id="member-accounts", empty_text="No accounts.")
+        yield Static("Open alerts", id="member-alerts-title")
+        yield VirtualTable(ALERT_COLUMNS, id="member-alerts", empty_text="No open alerts.")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#member-accounts").focus()
+        self.refresh_data()
+
+    def focus_main(self) -> None:
+        self.query_one("#member-accounts").focus()
+
+    def refresh_data(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="member-load", exit_on_error=False)
+    def _load(self) -> None:
+        from acct_tui.services import alerts
+
+        viewer = self.app.viewer
+        with database.connection_context():
+            accounts = team.member_accounts(viewer, self.login)
+            ids = {a.id for a in accounts}
+            if self.login is not None:
+                found = alerts.list_alerts(viewer, owner=self.login)
+            else:
+                found = [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
+        self.post_message(self.Loaded(accounts, found))
+
+    def on_member_screen_loaded(self, message: Loaded) -> None:
+        self.accounts, self.alerts = message.accounts, message.alerts
+        self._show()
+
+    def _show(self) -> None:
+        needle = self.filter_text.lower()
+        accounts = [a for a in self.accounts if needle in a.name.lower()]
+        alerts = [a for a in self.alerts if needle in f"{a.account_name} {a.rule} {a.reason}".lower()]
+        self.query_one("#member-accounts", VirtualTable).set_source(ListSource(accounts), keep_cursor=True)
+        self.query_one("#member-alerts", VirtualTable).set_source(ListSource(alerts), keep_cursor=True)
+        red = sum(1 for a in alerts if a.severity == "red")
+        value = sum(a.annual_value for a in accounts)
+        self.query_one("#member-summary", Static).update(
+            Text.assemble(
+                (self.person, "bold"), f" · {len(accounts)} accounts · {value:,.0f} value · ",
+                (f"{red} red", "bold red"), " ", (f"{len(alerts) - red} yellow", "bold yellow"),
+                (f" · filter: {self.filter_text}" if self.filter_text else "", "bold"),
+            )
+        )
+
+    def filter_changed(self, text: str) -> None:
+        self._show()
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        row = event.row
+        self.app.open_account(row.account_id if event.table.id == "member-alerts" else row.id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reassign" and not handover.may_reassign(self.app.viewer):
+            return False
+        if action == "in_portfolio" and self.login is None:
+            return False
+        return True
+
+    def action_reassign(self) -> None:
+        from acct_tui.ui.screens.team import open_reassign
+
+        open_reassign(self, self.login, self.person if self.login is None else f"{self.person} ({self.login})")
+
+    def action_in_portfolio(self) -> None:
+        """Switch to the Portfolio with its owner filter set to this person."""
+        login = self.login
+        app = self.app
+        app.pop_screen()
+        app.action_mode("portfolio")
+
+        def set_owner() -> None:
+            screen = app.screen
+            filters = getattr(screen, "filters", None)
+            if filters is not None and hasattr(filters, "owner") and hasattr(screen, "_set_filters"):
+                screen._set_filters(replace(filters, owner=login))
+
+        app.call_after_refresh(set_owner)

@@ -1,0 +1,190 @@
+"""The reassign flow from the Team pane: pick accounts, pick the new owner, preview, confirm.
+
+Nothing is written until the lead confirms a preview of exactly the
+accounts and owner chosen; changing either throws the preview away. The
+handover itself is `services.handover.apply`: one transaction, audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Markdown, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from acct_tui.db import database
+from acct_tui.errors import AcctError
+from acct_tui.services import briefs, handover, team
+
+
+class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
+    """Hand some or all of one person's (or the unowned) accounts to someone else."""
+
+    DEFAULT_CSS = """
+    ReassignScreen { align: center middle; }
+    ReassignScreen > Vertical { width: 90%; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
+    ReassignScreen #reassign-pick { height: auto; max-height: 45%; }
+    ReassignScreen #reassign-accounts { width: 1fr; height: auto; max-height: 14; }
+    ReassignScreen #reassign-right { width: 36; height: auto; padding-left: 1; }
+    ReassignScreen #reassign-error { color: $error; height: auto; }
+    ReassignScreen #reassign-preview { height: 1fr; border-top: solid $primary; }
+    ReassignScreen #reassign-buttons { height: auto; align-horizontal: right; }
+    ReassignScreen Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="reassign.cancel"),
+        Binding("ctrl+r", "preview", "Preview", id="reassign.preview"),
+        Binding("ctrl+s", "confirm", "Confirm", id="reassign.confirm"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        accounts: list
+        owners: list[tuple[str, str]]
+
+    @dataclass
+    class Previewed(Message):
+        plan: object | None
+        error: str | None = None
+
+    @dataclass
+    class Applied(Message):
+        result: object | None
+        error: str | None = None
+
+    def __init__(self, from_login: str | None, from_label: str) -> None:
+        super().__init__()
+        self.from_login = from_login
+        self.from_label = from_label
+        self.plan: handover.HandoverPlan | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"[b]Hand over accounts from {self.from_label}[/b]  (space toggles an account; "
+                         "ctrl+r previews, ctrl+s confirms, escape cancels)", id="reassign-title")
+            with Horizontal(id="reassign-pick"):
+                yield SelectionList[int](id="reassign-accounts")
+                with Vertical(id="reassign-right"):
+                    yield Label("New owner")
+                    yield Select[str]([], prompt="choose…", id="reassign-owner")
+                    yield Static("", id="reassign-error")
+            with VerticalScroll(id="reassign-preview"):
+                yield Markdown("Choose the accounts and the new owner, then preview.", id="reassign-briefs")
+            with Horizontal(id="reassign-buttons"):
+                yield Button("Cancel", id="reassign-cancel")
+                yield Button("Preview", id="reassign-do-preview")
+                yield Button("Confirm handover", id="reassign-do-confirm", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#reassign-accounts").focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="reassign-load", exit_on_error=False)
+    def _load(self) -> None:
+        viewer = self.app.viewer
+        with database.connection_context():
+            accounts = team.member_accounts(viewer, self.from_login)
+            owners = [(login, name) for login, name in handover.owner_choices(viewer) if login != self.from_login]
+        self.post_message(self.Loaded(accounts, owners))
+
+    def on_reassign_screen_loaded(self, message: Loaded) -> None:
+        accounts = self.query_one("#reassign-accounts", SelectionList)
+        accounts.add_options([Selection(f"{a.name}  ({a.tier}, {a.annual_value:,.0f})", a.id, True) for a in message.accounts])
+        self.query_one("#reassign-owner", Select).set_options([(f"{name} ({login})", login) for login, name in message.owners])
+        if not message.accounts:
+            self._error("There are no accounts to hand over.")
+
+    # -- choosing invalidates the preview ---------------------------------------
+
+    @on(SelectionList.SelectedChanged)
+    @on(Select.Changed)
+    def _choice_changed(self, event) -> None:
+        if self.plan is not None:
+            self.plan = None
+            self.query_one("#reassign-briefs", Markdown).update("The choice changed: preview again.")
+        self.query_one("#reassign-do-confirm", Button).disabled = True
+        self._error("")
+
+    def _error(self, text: str) -> None:
+        self.query_one("#reassign-error", Static).update(text)
+
+    def _choice(self) -> tuple[list[int], str | None]:
+        ids = list(self.query_one("#reassign-accounts", SelectionList).selected)
+        owner = self.query_one("#reassign-owner", Select).value
+        return ids, (None if owner == Select.NULL else owner)
+
+    # -- preview and confirm ------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        {"reassign-cancel": self.action_cancel, "reassign-do-preview": self.action_preview,
+         "reassign-do-confirm": self.action_confirm}[event.button.id]()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_preview(self) -> None:
+        ids, owner = self._choice()
+        problems = []
+        if not ids:
+            problems.append("pick at least one account")
+        if not owner:
+            problems.append("choose the new owner")
+        if problems:
+            self._error("; ".join(problems).capitalize() + ".")
+            return
+        self._error("")
+        self._preview(ids, owner)
+
+    @work(thread=True, exclusive=True, group="reassign-preview", exit_on_error=False)
+    def _preview(self, ids: list[int], owner: str) -> None:
+        try:
+            with database.connection_context():
+                plan = handover.preview(self.app.viewer, self.from_login, owner, ids)
+        except AcctError as exc:
+            self.post_message(self.Previewed(None, str(exc)))
+            return
+        self.post_message(self.Previewed(plan))
+
+    def on_reassign_screen_previewed(self, message: Previewed) -> None:
+        if message.error:
+            self._error(message.error)
+            return
+        plan = message.plan
+        self.plan = plan
+        counts = ", ".join(
+            f"{plan.count(kind)} {label}" for kind, label in
+            (("account", "accounts"), ("commitment", "open commitments"), ("planned_visit", "planned visits"),
+             ("alert", "open alerts"), ("escalation", "escalations"))
+        )
+        title = f"Handover from {plan.from_label} to {plan.to_login}"
+        body = briefs.markdown(plan.briefs, title)
+        self.query_one("#reassign-briefs", Markdown).update(f"**Moves:** {counts}. History keeps its authors.\n\n{body}")
+        self.query_one("#reassign-do-confirm", Button).disabled = False
+
+    def action_confirm(self) -> None:
+        if self.plan is None:
+            self._error("Preview first (ctrl+r): nothing is handed over unseen.")
+            return
+        self._apply(self.plan)
+
+    @work(thread=True, exclusive=True, group="reassign-apply", exit_on_error=False)
+    def _apply(self, plan) -> None:
+        try:
+            with database.connection_context():
+                result = handover.apply(self.app.viewer, plan)
+        except AcctError as exc:
+            self.post_message(self.Applied(None, str(exc)))
+            return
+        self.post_message(self.Applied(result))
+
+    def on_reassign_screen_applied(self, message: Applied) -> None:
+        if message.error:
+            self._error(message.error)
+            return
+        self.dismiss(message.result)

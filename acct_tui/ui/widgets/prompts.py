@@ -1,0 +1,173 @@
+"""Small modal forms for the alert actions: snooze (date + reason) and a one-field prompt.
+
+Both validate on submit and mark each bad field inline with the reason; the
+modal stays open and nothing is returned until everything is valid, so an
+invalid form can never reach a service call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from acct_tui.clock import today
+
+
+def parse_date(text: str, base: dt.date) -> dt.date:
+    """Human dates when the grammar is available (`in 2w`, `fri`), else ISO; ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        raise ValueError("a date is required")
+    try:
+        from acct_tui.core.dates import parse_human_date
+    except ImportError:  # the human-date grammar lands with the timeline work
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    # A snooze ends ahead of today: a bare "fri" means the coming Friday.
+    return parse_human_date(text, base, direction="future")
+
+
+@dataclass(frozen=True)
+class SnoozeRequest:
+    until: dt.date
+    reason: str
+
+
+class SnoozeModal(ModalScreen[SnoozeRequest | None]):
+    """Ask until when and why; both required, the date in the future."""
+
+    DEFAULT_CSS = """
+    SnoozeModal { align: center middle; }
+    SnoozeModal > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    SnoozeModal .error { color: $error; height: auto; }
+    SnoozeModal .understood { color: $text-muted; height: auto; }
+    SnoozeModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    SnoozeModal Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+        Binding("ctrl+s", "submit", "Snooze", id="modal.submit"),
+    ]
+
+    def __init__(self, count: int = 1) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        what = "this alert" if self.count == 1 else f"{self.count} alerts"
+        with Vertical():
+            yield Static(f"[b]Snooze {what}[/b]")
+            yield Label("Until (2026-12-01, in 2w, fri ...)")
+            yield Input(placeholder="date", id="until")
+            yield Static("", id="until-understood", classes="understood")
+            yield Static("", id="until-error", classes="error")
+            yield Label("Reason")
+            yield Input(placeholder="why it can wait", id="reason")
+            yield Static("", id="reason-error", classes="error")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Snooze", id="ok", variant="primary")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "until":
+            try:
+                when = parse_date(event.value, today())
+                shown = f"= {when.strftime('%a %Y-%m-%d')}"
+            except ValueError:
+                shown = ""
+            self.query_one("#until-understood", Static).update(shown)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "until":
+            self.query_one("#reason", Input).focus()
+        else:
+            self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        until_text = self.query_one("#until", Input).value
+        reason = self.query_one("#reason", Input).value.strip()
+        until_error = reason_error = ""
+        until = None
+        try:
+            until = parse_date(until_text, today())
+            if until <= today():
+                until_error = f"{until.isoformat()} is not in the future"
+        except ValueError as exc:
+            until_error = str(exc)
+        if not reason:
+            reason_error = "a reason is required"
+        self.query_one("#until-error", Static).update(until_error)
+        self.query_one("#reason-error", Static).update(reason_error)
+        if until_error or reason_error:
+            self.query_one("#until" if until_error else "#reason", Input).focus()
+            return
+        self.dismiss(SnoozeRequest(until, reason))
+
+
+class PromptModal(ModalScreen[str | None]):
+    """One line of text: a resolution note (required) or whom to escalate to (optional)."""
+
+    DEFAULT_CSS = """
+    PromptModal { align: center middle; }
+    PromptModal > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    PromptModal .error { color: $error; height: auto; }
+    PromptModal .hint { color: $text-muted; height: auto; }
+    PromptModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    PromptModal Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+        Binding("ctrl+s", "submit", "OK", id="modal.submit"),
+    ]
+
+    def __init__(self, title: str, label: str, *, required: bool, ok: str = "OK", hint: str = "") -> None:
+        super().__init__()
+        self.title_text, self.label, self.required, self.ok, self.hint = title, label, required, ok, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"[b]{self.title_text}[/b]")
+            yield Label(self.label)
+            yield Input(id="value")
+            if self.hint:
+                yield Static(self.hint, classes="hint")
+            yield Static("", id="value-error", classes="error")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button(self.ok, id="ok", variant="primary")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        value = self.query_one("#value", Input).value.strip()
+        if self.required and not value:
+            self.query_one("#value-error", Static).update(f"{self.label.lower()} is required")
+            return
+        self.dismiss(value)

@@ -1,0 +1,232 @@
+"""Our own CSV format: round trip, dry run versus commit, idempotency, all-or-nothing, exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acct_tui.io import importer
+from acct_tui.models import Account, Activity, AuditLog, Contact, MetricSample, Team, User
+from tests import factories as f
+from tests.io_helpers import empty_database, rich_data, run, snapshot, write
+
+USERS = "login,name,role,team,manager\nlena.lead,Lena Lead,lead,North,\nminh.pham,Minh Pham,am,North,lena.lead\n"
+ACCOUNTS = (
+    "external_id,name,tier,owner,annual_value,renewal_date,contact_days,visit_days\n"
+    "A-1,Acme,strategic,minh.pham,1000.50,2027-01-31,10,30\n"
+    "A-2,Beta,key,minh.pham,20,,,\n"
+)
+
+
+def test_round_trip_reproduces_every_table(db_url, db, tmp_path, capsys):
+    rich_data()
+    before = snapshot()
+    code, out, _ = run(capsys, "export", "dir", tmp_path / "out", "--db", db_url)
+    assert code == 0 and "accounts.csv" in out
+    first = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()}
+    assert "'=HYPERLINK" in first["accounts.csv"]  # escaped for spreadsheets...
+
+    empty_database()
+    code, out, err = run(capsys, "import", "dir", tmp_path / "out", "--db", db_url, "--commit")
+    assert code == 0, out + err
+    assert snapshot() == before  # ...and unescaped again on the way in
+    assert Account.get(Account.external_id == "ACME-1").industry == '=HYPERLINK("x")'
+    visit = Activity.get(Activity.external_id == "ACT-1")
+    assert visit.summary == 'line one\nline two, "quoted"' and visit.sentiment == -2 and visit.intent_to_leave
+    assert User.get(User.login == "minh.pham").manager.login == "lena.lead"
+    assert {t.name for t in Team.select()} == {"North", "South"}
+
+    run(capsys, "export", "dir", tmp_path / "again", "--db", db_url)
+    second = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "again").iterdir()}
+    assert second == first
+
+
+def test_dry_run_counts_and_writes_nothing_then_commit_then_reimport_is_a_no_op(db, tmp_path):
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    dry = importer.run("dir", tmp_path)
+    counts = dict(dry.counts)
+    assert (counts["users.csv"].new, counts["accounts.csv"].new, counts["users.csv (teams)"].new) == (2, 2, 1)
+    assert not dry.committed and Account.select().count() == 0 and User.select().count() == 0
+
+    done = importer.run("dir", tmp_path, commit=True)
+    assert done.committed and done.exit_code == 0
+    acme = Account.get(Account.external_id == "A-1")
+    assert (acme.owner.login, acme.tier, acme.contact_days, acme.visit_days) == ("minh.pham", "strategic", 10, 30)
+    assert acme.renewal_date == dt.date(2027, 1, 31) and float(acme.annual_value) == 1000.5
+    assert AuditLog.select().where(AuditLog.action == "import").count() == 1
+
+    for commit in (False, True):
+        again = importer.run("dir", tmp_path, commit=commit)
+        totals = again.totals()
+        assert (totals.new, totals.updated, totals.unchanged) == (0, 0, 5)
+    assert Account.select().count() == 2 and User.select().count() == 2 and Team.select().count() == 1
+
+
+def test_changed_rows_count_as_updated_and_absent_columns_are_left_alone(db, tmp_path):
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    importer.run("dir", tmp_path, commit=True)
+    (tmp_path / "users.csv").unlink()
+    write(tmp_path, "accounts.csv", "external_id,name\nA-1,Acme Renamed\nA-2,Beta\nA-3,Gamma\n")
+    dry = importer.run("dir", tmp_path)
+    c = dict(dry.counts)["accounts.csv"]
+    assert (c.new, c.updated, c.unchanged) == (1, 1, 1)
+    importer.run("dir", tmp_path, commit=True)
+    acme = Account.get(Account.external_id == "A-1")
+    assert acme.name == "Acme Renamed" and acme.tier == "strategic" and acme.contact_days == 10
+
+
+def test_a_bad_row_in_the_middle_rejects_the_whole_import(db, tmp_path):
+    write(tmp_path, "users.csv", USERS)
+    rows = ["external_id,name,tier,owner,renewal_date"]
+    rows += [f"A-{i},Account {i},standard,minh.pham," for i in range(1, 6)]
+    rows.insert(3, "A-X,Broken,platinum,minh.pham,31/12/2026")
+    rows.insert(5, "A-Y,Orphan,key,nobody,")
+    write(tmp_path, "accounts.csv", "\n".join(rows) + "\n")
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.exit_code == 1 and not report.committed
+    problems = {(p.file, p.line, p.column) for p in report.rejected}
+    assert problems == {("accounts.csv", 4, "tier"), ("accounts.csv", 4, "renewal_date"), ("accounts.csv", 6, "owner")}
+    assert "'platinum' is not one of standard, key, strategic" in report.render()
+    assert Account.select().count() == 0 and User.select().count() == 0  # users.csv was fine, still not applied
+
+
+def test_references_resolve_within_the_import_and_report_missing_ones(db, tmp_path):
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    write(tmp_path, "contacts.csv", "external_id,account,name,birthday\nC-1,A-1,Lan,1980-04-23\nC-2,A-9,Ghost,\n")
+    write(tmp_path, "metrics.csv", "account,period,metric,value\nA-1,2026-10,revenue,10\nA-1,2026-10,revenue,11\nA-2,2026-13,usage,1\n")
+    report = importer.run("dir", tmp_path, commit=True)
+    reasons = {(p.file, p.line): p.reason for p in report.rejected}
+    assert reasons == {
+        ("contacts.csv", 3): "no account with external_id 'A-9'",
+        ("metrics.csv", 3): "duplicate of line 2 (NEW, 2026-10-01, revenue)",
+        ("metrics.csv", 4): "'2026-13' is not a month (YYYY-MM)",
+    }
+    assert Contact.select().count() == 0
+
+
+def test_metrics_upsert_on_account_period_metric(db, tmp_path):
+    owner = f.user("minh.pham")
+    acct = f.account(owner, external_id="A-1")
+    f.metric(acct, dt.date(2026, 10, 1), "revenue", 5)
+    write(tmp_path, "metrics.csv", "account,period,metric,value\nA-1,2026-10,revenue,7\nA-1,2026-11,revenue,8\n")
+    c = dict(importer.run("dir", tmp_path, commit=True).counts)["metrics.csv"]
+    assert (c.new, c.updated) == (1, 1)
+    assert sorted(m.value for m in MetricSample.select()) == [7, 8]
+
+
+def test_app_created_records_exported_as_acct_id_match_back_in_the_same_database(db, tmp_path):
+    owner = f.user("minh.pham")
+    acct = f.account(owner, "Made In App")
+    from acct_tui.io.csvdir import export_dir
+    from acct_tui.services.access import OPERATOR
+
+    export_dir(tmp_path, OPERATOR)
+    assert f"acct-{acct.id},Made In App" in (tmp_path / "accounts.csv").read_text()
+    report = importer.run("dir", tmp_path, commit=True)
+    assert dict(report.counts)["accounts.csv"].updated == 1  # claims the id, no duplicate
+    assert Account.select().count() == 1 and Account.get().external_id == f"acct-{acct.id}"
+    assert importer.run("dir", tmp_path).totals().unchanged == report.totals().unchanged + 1
+
+
+def test_unknown_columns_are_ignored_and_listed_once(db, tmp_path):
+    write(tmp_path, "accounts.csv", "external_id,name,colour,size\nA-1,Acme,red,9\nA-2,Beta,blue,1\n")
+    report = importer.run("dir", tmp_path)
+    assert report.notes == ("accounts.csv: ignored unknown column(s) colour, size",)
+    assert report.exit_code == 0
+
+
+def test_cli_prints_the_summary_and_exits_1_on_rejected_rows(db_url, db, tmp_path, capsys):
+    write(tmp_path, "accounts.csv", "external_id,name,tier\nA-1,Acme,gold\n")
+    code, out, _ = run(capsys, "import", "dir", tmp_path, "--db", db_url, "--commit")
+    assert code == 1
+    assert "rejected: accounts.csv:2: tier: 'gold' is not one of standard, key, strategic" in out
+    assert "nothing was imported" in out
+    write(tmp_path, "accounts.csv", "external_id,name,tier\nA-1,Acme,KEY\n")
+    code, out, _ = run(capsys, "import", "dir", tmp_path, "--db", db_url)
+    assert code == 0 and "dry run" in out and Account.select().count() == 0
+
+
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda d: None, "no such directory"),
+        (lambda d: d.mkdir(), "none of users.csv"),
+        (lambda d: write(d, "accounts.csv", "name\nAcme\n"), "accounts.csv: missing column(s) external_id"),
+        (lambda d: write(d, "accounts.csv", "external_id,name\nA-1,Caf\xe9\n", "latin-1"), "accounts.csv: not UTF-8 text (byte 0xe9 on line 2)"),
+        (lambda d: (d.mkdir(), (d / "accounts.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")), "accounts.csv: not a CSV file"),
+        (lambda d: write(d, "accounts.csv", ""), "accounts.csv: empty file"),
+        (lambda d: write(d, "accounts.csv", 'external_id,name\nA-1,"Acme\n'), "accounts.csv: not valid CSV"),
+    ],
+)
+def test_unusable_input_exits_2_with_one_line(db_url, db, tmp_path, capsys, setup, message):
+    folder = tmp_path / "in"
+    setup(folder)
+    code, out, err = run(capsys, "import", "dir", folder, "--db", db_url)
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1 and out == ""
+
+
+def test_utf16_and_bom_files_are_read(db, tmp_path):
+    write(tmp_path, "accounts.csv", "external_id,name\nA-1,Café\n", "utf-16")
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.exit_code == 0 and Account.get().name == "Café"
+
+
+def test_only_admins_and_the_operator_may_import(db_url, db, tmp_path, capsys):
+    f.user("minh.pham")
+    write(tmp_path, "accounts.csv", "external_id,name\nA-1,Acme\n")
+    code, _, err = run(capsys, "import", "dir", tmp_path, "--db", db_url, "--user", "minh.pham", "--commit")
+    assert code == 1 and "may not import" in err and Account.select().count() == 0
+
+
+def test_a_database_refusal_mid_commit_rolls_everything_back(db, tmp_path, monkeypatch):
+    import peewee
+
+    from acct_tui.errors import AcctError
+    from acct_tui.io import plan
+
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    real = plan.insert_rows
+
+    def refuse_accounts(model, rows):
+        if model is Account:
+            raise peewee.IntegrityError("value too long for type character varying(200)\nDETAIL: ...")
+        real(model, rows)
+
+    monkeypatch.setattr(plan, "insert_rows", refuse_accounts)
+    with pytest.raises(AcctError, match="rolled back, nothing applied: value too long"):
+        importer.run("dir", tmp_path, commit=True)
+    assert User.select().count() == 0 and Team.select().count() == 0
+
+
+def test_export_dir_as_a_user_holds_only_what_they_may_see(db_url, db, tmp_path, capsys):
+    org = rich_data()
+    code, _, _ = run(capsys, "export", "dir", tmp_path, "--db", db_url, "--user", "minh.pham")
+    assert code == 0
+    accounts = (tmp_path / "accounts.csv").read_text(encoding="utf-8")
+    assert "Acme Corp" in accounts and "Gamma Inc" not in accounts
+    assert "+secret" not in (tmp_path / "activities.csv").read_text(encoding="utf-8")
+    assert "Old promise" not in (tmp_path / "action_items.csv").read_text(encoding="utf-8")
+    assert org["b1"].name == "Gamma Inc"
+
+
+def test_demo_data_round_trips_and_reimports_unchanged(db, tmp_path):
+    from acct_tui import demo
+    from acct_tui.io.csvdir import export_dir
+    from acct_tui.services.access import OPERATOR
+
+    demo.build(6, seed=3, today=dt.date(2026, 11, 20))
+    before = snapshot()
+    export_dir(tmp_path, OPERATOR)
+    empty_database()
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.committed and not report.skipped, report.render()
+    assert snapshot() == before
+    assert sum(len(rows) for rows in before.values()) + Team.select().count() == report.totals().new
+    again = importer.run("dir", tmp_path).totals()
+    assert (again.new, again.updated, again.unchanged) == (0, 0, report.totals().new)

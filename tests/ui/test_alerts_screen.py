@@ -1,0 +1,217 @@
+"""The Risk alerts screen: what it shows, every action (one and several), filters, access."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acct_tui.models import Alert, AuditLog
+from acct_tui.ui.screens.alerts import AlertsScreen
+from acct_tui.ui.widgets.prompts import PromptModal, SnoozeModal
+from tests import factories as f
+from tests.ui.conftest import settle, table_text
+
+
+def make_alert(account, rule, severity, days_old, **kw):
+    seen = dt.datetime(2026, 11, 20, 8, 0) - dt.timedelta(days=days_old)
+    return Alert.create(account=account, rule=rule, severity=severity, status=kw.pop("status", "open"),
+                        reason=kw.pop("reason", f"{rule} on {account.name}"), evidence=kw.pop("evidence", {}),
+                        first_seen=seen, last_seen=seen, **kw)
+
+
+@pytest.fixture
+def alerts(org):
+    """Alerts on the lead's team (minh.pham, an.nguyen) and one on another team."""
+    return {
+        "acme_red": make_alert(org["a1"], "champion_left", "red", 3, reason="Champion Lan Tran left",
+                               evidence={"contact": "Lan Tran", "left_on": "2026-11-17"}),
+        "beta_yellow": make_alert(org["a2"], "overdue_update", "yellow", 20, reason="No touch for 50 days"),
+        "gamma_red": make_alert(org["b1"], "usage_drop", "red", 10, reason="Usage down 40%"),
+        "delta_yellow": make_alert(org["b2"], "overdue_update", "yellow", 2, reason="No touch for 47 days"),
+        "eta_red": make_alert(org["o1"], "late_payment", "red", 30, reason="Invoice 60 days late"),
+    }
+
+
+async def open_alerts(app, pilot):
+    await settle(app, pilot)
+    await pilot.press("4")
+    await settle(app, pilot)
+    assert isinstance(app.screen, AlertsScreen)
+    return app.screen
+
+
+def names(app) -> list[str]:
+    return [r.account_name for r in app.screen.rows]
+
+
+async def test_lead_sees_the_team_red_first_then_oldest(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        assert names(app) == ["Gamma Inc", "Acme Corp", "Beta Ltd", "Delta Co"]
+        lines = table_text(app, "#alerts-table")
+        assert "Account" in lines[0] and "Owner" in lines[0]
+        assert "Gamma Inc" in lines[1] and "usage_drop" in lines[1] and "10d" in lines[1] and "an.nguyen" in lines[1]
+        detail = str(screen.query_one("#alerts-detail").render())
+        assert "Usage down 40%" in detail
+        await pilot.press("j")
+        await pilot.pause()
+        detail = str(screen.query_one("#alerts-detail").render())
+        assert "Champion Lan Tran left" in detail and "left on: 2026-11-17" in detail
+
+
+async def test_an_am_sees_only_their_own_alerts_and_no_owner_filter(org, alerts, make_app):
+    app = make_app("minh.pham")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        assert names(app) == ["Acme Corp", "Beta Ltd"]
+        assert screen.check_action("pick_owner", ()) is False
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_acknowledge_one_audits_and_refreshes_counts(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        assert app.alert_counts == {"red": 2, "yellow": 2}
+        await pilot.press("a")
+        await settle(app, pilot)
+        gamma = Alert.get_by_id(alerts["gamma_red"].id)
+        assert gamma.status == "acknowledged" and gamma.acknowledged_by_id == org["lead"].id
+        entry = AuditLog.get(AuditLog.row_id == gamma.id)
+        assert (entry.actor, entry.action, entry.table) == ("lena.lead", "acknowledge", "alert")
+        assert "acknowledged" in table_text(app, "#alerts-table")[1]
+        assert Alert.select().where(Alert.status == "acknowledged").count() == 1
+
+
+async def test_mark_several_then_resolve_them_with_one_note(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        await pilot.press("v", "j", "space")  # Gamma, skip Acme, Beta
+        await pilot.pause()
+        assert screen.targets() == [alerts["gamma_red"].id, alerts["beta_yellow"].id]
+        assert "2 marked" in str(screen.query_one("#alerts-summary").render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptModal)
+        await pilot.press("enter")  # an empty note is refused
+        await pilot.pause()
+        assert isinstance(app.screen, PromptModal)
+        assert "note is required" in str(app.screen.query_one("#value-error").render())
+        await pilot.press(*"called them", "enter")
+        await settle(app, pilot)
+        resolved = {a.id: a.resolution_note for a in Alert.select().where(Alert.status == "resolved")}
+        assert resolved == {alerts["gamma_red"].id: "called them", alerts["beta_yellow"].id: "called them"}
+        assert names(app) == ["Acme Corp", "Delta Co"]
+        assert app.alert_counts == {"red": 1, "yellow": 1}
+        assert AuditLog.select().where(AuditLog.action == "resolve").count() == 2
+
+
+@pytest.mark.parametrize(
+    "until, reason, until_error, reason_error",
+    [
+        ("", "waiting for budget", "a date is required", ""),
+        ("2026-11-20", "waiting for budget", "not in the future", ""),
+        ("someday", "waiting for budget", "someday", ""),
+        ("2026-12-01", "", "", "a reason is required"),
+    ],
+)
+async def test_invalid_snooze_writes_nothing(org, alerts, make_app, until, reason, until_error, reason_error):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SnoozeModal)
+        modal.query_one("#until").value = until
+        modal.query_one("#reason").value = reason
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is modal
+        assert until_error in str(modal.query_one("#until-error").render())
+        assert reason_error in str(modal.query_one("#reason-error").render())
+        assert Alert.select().where(Alert.status == "snoozed").count() == 0
+        assert AuditLog.select().count() == 0
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AlertsScreen)
+        assert AuditLog.select().count() == 0
+
+
+async def test_snooze_with_date_and_reason(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"2026-12-01", "enter", *"budget in december", "enter")
+        await settle(app, pilot)
+        gamma = Alert.get_by_id(alerts["gamma_red"].id)
+        assert (gamma.status, gamma.snoozed_until, gamma.snooze_reason) == (
+            "snoozed", dt.datetime(2026, 12, 1), "budget in december")
+        assert "Gamma Inc" not in names(app)  # snoozed leaves the active list...
+        await pilot.press("t", "t", "t")  # ...and shows under the snoozed status
+        await settle(app, pilot)
+        assert names(app) == ["Gamma Inc"]
+
+
+async def test_escalate_to_the_default_and_to_a_named_person(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")  # empty: the owner's manager (lena.lead)
+        await settle(app, pilot)
+        assert Alert.get_by_id(alerts["gamma_red"].id).escalated_to_id == org["lead"].id
+        await pilot.press("j", "e")
+        await pilot.pause()
+        await pilot.press(*"ada.admin", "enter")
+        await settle(app, pilot)
+        assert Alert.get_by_id(alerts["acme_red"].id).escalated_to_id == org["admin"].id
+        await pilot.press("j", "e")
+        await pilot.pause()
+        await pilot.press(*"ghost", "enter")
+        await settle(app, pilot)
+        assert any("no user with login 'ghost'" in str(n.message) for n in app._notifications)
+        assert Alert.get_by_id(alerts["beta_yellow"].id).escalated_to_id is None
+
+
+async def test_filters_combine_and_clear(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        await pilot.press("l")  # red only
+        await settle(app, pilot)
+        assert names(app) == ["Gamma Inc", "Acme Corp"]
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # everyone, an.nguyen, minh.pham
+        await settle(app, pilot)
+        assert names(app) == ["Gamma Inc"]
+        assert "severity red, owner an.nguyen" in str(screen.query_one("#alerts-summary").render())
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # any, champion_left, overdue_update, usage_drop
+        await settle(app, pilot)
+        assert names(app) == ["Beta Ltd", "Delta Co"]
+        await pilot.press("slash", *"delta")
+        await pilot.pause()
+        assert names(app) == ["Delta Co"]
+
+
+async def test_o_opens_the_accounts_timeline(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        await pilot.press("j", "o")
+        await settle(app, pilot)
+        assert app.current_mode == "timeline"
+        assert app.selected_account_id == org["a1"].id
