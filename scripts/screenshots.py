@@ -56,8 +56,8 @@ SHOTS: list[Shot] = [
     Shot("palette", keys=("ctrl+p", "h", "a", "n", "o", "i")),
     Shot("timeline", keys=("2",), prepare=_open_most_valuable),
     Shot("visits", keys=("3",)),
-    Shot("visit-form", keys=("3", "l")),
-    Shot("quick-capture", keys=("n",)),
+    Shot("visit-form", keys=("2", "l"), prepare=_open_most_valuable),
+    Shot("quick-capture", keys=("n", *"horizon visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")),
     Shot("alerts", keys=("4",)),
     Shot("team", keys=("5",)),
 ]
