@@ -377,6 +377,8 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
             & (Alert.first_seen <= cutoff) & (manager.active == True)  # noqa: E712
             & Alert.id.not_in(recent_change)
         )
+        # a stable order keeps the audit trail identical for identical scans
+        .order_by(Alert.id)
     )
     todo = raw_rows(query)
     for start in range(0, len(todo), CHUNK):
