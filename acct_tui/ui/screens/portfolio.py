@@ -228,8 +228,10 @@ class PortfolioScreen(AcctScreen):
         self.post_message(self.Loaded(portfolio.warm()))
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
+        # The quick first screen's cursor means nothing in the whole book's order.
+        first_full = self.portfolio is not None and not self.portfolio.complete
         self.portfolio = message.portfolio
-        self._show()
+        self._show(to_top=first_full)
 
     # -- sorting and filtering -------------------------------------------
 
