@@ -162,3 +162,21 @@ def test_watch_stops_cleanly_on_sigterm(db_url, org, tmp_path):
     assert lines[0].startswith("2026-11-20T10:00:00 scanned 8 accounts: 2 opened")
     assert "0 opened, 0 updated" in lines[1]
     assert out.strip().endswith("scanner stopped") and err == ""
+
+
+def test_scan_reads_thresholds_from_the_config_and_rejects_bad_ones(db_url, org, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[thresholds]\npayment_red_dayz = 10\n")
+    code, _, err = run(capsys, "scan", "--db", db_url, "--config", str(bad))
+    assert code == 2 and "unknown key 'payment_red_dayz'" in err
+    assert Alert.select().count() == 0  # nothing written on a broken config
+    good = tmp_path / "good.toml"
+    good.write_text("[thresholds]\npayment_yellow_days = 90\npayment_red_days = 120\n")
+    code, out, _ = run(capsys, "scan", "--db", db_url, "--config", str(good), "-f", "json")
+    assert code == 0 and [a["rule"] for a in json.loads(out)["alerts"]] == ["overdue_update"]  # 80 days late: not yet
+
+
+def test_scan_of_an_empty_database(db_url, capsys):
+    code, out, _ = run(capsys, "scan", "--db", db_url, "-f", "json")
+    data = json.loads(out)
+    assert code == 0 and data["accounts"] == 0 and data["alerts"] == [] and data["opened"] == 0

@@ -239,3 +239,14 @@ def test_a_second_scanner_skips_while_the_lock_is_held(db_url, backend, org):
         other.execute("SELECT pg_advisory_unlock(%s)", (SCAN_LOCK_KEY,))
     summary = scan_all(NOW)
     assert not summary.skipped and summary.opened == 1
+
+
+def test_an_unchanged_alert_is_only_marked_seen(org):
+    for n in range(3):
+        f.case(org["a2"], days(-2 - n), closed_at=days(-1))
+    scan_all(NOW)
+    later = NOW + dt.timedelta(hours=1)
+    summary = scan_all(later)
+    alert = only(org["a2"], "complaint_spike")
+    assert (summary.opened, summary.updated) == (0, 0)
+    assert (alert.first_seen, alert.last_seen, alert.reason) == (NOW, later, "3 cases opened in the last 30 days")

@@ -194,7 +194,8 @@ def run_explain(ctx: Context) -> int:
     else:
         trend = "" if result.trend is None else f", {result.trend:+d} against a week or more ago"
         print(f"{result.account_name} (#{result.account_id}): health {result.score} ({result.band}){trend}")
-        rows = [{"component": c.name, "value": c.value, "weight": f"{c.weight:.0%}", "contribution": c.contribution} for c in result.components]
+        rows = [{"component": c.name, "value": f"{c.value:.1f}", "weight": f"{c.weight:.0%}", "contribution": f"{c.contribution:.1f}"}
+                for c in result.components]
         rows += [{"component": name, "value": "no data", "weight": "-", "contribution": "-"} for name in missing]
         emit(rows, "table", ["component", "value", "weight", "contribution"], title="Health components")
     if result.signals:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Iterable
 
 from peewee import Case as When, fn
@@ -46,10 +48,15 @@ CHAMPION_ROLES = ("champion", "sponsor")
 SEVERE_CASES = ("high", "critical")
 #: SQLite caps bound parameters; subsets of accounts are queried in chunks.
 ID_CHUNK = 5000
+#: Whole-portfolio queries run on this many connections at once (SQLite and
+#: psycopg release the GIL while a query runs, so two cores both work).
+PARALLEL_QUERIES = 2
 
 
 def as_datetime(value) -> dt.datetime | None:
     """Aggregates come back as text from SQLite and typed from PostgreSQL."""
+    if type(value) is str:
+        return dt.datetime.fromisoformat(value)
     if value is None or isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
@@ -58,13 +65,21 @@ def as_datetime(value) -> dt.datetime | None:
 
 
 def as_date(value) -> dt.date | None:
+    if type(value) is str:  # SQLite: the common case first
+        return _parse_date(value[:10])
     if value is None:
         return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return _parse_date(str(value)[:10])
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(text: str) -> dt.date:
+    # A portfolio has a few thousand distinct days and a million date cells.
+    return dt.date.fromisoformat(text)
 
 
 def raw_rows(query) -> list[tuple]:
@@ -85,7 +100,8 @@ def _month_start(day: dt.date, back: int = 0) -> dt.date:
 def gather(now: dt.datetime, account_ids: Iterable[int] | None = None, settings: RiskSettings | None = None) -> dict[int, AccountFacts]:
     """Facts for every account (or those in `account_ids`) as they were at `now`.
 
-    `settings` matter only for windows counted in SQL (the complaint spike).
+    `settings` matter only for what is cut in SQL (the complaint spike window,
+    how many recent sentiments to keep).
     """
     thresholds = (settings or RiskSettings()).thresholds
     if account_ids is None:
@@ -97,19 +113,55 @@ def gather(now: dt.datetime, account_ids: Iterable[int] | None = None, settings:
     return result
 
 
+def _rows_on_own_connection(query) -> list[tuple]:
+    with database.connection_context():
+        return raw_rows(query)
+
+
 def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> dict[int, AccountFacts]:
     today = now.date()
-    midnight = dt.datetime.combine(today, dt.time())
 
     def scoped(query, column):
         return query if ids is None else query.where(column.in_(ids))
 
     values: dict[int, dict] = {}
-    query = Account.select(
+    # (query, how to fold its rows into `values`), in the order they are folded:
+    # missed visits need the last visit from the activity query before them.
+    # The heaviest queries go first so that they start first.
+    steps = [
+        (scoped(_activity_query(now), Activity.account), _apply_activity),
+        (_sentiment_query(now, thresholds.sentiment_touches, ids), _apply_sentiments),
+        (scoped(_metric_query(today), MetricSample.account), _apply_metrics),
+        (scoped(_receivable_query(today), Receivable.account), _apply_receivables),
+        (scoped(_intent_query(now), Activity.account), _apply_intent),
+        (scoped(_missed_visit_query(now, today), PlannedVisit.account), _apply_missed_visits),
+        (scoped(_commitment_query(today), ActionItem.account), _apply_commitments),
+        (scoped(_milestone_query(today), Milestone.account), _apply_milestones),
+        (scoped(_case_query(now, today, thresholds.complaint_spike_days), Case.account), _apply_cases),
+        (scoped(_contact_query(today), Contact.account), _apply_contacts),
+    ]
+    account_query = scoped(Account.select(
         Account.id, Account.tier, Account.status, Account.churned_on, Account.contact_days,
         Account.visit_days, Account.created_at, Account.contract_start, Account.renewal_date,
-    )
-    for aid, tier, status, churned_on, contact_days, visit_days, created, start, renewal in raw_rows(scoped(query, Account.id)):
+    ), Account.id)
+    if ids is None:
+        # The whole portfolio: run the queries two at a time on their own
+        # connections while this thread folds in the results already back.
+        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+            futures = [pool.submit(_rows_on_own_connection, query) for query, _ in steps]
+            _apply_accounts(values, raw_rows(account_query), today)
+            for future, (_, apply) in zip(futures, steps):
+                apply(values, future.result(), now)
+    else:
+        _apply_accounts(values, raw_rows(account_query), today)
+        if values:
+            for query, apply in steps:
+                apply(values, raw_rows(query), now)
+    return {aid: AccountFacts(**kw) for aid, kw in values.items()}
+
+
+def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
+    for aid, tier, status, churned_on, contact_days, visit_days, created, start, renewal in rows:
         churned_on = as_date(churned_on)
         if status == "churned" and churned_on is not None and churned_on > today:
             status = "active"  # it had not churned yet at `now`
@@ -118,97 +170,52 @@ def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> 
             account_id=aid, as_of=today, tier=tier, status=status, contact_days=contact_days, visit_days=visit_days,
             since=min(starts) if starts else None, renewal_date=as_date(renewal),
         )
-    if not values:
-        return {}
 
-    touch = Activity.kind.in_(TOUCH_KINDS)
-    query = (
-        Activity.select(
-            Activity.account,
-            fn.MAX(When(None, [(touch, Activity.occurred_at)], None)),
-            fn.MAX(When(None, [(Activity.kind == "visit", Activity.occurred_at)], None)),
-            fn.MAX(When(None, [(touch & (Activity.intent_to_leave == True), Activity.occurred_at)], None)),  # noqa: E712
-        )
-        .where(Activity.occurred_at <= now)
+
+def _activity_query(now: dt.datetime):
+    """The newest touch of each kind: served from the (account, kind, time) index alone."""
+    return (
+        Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at))
+        .where(Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))
+        .group_by(Activity.account, Activity.kind)
+    )
+
+
+def _apply_activity(values, rows, now) -> None:
+    for aid, kind, at in rows:
+        record = values.get(aid)
+        if record is None:
+            continue
+        at = as_datetime(at)
+        current = record.get("last_touch")
+        if current is None or at > current:
+            record["last_touch"] = at
+        if kind == "visit":
+            record["last_visit"] = at
+
+
+def _intent_query(now: dt.datetime):
+    """The newest touch that recorded an intent to leave (a rare flag: few rows)."""
+    return (
+        Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
+        .where((Activity.intent_to_leave == True) & Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))  # noqa: E712
         .group_by(Activity.account)
     )
-    for aid, last_touch, last_visit, last_intent in raw_rows(scoped(query, Activity.account)):
-        if aid in values:
-            values[aid].update(last_touch=as_datetime(last_touch), last_visit=as_datetime(last_visit), last_intent=as_datetime(last_intent))
-
-    _sentiments(values, now, scoped, thresholds.sentiment_touches)
-    _missed_visits(values, now, today, scoped)
-
-    overdue = (ActionItem.status == "open") | ((ActionItem.status == "done") & (ActionItem.done_on > today))
-    recent = ActionItem.due_on >= today - dt.timedelta(days=COMMITMENT_LOOKBACK_DAYS)
-    kept = recent & (ActionItem.status == "done") & (ActionItem.done_on <= ActionItem.due_on) & (ActionItem.done_on <= today)
-    query = (
-        ActionItem.select(
-            ActionItem.account,
-            fn.SUM(_one(overdue)),
-            fn.MIN(When(None, [(overdue, ActionItem.due_on)], None)),
-            fn.SUM(_one(recent)),
-            fn.SUM(_one(kept)),
-        )
-        .where(ActionItem.due_on.is_null(False) & (ActionItem.due_on < today) & (ActionItem.status != "cancelled"))
-        .group_by(ActionItem.account)
-    )
-    for aid, n_overdue, oldest, n_due, n_kept in raw_rows(scoped(query, ActionItem.account)):
-        if aid in values:
-            values[aid].update(overdue_commitments=int(n_overdue or 0), oldest_overdue_commitment=as_date(oldest),
-                               commitments_due=int(n_due or 0), commitments_kept=int(n_kept or 0))
-
-    pending = (Milestone.status == "planned") | ((Milestone.status == "done") & (Milestone.completed_on > today))
-    query = (
-        Milestone.select(Milestone.account, Milestone.kind, fn.MIN(Milestone.due_on))
-        .where((Milestone.due_on < today) & pending)
-        .group_by(Milestone.account, Milestone.kind)
-    )
-    milestones = defaultdict(list)
-    for aid, kind, due in raw_rows(scoped(query, Milestone.account)):
-        milestones[aid].append((kind, as_date(due)))
-    for aid, kinds in milestones.items():
-        if aid in values:
-            values[aid]["overdue_milestones"] = tuple(sorted(kinds))
-
-    _metrics(values, today, scoped)
-    _cases(values, now, midnight, scoped, thresholds.complaint_spike_days)
-
-    query = (
-        Contact.select(
-            Contact.account,
-            fn.MAX(When(None, [(Contact.left_on <= today, Contact.left_on)], None)),
-            fn.MAX(When(None, [(Contact.added_on <= today, Contact.added_on)], None)),
-        )
-        .where(Contact.role.in_(CHAMPION_ROLES) & (Contact.left_on.is_null(False) | Contact.added_on.is_null(False)))
-        .group_by(Contact.account)
-    )
-    for aid, left_on, added_on in raw_rows(scoped(query, Contact.account)):
-        if aid in values:
-            values[aid].update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on))
-
-    unpaid = (Receivable.due_on < today) & (Receivable.paid_on.is_null() | (Receivable.paid_on > today))
-    recent = Receivable.due_on >= today - dt.timedelta(days=RECEIVABLE_LOOKBACK_DAYS)
-    query = (
-        Receivable.select(
-            Receivable.account,
-            fn.MIN(When(None, [(unpaid, Receivable.due_on)], None)),
-            fn.SUM(_one(unpaid)),
-            fn.SUM(_one(recent)),
-        )
-        .where((Receivable.due_on <= today) & (recent | Receivable.paid_on.is_null() | (Receivable.paid_on > today)))
-        .group_by(Receivable.account)
-    )
-    for aid, oldest, n_unpaid, n_recent in raw_rows(scoped(query, Receivable.account)):
-        if aid in values:
-            values[aid].update(oldest_unpaid_due=as_date(oldest), unpaid_overdue=int(n_unpaid or 0), receivables_recent=int(n_recent or 0))
-
-    return {aid: AccountFacts(**kw) for aid, kw in values.items()}
 
 
-def _sentiments(values: dict[int, dict], now: dt.datetime, scoped, keep: int) -> None:
+def _apply_intent(values, rows, now) -> None:
+    for aid, at in rows:
+        record = values.get(aid)
+        if record is not None:
+            record["last_intent"] = as_datetime(at)
+
+
+def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
     """The newest few sentiments per account, with a window function."""
-    rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc(), Activity.id.desc()])
+    # No id tie-breaker: ordering by time alone lets SQLite walk the
+    # (account, time) index (two touches of one account in the same second
+    # are not a case worth a sort of a year of activity).
+    rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc()])
     inner = (
         Activity.select(Activity.account.alias("account_id"), Activity.sentiment.alias("sentiment"), rank.alias("rn"))
         .where(
@@ -218,27 +225,35 @@ def _sentiments(values: dict[int, dict], now: dt.datetime, scoped, keep: int) ->
             & (Activity.occurred_at > now - dt.timedelta(days=SENTIMENT_LOOKBACK_DAYS))
         )
     )
-    inner = scoped(inner, Activity.account).alias("ranked")
-    query = (
+    if ids is not None:
+        inner = inner.where(Activity.account.in_(ids))
+    inner = inner.alias("ranked")
+    return (
         Activity.select(inner.c.account_id, inner.c.sentiment)
         .from_(inner)
         .where(inner.c.rn <= keep)
         .order_by(inner.c.account_id, inner.c.rn)
     )
+
+
+def _apply_sentiments(values, rows, now) -> None:
     found = defaultdict(list)
-    for aid, sentiment in raw_rows(query):
+    for aid, sentiment in rows:
         found[aid].append(int(sentiment))
     for aid, items in found.items():
         if aid in values:
             values[aid]["recent_sentiments"] = tuple(items)
 
 
-def _missed_visits(values: dict[int, dict], now: dt.datetime, today: dt.date, scoped) -> None:
-    """The oldest planned visit whose date passed with no visit on or after it."""
+def _missed_visit_query(now: dt.datetime, today: dt.date):
     done_later = PlannedVisit.select(PlannedVisit.id).join(Activity, on=(PlannedVisit.activity == Activity.id)).where(Activity.occurred_at > now)
     pending = PlannedVisit.status.in_(("planned", "missed")) | ((PlannedVisit.status == "done") & PlannedVisit.id.in_(done_later))
-    query = PlannedVisit.select(PlannedVisit.account, PlannedVisit.scheduled_for).where((PlannedVisit.scheduled_for < today) & pending)
-    for aid, day in raw_rows(scoped(query, PlannedVisit.account)):
+    return PlannedVisit.select(PlannedVisit.account, PlannedVisit.scheduled_for).where((PlannedVisit.scheduled_for < today) & pending)
+
+
+def _apply_missed_visits(values, rows, now) -> None:
+    """The oldest planned visit whose date passed with no visit on or after it."""
+    for aid, day in rows:
         record = values.get(aid)
         if record is None:
             continue
@@ -251,37 +266,85 @@ def _missed_visits(values: dict[int, dict], now: dt.datetime, today: dt.date, sc
             record["missed_visit_on"] = day
 
 
-def _metrics(values: dict[int, dict], today: dt.date, scoped) -> None:
-    """Mean usage and revenue over the last 3 complete months and the 3 before."""
-    end, middle, begin = _month_start(today), _month_start(today, 3), _month_start(today, 6)
-    is_recent = MetricSample.period >= middle
-    query = (
-        MetricSample.select(
-            MetricSample.account,
-            MetricSample.metric,
-            fn.SUM(When(None, [(is_recent, MetricSample.value)], 0)),
-            fn.SUM(_one(is_recent)),
-            fn.SUM(When(None, [(is_recent, 0)], MetricSample.value)),
-            fn.SUM(_one(is_recent, 0, 1)),
+def _commitment_query(today: dt.date):
+    overdue = (ActionItem.status == "open") | ((ActionItem.status == "done") & (ActionItem.done_on > today))
+    recent = ActionItem.due_on >= today - dt.timedelta(days=COMMITMENT_LOOKBACK_DAYS)
+    kept = recent & (ActionItem.status == "done") & (ActionItem.done_on <= ActionItem.due_on) & (ActionItem.done_on <= today)
+    return (
+        ActionItem.select(
+            ActionItem.account,
+            fn.SUM(_one(overdue)),
+            fn.MIN(When(None, [(overdue, ActionItem.due_on)], None)),
+            fn.SUM(_one(recent)),
+            fn.SUM(_one(kept)),
         )
-        .where((MetricSample.period >= begin) & (MetricSample.period < end))
-        .group_by(MetricSample.account, MetricSample.metric)
+        .where(ActionItem.due_on.is_null(False) & (ActionItem.due_on < today) & (ActionItem.status != "cancelled"))
+        .group_by(ActionItem.account)
     )
-    for aid, metric, recent_sum, recent_n, prior_sum, prior_n in raw_rows(scoped(query, MetricSample.account)):
+
+
+def _apply_commitments(values, rows, now) -> None:
+    for aid, n_overdue, oldest, n_due, n_kept in rows:
         record = values.get(aid)
-        # Too little data (a month missing on either side) gives no trend at all.
-        if record is None or int(recent_n) != 3 or int(prior_n) != 3:
+        if record is not None:
+            record.update(overdue_commitments=int(n_overdue or 0), oldest_overdue_commitment=as_date(oldest),
+                          commitments_due=int(n_due or 0), commitments_kept=int(n_kept or 0))
+
+
+def _milestone_query(today: dt.date):
+    pending = (Milestone.status == "planned") | ((Milestone.status == "done") & (Milestone.completed_on > today))
+    return (
+        Milestone.select(Milestone.account, Milestone.kind, fn.MIN(Milestone.due_on))
+        .where((Milestone.due_on < today) & pending)
+        .group_by(Milestone.account, Milestone.kind)
+    )
+
+
+def _apply_milestones(values, rows, now) -> None:
+    milestones = defaultdict(list)
+    for aid, kind, due in rows:
+        milestones[aid].append((kind, as_date(due)))
+    for aid, kinds in milestones.items():
+        if aid in values:
+            values[aid]["overdue_milestones"] = tuple(sorted(kinds))
+
+
+def _metric_query(today: dt.date):
+    """Usage and revenue over the last 3 complete months and the 3 before: sums
+    and month counts per account (grouping by account alone lets SQLite walk
+    the account index without a temporary sort)."""
+    end, middle, begin = _month_start(today), _month_start(today, 3), _month_start(today, 6)
+    columns = []
+    for metric in ("usage", "revenue"):
+        for recent in (True, False):
+            window = (MetricSample.metric == metric) & ((MetricSample.period >= middle) if recent else (MetricSample.period < middle))
+            columns += [fn.SUM(When(None, [(window, MetricSample.value)], 0)), fn.SUM(_one(window))]
+    return (
+        MetricSample.select(MetricSample.account, *columns)
+        .where((MetricSample.period >= begin) & (MetricSample.period < end))
+        .group_by(MetricSample.account)
+    )
+
+
+def _apply_metrics(values, rows, now) -> None:
+    for aid, *sums in rows:
+        record = values.get(aid)
+        if record is None:
             continue
-        record[f"{metric}_recent"] = float(recent_sum) / 3
-        record[f"{metric}_prior"] = float(prior_sum) / 3
+        for index, metric in enumerate(("usage", "revenue")):
+            recent_sum, recent_n, prior_sum, prior_n = sums[index * 4 : index * 4 + 4]
+            # Too little data (a month missing on either side) gives no trend at all.
+            if int(recent_n) == 3 and int(prior_n) == 3:
+                record[f"{metric}_recent"] = float(recent_sum) / 3
+                record[f"{metric}_prior"] = float(prior_sum) / 3
 
 
-def _cases(values: dict[int, dict], now: dt.datetime, midnight: dt.datetime, scoped, spike_days: int) -> None:
+def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
     """Open cases (oldest, oldest severe, escalated) and cases opened within the spike window."""
-    cutoff = midnight - dt.timedelta(days=spike_days)
+    cutoff = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=spike_days)
     is_open = Case.closed_at.is_null() | (Case.closed_at > now)
     severe = is_open & Case.severity.in_(SEVERE_CASES)
-    query = (
+    return (
         Case.select(
             Case.account,
             fn.SUM(_one(is_open)),
@@ -293,8 +356,53 @@ def _cases(values: dict[int, dict], now: dt.datetime, midnight: dt.datetime, sco
         .where((Case.opened_at <= now) & (is_open | (Case.opened_at >= cutoff)))
         .group_by(Case.account)
     )
-    for aid, n_open, oldest, oldest_severe, n_escalated, n_recent in raw_rows(scoped(query, Case.account)):
-        if aid in values:
-            values[aid].update(open_cases=int(n_open or 0), oldest_open_case=as_datetime(oldest),
-                               oldest_open_severe_case=as_datetime(oldest_severe),
-                               open_escalated_cases=int(n_escalated or 0), cases_recent=int(n_recent or 0))
+
+
+def _apply_cases(values, rows, now) -> None:
+    for aid, n_open, oldest, oldest_severe, n_escalated, n_recent in rows:
+        record = values.get(aid)
+        if record is not None:
+            record.update(open_cases=int(n_open or 0), oldest_open_case=as_datetime(oldest),
+                          oldest_open_severe_case=as_datetime(oldest_severe),
+                          open_escalated_cases=int(n_escalated or 0), cases_recent=int(n_recent or 0))
+
+
+def _contact_query(today: dt.date):
+    return (
+        Contact.select(
+            Contact.account,
+            fn.MAX(When(None, [(Contact.left_on <= today, Contact.left_on)], None)),
+            fn.MAX(When(None, [(Contact.added_on <= today, Contact.added_on)], None)),
+        )
+        .where(Contact.role.in_(CHAMPION_ROLES) & (Contact.left_on.is_null(False) | Contact.added_on.is_null(False)))
+        .group_by(Contact.account)
+    )
+
+
+def _apply_contacts(values, rows, now) -> None:
+    for aid, left_on, added_on in rows:
+        record = values.get(aid)
+        if record is not None:
+            record.update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on))
+
+
+def _receivable_query(today: dt.date):
+    unpaid = (Receivable.due_on < today) & (Receivable.paid_on.is_null() | (Receivable.paid_on > today))
+    recent = Receivable.due_on >= today - dt.timedelta(days=RECEIVABLE_LOOKBACK_DAYS)
+    return (
+        Receivable.select(
+            Receivable.account,
+            fn.MIN(When(None, [(unpaid, Receivable.due_on)], None)),
+            fn.SUM(_one(unpaid)),
+            fn.SUM(_one(recent)),
+        )
+        .where((Receivable.due_on <= today) & (recent | Receivable.paid_on.is_null() | (Receivable.paid_on > today)))
+        .group_by(Receivable.account)
+    )
+
+
+def _apply_receivables(values, rows, now) -> None:
+    for aid, oldest, n_unpaid, n_recent in rows:
+        record = values.get(aid)
+        if record is not None:
+            record.update(oldest_unpaid_due=as_date(oldest), unpaid_overdue=int(n_unpaid or 0), receivables_recent=int(n_recent or 0))

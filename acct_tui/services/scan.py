@@ -130,15 +130,20 @@ def _unlock() -> None:
 def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
     facts = gather(now, settings=settings)
     signals, scores = evaluate_all(facts, settings)
+    existing = _active_alerts()
     tally = _Tally()
     ids = sorted(facts)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        with database.atomic():
-            _write_alerts(chunk, signals, facts, now, tally)
-            _write_snapshots(chunk, scores, now.date(), tally)
+        # Plan outside any transaction; write only chunks with something to
+        # write, each in its own short transaction.
+        plan = _plan_alerts(chunk, signals, facts, existing, now, tally)
+        snaps = _plan_snapshots(chunk, scores, now.date())
+        if plan.has_work or snaps[0] or snaps[1]:
+            with database.atomic():
+                _write_alerts(plan, chunk[0], chunk[-1], now, tally)
+                _write_snapshots(snaps, tally)
     _escalate(now, settings, tally)
-    _touch_last_seen(now)
     return ScanSummary(
         accounts=len(ids),
         opened=tally.opened,
@@ -150,75 +155,111 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
     )
 
 
+#: Encodes exactly as `models.JSONText` stores, so stored evidence compares as text.
+_ENCODER = json.JSONEncoder(default=_json_default, sort_keys=True)
+
+
 def _evidence_json(evidence: dict) -> str:
-    return json.dumps(evidence, default=_json_default, sort_keys=True)
+    return _ENCODER.encode(evidence)
 
 
-def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Tally) -> None:
-    """Diff one chunk's signals against its non-resolved alerts, inside its transaction."""
-    lo, hi = chunk[0], chunk[-1]
+def _active_alerts() -> dict[int, dict[str, tuple]]:
+    """Every non-resolved alert, by account and rule, in one read."""
     existing: dict[int, dict[str, tuple]] = {}
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
-    ).where(Alert.status.in_(ACTIVE) & (Alert.account >= lo) & (Alert.account <= hi))
+        Alert.last_seen,
+    ).where(Alert.status.in_(ACTIVE))
     for row in raw_rows(query):
         existing.setdefault(row[1], {})[row[2]] = row
+    return existing
 
-    inserts, updates, reopens, resolves, entries = [], [], [], [], []
+
+@dataclass
+class _AlertPlan:
+    inserts: list
+    updates: list
+    reopens: list
+    resolves: list
+    entries: list
+    #: Still firing, unchanged, but last seen before now.
+    seen: list
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.inserts or self.updates or self.reopens or self.resolves or self.seen)
+
+
+def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, tally: _Tally) -> _AlertPlan:
+    """Diff one chunk's signals against its non-resolved alerts."""
+    plan = _AlertPlan([], [], [], [], [], [])
     for aid in chunk:
         fired = signals.get(aid, {})
         mine = existing.get(aid, {})
         for rule_id, signal in fired.items():
             row = mine.get(rule_id)
             if row is None:
-                inserts.append((aid, rule_id, signal))
+                plan.inserts.append((aid, rule_id, signal))
                 continue
-            alert_id, _, _, severity, status, reason, evidence, snoozed_until = row
+            alert_id, _, _, severity, status, reason, evidence, snoozed_until, last_seen = row
             if status == "snoozed":
                 if as_datetime(snoozed_until) is not None and as_datetime(snoozed_until) > now:
                     continue  # honour the snooze: no re-firing until it ends
-                reopens.append((signal, alert_id))
-                entries.append(_entry("reopen", alert_id, {"status": ["snoozed", "open"], "severity": signal.severity}, now))
+                plan.reopens.append((signal, alert_id))
+                plan.entries.append(_entry("reopen", alert_id, {"status": ["snoozed", "open"], "severity": signal.severity}, now))
                 if signal.severity == "red":
                     tally.new_red.append(alert_id)
                 continue
             if (severity, reason, evidence) != (signal.severity, signal.reason, _evidence_json(signal.evidence)):
-                updates.append((signal, alert_id, status))
+                plan.updates.append((signal, alert_id, status))
                 if severity != signal.severity:
-                    entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
+                    plan.entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
                     if signal.severity == "red":
                         tally.new_red.append(alert_id)
+            elif as_datetime(last_seen) < now:
+                plan.seen.append(alert_id)
         for rule_id, row in mine.items():
             if rule_id not in fired:
                 note = _cleared_note(rule_id, facts.get(aid))
-                resolves.append((row[0], row[4], note))
-                entries.append(_entry("resolve", row[0], {"status": [row[4], "resolved"], "note": note}, now))
+                plan.resolves.append((row[0], row[4], note))
+                plan.entries.append(_entry("resolve", row[0], {"status": [row[4], "resolved"], "note": note}, now))
+    return plan
 
+
+def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _Tally) -> None:
+    """Write one chunk's plan; every statement re-checks the status it expects,
+    so a person's change made since the plan was read wins."""
     param = database.param
-    if updates:
-        cursor = database.cursor()
-        cursor.executemany(
+    entries = list(plan.entries)
+    if plan.updates:
+        database.cursor().executemany(
             f"UPDATE alert SET severity = {param}, reason = {param}, evidence = {param}, last_seen = {param} "
             f"WHERE id = {param} AND status = {param}",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id, status) for s, alert_id, status in updates],
+            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
         )
-        tally.updated += len(updates)
-    if reopens:
-        cursor = database.cursor()
-        cursor.executemany(
+        tally.updated += len(plan.updates)
+    if plan.reopens:
+        database.cursor().executemany(
             f"UPDATE alert SET status = 'open', snoozed_until = NULL, severity = {param}, reason = {param}, "
             f"evidence = {param}, last_seen = {param} WHERE id = {param} AND status = 'snoozed'",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id) for s, alert_id in reopens],
+            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
         )
-        tally.opened += len(reopens)
-    if resolves:
-        cursor = database.cursor()
-        cursor.executemany(
+        tally.opened += len(plan.reopens)
+    if plan.resolves:
+        database.cursor().executemany(
             f"UPDATE alert SET status = 'resolved', resolved_by = {param}, resolved_at = {param}, "
             f"resolution_note = {param} WHERE id = {param} AND status = {param}",
-            [(SYSTEM_ACTOR, now, note, alert_id, status) for alert_id, status, note in resolves],
+            [(SYSTEM_ACTOR, now, note, alert_id, status) for alert_id, status, note in plan.resolves],
         )
-        tally.resolved += len(resolves)
+        tally.resolved += len(plan.resolves)
+    if plan.seen:
+        Alert.update(last_seen=now).where(Alert.id.in_(plan.seen) & (Alert.last_seen < now)).execute()
+    inserts = plan.inserts
+    if inserts:
+        # Inside the write transaction: skip any alert another scanner opened
+        # since the plan was read (SQLite has no advisory lock to prevent it).
+        taken = {(aid, rule_id) for _, aid, rule_id, status, _ in _alerts_in_range(lo, hi) if status in ACTIVE}
+        inserts = [item for item in inserts if (item[0], item[1]) not in taken]
     if inserts:
         database.cursor().executemany(
             "INSERT INTO alert (account_id, rule, severity, reason, evidence, status, first_seen, last_seen) "
@@ -226,18 +267,28 @@ def _write_alerts(chunk: list[int], signals, facts, now: dt.datetime, tally: _Ta
             [(aid, rule_id, s.severity, s.reason, _evidence_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
         )
         keys = {(aid, rule_id): s.severity for aid, rule_id, s in inserts}
-        fresh = Alert.select(Alert.id, Alert.account, Alert.rule).where(
-            (Alert.status == "open") & (Alert.first_seen == now) & (Alert.account >= lo) & (Alert.account <= hi)
-        )
-        for alert_id, account_id, rule_id in raw_rows(fresh):
+        for alert_id, account_id, rule_id, status, first_seen in _alerts_in_range(lo, hi):
             severity = keys.get((account_id, rule_id))
-            if severity is None:
+            if severity is None or status != "open" or as_datetime(first_seen) != now:
                 continue
             entries.append(_entry("open", alert_id, {"rule": rule_id, "severity": severity}, now))
             if severity == "red":
                 tally.new_red.append(alert_id)
         tally.opened += len(inserts)
     _audit(entries)
+
+
+def _alerts_in_range(lo: int, hi: int) -> list[tuple]:
+    """(id, account, rule, status, first_seen) of every alert on accounts lo..hi.
+
+    Only the account range is in the WHERE clause, on purpose: with a status
+    condition too, SQLite picks the status index and reads every open alert
+    for each chunk (seconds per scan at 100k accounts).
+    """
+    query = Alert.select(Alert.id, Alert.account, Alert.rule, Alert.status, Alert.first_seen).where(
+        (Alert.account >= lo) & (Alert.account <= hi)
+    )
+    return raw_rows(query)
 
 
 def _audit(entries: list[dict]) -> None:
@@ -262,28 +313,41 @@ def _cleared_note(rule_id: str, f: AccountFacts | None) -> str:
     return "Condition cleared"
 
 
-def _write_snapshots(chunk: list[int], scores: dict[int, tuple], day: dt.date, tally: _Tally) -> None:
+def _todays_snapshots(chunk: list[int], day: dt.date) -> dict[int, tuple]:
+    """The chunk's snapshots of `day`: point look-ups on the (account, day) index,
+    which stay fast however many days of snapshots pile up."""
+    query = HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band).where(
+        HealthSnapshot.account.in_(chunk) & (HealthSnapshot.taken_on == day)
+    )
+    return {aid: (score, band) for aid, score, band in raw_rows(query)}
+
+
+def _plan_snapshots(chunk: list[int], scores: dict[int, tuple], day: dt.date):
     """Today's snapshot per scored account: insert it, or refresh it if the score moved."""
-    lo, hi = chunk[0], chunk[-1]
-    stored = {
-        aid: (score, band)
-        for aid, score, band in HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band)
-        .where((HealthSnapshot.taken_on == day) & (HealthSnapshot.account >= lo) & (HealthSnapshot.account <= hi))
-        .tuples()
-    }
+    stored = _todays_snapshots(chunk, day)
     inserts, changed = [], []
     for aid in chunk:
         score, band, components = scores.get(aid, (None, None, None))
         if score is None:
             continue
         if aid not in stored:
-            inserts.append(dict(account=aid, taken_on=day, score=score, band=band, components=components))
+            inserts.append((aid, day, score, band, _evidence_json(components)))
         elif stored[aid] != (score, band):
             changed.append((score, band, _evidence_json(components), aid, day))
-    for start in range(0, len(inserts), 500):
-        HealthSnapshot.insert_many(inserts[start : start + 500]).on_conflict_ignore().execute()
+    return inserts, changed
+
+
+def _write_snapshots(plan, tally: _Tally) -> None:
+    inserts, changed = plan
+    param = database.param
+    if inserts:
+        # ON CONFLICT DO NOTHING (both backends): a concurrent scan's snapshot stands.
+        database.cursor().executemany(
+            f"INSERT INTO health_snapshot (account_id, taken_on, score, band, components) "
+            f"VALUES ({', '.join([param] * 5)}) ON CONFLICT DO NOTHING",
+            inserts,
+        )
     if changed:
-        param = database.param
         database.cursor().executemany(
             f"UPDATE health_snapshot SET score = {param}, band = {param}, components = {param} "
             f"WHERE account_id = {param} AND taken_on = {param}",
@@ -330,17 +394,3 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
                 )
             _audit([_entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now) for alert_id, _, login in part])
             tally.escalated += done
-
-
-def _touch_last_seen(now: dt.datetime) -> None:
-    """Still-firing alerts were seen now (the others were resolved or are snoozed)."""
-    bounds = Alert.select(peewee.fn.MIN(Alert.id), peewee.fn.MAX(Alert.id)).where(Alert.status.in_(("open", "acknowledged"))).tuples().first()
-    if not bounds or bounds[0] is None:
-        return
-    lo, hi = bounds
-    step = 20_000
-    for start in range(lo, hi + 1, step):
-        with database.atomic():
-            Alert.update(last_seen=now).where(
-                Alert.status.in_(("open", "acknowledged")) & (Alert.last_seen < now) & (Alert.id >= start) & (Alert.id < start + step)
-            ).execute()
