@@ -90,6 +90,9 @@ class AcctApp(App):
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
+    #: Seconds after start before the first background scan.
+    FIRST_SCAN_DELAY = 5.0
+
     selected_account_id: reactive[int | None] = reactive(None, init=False)
     data_version: reactive[int] = reactive(0, init=False)
     alert_counts: reactive[dict[str, int] | None] = reactive(None, init=False)
@@ -128,7 +131,8 @@ class AcctApp(App):
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.refresh_alert_counts()
         if self.scan_enabled:
-            self.run_scan()
+            # Not at once: the first screen's own loading comes first.
+            self.set_timer(self.FIRST_SCAN_DELAY, self.run_scan, name="first-scan")
             self.set_interval(self.config.scan_interval_minutes * 60, self.run_scan, name="scan")
 
     # -- modes and navigation ---------------------------------------------

@@ -83,15 +83,19 @@ async def test_s_cycles_the_sort_and_S_reverses_it(org, make_app):
         assert "(reversed)" in summary(app)
 
 
-async def test_sorting_keeps_the_cursor_on_the_same_account(org, make_app):
+async def test_a_new_sort_starts_at_the_top_a_filter_keeps_the_account(org, make_app):
     app = make_app("lena.lead")
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("j", "j")
-        chosen = app.screen.table.current_row.name
-        await pilot.press("s", "s")
+        await pilot.press("s")
         await pilot.pause()
-        assert app.screen.table.current_row.name == chosen
+        assert app.screen.table.cursor == 0
+        app.screen.table.move_cursor(names_shown(app).index("Theta"))
+        await pilot.press("slash", "t")  # Beta Ltd, Delta Co, Theta
+        await pilot.pause()
+        assert app.screen.table.row_count == 3
+        assert app.screen.table.current_row.name == "Theta"
 
 
 async def test_filters_combine_and_show_in_the_summary(org, make_app):

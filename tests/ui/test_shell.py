@@ -231,7 +231,10 @@ async def test_scan_starts_at_launch_unless_disabled(org, make_app, monkeypatch)
     calls = []
     monkeypatch.setattr(risk_bridge, "scan", lambda viewer, now, settings=None: calls.append(now) or None)
     app = make_app("minh.pham", scan=True)
+    app.FIRST_SCAN_DELAY = 0.05
     async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause(0.2)
         await settle(app, pilot)
         assert len(calls) == 1
     quiet = make_app("minh.pham", scan=False)

@@ -86,7 +86,7 @@ def _tier(row: PortfolioRow) -> Text:
 
 
 def _share(row: PortfolioRow) -> Text:
-    text = Text(f"{row.share * 100:5.1f}%")
+    text = Text(f"{row.share * 100:5.1f}%" if row.share >= 0.001 or not row.share else " <0.1%")
     text.append(" ★" if row.top else "  ", style="bold yellow")
     return text
 
@@ -228,21 +228,24 @@ class PortfolioScreen(AcctScreen):
         self.post_message(self.Loaded(portfolio.warm()))
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
+        # The quick first screen's cursor means nothing in the whole book's order.
+        first_full = self.portfolio is not None and not self.portfolio.complete
         self.portfolio = message.portfolio
-        self._show()
+        self._show(to_top=first_full)
 
     # -- sorting and filtering -------------------------------------------
 
-    def _show(self, keep_id: int | None = None) -> None:
+    def _show(self, keep_id: int | None = None, *, to_top: bool = False) -> None:
         """Re-slice the loaded portfolio for the current sort and filters and repaint.
 
-        The cursor stays on the account it was on (`keep_id`, default: the
-        current row) when that account is still shown.
+        After a new sort the cursor goes to the top (sorting is for seeing the
+        extremes); otherwise it stays on the account it was on (`keep_id`,
+        default: the current row) when that account is still shown.
         """
         portfolio = self.portfolio
         if portfolio is None:
             return
-        if keep_id is None and self.table.current_row is not None:
+        if not to_top and keep_id is None and self.table.current_row is not None:
             keep_id = self.table.current_row.id
         table = self.table
         if portfolio.complete:
@@ -288,9 +291,9 @@ class PortfolioScreen(AcctScreen):
             pct = summary.coverage * 100
             text.append(f"{pct:.0f}%", style="bold green" if pct >= 80 else "bold yellow" if pct >= 60 else "bold red")
         text.append(" · health ")
-        text.append(f"{summary.red} red", style="bold red")
+        text.append(f"{summary.red:,} red", style="bold red")
         text.append(" · ")
-        text.append(f"{summary.yellow} yellow", style="bold yellow")
+        text.append(f"{summary.yellow:,} yellow", style="bold yellow")
         text.append(f" · sorted by {SORT_LABELS[self.sort]}{' (reversed)' if self.reverse else ''}", style="dim")
         if summary.filters:
             text.append(" · filter: ", style="dim")
@@ -308,11 +311,11 @@ class PortfolioScreen(AcctScreen):
         keys = [key for key, _label in SORTS if key != "owner" or self.app.viewer.leads_people]
         self.sort = keys[(keys.index(self.sort) + 1) % len(keys)]
         self.reverse = False
-        self._show()
+        self._show(to_top=True)
 
     def action_reverse_sort(self) -> None:
         self.reverse = not self.reverse
-        self._show()
+        self._show(to_top=True)
 
     def action_cycle_tier(self) -> None:
         current = next(iter(self.filters.tiers)) if len(self.filters.tiers) == 1 else None

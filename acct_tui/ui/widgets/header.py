@@ -59,6 +59,6 @@ class AppHeader(Horizontal):
             text = Text.assemble(("● ", "red"), "– ", ("● ", "yellow"), "– alerts")
         else:
             text = Text.assemble(
-                ("● ", "bold red"), f"{counts.get('red', 0)} red  ", ("● ", "bold yellow"), f"{counts.get('yellow', 0)} yellow"
+                ("● ", "bold red"), f"{counts.get('red', 0):,} red  ", ("● ", "bold yellow"), f"{counts.get('yellow', 0):,} yellow"
             )
         self.query_one("#header-alerts", Static).update(text)
