@@ -59,7 +59,9 @@ SHOTS: list[Shot] = [
     Shot("visit-form", keys=("2", "l"), prepare=_open_most_valuable),
     Shot("quick-capture", keys=("n", *"horizon visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")),
     Shot("alerts", keys=("4",)),
+    Shot("alerts-snooze", keys=("4", "s", "i", "n", "space", "2", "w")),
     Shot("team", keys=("5",)),
+    Shot("team-reassign", keys=("5", "R", "tab", "enter", "down", "enter", "ctrl+r")),
 ]
 
 
