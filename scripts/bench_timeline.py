@@ -6,7 +6,10 @@ commitments, planned visits, alerts and health snapshots, then measures:
 
 - baseline: one plain `SELECT` of that account's activities (rows only),
 - `build_timeline`: the whole merged, sorted event list,
-- `account_card`: the header card,
+- `account_card`: the header card (health recomputed by `services.health.explain`),
+- the Timeline screen, headless: the first switch to it, then selecting the
+  big account until its windowed list is painted (card, events, table), and
+  a kind filter, each against a plain key press measured in the same run,
 
 and prints each as milliseconds and as a ratio against the baseline measured
 in the same run. Nothing is asserted: read the ratios.
@@ -78,6 +81,40 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(runs) * 1000, result
 
 
+async def _screen_ms(viewer, account_id: int) -> dict[str, float]:
+    """Headless timings in ms: a key press on the Portfolio (the baseline: pilot and paint
+    overhead), the first switch to the Timeline (screen creation), and selecting the big
+    account on the shown Timeline until its windowed list is painted."""
+    from pathlib import Path as _Path
+
+    from acct_tui.config import Config
+    from acct_tui.ui.app import AcctApp
+
+    app = AcctApp(viewer, config=Config(path=_Path("/nonexistent/config.toml")), scan=False)
+    found: dict[str, float] = {}
+    async with app.run_test(size=(160, 45)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        async def measure(name, act):
+            start = time.perf_counter()
+            await act()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            found[name] = (time.perf_counter() - start) * 1000
+
+        await measure("key press (j)", lambda: pilot.press("j"))
+        await measure("switch to Timeline", lambda: pilot.press("2"))
+
+        async def select():
+            app.selected_account_id = account_id
+
+        await measure("open 5k-event account", select)
+        assert app.screen.table.row_count > 1, "the timeline did not load"
+        await measure("filter by kind (f)", lambda: pilot.press("f"))
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=5000)
@@ -92,10 +129,17 @@ def main() -> int:
             base_ms, _ = timed(lambda: list(Activity.select().where(Activity.account == account_id).tuples()), args.repeat)
             tl_ms, timeline = timed(lambda: build_timeline(viewer, account_id), args.repeat)
             card_ms, _ = timed(lambda: account_card(viewer, account_id), args.repeat)
+        import asyncio
+
+        screen = asyncio.run(_screen_ms(viewer, account_id))
     print(f"account with {len(timeline.events)} timeline events ({timeline.upcoming_count} upcoming)")
     print(f"{'measure':<28}{'ms':>9}{'x baseline':>12}")
     for name, ms in (("baseline: SELECT activities", base_ms), ("build_timeline", tl_ms), ("account_card", card_ms)):
         print(f"{name:<28}{ms:>9.1f}{ms / base_ms:>12.1f}")
+    print(f"{'headless screen':<28}{'ms':>9}{'x key press':>12}")
+    press = screen["key press (j)"]
+    for name, ms in screen.items():
+        print(f"{name:<28}{ms:>9.1f}{ms / press:>12.1f}")
     return 0
 
 

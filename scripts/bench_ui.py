@@ -53,10 +53,18 @@ def build_database(url: str, accounts: int, fresh: bool) -> None:
         raise SystemExit("acct_tui.demo is not available (git merge main) and the database is empty")
     if fresh or demo.is_empty():
         started = time.perf_counter()
-        print(f"building the demo database ({accounts:,} accounts)…", flush=True)
+        print(f"building the demo database ({accounts:,} accounts, about 10 minutes at 100k)…", flush=True)
         with db.database.connection_context():
             demo.build(accounts=accounts, seed=1, today=TODAY, fresh=fresh)
         print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
+    from acct_tui.models import HealthSnapshot
+    from acct_tui.services.scan import scan_all
+
+    with db.database.connection_context():
+        scanned = HealthSnapshot.select().exists()
+    if not scanned:  # health and alerts come from a scan
+        print("scanning once for health and alerts…", flush=True)
+        scan_all(dt.datetime.combine(TODAY, dt.time(9, 0)))
 
 
 def admin_viewer() -> access.Viewer:
@@ -72,7 +80,7 @@ async def wait_until(pilot, condition, timeout: float = 120.0) -> None:
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the app did not get there in time")
-        await pilot.pause(0.005)
+        await pilot.pause(0.02)
 
 
 async def timed_press(pilot, *keys: str) -> float:

@@ -346,3 +346,18 @@ def test_demo_command_builds_reuses_and_rebuilds_identically(db_url, capsys):
     assert "60 accounts" in capsys.readouterr().out
     with dbmod.database.connection_context():
         assert digest() == first
+
+
+def test_demo_command_replays_a_month_of_scans(db_url, capsys):
+    from acct_tui.models import Alert, HealthSnapshot
+
+    assert main(["demo", "--no-open", "--db", db_url, "--accounts", "60", "--seed", "1", "--today", "2026-11-20"]) == 0
+    out = capsys.readouterr().out
+    assert "5 weekly scans replayed" in out
+    with dbmod.database.connection_context():
+        days = {s.taken_on for s in HealthSnapshot.select(HealthSnapshot.taken_on).distinct()}
+        assert days == {dt.date(2026, 11, 20) - dt.timedelta(weeks=w) for w in range(5)}
+        live = Alert.select().where(Alert.status != "resolved")
+        assert live.count() > 0
+        # a red alert four weeks old and never acknowledged has gone up to a lead
+        assert live.where(Alert.escalated_to.is_null(False)).count() > 0

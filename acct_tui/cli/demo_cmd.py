@@ -7,6 +7,10 @@ from pathlib import Path
 
 from acct_tui import clock, db
 from acct_tui.cli.context import Context
+from acct_tui.core.settings import settings_from_config
+from acct_tui.services import access
+from acct_tui.services.alerts import alert_counts
+from acct_tui.services.scan import scan_all
 from acct_tui.errors import UsageError
 
 
@@ -56,6 +60,17 @@ def demo_url() -> str:
     return f"sqlite:///{Path(user_data_dir('acct-tui')) / 'demo.db'}"
 
 
+#: Weekly scans replayed over the last month, so the demo opens with a history:
+#: health trends, alerts that have aged, and escalations waiting for a lead.
+HISTORY_WEEKS = (4, 3, 2, 1, 0)
+
+
+def replay_scans(today: dt.date, settings) -> None:
+    """Scan as each of the weeks before `today` would have."""
+    for weeks in HISTORY_WEEKS:
+        scan_all(dt.datetime.combine(today - dt.timedelta(weeks=weeks), dt.time(9, 0)), settings)
+
+
 def run_demo(ctx: Context) -> int:
     from acct_tui import demo
 
@@ -66,6 +81,9 @@ def run_demo(ctx: Context) -> int:
     if ctx.args.fresh or demo.is_empty():
         summary = demo.build(accounts=ctx.args.accounts, seed=ctx.args.seed, today=today, fresh=ctx.args.fresh)
         print(f"demo database {db.describe(url)}: {summary}")
+        replay_scans(today, settings_from_config(ctx.config))
+        counts = alert_counts(access.OPERATOR)
+        print(f"risk: {len(HISTORY_WEEKS)} weekly scans replayed; {counts['red']} red and {counts['yellow']} yellow alerts need attention")
     else:
         print(f"reusing demo database {db.describe(url)} (--fresh rebuilds it)")
     if ctx.args.no_open:

@@ -15,9 +15,9 @@ import sys
 from decimal import Decimal
 from typing import Any, Iterable, Sequence, TextIO
 
+from acct_tui.io.common import escape_formula
+
 FORMATS = ("table", "json", "csv")
-#: A leading character that makes a spreadsheet evaluate a cell.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_dict(row: Any) -> dict[str, Any]:
@@ -46,13 +46,6 @@ def text(value: Any) -> str:
     if isinstance(value, (dt.date, Decimal)):
         return str(plain(value)) if isinstance(value, Decimal) else value.isoformat()
     return str(value)
-
-
-def escape_formula(cell: str) -> str:
-    """Neutralise a cell a spreadsheet would run (`=cmd|...`), keeping it readable."""
-    if cell and cell.startswith(FORMULA_PREFIXES):
-        return "'" + cell
-    return cell
 
 
 def csv_cell(value: Any) -> str:

@@ -31,6 +31,17 @@ from acct_tui.errors import UsageError
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
 FALSE_WORDS = frozenset({"false", "no", "n", "0", "f"})
 #: Quotes our own export put before a cell a spreadsheet would run (one per level).
+#: A leading character that makes a spreadsheet evaluate a cell.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would run (`=cmd|...`), keeping it readable."""
+    if cell and cell.startswith(FORMULA_PREFIXES):
+        return "'" + cell
+    return cell
+
+
 ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from acct_tui import enums
-from acct_tui.cli.output import escape_formula
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import ReportBuilder
@@ -253,7 +252,7 @@ def cell(column: Column, value: Any, keys: dict[int, str] | None) -> str:
     if column.kind != "text":
         return text
     # A cell that already looks escaped gets one more quote: the import removes exactly one.
-    return "'" + text if common.ESCAPED_FORMULA.match(text) else escape_formula(text)
+    return "'" + text if common.ESCAPED_FORMULA.match(text) else common.escape_formula(text)
 
 
 def export_dir(directory: Path, viewer: Viewer) -> dict[str, int]:

@@ -4,16 +4,14 @@ Every command here checks access through `services.access` (an account the
 viewer may not see is simply `NotFound`), validates everything before it
 writes (a `DraftInvalid` names every bad field), writes in one transaction
 and leaves an audit entry. Listings for the visit log are in
-`services.visit_log`; account look-up by typed text is `resolve_account`.
+`services.visit_log`; account look-up by typed text is `services.account_lookup`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
 
 from acct_tui import clock
 from acct_tui.db import database
@@ -21,7 +19,9 @@ from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS, SENTIMENT_RANGE
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Activity, Contact, Milestone, PlannedVisit, User
 from acct_tui.services import audit
-from acct_tui.services.access import Viewer, account_visible, scope_accounts
+from acct_tui.services.access import Viewer, account_visible
+# Re-exported: the form, quick capture and CLI find accounts through this module.
+from acct_tui.services.account_lookup import AccountChoice, resolve_account, suggest_account_name  # noqa: F401
 
 #: A visit within this many days of a planned visit fulfils that plan.
 FULFIL_WINDOW_DAYS = 14
@@ -55,16 +55,6 @@ class ActivityDraft:
     contact_id: int | None = None
 
 
-@dataclass(frozen=True)
-class AccountChoice:
-    """An account a typed name may mean."""
-
-    id: int
-    name: str
-    owner: str | None
-    tier: str
-
-
 class DraftInvalid(UsageError):
     """A draft with bad fields; `problems` maps each field to its reason."""
 
@@ -81,58 +71,6 @@ def field_label(field: str) -> str:
     if field.startswith("next_steps."):
         return f"next step {int(field.split('.')[1]) + 1}"
     return _LABELS.get(field, field.replace("_", " "))
-
-
-# ---------------------------------------------------------------- look-ups
-
-
-def resolve_account(viewer: Viewer, text: str) -> AccountChoice | list[AccountChoice]:
-    """The visible account `text` names, or the candidates to ask about (empty: none).
-
-    Tried in order: exact name or external id, unique name prefix, unique
-    part of the name, then a fuzzy match on names (typos). Only accounts the
-    viewer may see are ever candidates.
-    """
-    text = " ".join(text.split())
-    if not text:
-        return []
-    base = scope_accounts(
-        Account.select(Account.id, Account.name, Account.tier, User.login).join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id)),
-        viewer,
-    )
-    exact = _choices(base.where((fn.LOWER(Account.name) == text.lower()) | (Account.external_id == text)).limit(6))
-    if len(exact) == 1:
-        return exact[0]
-    for matcher in (Account.name.startswith, Account.name.contains):
-        found = _choices(base.where(matcher(text)).order_by(Account.name, Account.id).limit(21))
-        if len(found) == 1:
-            return found[0]
-        if found:
-            return found[:20]
-    # A typo: compare against the visible names (one narrow query), best first.
-    names = list(base.select(Account.id, Account.name).tuples())
-    lowered = {name.lower(): name for _, name in names}
-    close = difflib.get_close_matches(text.lower(), list(lowered), n=6, cutoff=0.6)
-    wanted = {lowered[c] for c in close}
-    ids = [i for i, name in names if name in wanted]
-    if not ids:
-        return []
-    found = _choices(base.where(Account.id.in_(ids)))
-    order = {name: rank for rank, name in enumerate(lowered[c] for c in close)}
-    found.sort(key=lambda c: (order.get(c.name, 99), c.id))
-    return found[0] if len(found) == 1 else found
-
-
-def suggest_account_name(viewer: Viewer, prefix: str) -> str | None:
-    """The first visible account name (alphabetically) starting with `prefix`, for type-ahead."""
-    if not prefix.strip():
-        return None
-    query = scope_accounts(Account.select(Account.name).where(Account.name.startswith(prefix)), viewer)
-    return query.order_by(Account.name).limit(1).scalar()
-
-
-def _choices(query) -> list[AccountChoice]:
-    return [AccountChoice(id=r[0], name=r[1], tier=r[2], owner=r[3]) for r in query.tuples()]
 
 
 def _visible_account(viewer: Viewer, account_id: int | None) -> Account:

@@ -66,6 +66,10 @@ def _team():
     return TeamScreen()
 
 
+#: New red alerts from one scan notified one by one; more are summed up in one notification.
+MAX_RED_TOASTS = 3
+
+
 class AcctApp(App):
     """The dashboard: five modes over one database, as one viewer."""
 
@@ -208,10 +212,20 @@ class AcctApp(App):
         outcome = message.outcome
         if outcome is None:
             return
-        for alert in outcome.new_red:
-            self.notify(f"{alert.account_name}: {alert.reason}", title="New red alert", severity="error", timeout=10)
+        self._notify_new_red(outcome.new_red)
         self.alert_counts = outcome.counts
         self.data_version += 1
+
+    def _notify_new_red(self, alerts) -> None:
+        # A first scan of a big book can raise thousands: one toast each would bury the screen.
+        if len(alerts) <= MAX_RED_TOASTS:
+            for alert in alerts:
+                self.notify(f"{alert.account_name}: {alert.reason}", title="New red alert", severity="error", timeout=10)
+            return
+        names = ", ".join(alert.account_name for alert in alerts[:MAX_RED_TOASTS])
+        self.notify(
+            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (4: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error", timeout=10
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "scan" and event.state == WorkerState.ERROR:

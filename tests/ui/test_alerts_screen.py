@@ -215,3 +215,18 @@ async def test_o_opens_the_accounts_timeline(org, alerts, make_app):
         await settle(app, pilot)
         assert app.current_mode == "timeline"
         assert app.selected_account_id == org["a1"].id
+
+
+async def test_snooze_understands_human_dates_and_shows_the_date(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"in 2w")
+        await pilot.pause()
+        assert "Fri 2026-12-04" in str(app.screen.query_one("#until-understood").render())
+        await pilot.press("enter", *"after the board meeting", "enter")
+        await settle(app, pilot)
+        gamma = Alert.get_by_id(alerts["gamma_red"].id)
+        assert (gamma.status, gamma.snoozed_until) == ("snoozed", dt.datetime(2026, 12, 4))

@@ -147,7 +147,11 @@ async def test_enter_opens_the_accounts_timeline(org, make_app):
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.current_mode == "timeline" and app.selected_account_id == target.id
-        assert target.name in str(app.screen.query_one("#placeholder").render())
+        from rich.console import Console
+
+        console = Console(width=200, record=True)
+        console.print(app.screen.query_one("#timeline-card").content)
+        assert target.name in console.export_text()
 
 
 async def test_reloads_after_a_data_change(org, make_app):

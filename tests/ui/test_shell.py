@@ -262,3 +262,18 @@ async def test_a_real_scan_raises_alerts_updates_the_header_and_notifies_only_my
         assert any(m.startswith("Acme Corp: No touch for 36 days") for m in messages)
         assert not any(m.startswith(("Gamma Inc", "Zeta", "Eta Group")) for m in messages)
         assert f"{len(my_red)} red" in header_text(app)
+
+
+async def test_many_new_red_alerts_come_as_one_notification(org, make_app, monkeypatch):
+    alerts = tuple(FakeAlert(i, f"Account {i}", "late") for i in range(10))
+    monkeypatch.setattr(
+        risk_bridge, "scan", lambda viewer, now, settings=None: risk_bridge.ScanOutcome(FakeSummary(()), alerts, {"red": 10, "yellow": 0})
+    )
+    app = make_app("lena.lead")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        app.run_scan()
+        await settle(app, pilot)
+        reds = [n for n in app._notifications if "red alert" in (n.title or "")]
+        assert len(reds) == 1
+        assert reds[0].title == "10 new red alerts" and "Account 0, Account 1, Account 2 and 7 more" in str(reds[0].message)

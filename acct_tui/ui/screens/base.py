@@ -1,8 +1,10 @@
 """`AcctScreen`: what every main screen shares.
 
-Subclass it, set `MODE` (the mode name) and `HELP` (a paragraph for the `?`
-screen), and yield the screen's body from `compose_body()`; the header,
-the `/` filter line and the footer come with it. Override as needed:
+Subclass it, set `MODE` (the mode name), `TITLE` and `HELP` (a paragraph
+for the `?` screen), and yield the screen's body from `compose_body()`; the
+header, the `/` filter line and the footer come with it. Give the body's
+main widget `height: 1fr` so the filter line sits at the bottom, just above
+the footer. Override as needed:
 
 - `refresh_data()`: reload from the services. Called when `app.data_version`
   changes (a save, a finished scan): at once if the screen is showing,

@@ -104,10 +104,11 @@ class EntryScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     EntryScreen { align: center middle; }
     EntryScreen > Vertical { width: 76; height: auto; border: round $primary; background: $surface; padding: 0 1; }
-    EntryScreen .entry-row { height: auto; }
-    EntryScreen .entry-label { width: 14; padding: 1 1 0 0; }
+    EntryScreen .entry-row { height: auto; margin-top: 1; }
+    EntryScreen .entry-label { width: 14; text-style: bold; }
     EntryScreen Input, EntryScreen Select { width: 1fr; }
-    EntryScreen .entry-hint { width: 18; padding: 1 0 0 1; color: $text-muted; }
+    EntryScreen .-invalid { background: $error 25%; }
+    EntryScreen .entry-hint { width: 18; padding: 0 0 0 1; color: $text-muted; }
     EntryScreen .entry-error { color: $error; padding-left: 14; height: auto; }
     EntryScreen .entry-error:disabled, EntryScreen .entry-error.-empty { display: none; }
     EntryScreen #entry-status { color: $text-muted; padding-top: 1; }
@@ -131,9 +132,9 @@ class EntryScreen(ModalScreen[bool]):
                 with Horizontal(classes="entry-row"):
                     yield Label(field.label, classes="entry-label")
                     if field.kind == "select":
-                        yield Select(field.options, value=field.value or field.options[0][1], allow_blank=False, id=f"entry-{field.key}")
+                        yield Select(field.options, value=field.value or field.options[0][1], allow_blank=False, id=f"entry-{field.key}", compact=True)
                     else:
-                        yield Input(field.value, placeholder=field.placeholder, id=f"entry-{field.key}")
+                        yield Input(field.value, placeholder=field.placeholder, id=f"entry-{field.key}", compact=True)
                     if field.kind.endswith("date"):
                         yield Static(self._understood(field, field.value), id=f"hint-{field.key}", classes="entry-hint")
                 yield Static("", id=f"error-{field.key}", classes="entry-error -empty")

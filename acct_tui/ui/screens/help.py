@@ -77,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = f"Keys: {self.target_title}"
-            scroll.border_subtitle = "escape closes · remap in config [keys]: id = \"key\""
+            scroll.border_subtitle = "escape closes · remap in the config file: \\[keys] id = \"key\""
             if self.intro:
                 yield Static(self.intro, id="help-intro")
             yield Static(self._table(), id="help-table")

@@ -289,7 +289,7 @@ class PortfolioScreen(AcctScreen):
             text.append(f"{pct:.0f}%", style="bold green" if pct >= 80 else "bold yellow" if pct >= 60 else "bold red")
         text.append(" · health ")
         text.append(f"{summary.red} red", style="bold red")
-        text.append(" ")
+        text.append(" · ")
         text.append(f"{summary.yellow} yellow", style="bold yellow")
         text.append(f" · sorted by {SORT_LABELS[self.sort]}{' (reversed)' if self.reverse else ''}", style="dim")
         if summary.filters:

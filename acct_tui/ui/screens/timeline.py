@@ -47,29 +47,33 @@ class TodayRule:
     day: dt.date
 
 
+# The TODAY row is one reversed bar: each cell's base style covers its padding too.
+RULE_STYLE = "bold reverse"
+
+
 def _when(row) -> Text:
     if isinstance(row, TodayRule):
-        return Text(f"{row.day:%d %b %y}", style="bold reverse")
+        return Text(f"{row.day:%d %b %y}", style=RULE_STYLE)
     style = "cyan" if row.upcoming else ""
     return Text(f"{row.when:%d %b %y}", style=style)
 
 
 def _kind(row) -> Text:
     if isinstance(row, TodayRule):
-        return Text("TODAY", style="bold reverse")
+        return Text("TODAY", style=RULE_STYLE)
     return Text(KIND_LABELS.get(row.kind, row.kind), style="dim")
 
 
 def _title(row) -> Text:
     if isinstance(row, TodayRule):
-        return Text("─" * 200, style="bold")
+        return Text(f"▲ upcoming · {row.day:%A %d %B %Y} · past ▼", style=RULE_STYLE)
     style = STATE_STYLE.get(row.state, "cyan" if row.upcoming else "")
     return Text(row.title, style=style)
 
 
 def _detail(row) -> Text:
     if isinstance(row, TodayRule):
-        return Text("─" * 200, style="bold")
+        return Text("", style=RULE_STYLE)
     return Text(row.detail, style="dim")
 
 

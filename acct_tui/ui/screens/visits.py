@@ -30,19 +30,30 @@ from acct_tui.services.visit_log import SENTIMENT_FILTERS, PlannedVisitRow, Visi
 from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
-from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
 SENTIMENT_MARK = {-2: (":((", "bold red"), -1: (":(", "red"), 0: (":|", "dim"), 1: (":)", "green"), 2: (":D", "bold green")}
 
 
 class RecordsSource:
-    """The records table's window: a count and one page at a time, from SQL."""
+    """The records table's window: a count and one page at a time, from SQL.
+
+    `prime()` runs the count and the first page (in a worker thread), so
+    showing a new filter never blocks the screen; later pages are one
+    indexed `LIMIT/OFFSET` query each, fetched as they scroll into view.
+    """
 
     def __init__(self, viewer, flt: VisitFilter) -> None:
         self.viewer = viewer
         self.flt = flt
         self._count: int | None = None
+        self._first: tuple[int, list[VisitRecordRow]] | None = None
+
+    def prime(self) -> "RecordsSource":
+        self.count()
+        self._first = (PAGE_SIZE, visit_log.visit_records(self.viewer, self.flt, offset=0, limit=PAGE_SIZE))
+        return self
 
     def count(self) -> int:
         if self._count is None:
@@ -50,6 +61,8 @@ class RecordsSource:
         return self._count
 
     def fetch(self, offset: int, limit: int) -> list[VisitRecordRow]:
+        if offset == 0 and self._first is not None and self._first[0] >= limit:
+            return self._first[1][:limit]
         return visit_log.visit_records(self.viewer, self.flt, offset=offset, limit=limit)
 
 
@@ -121,6 +134,11 @@ class VisitLogScreen(AcctScreen):
     class PlanLoaded(Message):
         rows: list[PlannedVisitRow]
 
+    @dataclass
+    class RecordsLoaded(Message):
+        source: RecordsSource
+        keep_cursor: bool
+
     def __init__(self) -> None:
         super().__init__()
         self.filters = VisitFilter()
@@ -170,11 +188,19 @@ class VisitLogScreen(AcctScreen):
         self.query_one("#plan-summary", Static).update(text)
 
     def _show_records(self, keep_cursor: bool = False) -> None:
-        flt = replace(self.filters, text=self.filter_text)
-        source = RecordsSource(self.app.viewer, flt)
-        self.records_table.set_source(source, keep_cursor=keep_cursor)
+        self._load_records(replace(self.filters, text=self.filter_text), keep_cursor)
+
+    @work(thread=True, exclusive=True, group="visit-records", exit_on_error=False)
+    def _load_records(self, flt: VisitFilter, keep_cursor: bool) -> None:
+        with database.connection_context():
+            source = RecordsSource(self.app.viewer, flt).prime()
+        self.post_message(self.RecordsLoaded(source, keep_cursor))
+
+    def on_visit_log_screen_records_loaded(self, message: RecordsLoaded) -> None:
+        source = message.source
+        self.records_table.set_source(source, keep_cursor=message.keep_cursor)
         text = Text.assemble(("Visit records ", "bold"), f"{source.count():,} newest first")
-        described = flt.describe()
+        described = source.flt.describe()
         text.append(f" · {described}" if described else " · all", style="yellow" if described else "dim")
         self.query_one("#records-summary", Static).update(text)
 

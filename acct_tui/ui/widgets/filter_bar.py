@@ -18,13 +18,13 @@ class FilterBar(Input):
 
     DEFAULT_CSS = """
     FilterBar {
-        dock: bottom;
         display: none;
         border: none;
         height: 1;
         padding: 0 1;
         background: $boost;
     }
+    FilterBar:focus { border: none; background: $boost; }
     FilterBar.-active { display: block; }
     """
     BINDINGS = [
