@@ -112,6 +112,7 @@ class AlertsScreen(AcctScreen):
     """Mode 4: the risk alerts I may see, and the actions on them."""
 
     MODE = "alerts"
+    MAIN = "alerts-table"
     TITLE = "Risk alerts"
     CSS_PATH = "alerts.tcss"
     HELP = (
@@ -170,14 +171,6 @@ class AlertsScreen(AcctScreen):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#alerts-table", VirtualTable)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.table.focus()
-        self.refresh_data()
-
-    def focus_main(self) -> None:
-        self.table.focus()
 
     # -- loading ----------------------------------------------------------
 

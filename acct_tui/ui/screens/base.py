@@ -10,8 +10,11 @@ the footer. Override as needed:
   changes (a save, a finished scan): at once if the screen is showing,
   otherwise when it is next shown.
 - `filter_changed(text)`: the `/` filter text changed ("" = cleared).
-- `focus_main()`: where focus goes after the filter line closes (default:
-  the first focusable widget of the body).
+- `MAIN`: the id of the body's main widget (usually its table). It takes
+  the focus when the screen mounts and when the filter line closes, and the
+  screen loads its data once mounted.
+- `focus_main()`: where focus goes instead, when `MAIN` is not enough
+  (default: the `MAIN` widget, else the first focusable widget of the body).
 
 Common bindings (ids in brackets, remappable in the config's `[keys]`):
 escape back [screen.back], `/` filter [screen.filter], `?` help
@@ -34,6 +37,7 @@ class AcctScreen(Screen):
 
     MODE: str = ""
     HELP: str = ""
+    MAIN: str = ""
     BINDINGS = [
         Binding("escape", "back", "Back", id="screen.back"),
         Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
@@ -56,6 +60,9 @@ class AcctScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)
+        if self.MAIN:
+            self.focus_main()
+            self.refresh_data()
 
     # -- data refresh -----------------------------------------------------
 
@@ -93,6 +100,9 @@ class AcctScreen(Screen):
         self.filter_bar.open()
 
     def focus_main(self) -> None:
+        if self.MAIN:
+            self.query_one(f"#{self.MAIN}").focus()
+            return
         for widget in self.query("*"):
             if widget.focusable and not isinstance(widget, FilterBar):
                 widget.focus()

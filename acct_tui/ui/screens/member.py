@@ -50,6 +50,7 @@ class MemberScreen(AcctScreen):
     """A person's portfolio and open alerts, scoped by the viewer's access."""
 
     MODE = "team"
+    MAIN = "member-accounts"
     HELP = (
         "One person's accounts and open alerts, as you see them. enter opens the account's timeline, "
         "tab switches lists, p shows them in the Portfolio, R hands accounts over, escape goes back."
@@ -76,14 +77,6 @@ class MemberScreen(AcctScreen):
         yield VirtualTable(ACCOUNT_COLUMNS, id="member-accounts", empty_text="No accounts.")
         yield Static("Open alerts", id="member-alerts-title")
         yield VirtualTable(ALERT_COLUMNS, id="member-alerts", empty_text="No open alerts.")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#member-accounts").focus()
-        self.refresh_data()
-
-    def focus_main(self) -> None:
-        self.query_one("#member-accounts").focus()
 
     def refresh_data(self) -> None:
         self._load()

@@ -156,6 +156,7 @@ class PortfolioScreen(AcctScreen):
     """The viewer's accounts, sortable and filterable, with a summary line."""
 
     MODE = "portfolio"
+    MAIN = "portfolio-table"
     TITLE = "Portfolio"
     CSS_PATH = "portfolio.tcss"
     HELP = (
@@ -199,14 +200,6 @@ class PortfolioScreen(AcctScreen):
     @property
     def table(self) -> VirtualTable:
         return self.query_one("#portfolio-table", VirtualTable)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.table.focus()
-        self.refresh_data()
-
-    def focus_main(self) -> None:
-        self.table.focus()
 
     # -- loading ----------------------------------------------------------
 

@@ -107,6 +107,7 @@ class TeamScreen(AcctScreen):
     """Mode 5: the people I lead, their numbers, and what was escalated to me."""
 
     MODE = "team"
+    MAIN = "team-table"
     TITLE = "Team"
     CSS_PATH = "team.tcss"
     HELP = (
@@ -148,14 +149,6 @@ class TeamScreen(AcctScreen):
     @property
     def inbox_table(self) -> VirtualTable:
         return self.query_one("#inbox-table", VirtualTable)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.table.focus()
-        self.refresh_data()
-
-    def focus_main(self) -> None:
-        self.table.focus()
 
     def refresh_data(self) -> None:
         self._load()

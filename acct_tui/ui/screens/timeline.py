@@ -89,6 +89,7 @@ class TimelineScreen(AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
+    MAIN = "timeline-table"
     TITLE = "Timeline"
     CSS_PATH = "timeline.tcss"
     HELP = (
@@ -132,11 +133,6 @@ class TimelineScreen(AcctScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.watch(self.app, "selected_account_id", self._account_changed, init=False)
-        self.table.focus()
-        self.refresh_data()
-
-    def focus_main(self) -> None:
-        self.table.focus()
 
     def _account_changed(self, _account_id: int | None) -> None:
         self.kind = None

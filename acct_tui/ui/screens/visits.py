@@ -115,6 +115,7 @@ class VisitLogScreen(AcctScreen):
     """The visit plan and the visit records of the accounts I may see."""
 
     MODE = "visits"
+    MAIN = "records-table"
     TITLE = "Visit log"
     CSS_PATH = "visits.tcss"
     HELP = (
@@ -157,14 +158,6 @@ class VisitLogScreen(AcctScreen):
     @property
     def records_table(self) -> VirtualTable:
         return self.query_one("#records-table", VirtualTable)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.records_table.focus()
-        self.refresh_data()
-
-    def focus_main(self) -> None:
-        self.records_table.focus()
 
     # -- loading ----------------------------------------------------------
 
