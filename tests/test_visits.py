@@ -207,6 +207,19 @@ def test_visit_plan_lists_upcoming_and_missed_by_date_for_visible_accounts(org):
     assert [r.purpose for r in visit_log.visit_plan(from_user(org["lead"]), owner="an.nguyen")] == ["not mine"]
 
 
+def test_a_missed_plan_leaves_the_plan_once_a_later_visit_made_up_for_it(org):
+    missed = TODAY - dt.timedelta(days=40)
+    f.planned_visit(org["a1"], missed, status="missed", purpose="made up")
+    f.planned_visit(org["a2"], missed, status="missed", purpose="still owed")
+    f.activity(org["a1"], "call", dt.datetime.combine(missed + dt.timedelta(days=1), dt.time(9)))
+    f.activity(org["a2"], "visit", dt.datetime.combine(missed - dt.timedelta(days=1), dt.time(9)))
+    me = from_user(org["am1"])
+    # a call, or a visit before the plan's date, does not make up for it
+    assert sorted(r.purpose for r in visit_log.visit_plan(me)) == ["made up", "still owed"]
+    f.activity(org["a1"], "visit", dt.datetime.combine(missed, dt.time(15)))  # the very day counts
+    assert [r.purpose for r in visit_log.visit_plan(me)] == ["still owed"]
+
+
 def test_visit_records_newest_first_with_filters_and_paging(org):
     a1, b1 = org["a1"], org["b1"]
     f.activity(a1, "visit", dt.datetime(2026, 11, 1, 9), sentiment=2)

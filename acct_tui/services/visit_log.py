@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from acct_tui import clock
 from acct_tui.enums import ACTIVITY_KINDS
@@ -113,8 +113,17 @@ class VisitRecord:
 
 
 def visit_plan(viewer: Viewer, *, account_id: int | None = None, owner: str | None = None, limit: int = 5000) -> list[PlannedVisitRow]:
-    """Upcoming and missed planned visits, oldest date first (so the late ones lead)."""
+    """Upcoming and missed planned visits, oldest date first (so the late ones lead).
+
+    A missed plan drops off once a later visit made up for it, as the
+    `visit_overdue` rule sees it: otherwise years-old misses bury today's.
+    """
     today = clock.today()
+    made_up = Activity.select(Activity.id).where(
+        (Activity.account == PlannedVisit.account)
+        & (Activity.kind == "visit")
+        & (Activity.occurred_at >= PlannedVisit.scheduled_for)
+    )
     query = (
         PlannedVisit.select(
             PlannedVisit.id, PlannedVisit.account, Account.name, User.login, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status
@@ -122,7 +131,11 @@ def visit_plan(viewer: Viewer, *, account_id: int | None = None, owner: str | No
         .join(Account, on=(PlannedVisit.account == Account.id))
         .switch(PlannedVisit)
         .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
-        .where(PlannedVisit.status.in_(("planned", "missed")) & PlannedVisit.account.in_(visible_account_ids(viewer)))
+        .where(
+            PlannedVisit.status.in_(("planned", "missed"))
+            & PlannedVisit.account.in_(visible_account_ids(viewer))
+            & ~fn.EXISTS(made_up)
+        )
         .order_by(PlannedVisit.scheduled_for, Account.name, PlannedVisit.id)
         .limit(limit)
     )
