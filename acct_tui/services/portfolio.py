@@ -145,8 +145,9 @@ class Portfolio:
         return sorted({o for o in self.owners if o})
 
     def warm(self) -> "Portfolio":
-        """Compute every sort order now (in the loading thread), so each sort is instant later."""
+        """Compute every sort order and index now (in the loading thread), so each sort is instant later."""
         self._lowered()
+        self.position_of(-1)  # builds the id -> position index the screen keeps the cursor with
         for column in SORT_COLUMNS:
             self.order(column)
         return self
