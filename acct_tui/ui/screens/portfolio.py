@@ -255,7 +255,8 @@ class PortfolioScreen(AcctScreen):
                 index = self._index_in_view(position)
                 if index is not None:
                     table.move_cursor(index)
-        self._show_summary()
+        # The rows answer the key first; the totals over a whole book follow a frame later.
+        self.call_after_refresh(self._show_summary)
 
     def _index_in_view(self, position: int) -> int | None:
         # A linear scan (a few ms at 100k) beats keeping a reverse index per view.
