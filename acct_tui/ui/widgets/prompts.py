@@ -17,20 +17,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from acct_tui.clock import today
+from acct_tui.core.dates import parse_human_date
 
 
 def parse_date(text: str, base: dt.date) -> dt.date:
-    """Human dates when the grammar is available (`in 2w`, `fri`), else ISO; ValueError otherwise."""
+    """A snooze's end date in the human-date grammar (`in 2w`, `fri`, ISO); ValueError otherwise."""
     text = text.strip()
     if not text:
         raise ValueError("a date is required")
-    try:
-        from acct_tui.core.dates import parse_human_date
-    except ImportError:  # the human-date grammar lands with the timeline work
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
     # A snooze ends ahead of today: a bare "fri" means the coming Friday.
     return parse_human_date(text, base, direction="future")
 
@@ -41,17 +35,34 @@ class SnoozeRequest:
     reason: str
 
 
-class SnoozeModal(ModalScreen[SnoozeRequest | None]):
-    """Ask until when and why; both required, the date in the future."""
+class FormModal(ModalScreen):
+    """What the alert forms share: the box, inline errors, Cancel/OK buttons, escape."""
 
     DEFAULT_CSS = """
-    SnoozeModal { align: center middle; }
-    SnoozeModal > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-    SnoozeModal .error { color: $error; height: auto; }
-    SnoozeModal .understood { color: $text-muted; height: auto; }
-    SnoozeModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    SnoozeModal Button { margin-left: 1; }
+    FormModal { align: center middle; }
+    FormModal > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    FormModal .error { color: $error; height: auto; }
+    FormModal .understood, FormModal .hint { color: $text-muted; height: auto; }
+    FormModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    FormModal Button { margin-left: 1; }
     """
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+
+class SnoozeModal(FormModal):
+    """Ask until when and why; both required, the date in the future. Dismisses with a `SnoozeRequest`."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("ctrl+s", "submit", "Snooze", id="modal.submit"),
@@ -91,15 +102,6 @@ class SnoozeModal(ModalScreen[SnoozeRequest | None]):
         else:
             self.action_submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def action_submit(self) -> None:
         until_text = self.query_one("#until", Input).value
         reason = self.query_one("#reason", Input).value.strip()
@@ -121,17 +123,9 @@ class SnoozeModal(ModalScreen[SnoozeRequest | None]):
         self.dismiss(SnoozeRequest(until, reason))
 
 
-class PromptModal(ModalScreen[str | None]):
+class PromptModal(FormModal):
     """One line of text: a resolution note (required) or whom to escalate to (optional)."""
 
-    DEFAULT_CSS = """
-    PromptModal { align: center middle; }
-    PromptModal > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-    PromptModal .error { color: $error; height: auto; }
-    PromptModal .hint { color: $text-muted; height: auto; }
-    PromptModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    PromptModal Button { margin-left: 1; }
-    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("ctrl+s", "submit", "OK", id="modal.submit"),
@@ -155,15 +149,6 @@ class PromptModal(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_submit(self) -> None:
         value = self.query_one("#value", Input).value.strip()
