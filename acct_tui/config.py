@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from acct_tui.core.currency import DEFAULT_BASE, currency_code
 from acct_tui.errors import UsageError
 
 #: Top-level keys this file understands; anything else is reported as a typo.
@@ -25,6 +26,7 @@ KNOWN_KEYS = {
     "user": str,
     "theme": str,
     "scan_interval_minutes": (int, float),
+    "base_currency": str,
     "keys": dict,
     "cadence": dict,
     "thresholds": dict,
@@ -45,6 +47,8 @@ class Config:
     user: str | None = None
     theme: str | None = None
     scan_interval_minutes: float = 5.0
+    #: Every total, share and KPI is in this currency (ISO 4217).
+    base_currency: str = DEFAULT_BASE
     #: Binding id -> key(s), as `App.set_keymap` takes them.
     keys: dict[str, str] = field(default_factory=dict)
     #: The whole parsed file, for the sections other modules validate.
@@ -81,8 +85,13 @@ def load(path: str | os.PathLike | None = None) -> Config:
     interval = float(raw.get("scan_interval_minutes", 5))
     if interval <= 0:
         raise UsageError(f"config file {target}: scan_interval_minutes must be more than 0")
+    try:
+        base = currency_code(raw.get("base_currency", DEFAULT_BASE))
+    except ValueError as exc:
+        raise UsageError(f"config file {target}: base_currency: {exc}") from None
     return Config(
         path=target,
+        base_currency=base,
         database=raw.get("database"),
         user=raw.get("user"),
         theme=raw.get("theme"),

@@ -16,6 +16,11 @@ MILESTONE_STATUSES = ("planned", "done", "missed")
 VISIT_STATUSES = ("planned", "done", "missed", "cancelled")
 CASE_SEVERITIES = ("low", "medium", "high", "critical")
 METRICS = ("revenue", "usage")
+#: Business with an existing account: keeping it, growing it, selling it something else.
+OPPORTUNITY_KINDS = ("renewal", "expansion", "cross_sell")
+OPPORTUNITY_STATUSES = ("open", "won", "lost")
+#: Won expansion and cross-sell is "expansion won" in the KPIs.
+EXPANSION_KINDS = ("expansion", "cross_sell")
 SEVERITIES = ("yellow", "red")
 ALERT_STATUSES = ("open", "acknowledged", "snoozed", "resolved")
 BANDS = ("red", "yellow", "green")

@@ -26,6 +26,7 @@ from peewee import (
 )
 
 from acct_tui import enums
+from acct_tui.core.currency import ISO_4217
 from acct_tui.clock import now
 from acct_tui.db import database
 
@@ -83,6 +84,28 @@ def _json_default(value):
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 
+class ProbabilityField(SmallIntegerField):
+    """A chance in percent, 0 to 100."""
+
+    def db_value(self, value):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100):
+            raise InvalidValue(f"{self.model.__name__}.{self.name}: {value!r} is not a whole percentage from 0 to 100")
+        return super().db_value(value)
+
+
+class CurrencyField(CharField):
+    """An ISO 4217 code; anything else raises `InvalidValue` before it reaches SQL."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 3)
+        super().__init__(**kwargs)
+
+    def db_value(self, value):
+        if value is not None and value not in ISO_4217:
+            raise InvalidValue(f"{self.model.__name__}.{self.name}: {value!r} is not an ISO 4217 currency code")
+        return super().db_value(value)
+
+
 def Money(**kwargs) -> DecimalField:
     return DecimalField(max_digits=16, decimal_places=2, auto_round=True, **kwargs)
 
@@ -119,8 +142,9 @@ class Account(BaseModel):
     tier = EnumField(enums.TIERS, default="standard", index=True)
     owner = ForeignKeyField(User, null=True, backref="accounts", index=True, on_delete="SET NULL")
     industry = CharField(max_length=80, null=True)
+    #: A year's worth, in the account's own `currency`.
     annual_value = Money(default=0)
-    currency = CharField(max_length=3, default="USD")
+    currency = CurrencyField(default="USD")
     status = EnumField(enums.ACCOUNT_STATUSES, default="active", index=True)
     churned_on = DateField(null=True)
     renewal_date = DateField(null=True, index=True)
@@ -191,7 +215,7 @@ class ActionItem(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "status", "due_on"), False), (("status", "due_on"), False))
+        indexes = ((("account", "status", "due_on"), False), (("status", "due_on"), False), (("due_on",), False))
 
 
 class Milestone(BaseModel):
@@ -205,7 +229,7 @@ class Milestone(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "due_on"), False), (("status", "due_on"), False))
+        indexes = ((("account", "due_on"), False), (("status", "due_on"), False), (("kind", "due_on"), False))
 
 
 class PlannedVisit(BaseModel):
@@ -220,7 +244,11 @@ class PlannedVisit(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "scheduled_for"), False), (("status", "scheduled_for"), False))
+        indexes = (
+            (("account", "scheduled_for"), False),
+            (("status", "scheduled_for"), False),
+            (("scheduled_for",), False),
+        )
 
 
 class Case(BaseModel):
@@ -236,7 +264,7 @@ class Case(BaseModel):
     escalated = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("account", "opened_at"), False),)
+        indexes = ((("account", "opened_at"), False), (("opened_at",), False), (("closed_at",), False))
 
 
 class MetricSample(BaseModel):
@@ -247,7 +275,7 @@ class MetricSample(BaseModel):
     value = FloatField()
 
     class Meta:
-        indexes = ((("account", "period", "metric"), True),)
+        indexes = ((("account", "period", "metric"), True), (("metric", "period"), False))
 
 
 class Receivable(BaseModel):
@@ -259,6 +287,39 @@ class Receivable(BaseModel):
 
     class Meta:
         indexes = ((("account", "due_on"), False),)
+
+
+class Rate(BaseModel):
+    """An exchange rate: one `currency` is worth `rate` units of `quote` from `as_of` on."""
+
+    currency = CurrencyField()
+    quote = CurrencyField()
+    as_of = DateField()
+    rate = DecimalField(max_digits=28, decimal_places=12, auto_round=True)
+
+    class Meta:
+        indexes = ((("currency", "quote", "as_of"), True),)
+
+
+class Opportunity(BaseModel):
+    """Business with an account: a renewal, an expansion or a cross-sell, open, won or lost."""
+
+    external_id = ExternalId()
+    account = ForeignKeyField(Account, backref="opportunities", on_delete="CASCADE")
+    kind = EnumField(enums.OPPORTUNITY_KINDS)
+    name = CharField(max_length=300)
+    amount = Money(default=0)
+    currency = CurrencyField()
+    stage = CharField(max_length=80, default="")
+    probability = ProbabilityField(default=0)
+    close_date = DateField()
+    status = EnumField(enums.OPPORTUNITY_STATUSES, default="open")
+    owner = ForeignKeyField(User, null=True, backref="opportunities", on_delete="SET NULL")
+    created_on = DateField(default=lambda: now().date())
+    closed_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("account", "status"), False), (("status", "closed_on"), False))
 
 
 class Alert(BaseModel):
@@ -285,7 +346,7 @@ class Alert(BaseModel):
     escalated_by = CharField(max_length=80, null=True)
 
     class Meta:
-        indexes = ((("account", "rule", "status"), False), (("status", "severity"), False))
+        indexes = ((("account", "rule", "status"), False), (("status", "severity"), False), (("escalated_at",), False))
 
 
 class HealthSnapshot(BaseModel):
@@ -324,6 +385,8 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Case,
     MetricSample,
     Receivable,
+    Rate,
+    Opportunity,
     Alert,
     HealthSnapshot,
     AuditLog,

@@ -11,12 +11,12 @@ from acct_tui.models import ALL_MODELS
 def test_fresh_database_gets_every_table(db):
     tables = set(db.get_tables())
     assert {m._meta.table_name for m in ALL_MODELS} <= tables
-    assert dbmod.schema_version() == "0001_initial"
+    assert dbmod.schema_version() == "0004_money_and_kpis"
 
 
 def test_upgrade_twice_is_a_no_op(db_url, capsys):
     assert main(["db", "upgrade", "--db", db_url]) == 0
-    assert "already up to date (0001_initial)" in capsys.readouterr().out
+    assert "already up to date (0004_money_and_kpis)" in capsys.readouterr().out
     assert dbmod.upgrade() == []
 
 

@@ -28,10 +28,12 @@ from acct_tui.models import (
     Contact,
     MetricSample,
     Milestone,
+    Opportunity,
     Receivable,
     Team,
     User,
 )
+from acct_tui.services import money
 
 TODAY = dt.date(2026, 11, 20)
 MOMENT = dt.datetime(2026, 11, 20, 0, 0)
@@ -257,15 +259,36 @@ def test_default_size_portfolios(default_demo):
 
 
 def test_value_follows_pareto_and_tiers_follow_value(default_demo):
-    accounts = sorted(Account.select(), key=lambda a: a.annual_value, reverse=True)
-    total = sum(a.annual_value for a in accounts)
-    top = sum(a.annual_value for a in accounts[: len(accounts) // 5])
+    # Values are in each account's own currency: compared in dollars, at the demo's rates.
+    book = money.rate_book("USD")
+    usd = {a.id: book.convert(a.annual_value, a.currency, TODAY) for a in Account.select()}
+    accounts = sorted(Account.select(), key=lambda a: usd[a.id], reverse=True)
+    total = sum(usd.values())
+    top = sum(usd[a.id] for a in accounts[: len(accounts) // 5])
     assert Decimal("0.7") <= top / total <= Decimal("0.9")
     rank = {"strategic": 0, "key": 1, "standard": 2}
     for bigger, smaller in zip(accounts, accounts[1:]):
-        assert rank[bigger.tier] <= rank[smaller.tier]
+        # Converting back rounds: values within 1% of each other may swap.
+        assert rank[bigger.tier] <= rank[smaller.tier] or usd[smaller.id] > usd[bigger.id] * Decimal("0.99")
     currencies = Counter(a.currency for a in accounts)
     assert currencies["USD"] / len(accounts) > 0.7
+    assert set(currencies) == {"USD", "EUR", "SGD", "VND"}
+    assert all(book.rate(code, TODAY) is not None for code in currencies)
+    dong = next(a for a in accounts if a.currency == "VND")
+    assert dong.annual_value > 100_000_000  # tens of thousands of dollars are hundreds of millions of dong
+
+
+def test_opportunities_renew_expand_and_cross_sell_in_the_accounts_currency(default_demo):
+    kinds = Counter((o.kind, o.status) for o in Opportunity.select())
+    assert {k for k, _ in kinds} == {"renewal", "expansion", "cross_sell"}
+    assert {s for _, s in kinds} == {"open", "won", "lost"}
+    for opp in Opportunity.select().join(Account):
+        assert opp.currency == opp.account.currency and opp.owner_id == opp.account.owner_id
+        assert (opp.closed_on is None) == (opp.status == "open")
+        assert opp.created_on <= (opp.closed_on or opp.close_date)
+        assert (opp.status, opp.probability) != ("won", 0) and 0 <= opp.probability <= 100
+        if opp.status == "open":
+            assert opp.account.status == "active"
 
 
 def test_history_is_rich(default_demo):

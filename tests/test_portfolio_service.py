@@ -8,15 +8,16 @@ import pytest
 
 from acct_tui.core.policy import Policy
 from acct_tui.models import Alert, HealthSnapshot
-from acct_tui.services import access, accounts, portfolio
+from acct_tui.models import Opportunity, Rate
+from acct_tui.services import access, accounts, money, portfolio
 from acct_tui.services.portfolio import Filters
 from tests import factories
 
 TODAY = dt.date(2026, 11, 20)
 
 
-def load(login):
-    return portfolio.load(access.viewer_for(login), Policy(), TODAY)
+def load(login, base="USD", first=None):
+    return portfolio.load(access.viewer_for(login), Policy(), TODAY, money.rate_book(base), first=first)
 
 
 def rows_by_name(p):
@@ -191,9 +192,77 @@ def test_the_quick_first_screen_has_the_most_valuable_accounts_and_whole_totals(
     org["b2"].save()
     snapshot(org["b2"], 0, 33, "red")
     snapshot(org["b2"], 7, 40, "yellow")
-    first = portfolio.load(access.viewer_for("lena.lead"), Policy(), TODAY, first=2)
+    first = load("lena.lead", first=2)
     assert not first.complete
     assert (len(first), first.total_accounts, first.total_value) == (2, 5, 130_000.0)
     top = first.row(first.view("value")[0])
     assert (top.name, top.health, top.trend, top.share) == ("Delta Co", 33, -7, pytest.approx(90 / 130))
-    assert portfolio.load(access.viewer_for("minh.pham"), Policy(), TODAY, first=10).total_accounts == 2
+    assert load("minh.pham", first=10).total_accounts == 2
+
+
+def rate(currency, value, as_of=dt.date(2026, 11, 1), quote="USD"):
+    Rate.create(currency=currency, quote=quote, as_of=as_of, rate=value)
+
+
+def test_values_shares_stars_and_sort_are_in_the_base_currency_and_never_mix(db):
+    am = factories.user("am.x")
+    # 10,500 VND is about 40 cents: it must not outrank or star against dollars.
+    factories.account(am, "Dong", annual_value=10_500, currency="VND")
+    factories.account(am, "Euro", annual_value=20_000, currency="EUR")
+    factories.account(am, "Dollar", annual_value=25_000)
+    factories.account(am, "Franc", annual_value=1_000_000, currency="XAF")  # no rate
+    rate("EUR", "1.10")
+    rate("EUR", "1.50", as_of=dt.date(2026, 12, 1))  # not yet: the newest rate on or before today counts
+    rate("VND", "0.00004")
+    p = load("am.x")
+    rows = rows_by_name(p)
+    assert (rows["Euro"].annual_value, rows["Euro"].own_value, rows["Euro"].currency) == (22_000.0, 20_000.0, "EUR")
+    assert rows["Dong"].annual_value == pytest.approx(0.42)
+    assert rows["Franc"].annual_value is None and rows["Franc"].share is None and not rows["Franc"].top
+    assert p.total_value == pytest.approx(47_000.42)
+    assert rows["Dollar"].share == pytest.approx(25_000 / 47_000.42)
+    assert [rows[n].top for n in ("Dollar", "Euro", "Dong")] == [True, True, False]
+    assert [p.names[i] for i in p.view("value")] == ["Dollar", "Euro", "Dong", "Franc"]
+    s = p.summary(p.view("value"))
+    assert (s.accounts, s.total_value, s.unrated) == (4, pytest.approx(47_000.42), (("XAF", 1),))
+    assert s.unrated_note == "1 account without a rate for XAF"
+    filtered = p.summary(p.view("value", filters=Filters(text="o")))  # Dong, Euro, Dollar
+    assert (filtered.unrated, filtered.total_value) == ((), pytest.approx(47_000.42))
+
+
+def test_another_base_currency_converts_across_the_rates_quote(db):
+    am = factories.user("am.x")
+    factories.account(am, "Dollar", annual_value=11_000)
+    factories.account(am, "Euro", annual_value=1_000, currency="EUR")
+    rate("EUR", "1.10")  # quoted in USD; the base is EUR
+    rows = rows_by_name(load("am.x", base="EUR"))
+    assert (rows["Dollar"].annual_value, rows["Euro"].annual_value) == (10_000.0, 1_000.0)
+
+
+def test_the_quick_first_screen_ranks_by_base_value_and_counts_accounts_without_a_rate(db):
+    am = factories.user("am.x")
+    factories.account(am, "Dong", annual_value=5_000_000, currency="VND")
+    factories.account(am, "Dollar", annual_value=1_000)
+    factories.account(am, "Franc", annual_value=9_000_000, currency="XAF")
+    rate("VND", "0.00004")
+    first = load("am.x", first=2)
+    assert [first.names[i] for i in first.view("value")] == ["Dollar", "Dong"]
+    assert (first.total_value, first.total_unrated, first.total_accounts) == (1_200.0, (("XAF", 1),), 3)
+
+
+def test_pipeline_weights_open_opportunities_by_probability_in_the_base_currency(db):
+    am = factories.user("am.x")
+    acme = factories.account(am, "Acme")
+    factories.account(am, "Beta")
+    for amount, currency, probability, status in (
+        (10_000, "USD", 50, "open"), (2_000, "EUR", 100, "open"), (99_000, "USD", 90, "won"), (5_000, "XAF", 60, "open"),
+    ):
+        Opportunity.create(account=acme, kind="expansion", name="x", amount=amount, currency=currency,
+                           probability=probability, close_date=dt.date(2026, 12, 31), status=status)
+    rate("EUR", "1.25")
+    p = load("am.x")
+    rows = rows_by_name(p)
+    assert (rows["Acme"].pipeline, rows["Beta"].pipeline) == (7_500.0, None)
+    assert p.unrated_pipeline == (("XAF", 1),)
+    assert p.summary(p.view("pipeline")).pipeline == 7_500.0
+    assert [p.names[i] for i in p.view("pipeline")] == ["Acme", "Beta"]

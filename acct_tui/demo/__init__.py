@@ -3,7 +3,8 @@
 `build()` writes a deterministic, realistic database: teams, leads, account
 managers of every level, and accounts with two years of history (touches,
 cases, milestones, commitments, visit plans, monthly revenue and usage,
-invoices). Most accounts are healthy; a minority goes wrong in different ways,
+invoices, renewal and expansion opportunities) in USD, EUR, SGD and VND, with
+monthly exchange rates to USD. Most accounts are healthy; a minority goes wrong in different ways,
 each visible in the facts the risk rules read; a few churned after trouble
 built up; a couple are still prospects. Nothing marks an account as troubled.
 
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from acct_tui import clock
 from acct_tui.core.policy import Policy
 from acct_tui.db import database
+from acct_tui.demo import fx
 from acct_tui.demo.history import write_account
 from acct_tui.demo.ledger import add_months, month_start
 from acct_tui.demo.org import MODES, Org, Person, build_org
@@ -35,7 +37,9 @@ from acct_tui.models import (
     Contact,
     MetricSample,
     Milestone,
+    Opportunity,
     PlannedVisit,
+    Rate,
     Receivable,
     Team,
     User,
@@ -63,6 +67,8 @@ class DemoSummary:
     cases: int
     metric_samples: int
     receivables: int
+    opportunities: int
+    rates: int
     seconds: float
 
     def __str__(self) -> str:
@@ -70,7 +76,8 @@ class DemoSummary:
             f"{self.users} users in {self.teams} teams, {self.accounts} accounts, {self.contacts} contacts, "
             f"{self.activities} activities, {self.action_items} commitments, {self.milestones} milestones, "
             f"{self.planned_visits} planned visits, {self.cases} cases, {self.metric_samples} metric samples, "
-            f"{self.receivables} receivables in {self.seconds:.1f} s"
+            f"{self.receivables} receivables, {self.opportunities} opportunities, {self.rates} exchange rates "
+            f"in {self.seconds:.1f} s"
         )
 
 
@@ -126,6 +133,8 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
     started = time.perf_counter()
     rng = random.Random(seed)
     org = build_org(accounts, rng, today)
+    for plan in org.accounts:
+        plan.local_value = fx.local_value(plan.value, plan.currency)
     with _connection() as db:
         if fresh:
             with database.atomic():
@@ -144,6 +153,8 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
             sink=sink,
         )
         _write_people(org, ctx)
+        for currency, as_of, rate in fx.monthly_rates(today, len(ctx.periods), seed):
+            sink.add(Rate, (sink.new_id(Rate), currency, fx.QUOTE, as_of, rate))
         for plan in org.accounts:
             write_account(plan, ctx)
             if sink.pending() >= FLUSH_ROWS:
@@ -156,7 +167,7 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
     return DemoSummary(
         teams=c[Team], users=c[User], accounts=c[Account], contacts=c[Contact], activities=c[Activity],
         action_items=c[ActionItem], milestones=c[Milestone], planned_visits=c[PlannedVisit], cases=c[Case],
-        metric_samples=c[MetricSample], receivables=c[Receivable], seconds=round(time.perf_counter() - started, 2),
+        metric_samples=c[MetricSample], receivables=c[Receivable], opportunities=c[Opportunity], rates=c[Rate], seconds=round(time.perf_counter() - started, 2),
     )
 
 

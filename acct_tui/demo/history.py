@@ -14,7 +14,7 @@ import datetime as dt
 import random
 
 from acct_tui.demo import vocab
-from acct_tui.demo.ledger import write_metrics, write_milestones, write_receivables
+from acct_tui.demo.ledger import write_metrics, write_milestones, write_opportunities, write_receivables
 from acct_tui.demo.org import AccountPlan
 from acct_tui.models import Account, ActionItem, Activity, Case, Contact, PlannedVisit
 
@@ -67,7 +67,7 @@ class _Account:
         plan, sink, rng = self.plan, self.sink, self.rng
         created = dt.datetime.combine(plan.created_on, dt.time(9, 0))
         sink.add(Account, (
-            plan.id, f"ACC-{plan.id:06d}", plan.name, plan.tier, plan.owner_id, plan.industry, plan.value,
+            plan.id, f"ACC-{plan.id:06d}", plan.name, plan.tier, plan.owner_id, plan.industry, plan.local_value,
             plan.currency, plan.status, plan.churned_on, plan.renewal_date, plan.contract_start, None, None,
             created, dt.datetime.combine(self.today, dt.time(7, 0)),
         ))
@@ -77,6 +77,7 @@ class _Account:
         write_milestones(plan, self.ctx, rng, self.start, self.horizon)
         write_metrics(plan, self.ctx, rng)
         write_receivables(plan, self.ctx, rng)
+        write_opportunities(plan, self.ctx)
 
     # -- contacts ----------------------------------------------------------
 

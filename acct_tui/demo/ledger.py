@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from acct_tui.demo import vocab
 from acct_tui.demo.org import AccountPlan, _safe_date
-from acct_tui.models import MetricSample, Milestone, Receivable
+from acct_tui.models import MetricSample, Milestone, Opportunity, Receivable
 
 DAY = dt.timedelta(days=1)
 CENT = Decimal("0.01")
@@ -111,7 +111,7 @@ def write_metrics(plan: AccountPlan, ctx, rng: random.Random) -> None:
     periods = [p for p in ctx.periods if first <= p < end]
     if not periods:
         return
-    revenue_base = float(plan.value) / 12
+    revenue_base = float(plan.local_value) / 12
     usage_base = max(40.0, float(plan.value) / 90)
     growth = rng.uniform(-0.03, 0.12)
     fall: dict[str, tuple[float, ...]] = {}
@@ -140,7 +140,7 @@ def write_receivables(plan: AccountPlan, ctx, rng: random.Random) -> None:
     sink, today = ctx.sink, ctx.today
     yesterday = today - DAY
     monthly = plan.tier != "standard"
-    amount = (plan.value / (12 if monthly else 4)).quantize(CENT)
+    amount = (plan.local_value / (12 if monthly else 4)).quantize(CENT)
     period = max(month_start(plan.contract_start), month_start(ctx.window_start))
     last = month_start(plan.churned_on) if plan.status == "churned" else month_start(today)
     invoices = []
@@ -160,3 +160,70 @@ def write_receivables(plan: AccountPlan, ctx, rng: random.Random) -> None:
         if plan.status == "churned" and index == len(invoices) - 1:
             paid = None
         sink.add(Receivable, (sink.new_id(Receivable), plan.id, amount, due, paid))
+
+
+#: Open opportunities' stages and the probability each carries.
+OPEN_STAGES = (("Qualification", 20), ("Proposal", 50), ("Negotiation", 75))
+#: How far ahead an upcoming renewal already has an opportunity.
+RENEWAL_LEAD_DAYS = 120
+
+
+def write_opportunities(plan: AccountPlan, ctx) -> None:
+    """Renewals (one per anniversary, as the milestones have them) and some expansion and cross-sell.
+
+    Drawn from the account's own second random stream, so the rest of its
+    history is the same with or without them.
+    """
+    if plan.status == "prospect":
+        return
+    rng = random.Random(ctx.seed * 5_000_011 + plan.id)
+    today, yesterday = ctx.today, ctx.today - DAY
+    deals: list[tuple] = []  # (kind, name, amount, stage, probability, close, status, closed, created)
+
+    def add(kind, name, amount, close, status, stage=None, probability=None, closed=None):
+        created = max(plan.created_on, close - dt.timedelta(days=rng.randint(30, 120)))
+        if status == "open":
+            stage, probability = stage or rng.choice(OPEN_STAGES)[0], probability
+            probability = probability if probability is not None else dict(OPEN_STAGES)[stage]
+        elif status == "won":
+            stage, probability = "Closed Won", 100
+        else:
+            stage, probability = "Closed Lost", 0
+        deals.append((kind, name, amount, stage, probability, close, status, closed, min(created, yesterday)))
+
+    cs = plan.contract_start
+    for year in range(cs.year + 1, plan.renewal_date.year + 1):
+        ann = _safe_date(year, cs.month, cs.day)
+        if ann < ctx.window_start or ann > plan.renewal_date:
+            continue
+        title = f"Renewal {year}"
+        if plan.status == "churned" and ann == plan.churned_on:
+            add("renewal", title, plan.local_value, ann, "lost", closed=ann)
+        elif ann < today:
+            add("renewal", title, plan.local_value, ann, "won", closed=min(yesterday, ann - dt.timedelta(days=rng.randint(0, 20))))
+        elif (ann - today).days <= RENEWAL_LEAD_DAYS and plan.status == "active":
+            weak = plan.mode == "renewal_weak"
+            add("renewal", title, plan.local_value, ann, "open", stage="Negotiation" if weak else None, probability=35 if weak else None)
+
+    for _ in range(rng.choices((0, 1, 2, 3), weights=(50, 30, 15, 5))[0]):
+        kind = "expansion" if rng.random() < 0.65 else "cross_sell"
+        name = rng.choice(vocab.EXPANSIONS if kind == "expansion" else vocab.CROSS_SELLS)
+        amount = Decimal(f"{float(plan.local_value) * rng.uniform(0.05, 0.3):.3g}").quantize(CENT)
+        close = ctx.window_start + dt.timedelta(days=rng.randint(60, (ctx.today - ctx.window_start).days + 90))
+        end = plan.churned_on if plan.status == "churned" else today
+        if close < cs + dt.timedelta(days=60):
+            continue
+        if close >= end:
+            if plan.status != "active":
+                continue
+            add(kind, name, amount, close, "open")
+        else:
+            status = "won" if rng.random() < 0.55 else "lost"
+            add(kind, name, amount, close, status, closed=close)
+    sink = ctx.sink
+    for kind, name, amount, stage, probability, close, status, closed, created in sorted(deals, key=lambda d: d[5]):
+        deal_id = sink.new_id(Opportunity)
+        sink.add(Opportunity, (
+            deal_id, f"OPP-{deal_id:07d}", plan.id, kind, name, amount, plan.currency, stage, probability, close,
+            status, plan.owner_id, created, closed,
+        ))

@@ -61,12 +61,15 @@ class AccountPlan:
 
     id: int
     name: str
+    #: The value in USD: what ranks accounts (tier, owner) and sizes usage.
     value: Decimal
     tier: str = "standard"
     owner_id: int = 0
     team_index: int = 0
     industry: str = ""
     currency: str = "USD"
+    #: The annual value in `currency`: what the account, its revenue and invoices show.
+    local_value: Decimal | None = None
     status: str = "active"
     mode: str | None = None
     #: The red rather than the yellow version of the mode (alternates, first is red).

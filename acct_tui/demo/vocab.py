@@ -99,5 +99,7 @@ CASE_SUBJECTS = (
     "Data missing in monthly report", "Delivery delayed", "Outage at main site", "Wrong user licences billed",
 )
 DELIVERABLES = ("Phase 2 go-live", "Custom report pack", "Integration with ERP", "Second site rollout", "Training programme")
+EXPANSIONS = ("More seats", "Second site", "Premium support tier", "Usage tier upgrade", "New business unit")
+CROSS_SELLS = ("Analytics add-on", "Managed service", "Training package", "Security module", "Integration pack")
 DEADLINES = ("Budget submission", "Security audit answers", "Tender response due", "Data retention review")
 VISIT_PURPOSES = ("Quarterly review", "Relationship visit", "Rollout check", "Renewal discussion", "Meet new stakeholders")

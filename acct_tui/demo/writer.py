@@ -21,7 +21,9 @@ from acct_tui.models import (
     Contact,
     MetricSample,
     Milestone,
+    Opportunity,
     PlannedVisit,
+    Rate,
     Receivable,
     Team,
     User,
@@ -47,6 +49,11 @@ FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
     Case: ("id", "account", "contact", "subject", "severity", "opened_at", "closed_at", "escalated"),
     MetricSample: ("id", "account", "period", "metric", "value"),
     Receivable: ("id", "account", "amount", "due_on", "paid_on"),
+    Rate: ("id", "currency", "quote", "as_of", "rate"),
+    Opportunity: (
+        "id", "external_id", "account", "kind", "name", "amount", "currency", "stage", "probability", "close_date",
+        "status", "owner", "created_on", "closed_on",
+    ),
 }
 ORDER = tuple(FIELDS)
 CHUNK = 1000

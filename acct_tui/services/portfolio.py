@@ -10,6 +10,12 @@ the `PortfolioRow` for the few rows on screen.
 
 The per-fact queries live in `portfolio_facts`.
 
+Money: values, shares, the 80% stars, the value sort and the totals are in
+the base currency, converted once per load through a `RateBook` (today's
+rates). An account whose currency has no rate keeps its own amount, is
+never added in or starred, sorts after every valued account, and is counted
+in the summary line ("2 accounts without a rate for XAF").
+
 Why in memory rather than ORDER BY ... LIMIT per keystroke: sorting by a
 derived column in SQL means recomputing every aggregate per query (hundreds
 of ms at 100k); here a refresh pays once and each sort or filter costs tens
@@ -26,9 +32,11 @@ from typing import Sequence
 
 from peewee import JOIN, fn
 
+from acct_tui.core.currency import RateBook, merge_unrated, unrated_note
 from acct_tui.core.policy import Policy
 from acct_tui.enums import TIERS
 from acct_tui.models import Account, User
+from acct_tui.services.money import in_base_sql
 from acct_tui.services import portfolio_facts as facts
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
@@ -45,6 +53,7 @@ SORT_COLUMNS = (
     "owner",
     "value",
     "share",
+    "pipeline",
     "health",
     "last_touch",
     "next_visit",
@@ -61,9 +70,14 @@ class PortfolioRow:
     name: str
     tier: str
     owner: str | None
-    annual_value: float
-    share: float  # of the whole portfolio's value, 0..1
+    #: In the base currency; None when the account's currency has no rate today.
+    annual_value: float | None
+    own_value: float  # in the account's own currency
+    currency: str
+    share: float | None  # of the whole portfolio's value, 0..1; None without a rate
     top: bool  # among the accounts making up the top 80% of value
+    #: Open opportunities weighted by probability, in the base currency; None with none.
+    pipeline: float | None
     health: int | None
     band: str | None
     trend: int | None  # score change vs the newest snapshot >= 7 days older
@@ -101,11 +115,18 @@ class Summary:
     """The line above the table, for the rows currently shown."""
 
     accounts: int
-    total_value: float
+    total_value: float  # base currency, rated accounts only
+    #: Accounts left out of the total: (currency, count).
+    unrated: tuple[tuple[str, int], ...]
+    pipeline: float
     coverage: float | None  # share touched within cadence; None with no accounts
     red: int  # accounts in the red health band
     yellow: int
     filters: str
+
+    @property
+    def unrated_note(self) -> str:
+        return unrated_note(self.unrated)
 
 
 @dataclass(frozen=True)
@@ -120,7 +141,11 @@ class Portfolio:
     names: tuple[str, ...]
     tiers: tuple[str, ...]
     owners: tuple[str | None, ...]
-    values: tuple[float, ...]
+    #: Base-currency values; None where the currency has no rate.
+    values: tuple[float | None, ...]
+    own_values: tuple[float, ...]
+    currencies: tuple[str, ...]
+    pipelines: tuple[float | None, ...]
     health: tuple[int | None, ...]
     bands: tuple[str | None, ...]
     trends: tuple[int | None, ...]
@@ -130,7 +155,14 @@ class Portfolio:
     renewals: tuple[int | None, ...]  # date ordinals
     alerts: tuple[int, ...]
     top: frozenset[int] = frozenset()  # positions
+    base: str = "USD"
     total_value: float = 0.0
+    #: Positions of the accounts without a rate (few; usually none).
+    unrated: frozenset[int] = frozenset()
+    #: Open opportunities left out of the pipeline for want of a rate: (currency, count).
+    unrated_pipeline: tuple[tuple[str, int], ...] = ()
+    #: Whole-book accounts without a rate (the quick first screen's note).
+    total_unrated: tuple[tuple[str, int], ...] = ()
     #: Accounts in the whole portfolio (more than `len()` when not `complete`).
     total_accounts: int = 0
     #: False for the quick first screen (`load(first=N)`): only the top accounts by value.
@@ -163,14 +195,18 @@ class Portfolio:
         today = self.today.toordinal()
         value = self.values[i]
         nv, rn = self.next_visits[i], self.renewals[i]
+        share = None if value is None else (value / self.total_value if self.total_value else 0.0)
         return PortfolioRow(
             id=self.ids[i],
             name=self.names[i],
             tier=self.tiers[i],
             owner=self.owners[i],
             annual_value=value,
-            share=value / self.total_value if self.total_value else 0.0,
+            own_value=self.own_values[i],
+            currency=self.currencies[i],
+            share=share,
             top=i in self.top,
+            pipeline=self.pipelines[i],
             health=self.health[i],
             band=self.bands[i],
             trend=self.trends[i],
@@ -185,15 +221,19 @@ class Portfolio:
 
     def _sort_key(self, column: str):
         big = 1 << 40
+        values = self.values
         if column == "tier":
-            return lambda i: (-TIER_RANK[self.tiers[i]], -self.values[i])
+            return lambda i: (-TIER_RANK[self.tiers[i]], -(values[i] if values[i] is not None else -1.0))
         if column == "name":
             names = self._lowered()
             return names.__getitem__
         if column == "owner":
             return lambda i: self.owners[i] or "\uffff"
         if column in ("value", "share"):
-            return lambda i: -self.values[i]
+            # Accounts without a rate cannot be ranked against the others: after them all.
+            return lambda i: -values[i] if values[i] is not None else 1.0
+        if column == "pipeline":
+            return lambda i: -self.pipelines[i] if self.pipelines[i] is not None else 1.0
         if column == "health":
             return lambda i: (self.health[i] if self.health[i] is not None else big)
         if column == "last_touch":
@@ -252,78 +292,116 @@ class Portfolio:
             self._cache[key] = build()
         return self._cache[key]
 
+    def _summable(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Values and pipelines with 0.0 for "none", so C-level `sum` adds them (built once)."""
+        if "summable" not in self._cache:
+            self._cache["summable"] = (
+                tuple(0.0 if v is None else v for v in self.values),
+                tuple(0.0 if v is None else v for v in self.pipelines),
+            )
+        return self._cache["summable"]
+
     def summary(self, positions: Sequence[int], filters: Filters = Filters()) -> Summary:
         """Totals over `positions` (what is shown); C-level gathers, a few ms at 100k."""
+        values, pipelines = self._summable()
+        columns = (values, pipelines, self.touch_status, self.bands)
         if len(positions) == len(self.ids):
-            values, statuses, bands = self.values, self.touch_status, self.bands
+            gathered = columns
         elif positions:
             pick = itemgetter(*positions)
-            gathered = [pick(column) for column in (self.values, self.touch_status, self.bands)]
+            gathered = [pick(column) for column in columns]
             if len(positions) == 1:
                 gathered = [(value,) for value in gathered]
-            values, statuses, bands = gathered
         else:
-            values, statuses, bands = (), (), ()
-        total = float(sum(values))
-        covered = statuses.count("green")
-        red = bands.count("red")
-        yellow = bands.count("yellow")
+            gathered = ((), (), (), ())
+        values, pipelines, statuses, bands = gathered
         count = len(positions)
         return Summary(
             accounts=count,
-            total_value=total,
-            coverage=covered / count if count else None,
-            red=red,
-            yellow=yellow,
+            total_value=float(sum(values)),
+            unrated=self._unrated_among(positions),
+            pipeline=float(sum(pipelines)),
+            coverage=statuses.count("green") / count if count else None,
+            red=bands.count("red"),
+            yellow=bands.count("yellow"),
             filters=filters.describe(),
         )
 
+    def _unrated_among(self, positions: Sequence[int]) -> tuple[tuple[str, int], ...]:
+        if not self.unrated:
+            return ()
+        shown = self.unrated if len(positions) == len(self.ids) else self.unrated.intersection(positions)
+        return merge_unrated((self.currencies[i], 1) for i in shown)
 
-def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = None) -> Portfolio:
+
+def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, first: int | None = None) -> Portfolio:
     """The viewer's active and prospect accounts with every derived column (one query per fact).
 
-    `first=N` loads only the N most valuable accounts, with the derived
-    columns for just those (a few ms at any size): a first screen to show
-    while the whole portfolio loads. Its `total_value` and `total_accounts`
-    still cover everything; `complete` is False.
+    Values are converted to `book.base` at today's rates, once, here.
+    `first=N` loads only the N most valuable accounts (in the base currency),
+    with the derived columns for just those (a few ms at any size): a first
+    screen to show while the whole portfolio loads. Its `total_value` and
+    `total_accounts` still cover everything; `complete` is False.
     """
+    in_scope = Account.status != "churned"
     base = (
         Account.select(
-            Account.id, Account.name, Account.tier, User.login, Account.annual_value, Account.renewal_date, Account.contact_days
+            Account.id, Account.name, Account.tier, User.login, Account.annual_value, Account.currency,
+            Account.renewal_date, Account.contact_days,
         )
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
-        .where(Account.status != "churned")
+        .where(in_scope)
     )
+    total_unrated: tuple = ()
     if first is None:
-        visible = visible_account_ids(viewer).where(Account.status != "churned")
+        visible = visible_account_ids(viewer).where(in_scope)
         # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
         accounts = facts.rows(scope_accounts(base, viewer))
         total_accounts, total_value = len(accounts), None
+        rates = book.rates_on(today, {row[5] for row in accounts})
     else:
-        accounts = facts.rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
+        per_currency = scope_accounts(
+            Account.select(Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(in_scope), viewer
+        ).group_by(Account.currency)
+        parts = facts.rows(per_currency)
+        converted = book.total(parts, today)
+        total_accounts, total_value = sum(count for _, count, _ in parts), float(converted.amount)
+        total_unrated = converted.unrated
+        rates = book.rates_on(today, [currency for currency, _, _ in parts])
+        worth = in_base_sql(Account.annual_value, Account.currency, rates)
+        ranked = base.order_by(worth.desc(nulls="LAST"), Account.name, Account.id).limit(first)
+        accounts = facts.rows(scope_accounts(ranked, viewer))
         # A literal id list: with a subquery here SQLite prefers the status
         # indexes and scans every planned visit (0.7 s for 100 accounts).
         visible = [row[0] for row in accounts] or [0]
-        totals = scope_accounts(
-            Account.select(fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(Account.status != "churned"), viewer
-        )
-        total_accounts, total_value = facts.rows(totals)[0]
-        total_value = float(total_value or 0)
     touches = facts.last_touches(visible)
     visits = facts.next_planned_visits(visible)
     alerts = facts.open_alert_counts(visible)
     health = facts.health(visible, TREND_DAYS)
+    pipeline = facts.open_pipeline(visible)
 
     today_ord = today.toordinal()
-    n = len(accounts)
-    ids, names, tiers, owners, values = [], [], [], [], []
+    float_rates = {code: float(rate) for code, rate in rates.items()}
+    pipeline_rates = {code: float(rate) for code, rate in book.rates_on(today, {c for parts in pipeline.values() for c, _, _ in parts}).items()}
+    ids, names, tiers, owners, values, own_values, codes, pipelines = ([] for _ in range(8))
     scores, bands, trends, touch_days, touch_status, next_visits, renewals, alert_counts = ([] for _ in range(8))
-    for account_id, name, tier, owner, value, renewal, contact_days in accounts:
+    unrated: set[int] = set()
+    unrated_pipeline: list[tuple[str, int]] = []
+    for account_id, name, tier, owner, value, currency, renewal, contact_days in accounts:
         ids.append(account_id)
         names.append(name)
         tiers.append(tier)
         owners.append(owner)
-        values.append(float(value or 0))
+        own = float(value or 0)
+        own_values.append(own)
+        codes.append(currency)
+        rate = float_rates.get(currency)
+        if rate is None:
+            unrated.add(len(values))
+            values.append(None)
+        else:
+            values.append(round(own * rate, 2))
+        pipelines.append(_in_base(pipeline.get(account_id), pipeline_rates, unrated_pipeline))
         score, band, trend = health.get(account_id, (None, None, None))
         scores.append(score)
         bands.append(band)
@@ -336,15 +414,7 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         next_visits.append(facts.as_date(visit).toordinal() if visit is not None else None)
         renewals.append(facts.as_date(renewal).toordinal() if renewal is not None else None)
         alert_counts.append(alerts.get(account_id, 0))
-    total = sum(values) if total_value is None else total_value
-    top: set[int] = set()
-    if total > 0:
-        running = 0.0
-        for i in sorted(range(n), key=lambda i: -values[i]):
-            if running >= TOP_SHARE * total:
-                break
-            top.add(i)
-            running += values[i]
+    total = sum(v for v in values if v is not None) if total_value is None else total_value
     return Portfolio(
         today=today,
         ids=tuple(ids),
@@ -352,6 +422,9 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         tiers=tuple(tiers),
         owners=tuple(owners),
         values=tuple(values),
+        own_values=tuple(own_values),
+        currencies=tuple(codes),
+        pipelines=tuple(pipelines),
         health=tuple(scores),
         bands=tuple(bands),
         trends=tuple(trends),
@@ -360,8 +433,40 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         next_visits=tuple(next_visits),
         renewals=tuple(renewals),
         alerts=tuple(alert_counts),
-        top=frozenset(top),
+        top=frozenset(_top_share(values, total)),
+        base=book.base,
         total_value=total,
+        unrated=frozenset(unrated),
+        unrated_pipeline=merge_unrated(unrated_pipeline),
+        total_unrated=total_unrated if first is not None else merge_unrated((codes[i], 1) for i in unrated),
         total_accounts=total_accounts,
         complete=first is None,
     )
+
+
+def _in_base(parts, rates: dict[str, float], unrated: list) -> float | None:
+    """An account's weighted pipeline in the base currency; parts without a rate are left out (and noted)."""
+    if not parts:
+        return None
+    total = 0.0
+    for currency, count, amount in parts:
+        rate = rates.get(currency)
+        if rate is None:
+            unrated.append((currency, count))
+        else:
+            total += amount * rate
+    return round(total, 2)
+
+
+def _top_share(values: Sequence[float | None], total: float) -> set[int]:
+    """Positions of the most valuable accounts that together make up `TOP_SHARE` of `total`."""
+    top: set[int] = set()
+    if total <= 0:
+        return top
+    running = 0.0
+    for i in sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: -values[i]):
+        if running >= TOP_SHARE * total:
+            break
+        top.add(i)
+        running += values[i]
+    return top

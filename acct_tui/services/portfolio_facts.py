@@ -15,7 +15,7 @@ from peewee import Case, fn
 
 from acct_tui.db import database
 from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, Activity, Alert, HealthSnapshot, PlannedVisit
+from acct_tui.models import Account, Activity, Alert, HealthSnapshot, Opportunity, PlannedVisit
 
 
 def last_touches(visible) -> dict:
@@ -52,6 +52,21 @@ def open_alert_counts(visible) -> dict:
             .group_by(Alert.account)
         )
     )
+
+
+def open_pipeline(visible) -> dict[int, list[tuple[str, int, float]]]:
+    """Per account, its open opportunities weighted by their probability, summed per currency:
+    [(currency, opportunities, amount x probability / 100)]."""
+    weighted = fn.SUM(Opportunity.amount * Opportunity.probability) / 100.0
+    query = (
+        Opportunity.select(Opportunity.account, Opportunity.currency, fn.COUNT(Opportunity.id), weighted)
+        .where((Opportunity.status == "open") & Opportunity.account.in_(visible))
+        .group_by(Opportunity.account, Opportunity.currency)
+    )
+    found: dict[int, list] = {}
+    for account_id, currency, count, amount in rows(query):
+        found.setdefault(account_id, []).append((currency, count, float(amount or 0)))
+    return found
 
 
 def health(visible, trend_days: int) -> dict[int, tuple[int, str, int | None]]:

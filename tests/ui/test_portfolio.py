@@ -59,7 +59,7 @@ async def test_summary_line(org, make_app):
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(app, pilot)
         text = summary(app)
-        assert "5 accounts" in text and "50,000 value" in text and "coverage 20%" in text
+        assert "5 accounts" in text and "50,000 USD value" in text and "coverage 20%" in text
         assert "1 red" in text and "1 yellow" in text and "sorted by value" in text
 
 
@@ -72,7 +72,7 @@ async def test_s_cycles_the_sort_and_S_reverses_it(org, make_app):
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(app, pilot)
         assert names_shown(app)[0] == "Delta Co"
-        assert "Value▼" in table_text(app)[0]
+        assert "Value USD▼" in table_text(app)[0]
         await pilot.press("s")
         await pilot.pause()
         assert names_shown(app)[:2] == ["Gamma Inc", "Acme Corp"]

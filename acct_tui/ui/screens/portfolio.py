@@ -18,8 +18,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
+from acct_tui.core.currency import money, short_amount, unrated_note
 from acct_tui.db import database
 from acct_tui.enums import TIERS
+from acct_tui.services import money as money_service
 from acct_tui.services import portfolio as service
 from acct_tui.services.portfolio import Filters, Portfolio, PortfolioRow
 from acct_tui.ui.screens.base import AcctScreen
@@ -37,6 +39,7 @@ SORTS = (
     ("tier", "tier"),
     ("name", "name"),
     ("owner", "owner"),
+    ("pipeline", "pipeline"),
 )
 SORT_LABELS = dict(SORTS)
 #: Rows in the quick first screen, shown while the whole portfolio loads.
@@ -44,6 +47,7 @@ FIRST_SCREEN = 100
 #: Sort key -> (the table column that shows it, whether its natural order is descending).
 SORT_COLUMN = {
     "value": ("annual_value", True),
+    "pipeline": ("pipeline", True),
     "health": ("health", False),
     "last_touch": ("days_since_touch", True),
     "renewal": ("days_to_renewal", False),
@@ -74,10 +78,25 @@ class PortfolioSource:
         return [self.portfolio.row(i) for i in self.positions[offset : offset + limit]]
 
 
-def _money(value: float) -> str:
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:,.2f}M"
-    return f"{value:,.0f}"
+def _value(row: PortfolioRow) -> Text:
+    if row.annual_value is None:
+        return Text("no rate", style="dim italic")
+    return Text(short_amount(row.annual_value))
+
+
+def _own(base: str):
+    def render(row: PortfolioRow) -> Text:
+        if row.currency == base:
+            return Text("")
+        return Text(money(row.own_value, row.currency), style="dim" if row.annual_value is not None else "yellow")
+
+    return render
+
+
+def _pipeline(row: PortfolioRow) -> Text:
+    if row.pipeline is None:
+        return Text("·", style="dim")
+    return Text(short_amount(row.pipeline))
 
 
 def _tier(row: PortfolioRow) -> Text:
@@ -86,6 +105,8 @@ def _tier(row: PortfolioRow) -> Text:
 
 
 def _share(row: PortfolioRow) -> Text:
+    if row.share is None:
+        return Text("–", style="dim")
     text = Text(f"{row.share * 100:5.1f}%" if row.share >= 0.001 or not row.share else " <0.1%")
     text.append(" ★" if row.top else "  ", style="bold yellow")
     return text
@@ -136,13 +157,15 @@ def _alerts(row: PortfolioRow) -> Text:
     return Text(str(row.open_alerts), style="bold red")
 
 
-def columns(today, with_owner: bool) -> list[Column]:
+def columns(today, with_owner: bool, base: str) -> list[Column]:
     cols = [
         Column("tier", "Tier", 4, render=_tier),
         Column("name", "Account", 0),
         Column("owner", "Owner", 14),
-        Column("annual_value", "Value", 10, "right", render=lambda r: _money(r.annual_value)),
+        Column("annual_value", f"Value {base}", 10, "right", render=_value),
+        Column("own_value", "Own", 12, "right", render=_own(base)),
         Column("share", "Share", 9, "right", render=_share),
+        Column("pipeline", "Pipeline", 8, "right", render=_pipeline),
         Column("health", "Health", 8, render=_health),
         Column("days_since_touch", "Touch", 6, "right", render=_touch),
         Column("next_visit", "Next visit", 10, render=_next_visit(today)),
@@ -192,7 +215,7 @@ class PortfolioScreen(AcctScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Loading accounts…", id="portfolio-summary")
         yield VirtualTable(
-            columns(clock.today(), self.app.viewer.leads_people),
+            columns(clock.today(), self.app.viewer.leads_people, self.app.config.base_currency),
             id="portfolio-table",
             empty_text="No accounts match.",
         )
@@ -214,10 +237,11 @@ class PortfolioScreen(AcctScreen):
         app = self.app
         today = clock.today()
         with database.connection_context():
+            book = money_service.rate_book(app.config.base_currency)
             if self.portfolio is None:
                 # The first screenful at once; the whole portfolio follows.
-                self.post_message(self.Loaded(service.load(app.viewer, app.policy, today, first=FIRST_SCREEN)))
-            portfolio = service.load(app.viewer, app.policy, today)
+                self.post_message(self.Loaded(service.load(app.viewer, app.policy, today, book, first=FIRST_SCREEN)))
+            portfolio = service.load(app.viewer, app.policy, today, book)
         self.post_message(self.Loaded(portfolio.warm()))
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
@@ -266,19 +290,31 @@ class PortfolioScreen(AcctScreen):
             return None
 
     def _show_summary(self) -> None:
-        if not self.portfolio.complete:
+        portfolio = self.portfolio
+        if not portfolio.complete:
             text = Text.assemble(
-                (f"{self.portfolio.total_accounts:,}", "bold"), " accounts · ", (_money(self.portfolio.total_value), "bold"),
-                " value · loading the rest…",
+                (f"{portfolio.total_accounts:,}", "bold"), " accounts · ",
+                (f"{short_amount(portfolio.total_value)} {portfolio.base}", "bold"), " value · ",
             )
+            if portfolio.total_unrated:
+                text.append(unrated_note(portfolio.total_unrated) + " · ", style="bold yellow")
+            text.append("loading the rest…")
             self.query_one("#portfolio-summary", Static).update(text)
             return
         summary = self.portfolio.summary(self.positions, self.filters)
         text = Text()
         text.append(f"{summary.accounts:,}", style="bold")
         text.append(f" accounts of {len(self.portfolio):,} · " if self.filters != Filters() else " accounts · ")
-        text.append(_money(summary.total_value), style="bold")
-        text.append(" value · coverage ")
+        text.append(f"{short_amount(summary.total_value)} {portfolio.base}", style="bold")
+        text.append(" value")
+        if summary.unrated:
+            text.append(f" ({summary.unrated_note})", style="bold yellow")
+        if summary.pipeline or portfolio.unrated_pipeline:
+            text.append(" · pipeline ")
+            text.append(short_amount(summary.pipeline), style="bold")
+            if portfolio.unrated_pipeline and not summary.filters:
+                text.append(f" ({unrated_note(portfolio.unrated_pipeline, 'opportunity')})", style="bold yellow")
+        text.append(" · coverage ")
         if summary.coverage is None:
             text.append("–")
         else:

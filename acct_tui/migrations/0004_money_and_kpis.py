@@ -1,0 +1,69 @@
+"""Money and KPIs: exchange rates, opportunities, and the indexes the period report reads.
+
+A frozen copy, like 0001: the tables as this release creates them. The
+indexes let `acct-tui report` pick one period's rows by date instead of
+reading whole tables (revenue by month, renewals and commitments by due
+date, planned visits by day, cases by open and close time, escalations).
+"""
+from peewee import *
+from playhouse.migrate import make_index_name
+
+INDEXES = (
+    ("metric_sample", ("metric", "period")),
+    ("milestone", ("kind", "due_on")),
+    ("action_item", ("due_on",)),
+    ("planned_visit", ("scheduled_for",)),
+    ("case", ("opened_at",)),
+    ("case", ("closed_at",)),
+    ("alert", ("escalated_at",)),
+)
+
+
+def up(migrator, db):
+    class Account(Model):
+        class Meta:
+            database = db
+            table_name = 'account'
+
+    class User(Model):
+        class Meta:
+            database = db
+            table_name = 'user'
+
+    class Rate(Model):
+        currency = CharField(max_length=3)
+        quote = CharField(max_length=3)
+        as_of = DateField()
+        rate = DecimalField(max_digits=28, decimal_places=12)
+        class Meta:
+            database = db
+            table_name = 'rate'
+            indexes = ((('currency', 'quote', 'as_of'), True),)
+
+    class Opportunity(Model):
+        external_id = CharField(unique=True, null=True, max_length=80)
+        account = ForeignKeyField(Account, on_delete='CASCADE')
+        kind = CharField(max_length=20)
+        name = CharField(max_length=300)
+        amount = DecimalField(max_digits=16, decimal_places=2, default=0)
+        currency = CharField(max_length=3)
+        stage = CharField(max_length=80, default='')
+        probability = SmallIntegerField(default=0)
+        close_date = DateField()
+        status = CharField(max_length=20, default='open')
+        owner = ForeignKeyField(User, null=True, on_delete='SET NULL')
+        created_on = DateField()
+        closed_on = DateField(null=True)
+        class Meta:
+            database = db
+            table_name = 'opportunity'
+            indexes = ((('account', 'status'), False), (('status', 'closed_on'), False))
+
+    db.create_tables([Rate, Opportunity])
+    migrator.migrate(*(migrator.add_index(table, columns, False) for table, columns in INDEXES))
+
+
+def down(migrator, db):
+    migrator.migrate(*(migrator.drop_index(table, make_index_name(table, columns)) for table, columns in INDEXES))
+    migrator.migrate(migrator.drop_table('opportunity'))
+    migrator.migrate(migrator.drop_table('rate'))
