@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from acct_tui.errors import NotFound
-from acct_tui.models import Alert, AuditLog, HealthSnapshot
+from acct_tui.models import Alert, AuditLog, HealthSnapshot, Opportunity
 from acct_tui.services import visits
 from acct_tui.services.access import from_user
 from acct_tui.services.account_card import account_card, record_detail
@@ -43,6 +43,8 @@ def story(db):
     AuditLog.create(actor="minh.pham", action="snooze", table="alert", row_id=alert.id, changes={"snoozed_until": "2026-11-25T00:00:00", "snooze_reason": "waiting for CFO"}, at=dt.datetime(2026, 11, 18, 14))
     for day, score, band in [(days(-20), 80, "green"), (days(-19), 78, "green"), (days(-10), 60, "yellow"), (days(-1), 30, "red")]:
         HealthSnapshot.create(account=a1, taken_on=day, score=score, band=band, components={"touch": {"value": 0.5, "weight": 0.3, "contribution": 15}})
+    Opportunity.create(account=a1, kind="renewal", name="Renewal 2026", amount=12_000, currency="EUR", probability=100,
+                       stage="Closed Won", close_date=days(-12), status="won", created_on=days(-60), closed_on=days(-12), owner=org["am1"])
     f.contact(a1, "Lan Tran", "champion")
     f.contact(a1, "Bo Vu", "sponsor", left_on=days(-40))
     f.contact(a1, "Cam User", "user")
@@ -67,6 +69,7 @@ def test_events_upcoming_first_then_newest_first(story):
         "commitment late: Fix invoice", "commitment made: Call back", "commitment kept: Call back", "planned visit missed: Review",
         "alert raised: departure_intent", "alert acknowledged: departure_intent", "alert escalated: departure_intent",
         "alert snoozed: departure_intent", "health green", "health green → yellow", "health yellow → red",
+        "opportunity opened, renewal: Renewal 2026", "opportunity won, renewal: Renewal 2026",
     }
     assert set(e.title for e in past) == expected
     by_title = {e.title: e for e in tl.events}

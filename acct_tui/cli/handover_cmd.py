@@ -8,7 +8,7 @@ from pathlib import Path
 from acct_tui.cli.context import Context
 from acct_tui.errors import UsageError
 from acct_tui.services import briefs as briefs_mod
-from acct_tui.services import handover
+from acct_tui.services import handover, money
 
 
 def register(sub, common) -> None:
@@ -41,11 +41,12 @@ def reassign(ctx: Context) -> int:
     args = ctx.args
     from_login = None if args.unowned else args.from_login
     viewer = ctx.viewer
+    book = money.rate_book(ctx.config.base_currency)
     if args.apply:
-        result = handover.apply(viewer, from_login, args.to_login, args.account_ids)
+        result = handover.apply(viewer, from_login, args.to_login, args.account_ids, book=book)
         plan = result.plan
     else:
-        plan = handover.preview(viewer, from_login, args.to_login, args.account_ids)
+        plan = handover.preview(viewer, from_login, args.to_login, args.account_ids, book=book)
     _print_plan(plan, applied=args.apply)
     if args.output:
         title = f"Handover from {plan.from_label} to {plan.to_login}, {plan.made_at.date().isoformat()}"

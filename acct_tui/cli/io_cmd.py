@@ -107,7 +107,9 @@ def run_export_dir(ctx: Context) -> int:
 def run_export(ctx: Context) -> int:
     from acct_tui.io.export import EXPORTERS
 
-    rows = EXPORTERS[ctx.args.what](ctx.viewer)
+    from acct_tui.services.money import rate_book
+
+    rows = EXPORTERS[ctx.args.what](ctx.viewer, rate_book(ctx.config.base_currency))
     with _output(ctx.args.output) as out:
         emit(rows, ctx.fmt, out=out)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from acct_tui.cli import format_option
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import emit
-from acct_tui.services import accounts, users
+from acct_tui.services import accounts, money, users
 
 
 def register(sub, common) -> None:
@@ -25,7 +25,10 @@ def list_users(ctx: Context) -> int:
 
 
 def list_accounts(ctx: Context) -> int:
-    rows = accounts.list_accounts(ctx.viewer)
-    columns = ["id", "external_id", "name", "owner", "tier", "status", "annual_value", "currency", "renewal_date", "last_touch"]
+    rows = accounts.list_accounts(ctx.viewer, money.rate_book(ctx.config.base_currency))
+    columns = [
+        "id", "external_id", "name", "owner", "tier", "status", "annual_value", "currency", "base_value",
+        "base_currency", "renewal_date", "last_touch",
+    ]
     emit(rows, ctx.fmt, columns, title=f"Accounts visible to {ctx.viewer.login}")
     return 0

@@ -198,3 +198,16 @@ def short_amount(value) -> str:
 def money(value, currency: str) -> str:
     """`12,345 EUR`, `1.23M VND`: an amount with its currency, for any place that shows one."""
     return f"{short_amount(value)} {currency}"
+
+
+def value_text(in_base, own, currency: str, base: str) -> str:
+    """An amount in the base currency with its own beside it where they differ.
+
+    `13,200 USD (12,000 EUR)`; `50,000 USD`; `5.00M XAF (no rate)` when there is
+    no rate to convert it with (`in_base` None).
+    """
+    if in_base is None:
+        return f"{money(own, currency)} (no rate)"
+    if currency == base:
+        return money(in_base, base)
+    return f"{money(in_base, base)} ({money(own, currency)})"

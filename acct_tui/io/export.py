@@ -1,4 +1,9 @@
-"""`acct-tui export accounts|activities|alerts|cases`: what a user may see, as rows.
+"""`acct-tui export accounts|activities|alerts|cases|opportunities`: what a user may see, as rows.
+
+Every exporter takes the viewer and a `RateBook`: a column holding money
+in the base currency (`base_value`, `base_amount`) is converted through it,
+and stays empty where there is no rate, beside the record's own amount and
+currency.
 
 Every query goes through `services/access.py`: accounts by `scope_accounts`,
 activities by `scope_activities` (which also hides confidential records from
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from acct_tui.core.currency import RateBook
 from acct_tui.enums import ALERT_STATUSES
 from acct_tui.models import Account, Activity, Case, Contact, User
 from acct_tui.services import accounts as account_service
@@ -75,11 +81,12 @@ class CaseExport:
     escalated: bool
 
 
-def export_accounts(viewer: Viewer) -> list[account_service.AccountRow]:
-    return account_service.list_accounts(viewer)
+def export_accounts(viewer: Viewer, book: RateBook | None = None) -> list[account_service.AccountRow]:
+    """Visible accounts; `base_value` in `book.base` (empty without a rate), beside the own amount."""
+    return account_service.list_accounts(viewer, book)
 
 
-def export_activities(viewer: Viewer) -> list[ActivityExport]:
+def export_activities(viewer: Viewer, book: RateBook | None = None) -> list[ActivityExport]:
     """Visible, readable activities, newest first."""
     query = (
         Activity.select(
@@ -105,7 +112,7 @@ def export_activities(viewer: Viewer) -> list[ActivityExport]:
     ]
 
 
-def export_alerts(viewer: Viewer) -> list[AlertExport]:
+def export_alerts(viewer: Viewer, book: RateBook | None = None) -> list[AlertExport]:
     """Every alert (all statuses) on visible accounts, red first, then oldest first.
 
     Reads through the alerts service, so the scoping and order match the
@@ -125,7 +132,7 @@ def export_alerts(viewer: Viewer) -> list[AlertExport]:
     ]
 
 
-def export_cases(viewer: Viewer) -> list[CaseExport]:
+def export_cases(viewer: Viewer, book: RateBook | None = None) -> list[CaseExport]:
     """Cases on visible accounts, newest first."""
     query = (
         Case.select(Case, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"))

@@ -14,10 +14,23 @@ from decimal import Decimal
 from peewee import JOIN
 
 from acct_tui import clock
+from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.errors import NotFound
-from acct_tui.models import Account, ActionItem, Alert, Case, Contact, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.models import (
+    Account,
+    ActionItem,
+    Alert,
+    Case,
+    Contact,
+    HealthSnapshot,
+    Milestone,
+    Opportunity,
+    PlannedVisit,
+    User,
+)
 from acct_tui.services import audit
 from acct_tui.services.access import Viewer, account_visible
+from acct_tui.services.money import rate_book
 
 OPEN_ALERT_STATUSES = ("open", "acknowledged", "snoozed")
 KEY_ROLES = ("champion", "sponsor", "decision_maker")
@@ -62,6 +75,9 @@ class AccountCard:
     status: str
     annual_value: Decimal
     currency: str
+    #: The annual value in `base` at today's rate; None when the currency has no rate.
+    base_value: Decimal | None
+    base: str
     renewal_date: dt.date | None
     score: int | None
     band: str | None
@@ -75,8 +91,9 @@ class AccountCard:
         return None if self.renewal_date is None else (self.renewal_date - clock.today()).days
 
 
-def account_card(viewer: Viewer, account_id: int) -> AccountCard:
-    """The card for a visible account; `NotFound` otherwise."""
+def account_card(viewer: Viewer, account_id: int, book: RateBook | None = None) -> AccountCard:
+    """The card for a visible account (its value also in `book.base`); `NotFound` otherwise."""
+    book = book or rate_book(DEFAULT_BASE)
     if not account_visible(viewer, account_id):
         raise NotFound(f"no account with id {account_id}")
     row = (
@@ -96,6 +113,7 @@ def account_card(viewer: Viewer, account_id: int) -> AccountCard:
     return AccountCard(
         id=row["id"], name=row["name"], external_id=row["external_id"], owner=row["login"], owner_name=row["owner_name"],
         tier=row["tier"], status=row["status"], annual_value=row["annual_value"], currency=row["currency"],
+        base_value=book.convert(row["annual_value"], row["currency"], clock.today()), base=book.base,
         renewal_date=row["renewal_date"], score=score, band=band, trend=trend, components=components,
         alerts=tuple(CardAlert(*a) for a in alerts.tuples()),
         contacts=tuple(CardContact(*c) for c in contacts.tuples()),
@@ -163,8 +181,16 @@ def record_detail(viewer: Viewer, source: str, source_id: int) -> RecordDetail:
         if field.__class__.__name__ == "ForeignKeyField" and value is not None and field.rel_model is User:
             value = User.select(User.login).where(User.id == value).scalar()
         fields.append((name.replace("_", " "), _show(value)))
-    history = tuple(f"{h.at:%Y-%m-%d %H:%M} {h.actor} {h.action}" for h in audit.history(source, source_id))
+    history = tuple(_history_line(h) for h in audit.history(source, source_id))
     return RecordDetail(title=f"{source.replace('_', ' ')} {source_id}", fields=tuple(fields), history=history)
+
+
+def _history_line(entry) -> str:
+    line = f"{entry.at:%Y-%m-%d %H:%M} {entry.actor} {entry.action}"
+    if entry.action == "update":
+        moves = [f"{k} {v[0]} → {v[1]}" for k, v in entry.changes.items() if isinstance(v, list) and len(v) == 2]
+        line += ": " + "; ".join(moves) if moves else ""
+    return line
 
 
 def _activity_detail(viewer: Viewer, activity_id: int) -> RecordDetail:
@@ -200,4 +226,4 @@ def _show(value) -> str:
     return str(value)
 
 
-_MODELS = {"case": Case, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}
+_MODELS = {"opportunity": Opportunity, "case": Case, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}

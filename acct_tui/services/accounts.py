@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from peewee import JOIN, SQL, Case, NodeList, fn
 
+from acct_tui.clock import today
+from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.enums import TOUCH_KINDS
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, Activity, User
 from acct_tui.services.access import Viewer, scope_accounts
+from acct_tui.services.money import rate_book
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class AccountRow:
     status: str
     annual_value: Decimal
     currency: str
+    #: The annual value in `base_currency` at today's rate: empty without a rate, never the
+    #: own amount, so a spreadsheet summing this column never adds two currencies.
+    base_value: Decimal | None
+    base_currency: str
     renewal_date: dt.date | None
     last_touch: dt.datetime | None
 
@@ -38,8 +45,10 @@ def last_touch_subquery():
     )
 
 
-def list_accounts(viewer: Viewer) -> list[AccountRow]:
-    """Every account `viewer` may see, by name, with owner and last touch."""
+def list_accounts(viewer: Viewer, book: RateBook | None = None) -> list[AccountRow]:
+    """Every account `viewer` may see, by name, with owner, last touch and value in `book.base`."""
+    book = book or rate_book(DEFAULT_BASE)
+    day = today()
     touch = last_touch_subquery()
     query = (
         Account.select(Account, User.login, touch.c.at)
@@ -60,6 +69,8 @@ def list_accounts(viewer: Viewer) -> list[AccountRow]:
                 status=row["status"],
                 annual_value=row["annual_value"],
                 currency=row["currency"],
+                base_value=book.convert(row["annual_value"], row["currency"], day),
+                base_currency=book.base,
                 renewal_date=row["renewal_date"],
                 last_touch=_as_datetime(row["at"]),
             )

@@ -16,11 +16,13 @@ from peewee import JOIN, fn
 
 from acct_tui.clock import now, today
 from acct_tui.core import health as health_core
+from acct_tui.core.currency import DEFAULT_BASE, RateBook, value_text
 from acct_tui.core import rules as rules_core
 from acct_tui.core.settings import RiskSettings
 from acct_tui.enums import TOUCH_KINDS
 from acct_tui.models import Account, ActionItem, Activity, Alert, Contact, PlannedVisit, User
 from acct_tui.services.facts import gather
+from acct_tui.services.money import rate_book
 
 #: Contacts a new owner must meet first.
 KEY_ROLES = ("champion", "sponsor", "decision_maker")
@@ -67,8 +69,12 @@ class AccountBrief:
     owner: str | None
     tier: str
     status: str
+    #: In the account's own currency.
     annual_value: Decimal
     currency: str
+    #: In `base` at today's rate; None when the currency has no rate.
+    base_value: Decimal | None
+    base: str
     health_score: int | None
     health_band: str | None
     #: Why the health is what it is: open alerts' reasons, then weak components.
@@ -106,7 +112,9 @@ def as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = None) -> tuple[AccountBrief, ...]:
+def build_briefs(
+    account_ids: Sequence[int], settings: RiskSettings | None = None, *, book: RateBook | None = None
+) -> tuple[AccountBrief, ...]:
     """Briefs for `account_ids` (already access-checked by the caller), by account name.
 
     Health is recomputed now from the accounts' facts (as `acct-tui explain`
@@ -114,6 +122,7 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
     fire now, then open alerts' reasons not already said, then weak components.
     """
     settings = settings or RiskSettings()
+    book = book or rate_book(DEFAULT_BASE)
     accounts: dict[int, dict] = {}
     for part in chunks(account_ids):
         query = (
@@ -155,6 +164,8 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
                 status=row["status"],
                 annual_value=Decimal(row["annual_value"]),
                 currency=row["currency"],
+                base_value=book.convert(row["annual_value"], row["currency"], today()),
+                base=book.base,
                 health_score=health.score if health else None,
                 health_band=health.band if health else None,
                 health_reasons=tuple(reasons),
@@ -256,10 +267,6 @@ def _key_contacts(ids: list[int]) -> dict[int, list[ContactBrief]]:
     return found
 
 
-def _money(value: Decimal, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
-
-
 def _ago(moment: dt.datetime | None) -> str:
     if moment is None:
         return "never"
@@ -277,7 +284,8 @@ def brief_lines(brief: AccountBrief) -> list[str]:
     if brief.next_visit is not None:
         next_visit = brief.next_visit.isoformat() + (f": {brief.next_visit_purpose}" if brief.next_visit_purpose else "")
     lines = [
-        f"- **Tier** {brief.tier} · **value** {_money(brief.annual_value, brief.currency)} · **renewal** {renewal}",
+        f"- **Tier** {brief.tier} · **value** {value_text(brief.base_value, brief.annual_value, brief.currency, brief.base)}"
+        f" · **renewal** {renewal}",
         f"- **Health** {health}",
     ]
     lines += [f"  - {reason}" for reason in brief.health_reasons]

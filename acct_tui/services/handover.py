@@ -115,8 +115,8 @@ def _pool(viewer: Viewer, source: User | None):
     return scope_accounts(query, viewer)
 
 
-def preview(viewer: Viewer, from_login: str | None, to_login: str, account_ids=None) -> HandoverPlan:
-    """What `apply` would do, with a brief per account; changes nothing."""
+def preview(viewer: Viewer, from_login: str | None, to_login: str, account_ids=None, *, book=None) -> HandoverPlan:
+    """What `apply` would do, with a brief per account (values in `book.base`); changes nothing."""
     _require_reassigner(viewer)
     if not to_login:
         raise UsageError("say who takes the accounts over (--to LOGIN)")
@@ -144,7 +144,7 @@ def preview(viewer: Viewer, from_login: str | None, to_login: str, account_ids=N
         who = f"{from_login!r} owns" if source else "there are"
         raise UsageError(f"{who} no {'' if source else 'unowned '}accounts you can reassign")
 
-    briefs = build_briefs(wanted)
+    briefs = build_briefs(wanted, book=book)
     changes = _changes(wanted, {b.id: b for b in briefs}, source, target)
     return HandoverPlan(from_login, target.login, tuple(b.id for b in briefs), briefs, tuple(changes), now())
 
@@ -204,7 +204,7 @@ def _changes(ids: list[int], briefs: dict[int, AccountBrief], source: User | Non
     return changes
 
 
-def apply(viewer: Viewer, from_login, to_login: str | None = None, account_ids=None) -> HandoverResult:
+def apply(viewer: Viewer, from_login, to_login: str | None = None, account_ids=None, *, book=None) -> HandoverResult:
     """Hand the accounts over in one transaction; returns the briefs for the new owner.
 
     Takes the same arguments as `preview`, or a `HandoverPlan` from it (its
@@ -214,7 +214,7 @@ def apply(viewer: Viewer, from_login, to_login: str | None = None, account_ids=N
         plan_in = from_login
         from_login, to_login, account_ids = plan_in.from_login, plan_in.to_login, plan_in.account_ids
     with database.atomic():
-        plan = preview(viewer, from_login, to_login, account_ids)
+        plan = preview(viewer, from_login, to_login, account_ids, book=book)
         target = User.get(User.login == plan.to_login)
         stamp = now()
         by_kind: dict[str, list[int]] = {}

@@ -18,18 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from peewee import JOIN, SQL, Case, Select, fn
 
 from acct_tui.clock import today
+from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.core.policy import Policy
 from acct_tui.db import database
 from acct_tui.enums import TIERS, TOUCH_KINDS
 from acct_tui.models import Account, ActionItem, Activity, Alert, User
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids, visible_users
 from acct_tui.services.briefs import as_date, as_datetime
+from acct_tui.services.money import rate_book
 
 #: Roles that carry a portfolio: they get a row even with no accounts yet.
 PORTFOLIO_ROLES = ("am", "kam", "senior")
@@ -44,7 +46,10 @@ class TeamRow:
     name: str
     role: str
     accounts: int
+    #: Annual value in the base currency, today's rates; accounts without a rate are left out.
     total_value: Decimal
+    #: Accounts left out of `total_value` for want of a rate: (currency, count).
+    unrated: tuple[tuple[str, int], ...]
     red: int
     yellow: int
     #: Share of accounts touched within cadence, 0..1; None with no accounts.
@@ -63,7 +68,8 @@ class TeamRow:
 @dataclass
 class _Tally:
     accounts: int = 0
-    value: Decimal = Decimal(0)
+    #: (currency, accounts, value in that currency): converted once, per currency.
+    values: list = field(default_factory=list)
     covered: int = 0
     red: int = 0
     yellow: int = 0
@@ -71,9 +77,13 @@ class _Tally:
     escalations: int = 0
 
 
-def team_rows(viewer: Viewer, policy: Policy | None = None) -> list[TeamRow]:
-    """The Team pane's rows, by name; the unowned row last when there is one."""
+def team_rows(viewer: Viewer, policy: Policy | None = None, book: RateBook | None = None) -> list[TeamRow]:
+    """The Team pane's rows, by name; the unowned row last when there is one.
+
+    Values are in `book.base` at today's rates (default: USD and the stored rates).
+    """
     policy = policy or Policy()
+    book = book or rate_book(DEFAULT_BASE)
     people = {
         u.id: u
         for u in visible_users(viewer).where(User.active == True).order_by(User.name)  # noqa: E712
@@ -83,11 +93,11 @@ def team_rows(viewer: Viewer, policy: Policy | None = None) -> list[TeamRow]:
     def bucket(owner_id: int | None) -> _Tally:
         return tallies.setdefault(owner_id if owner_id in people else None, _Tally())
 
-    for owner_id, count, value, covered in _account_facts(viewer, policy):
+    for owner_id, currency, count, value, covered in _account_facts(viewer, policy):
         tally = bucket(owner_id)
         tally.accounts += count
         # SQLite sums a decimal column as a float; keep cents exact either way.
-        tally.value += Decimal(str(round(value or 0, 2)))
+        tally.values.append((currency, count, Decimal(str(round(value or 0, 2)))))
         tally.covered += int(covered or 0)
     for owner_id, covered in _override_coverage(viewer, policy):
         bucket(owner_id).covered += covered
@@ -108,22 +118,24 @@ def team_rows(viewer: Viewer, policy: Policy | None = None) -> list[TeamRow]:
         tally = tallies.get(user_id)
         if tally is None and user.role not in PORTFOLIO_ROLES:
             continue
-        rows.append(_row(user.login, user.name, user.role, tally or _Tally(), touches.get(user_id)))
+        rows.append(_row(user.login, user.name, user.role, tally or _Tally(), touches.get(user_id), book))
     rows.sort(key=lambda r: (r.name.lower(), r.login or ""))
     unowned = tallies.get(None)
     if unowned is not None and unowned.accounts:
-        rows.append(_row(None, UNOWNED_LABEL, "", unowned, None))
+        rows.append(_row(None, UNOWNED_LABEL, "", unowned, None, book))
     return rows
 
 
-def _row(login, name, role, t: _Tally, last_touch) -> TeamRow:
+def _row(login, name, role, t: _Tally, last_touch, book: RateBook) -> TeamRow:
     days = None if last_touch is None else (today() - last_touch.date()).days
+    value = book.total(t.values, today())
     return TeamRow(
         login=login,
         name=name,
         role=role,
         accounts=t.accounts,
-        total_value=t.value,
+        total_value=value.amount,
+        unrated=value.unrated,
         red=t.red,
         yellow=t.yellow,
         coverage=(t.covered / t.accounts) if t.accounts else None,
@@ -147,12 +159,13 @@ def _last_touch_per_account(viewer: Viewer):
 
 
 def _account_facts(viewer: Viewer, policy: Policy):
-    """(owner, accounts, value, accounts on tier cadence that were touched in time)."""
+    """(owner, currency, accounts, value, accounts on tier cadence that were touched in time)."""
     touch = _last_touch_per_account(viewer)
     inner = scope_accounts(
         Account.select(
             Account.owner.alias("owner_id"),
             Account.tier.alias("tier"),
+            Account.currency.alias("currency"),
             Account.contact_days.alias("own_days"),
             Account.annual_value.alias("value"),
             touch.c.at.alias("at"),
@@ -166,9 +179,9 @@ def _account_facts(viewer: Viewer, policy: Policy):
         for tier in TIERS
     ]
     covered = Case(None, [(inner.c.own_days.is_null() & functools.reduce(operator.or_, in_time), 1)], 0)
-    query = Select([inner], [inner.c.owner_id, fn.COUNT(SQL("*")), fn.SUM(inner.c.value), fn.SUM(covered)]).group_by(
-        inner.c.owner_id
-    )
+    query = Select(
+        [inner], [inner.c.owner_id, inner.c.currency, fn.COUNT(SQL("*")), fn.SUM(inner.c.value), fn.SUM(covered)]
+    ).group_by(inner.c.owner_id, inner.c.currency)
     return query.bind(database).tuples()
 
 
@@ -231,17 +244,25 @@ class MemberAccount:
     id: int
     name: str
     tier: str
+    #: In the account's own currency.
     annual_value: Decimal
+    currency: str
+    #: In the base currency at today's rate; None without a rate.
+    base_value: Decimal | None
     owner: str | None
     renewal_date: dt.date | None
     last_touch: dt.datetime | None
 
 
-def member_accounts(viewer: Viewer, login: str | None) -> list[MemberAccount]:
+def member_accounts(viewer: Viewer, login: str | None, book: RateBook | None = None) -> list[MemberAccount]:
     """A person's accounts (None: the unowned pool) that the viewer may see, by name."""
+    book = book or rate_book(DEFAULT_BASE)
     touch = _last_touch_per_account(viewer)
     query = (
-        Account.select(Account.id, Account.name, Account.tier, Account.annual_value, User.login, Account.renewal_date, touch.c.at)
+        Account.select(
+            Account.id, Account.name, Account.tier, Account.annual_value, Account.currency, User.login,
+            Account.renewal_date, touch.c.at,
+        )
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
         .switch(Account)
         .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
@@ -251,9 +272,10 @@ def member_accounts(viewer: Viewer, login: str | None) -> list[MemberAccount]:
         query = query.where(Account.owner.is_null() | (User.active == False))  # noqa: E712
     else:
         query = query.where(User.login == login)
+    day = today()
     return [
-        MemberAccount(i, n, t, Decimal(v), o, as_date(r), as_datetime(at))
-        for i, n, t, v, o, r, at in scope_accounts(query, viewer).tuples()
+        MemberAccount(i, n, t, Decimal(str(v)), c, book.convert(v, c, day), o, as_date(r), as_datetime(at))
+        for i, n, t, v, c, o, r, at in scope_accounts(query, viewer).tuples()
     ]
 
 

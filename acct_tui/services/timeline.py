@@ -1,7 +1,8 @@
 """One account's story as one chronological list, newest first, upcoming on top.
 
 Merged from activities, cases (opened, closed), milestones, commitments
-(made, due, done, late), planned visits, alerts (raised, acknowledged,
+(made, due, done, late), planned visits, opportunities (opened, stage changes
+from the audit trail, won, lost, closing), alerts (raised, acknowledged,
 snoozed, resolved, escalated; snoozes come from the audit trail, the rest
 from the alert row) and health band changes. One narrow `tuples()` query per
 source, no ORM objects: an account with 5,000 events builds in a few tens of
@@ -17,11 +18,23 @@ from peewee import JOIN
 
 from acct_tui import clock
 from acct_tui.errors import NotFound
-from acct_tui.models import ActionItem, Activity, Alert, AuditLog, Case, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.core.currency import money
+from acct_tui.models import (
+    ActionItem,
+    Activity,
+    Alert,
+    AuditLog,
+    Case,
+    HealthSnapshot,
+    Milestone,
+    Opportunity,
+    PlannedVisit,
+    User,
+)
 from acct_tui.services.access import Viewer, account_visible, scope_activities
 
 #: The kinds of event, in the order the filter cycles through them.
-EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "alert", "health")
+EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "opportunity", "alert", "health")
 SENTIMENT_WORDS = {-2: "hostile", -1: "sour", 0: "neutral", 1: "good", 2: "delighted"}
 
 
@@ -169,6 +182,43 @@ def _planned_visits(_viewer, account_id: int, today: dt.date):
             yield TimelineEvent(_at(day), "visit_plan", f"visit planned: {what}", f"{who} · in {(day - today).days} days", "planned_visit", pid, True, "")
 
 
+def _opportunities(_viewer, account_id: int, today: dt.date):
+    query = (
+        Opportunity.select(
+            Opportunity.id, Opportunity.kind, Opportunity.name, Opportunity.amount, Opportunity.currency, Opportunity.stage,
+            Opportunity.probability, Opportunity.close_date, Opportunity.status, Opportunity.created_on,
+            Opportunity.closed_on, User.login,
+        )
+        .join(User, JOIN.LEFT_OUTER, on=(Opportunity.owner == User.id))
+        .where(Opportunity.account == account_id)
+    )
+    rows = list(query.tuples())
+    for oid, kind, name, amount, currency, stage, chance, close, status, created, closed, owner in rows:
+        what = f"{kind.replace('_', '-')}: {name}"
+        worth = f"{money(amount, currency)} · owner {owner or 'nobody'}"
+        yield TimelineEvent(_at(created), "opportunity", f"opportunity opened, {what}", f"{worth} · closes {close:%Y-%m-%d}", "opportunity", oid)
+        if status != "open":
+            verdict = "won" if status == "won" else "lost"
+            yield TimelineEvent(_at(closed or close), "opportunity", f"opportunity {verdict}, {what}", worth, "opportunity", oid,
+                                False, "done" if status == "won" else "late")
+        elif close >= today:
+            yield TimelineEvent(_at(close), "opportunity", f"opportunity closes, {what}", f"{worth} · {stage or 'no stage'} {chance}%",
+                                "opportunity", oid, True, "")
+        else:
+            yield TimelineEvent(_at(close), "opportunity", f"opportunity past its close date, {what}",
+                                f"{worth} · {stage or 'no stage'} {chance}% · {(today - close).days} days late", "opportunity", oid, False, "late")
+    if rows:
+        names = {r[0]: r[2] for r in rows}
+        changes = AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at).where(
+            (AuditLog.table == "opportunity") & (AuditLog.action == "update") & AuditLog.row_id.in_(list(names))
+        )
+        for row_id, actor, moved, at in changes.tuples():
+            stage = moved.get("stage") if isinstance(moved, dict) else None
+            if isinstance(stage, list) and len(stage) == 2:
+                yield TimelineEvent(_as_dt(at), "opportunity", f"opportunity stage {stage[0] or '-'} → {stage[1] or '-'}: {names[row_id]}",
+                                    f"by {actor}", "opportunity", row_id)
+
+
 def _alerts(_viewer, account_id: int, _today):
     query = Alert.select(
         Alert.id, Alert.rule, Alert.severity, Alert.reason, Alert.first_seen, Alert.acknowledged_at, User.login,
@@ -216,6 +266,7 @@ _SOURCES = (
     ("milestone", _milestones),
     ("commitment", _commitments),
     ("visit_plan", _planned_visits),
+    ("opportunity", _opportunities),
     ("alert", _alerts),
     ("health", _health),
 )

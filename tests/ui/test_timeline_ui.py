@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from acct_tui.models import ActionItem, Activity, Contact, Milestone, PlannedVisit
+from acct_tui.models import ActionItem, Activity, Contact, Milestone, Opportunity, PlannedVisit
 from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen, TodayRule
@@ -88,7 +88,7 @@ async def test_filter_by_kind_and_by_text(org, make_app):
         assert titles(app) == ["TODAY", "visit: Kick-off"]
         await pilot.press("f")  # case
         assert titles(app) == ["TODAY", "case opened: Outage"]
-        for _ in range(len(("milestone", "commitment", "visit_plan", "alert", "health", "all")) ):
+        for _ in range(len(("milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "all"))):
             await pilot.press("f")
         assert len(titles(app)) == 6
         app.screen.filter_bar.value = "deck"  # the `/` line applies as it changes
@@ -226,3 +226,51 @@ async def test_an_am_cannot_open_another_ams_account(org, make_app):
         await pilot.press("2")
         await settle(app, pilot)
         assert "Gamma" not in card_text(app) and app.screen.table.row_count == 0
+
+
+async def test_add_an_opportunity_then_move_its_stage_and_win_it(org, make_app):
+    a1 = story(org)
+    app = make_app("minh.pham")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        assert app.screen.query_one("#entry-currency").value == "USD"  # the account's own
+        app.screen.query_one("#entry-name").value = "Second site"
+        app.screen.query_one("#entry-amount").value = "40,000"
+        app.screen.query_one("#entry-currency").value = "EURO"
+        app.screen.query_one("#entry-close_date").value = "in 6w"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EntryScreen)  # refused inline, what was typed kept
+        assert "ISO 4217" in str(app.screen.query_one("#error-currency").content)
+        assert app.screen.query_one("#entry-name").value == "Second site"
+        app.screen.query_one("#entry-currency").value = "eur"
+        app.screen.query_one("#entry-stage").value = "Proposal"
+        app.screen.query_one("#entry-probability").value = "30"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        opp = Opportunity.get(Opportunity.name == "Second site")
+        assert (opp.amount, opp.currency, opp.close_date, opp.status) == (40_000, "EUR", TODAY + dt.timedelta(days=42), "open")
+        assert "opportunity closes, expansion: Second site" in titles(app)
+
+        app.screen.table.move_cursor(titles(app).index("opportunity closes, expansion: Second site"))
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert app.screen.query_one("#entry-stage").value == "Proposal"
+        app.screen.query_one("#entry-status").value = "won"
+        app.screen.query_one("#entry-stage").value = ""
+        app.screen.query_one("#entry-probability").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        opp = Opportunity.get_by_id(opp.id)
+        assert (opp.status, opp.stage, opp.probability, opp.closed_on) == ("won", "Closed Won", 100, TODAY)
+        shown = titles(app)
+        assert "opportunity won, expansion: Second site" in shown
+        assert "opportunity stage Proposal → Closed Won: Second site" in shown
+
+        app.screen.table.move_cursor(titles(app).index("visit: Kick-off"))
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("Put the cursor on an opportunity" in str(n.message) for n in app._notifications)

@@ -111,8 +111,8 @@ class EntryScreen(ModalScreen[bool]):
     EntryScreen .entry-hint { width: 18; padding: 0 0 0 1; color: $text-muted; }
     EntryScreen .entry-error { color: $error; padding-left: 14; height: auto; }
     EntryScreen .entry-error:disabled, EntryScreen .entry-error.-empty { display: none; }
-    EntryScreen #entry-status { color: $text-muted; padding-top: 1; }
-    EntryScreen #entry-status.-error { color: $error; }
+    EntryScreen #form-status { color: $text-muted; padding-top: 1; }
+    EntryScreen #form-status.-error { color: $error; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="entry.save"),
@@ -138,7 +138,7 @@ class EntryScreen(ModalScreen[bool]):
                     if field.kind.endswith("date"):
                         yield Static(self._understood(field, field.value), id=f"hint-{field.key}", classes="entry-hint")
                 yield Static("", id=f"error-{field.key}", classes="entry-error -empty")
-            yield Static("enter or ctrl+s saves · escape cancels", id="entry-status")
+            yield Static("enter or ctrl+s saves · escape cancels", id="form-status")
 
     def _understood(self, field: EntryField, text: str) -> str:
         if not text.strip():
@@ -193,7 +193,7 @@ class EntryScreen(ModalScreen[bool]):
             error.set_class(not reason, "-empty")
             self.query_one(f"#entry-{field.key}").set_class(bool(reason), "-invalid")
         loose = [reason for key, reason in problems.items() if key not in keys]
-        status = self.query_one("#entry-status", Static)
+        status = self.query_one("#form-status", Static)
         status.update("; ".join(loose) if loose else "fix the marked fields · ctrl+s saves")
         status.add_class("-error")
         for field in self.fields:

@@ -18,7 +18,9 @@ from textual.widgets import Static
 
 from acct_tui import clock
 from acct_tui.db import database
+from acct_tui.core.currency import merge_unrated, money, short_amount, unrated_note
 from acct_tui.services import handover, team
+from acct_tui.services import money as money_service
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
@@ -28,10 +30,22 @@ def _touch(row: team.MemberAccount) -> str:
     return "never" if row.last_touch is None else f"{(clock.today() - row.last_touch.date()).days}d ago"
 
 
+def _value(row: team.MemberAccount) -> Text:
+    return Text("no rate", style="dim italic") if row.base_value is None else Text(short_amount(row.base_value))
+
+
+def _own(row: team.MemberAccount) -> Text:
+    # Blank where it is the base amount again; every row is in the same base.
+    if row.base_value is not None and row.base_value == row.annual_value:
+        return Text("")
+    return Text(money(row.annual_value, row.currency), style="dim")
+
+
 ACCOUNT_COLUMNS = [
     Column("name", "Account", 30),
     Column("tier", "Tier", 10),
-    Column("annual_value", "Value", 12, justify="right", render=lambda r: f"{r.annual_value:,.0f}"),
+    Column("base_value", "Value", 12, justify="right", render=_value),
+    Column("annual_value", "Own", 13, justify="right", render=_own),
     Column("owner", "Owner", 14, render=lambda r: r.owner or "-"),
     Column("renewal_date", "Renewal", 11, render=lambda r: r.renewal_date.isoformat() if r.renewal_date else ""),
     Column("last_touch", "Last touch", 0, render=_touch),
@@ -87,7 +101,7 @@ class MemberScreen(AcctScreen):
 
         viewer = self.app.viewer
         with database.connection_context():
-            accounts = team.member_accounts(viewer, self.login)
+            accounts = team.member_accounts(viewer, self.login, money_service.rate_book(self.app.config.base_currency))
             ids = {a.id for a in accounts}
             if self.login is not None:
                 found = alerts.list_alerts(viewer, owner=self.login)
@@ -106,10 +120,13 @@ class MemberScreen(AcctScreen):
         self.query_one("#member-accounts", VirtualTable).set_source(ListSource(accounts), keep_cursor=True)
         self.query_one("#member-alerts", VirtualTable).set_source(ListSource(alerts), keep_cursor=True)
         red = sum(1 for a in alerts if a.severity == "red")
-        value = sum(a.annual_value for a in accounts)
+        value = sum(a.base_value for a in accounts if a.base_value is not None)
+        unrated = merge_unrated((a.currency, 1) for a in accounts if a.base_value is None)
+        base = self.app.config.base_currency
         self.query_one("#member-summary", Static).update(
             Text.assemble(
-                (self.person, "bold"), f" · {len(accounts)} accounts · {value:,.0f} value · ",
+                (self.person, "bold"), f" · {len(accounts)} accounts · {short_amount(value)} {base} value",
+                (f" ({unrated_note(unrated)})" if unrated else "", "bold yellow"), " · ",
                 (f"{red} red", "bold red"), " ", (f"{len(alerts) - red} yellow", "bold yellow"),
                 (f" · filter: {self.filter_text}" if self.filter_text else "", "bold"),
             )

@@ -18,9 +18,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Markdown, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from acct_tui.core.currency import value_text
 from acct_tui.db import database
 from acct_tui.errors import AcctError
-from acct_tui.services import briefs, handover, team
+from acct_tui.services import briefs, handover, money, team
 
 
 class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
@@ -89,13 +90,17 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     def _load(self) -> None:
         viewer = self.app.viewer
         with database.connection_context():
-            accounts = team.member_accounts(viewer, self.from_login)
+            accounts = team.member_accounts(viewer, self.from_login, money.rate_book(self.app.config.base_currency))
             owners = [(login, name) for login, name in handover.owner_choices(viewer) if login != self.from_login]
         self.post_message(self.Loaded(accounts, owners))
 
     def on_reassign_screen_loaded(self, message: Loaded) -> None:
         accounts = self.query_one("#reassign-accounts", SelectionList)
-        accounts.add_options([Selection(f"{a.name}  ({a.tier}, {a.annual_value:,.0f})", a.id, True) for a in message.accounts])
+        base = self.app.config.base_currency
+        accounts.add_options([
+            Selection(f"{a.name}  ({a.tier}, {value_text(a.base_value, a.annual_value, a.currency, base)})", a.id, True)
+            for a in message.accounts
+        ])
         self.query_one("#reassign-owner", Select).set_options([(f"{name} ({login})", login) for login, name in message.owners])
         if not message.accounts:
             self._error("There are no accounts to hand over.")
@@ -145,7 +150,8 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     def _preview(self, ids: list[int], owner: str) -> None:
         try:
             with database.connection_context():
-                plan = handover.preview(self.app.viewer, self.from_login, owner, ids)
+                book = money.rate_book(self.app.config.base_currency)
+                plan = handover.preview(self.app.viewer, self.from_login, owner, ids, book=book)
         except AcctError as exc:
             self.post_message(self.Previewed(None, str(exc)))
             return
@@ -177,7 +183,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     def _apply(self, plan) -> None:
         try:
             with database.connection_context():
-                result = handover.apply(self.app.viewer, plan)
+                result = handover.apply(self.app.viewer, plan, book=money.rate_book(self.app.config.base_currency))
         except AcctError as exc:
             self.post_message(self.Applied(None, str(exc)))
             return

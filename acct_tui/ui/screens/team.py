@@ -18,14 +18,19 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui.db import database
-from acct_tui.services import handover, team
+from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
+from acct_tui.services import handover, money, team
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 
-def _money(value) -> str:
-    return f"{value:,.0f}"
+def _value(row: team.TeamRow) -> Text:
+    text = Text(short_amount(row.total_value))
+    if row.unrated:
+        # Some of their accounts could not be added in: say so beside the sum.
+        text.append(f" +{sum(n for _, n in row.unrated)}?", style="bold yellow")
+    return text
 
 
 def _coverage(row: team.TeamRow) -> Text:
@@ -58,7 +63,7 @@ TEAM_COLUMNS = [
     Column("name", "Person", 30, render=_name),
     Column("role", "Role", 7),
     Column("accounts", "Accts", 6, justify="right"),
-    Column("total_value", "Value", 12, justify="right", render=lambda r: _money(r.total_value)),
+    Column("total_value", "Value", 12, justify="right", render=_value),
     Column("red", "Red", 5, justify="right", render=lambda r: _count(r.red, "bold red")),
     Column("yellow", "Yellow", 7, justify="right", render=lambda r: _count(r.yellow, "bold yellow")),
     Column("coverage", "Coverage", 9, justify="right", render=_coverage),
@@ -157,7 +162,7 @@ class TeamScreen(AcctScreen):
     def _load(self) -> None:
         app = self.app
         with database.connection_context():
-            rows = team.team_rows(app.viewer, app.policy)
+            rows = team.team_rows(app.viewer, app.policy, money.rate_book(app.config.base_currency))
             inbox = team.escalation_inbox(app.viewer)
         self.post_message(self.Loaded(rows, inbox))
 
@@ -189,7 +194,14 @@ class TeamScreen(AcctScreen):
         text.append(f"{len(people)}", style="bold")
         text.append(" people · ")
         text.append(f"{accounts:,}", style="bold")
-        text.append(" accounts · coverage ")
+        text.append(" accounts · ")
+        value = sum(r.total_value for r in self.rows)
+        text.append(f"{short_amount(value)} {self.app.config.base_currency}", style="bold")
+        text.append(" value")
+        unrated = merge_unrated(*(r.unrated for r in self.rows))
+        if unrated:
+            text.append(f" ({unrated_note(unrated)})", style="bold yellow")
+        text.append(" · coverage ")
         text.append(f"{covered / accounts * 100:.0f}%" if accounts else "–", style="bold")
         text.append(" · ")
         text.append(f"{sum(r.red for r in self.rows)} red", style="bold red")

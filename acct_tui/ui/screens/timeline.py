@@ -27,16 +27,18 @@ from acct_tui.enums import MILESTONE_KINDS
 from acct_tui.errors import AcctError
 from acct_tui.services import visits
 from acct_tui.services.account_card import AccountCard, account_card, record_detail
+from acct_tui.services.money import rate_book
 from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
 from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
 from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
-KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "alert": "alert", "health": "health"}
+KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health"}
 STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
 
 
@@ -85,7 +87,7 @@ COLUMNS = [
 ]
 
 
-class TimelineScreen(AcctScreen):
+class TimelineScreen(OpportunityActions, AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
@@ -106,6 +108,8 @@ class TimelineScreen(AcctScreen):
         Binding("m", "add_milestone", "Milestone", id="timeline.milestone"),
         Binding("d", "mark_done", "Done", id="timeline.done"),
         Binding("x", "contact_left", "Contact left", id="timeline.contact_left"),
+        Binding("o", "add_opportunity", "Opportunity", id="timeline.opportunity"),
+        Binding("e", "edit_opportunity", "Edit deal", id="timeline.edit_opportunity"),
     ]
 
     @dataclass
@@ -156,7 +160,7 @@ class TimelineScreen(AcctScreen):
         viewer = self.app.viewer
         try:
             with database.connection_context():
-                card = account_card(viewer, account_id)
+                card = account_card(viewer, account_id, rate_book(self.app.config.base_currency))
                 timeline = build_timeline(viewer, account_id)
         except AcctError as exc:
             self.post_message(self.Loaded(account_id, None, None, str(exc)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
+from acct_tui.core.currency import value_text
 from acct_tui.services.account_card import AccountCard
 
 BAND_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "bold green"}
@@ -17,7 +18,7 @@ def card_view(card: AccountCard | None):
         return Text("No account selected: pick one in the Portfolio (1), the Visit log (3) or with ctrl+p.", style="italic")
     head = Text.assemble(
         (card.name, "bold"), "  ", (card.tier.upper(), TIER_STYLE.get(card.tier, "")),
-        f"  owner {card.owner or 'nobody'}  ·  {card.currency} {card.annual_value:,.0f}/yr  ·  ",
+        f"  owner {card.owner or 'nobody'}  ·  {value_text(card.base_value, card.annual_value, card.currency, card.base)}/yr  ·  ",
     )
     if card.renewal_date:
         days = card.days_to_renewal
