@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from acct_tui.cli import main
 from acct_tui.io.csvdir import FILES, own_key
 from acct_tui.io.plan import lookup_field
-from acct_tui.models import ALL_MODELS, Account, Contact, Team, User
+from acct_tui.models import ALL_MODELS, Account, Contact, Opportunity, Rate, Team, User
 from tests import factories as f
 
 
@@ -58,6 +59,16 @@ def rich_data() -> dict:
     f.metric(a1, dt.date(2026, 10, 1), "usage", -3.25)
     f.receivable(a1, 1999.99, dt.date(2026, 11, 1), paid_on=dt.date(2026, 11, 10))
     f.receivable(b1, -50, dt.date(2026, 12, 1))
+    Opportunity.create(account=a1, kind="renewal", name="=Renewal 2027", amount=123456.78, currency="EUR", stage="Proposal",
+                       probability=60, close_date=dt.date(2027, 3, 1), owner=org["am1"], created_on=dt.date(2026, 10, 1))
+    Opportunity.create(account=b1, kind="cross_sell", name='Add-on, "quoted"', amount=500_000_000, currency="VND",
+                       stage="Closed Won", probability=100, close_date=dt.date(2026, 9, 3), status="won",
+                       closed_on=dt.date(2026, 9, 3), created_on=dt.date(2026, 8, 1), external_id="OPP-9", owner=org["am2"])
+    Opportunity.create(account=a1, kind="expansion", name="More seats", amount=0, currency="USD", stage="Closed Lost",
+                       probability=0, close_date=dt.date(2026, 6, 30), status="lost", closed_on=dt.date(2026, 6, 30),
+                       created_on=dt.date(2026, 5, 2))
+    Rate.create(currency="EUR", quote="USD", as_of=dt.date(2026, 11, 1), rate=Decimal("1.0823"))
+    Rate.create(currency="VND", quote="USD", as_of=dt.date(2026, 11, 1), rate=Decimal("0.0000394"))
     return org
 
 

@@ -11,7 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from acct_tui.cli.output import csv_cell, escape_formula
-from acct_tui.models import Alert
+from acct_tui.models import Alert, Opportunity, Rate
 from tests import factories as f
 from tests.io_helpers import run
 
@@ -38,6 +38,9 @@ def org(db):
                      first_seen=dt.datetime(2026, 11, 1), last_seen=dt.datetime(2026, 11, 20))
     # Confidential: readable by the author, the author's lead and the operator only (not an admin).
     f.activity(org["b1"], "visit", dt.datetime(2026, 11, 3, 9, 0), author=org["am2"], subject="secret visit", confidential=True)
+    for key in ("a1", "a2", "b1", "b2", "s1", "j1", "o1", "l1"):
+        Opportunity.create(account=org[key], kind="expansion", name=f"seats {org[key].name}", amount=1_000, currency="USD",
+                           close_date=dt.date(2026, 12, 31), probability=50)
     return org
 
 
@@ -54,6 +57,7 @@ def test_every_export_shows_only_what_the_user_may_see(db_url, org, capsys, logi
     assert {r["name"] for r in export(capsys, db_url, "accounts", login)} == expected
     assert {r["account"] for r in export(capsys, db_url, "cases", login)} == expected
     assert {r["account"] for r in export(capsys, db_url, "alerts", login)} == expected
+    assert {r["account"] for r in export(capsys, db_url, "opportunities", login)} == expected
     activities = export(capsys, db_url, "activities", login, fmt="csv")
     assert {r["account"] for r in activities} == expected
     secret = any(r["subject"] == "secret visit" for r in activities)
@@ -176,3 +180,18 @@ def test_export_writes_csv_by_default(db_url, org, capsys):
     code, out, _ = run(capsys, "export", "accounts", "--db", db_url, "--user", "minh.pham")
     assert code == 0 and out.startswith("id,external_id,name,")
     assert {r["name"] for r in csv.DictReader(io.StringIO(out))} == SEES["minh.pham"]
+
+
+def test_money_exports_add_the_base_currency_beside_the_own_amount_and_never_guess(db_url, org, capsys):
+    org["a1"].currency, org["a1"].annual_value = "EUR", 2_000
+    org["a1"].save()
+    org["a2"].currency = "XAF"
+    org["a2"].save()
+    Rate.create(currency="EUR", quote="USD", as_of=dt.date(2026, 11, 1), rate="1.25")
+    Opportunity.update(currency="EUR").where(Opportunity.account == org["a1"]).execute()
+    accounts = {r["name"]: r for r in export(capsys, db_url, "accounts", "minh.pham", fmt="csv")}
+    assert (accounts["Acme Corp"]["annual_value"], accounts["Acme Corp"]["currency"]) == ("2000", "EUR")
+    assert (accounts["Acme Corp"]["base_value"], accounts["Acme Corp"]["base_currency"]) == ("2500", "USD")
+    assert accounts["Beta Ltd"]["base_value"] == ""  # no rate for XAF: empty, never the own amount
+    deals = {r["account"]: r for r in export(capsys, db_url, "opportunities", "minh.pham")}
+    assert (deals["Acme Corp"]["amount"], deals["Acme Corp"]["base_amount"]) == (1000, 1250)

@@ -34,7 +34,11 @@ def register(sub, common) -> None:
     p = kinds.add_parser("dir", parents=[common], help="our own CSV format, re-importable with `import dir`")
     p.add_argument("directory", metavar="DIR", type=Path)
     p.set_defaults(handler=run_export_dir)
-    for what in ("accounts", "activities", "alerts", "cases"):
+    for crm, files in (("salesforce", "User.csv, Account.csv, Opportunity.csv"), ("hubspot", "companies.csv, deals.csv")):
+        p = kinds.add_parser(crm, parents=[common], help=f"accounts and opportunities as {crm} writes them ({files})")
+        p.add_argument("directory", metavar="DIR", type=Path)
+        p.set_defaults(handler=run_export_dir, crm=crm)
+    for what in ("accounts", "activities", "alerts", "cases", "opportunities"):
         p = kinds.add_parser(what, parents=[common], help=f"the {what} the user may see")
         format_option(p, choices=("csv", "json"))
         p.set_defaults(format="csv")
@@ -83,14 +87,17 @@ def run_import(ctx: Context) -> int:
     if not viewer.sees_everything:
         raise Forbidden(f"{viewer.login} may not import: it takes an admin or the database operator")
     owner_map = _owner_map(getattr(ctx.args, "owner_map", None))
-    report = importer.run(ctx.args.source, ctx.args.directory, commit=ctx.args.commit, actor=viewer.login, owner_map=owner_map)
+    report = importer.run(ctx.args.source, ctx.args.directory, commit=ctx.args.commit, actor=viewer.login, owner_map=owner_map,
+                          base_currency=ctx.config.base_currency)
     print(report.render())
     return report.exit_code
 
 
 def run_export_dir(ctx: Context) -> int:
+    from acct_tui.io.crm_export import EXPORTERS
     from acct_tui.io.csvdir import export_dir
 
+    export_dir = EXPORTERS.get(getattr(ctx.args, "crm", None), export_dir)
     directory: Path = ctx.args.directory
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: not a directory")

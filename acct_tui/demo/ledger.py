@@ -200,7 +200,8 @@ def write_opportunities(plan: AccountPlan, ctx) -> None:
         if plan.status == "churned" and ann == plan.churned_on:
             add("renewal", title, plan.local_value, ann, "lost", closed=ann)
         elif ann < today:
-            add("renewal", title, plan.local_value, ann, "won", closed=min(yesterday, ann - dt.timedelta(days=rng.randint(0, 20))))
+            signed = min(yesterday, ann - dt.timedelta(days=rng.randint(0, 20)))
+            add("renewal", title, plan.local_value, signed, "won", closed=signed)
         elif (ann - today).days <= RENEWAL_LEAD_DAYS and plan.status == "active":
             weak = plan.mode == "renewal_weak"
             add("renewal", title, plan.local_value, ann, "open", stage="Negotiation" if weak else None, probability=35 if weak else None)

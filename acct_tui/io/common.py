@@ -331,6 +331,13 @@ def decimal(text: str) -> Decimal:
     return value
 
 
+def positive_decimal(text: str) -> Decimal:
+    value = decimal(text)
+    if value <= 0:
+        raise ValueError(f"{text.strip()!r} is not more than 0")
+    return value
+
+
 def number(text: str) -> float:
     return float(decimal(text))
 

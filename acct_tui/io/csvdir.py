@@ -1,4 +1,4 @@
-"""Our own CSV format: a folder of up to ten files, imported and exported alike.
+"""Our own CSV format: a folder of up to twelve files, imported and exported alike.
 
 One table of `FileSpec`s drives both directions, so what `export_dir` writes
 is exactly what `parse_dir` reads. References hold the other record's
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from acct_tui import enums
+from acct_tui.core.currency import DEFAULT_BASE, currency_code
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import ReportBuilder
@@ -34,7 +35,9 @@ from acct_tui.models import (
     Contact,
     MetricSample,
     Milestone,
+    Opportunity,
     PlannedVisit,
+    Rate,
     Receivable,
     Team,
     User,
@@ -47,7 +50,7 @@ class Column:
     """One CSV column: its kind decides how a cell is parsed and written."""
 
     name: str
-    kind: str = "text"  # text, int, decimal, float, bool, date, moment, month, enum, ref
+    kind: str = "text"  # text, int, decimal, rate, float, bool, date, moment, month, enum, currency, ref
     required: bool = False
     choices: tuple[str, ...] = ()
     target: type[BaseModel] | None = None
@@ -81,7 +84,7 @@ FILES: tuple[FileSpec, ...] = (
     )),
     FileSpec("accounts.csv", Account, (
         _EXT, Column("name", required=True), _enum("tier", enums.TIERS), _ref("owner", User), Column("industry"),
-        Column("annual_value", "decimal"), Column("currency"), Column("renewal_date", "date"),
+        Column("annual_value", "decimal"), Column("currency", "currency"), Column("renewal_date", "date"),
         Column("contract_start", "date"), _enum("status", enums.ACCOUNT_STATUSES), Column("churned_on", "date"),
         Column("contact_days", "int", low=1, high=3650), Column("visit_days", "int", low=1, high=3650),
     )),
@@ -120,11 +123,24 @@ FILES: tuple[FileSpec, ...] = (
         _EXT, _ACCOUNT, Column("amount", "decimal", required=True), Column("due_on", "date", required=True),
         Column("paid_on", "date"),
     )),
+    FileSpec("opportunities.csv", Opportunity, (
+        _EXT, _ACCOUNT, _enum("kind", enums.OPPORTUNITY_KINDS, required=True), Column("name", required=True),
+        Column("amount", "decimal", required=True), Column("currency", "currency", required=True), Column("stage"),
+        Column("probability", "int", low=0, high=100), Column("close_date", "date", required=True),
+        _enum("status", enums.OPPORTUNITY_STATUSES), _ref("owner", User), Column("created_on", "date"),
+        Column("closed_on", "date"),
+    )),
+    FileSpec("rates.csv", Rate, (
+        Column("currency", "currency", required=True), Column("rate", "rate", required=True),
+        Column("as_of", "date", required=True), Column("quote", "currency"),
+    )),
 )
 FILE_NAMES = tuple(spec.name for spec in FILES)
 
 _PARSERS = {
     "decimal": common.decimal,
+    "rate": common.positive_decimal,
+    "currency": currency_code,
     "float": common.number,
     "bool": common.boolean,
     "date": common.date,
@@ -163,42 +179,55 @@ def parse_cell(row: common.Row, spec: FileSpec, column: Column, values: dict, re
         if value is None:
             row.bad(column.name, "is required")
             return
-    if column.name == "currency" and value:
-        value = value.upper()
     values[column.name] = value
 
 
-def parse_dir(directory: Path, builder: ReportBuilder) -> Batch:
-    """Read every known file in `directory` into a batch; bad rows go to the report."""
+def parse_dir(directory: Path, builder: ReportBuilder, base_currency: str = DEFAULT_BASE) -> Batch:
+    """Read every known file in `directory` into a batch; bad rows go to the report.
+
+    A rate without a `quote` is quoted in `base_currency`.
+    """
     if not directory.is_dir():
         raise UsageError(f"{directory}: no such directory")
     present = [spec for spec in FILES if (directory / spec.name).is_file()]
     if not present:
         raise UsageError(f"{directory}: none of {', '.join(FILE_NAMES)} found")
     batch = Batch()
-    teams: set[str] = set()
     for spec in present:
-        required = [c.name for c in spec.columns if c.required]
-        header, rows = common.read_csv(directory / spec.name, required=required, unescape=True)
-        note = common.unknown_columns(spec.name, header, (c.name for c in spec.columns))
-        if note:
-            builder.note(note)
-        columns = [c for c in spec.columns if c.name in header]
-        builder.bucket(spec.name)
-        for row in rows:
-            values: dict[str, Any] = {}
-            refs: dict[str, Ref] = {}
-            for column in columns:
-                parse_cell(row, spec, column, values, refs)
-            if row.problems:
-                builder.reject(spec.name, row.problems)
-                continue
-            batch.add(spec.model, Staged(spec.name, row.line, values, refs))
-            team = refs.get("team")
-            if spec.model is User and team and team.value not in teams:
-                teams.add(team.value)
-                batch.add(Team, Staged(spec.name, row.line, {"name": team.value}, label="users.csv (teams)"))
+        parse_file(directory / spec.name, spec, builder, batch, base_currency)
     return batch
+
+
+def parse_file(path: Path, spec: FileSpec, builder: ReportBuilder, batch: Batch, base_currency: str) -> None:
+    """Read one file of the format (`spec` says which) into `batch`."""
+    required = [c.name for c in spec.columns if c.required]
+    header, rows = common.read_csv(path, required=required, unescape=True)
+    label = path.name
+    note = common.unknown_columns(label, header, (c.name for c in spec.columns))
+    if note:
+        builder.note(note)
+    columns = [c for c in spec.columns if c.name in header]
+    builder.bucket(label)
+    teams = batch.keys(Team)
+    for row in rows:
+        values: dict[str, Any] = {}
+        refs: dict[str, Ref] = {}
+        for column in columns:
+            parse_cell(row, spec, column, values, refs)
+        if row.problems:
+            builder.reject(label, row.problems)
+            continue
+        if spec.model is Rate and not values.get("quote"):
+            values["quote"] = base_currency
+        batch.add(spec.model, Staged(label, row.line, values, refs))
+        team = refs.get("team")
+        if spec.model is User and team and team.value not in teams:
+            teams.add(team.value)
+            batch.add(Team, Staged(label, row.line, {"name": team.value}, label=f"{label} (teams)"))
+
+
+def spec_for(name: str) -> FileSpec:
+    return next(spec for spec in FILES if spec.name == name)
 
 
 # -- export -------------------------------------------------------------------
@@ -225,7 +254,7 @@ def _rows(spec: FileSpec, viewer: Viewer):
         return scope_accounts(query, viewer)
     if model is Activity:
         return scope_activities(query, viewer)
-    if model is User:
+    if model in (User, Rate):
         return query
     return query.where(model.account.in_(visible_account_ids(viewer)))
 
@@ -245,7 +274,8 @@ def cell(column: Column, value: Any, keys: dict[int, str] | None) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # A rate keeps every digit it needs and no trailing zeros; money keeps its cents.
+        return format(value.normalize() if column.kind == "rate" else value, "f")
     if isinstance(value, float):
         return repr(value)
     text = str(value)
@@ -284,4 +314,4 @@ def export_dir(directory: Path, viewer: Viewer) -> dict[str, int]:
     return written
 
 
-__all__ = ["FILES", "FILE_NAMES", "OWN_ID", "export_dir", "parse_dir", "own_key"]
+__all__ = ["FILES", "FILE_NAMES", "OWN_ID", "export_dir", "parse_dir", "parse_file", "own_key", "spec_for"]

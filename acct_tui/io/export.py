@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from acct_tui.core.currency import RateBook
+from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.enums import ALERT_STATUSES
 from acct_tui.models import Account, Activity, Case, Contact, User
 from acct_tui.services import accounts as account_service
 from acct_tui.services.access import Viewer, scope_activities, visible_account_ids
 
-KINDS = ("accounts", "activities", "alerts", "cases")
+KINDS = ("accounts", "activities", "alerts", "cases", "opportunities")
 
 
 @dataclass(frozen=True)
@@ -151,8 +151,17 @@ def export_cases(viewer: Viewer, book: RateBook | None = None) -> list[CaseExpor
     ]
 
 
+def export_opportunities(viewer: Viewer, book: RateBook | None = None) -> list:
+    """Opportunities on visible accounts by close date, each amount also in the base currency."""
+    from acct_tui.services.money import rate_book
+    from acct_tui.services.opportunities import list_opportunities
+
+    return list_opportunities(viewer, book or rate_book(DEFAULT_BASE))
+
+
 EXPORTERS = {
     "accounts": export_accounts,
+    "opportunities": export_opportunities,
     "activities": export_activities,
     "alerts": export_alerts,
     "cases": export_cases,

@@ -15,10 +15,13 @@ Mapping (documented in the README):
   opportunity -> prospect).
 - contacts -> contacts: First/Last Name, Email, Phone Number (else Mobile),
   Job Title, Date of birth; the first of "Associated Company IDs".
-- deals -> milestones, as Salesforce opportunities: Deal Name, Close Date,
-  Deal Stage (closed won -> done, closed lost -> missed), renewal when Deal
-  Type or name says so; the latest won recurring deal sets the account's
-  contract start and renewal date (a year later).
+- deals -> opportunities, as Salesforce's: Deal Name, Deal Type (else the
+  name) for the kind, Amount, Currency (else the company's), Deal Stage
+  (closed won -> won, closed lost -> lost), Deal probability (a fraction),
+  Close Date, Create Date, Deal owner. Each is also a milestone (closed won
+  -> done, closed lost -> missed, renewal when Deal Type or name says so);
+  the latest won recurring deal sets the account's contract start and
+  renewal date (a year later).
 - tickets -> cases: Ticket name, Priority (urgent -> critical), Create date,
   Close date, escalated when the status or stage says so.
 - activities -> activities: Activity type (call, email, meeting, note, task
@@ -38,14 +41,22 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from acct_tui import enums
+from acct_tui.core.currency import currency_code
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
 from acct_tui.io.plan import Batch, Ref, Staged
-from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind, opportunity_kind
+from acct_tui.models import Account, Activity, Case, Contact, Milestone, Opportunity, User
 
 PREFIX = "hs:"
+
+
+def hs(record_id: str) -> str:
+    """The external id of a HubSpot record: `hs:` and its id (ids acct-tui's export wrote, holding `-`
+    or `:`, are kept as they are, as in `salesforce.sf`)."""
+    record_id = record_id.strip()
+    return record_id if ("-" in record_id or ":" in record_id) else PREFIX + record_id
 KINDS = (
     ("companies", ("compan",)),
     ("contacts", ("contact",)),
@@ -78,6 +89,9 @@ COLUMNS = {
     "deal_name": ("Deal Name",),
     "deal_stage": ("Deal Stage",),
     "deal_type": ("Deal Type",),
+    "amount": ("Amount",),
+    "currency": ("Currency", "Deal currency code", "Currency code"),
+    "probability": ("Deal probability", "Probability", "Forecast probability"),
     "close_date": ("Close Date", "Close date"),
     "ticket_name": ("Ticket name", "Subject"),
     "priority": ("Priority",),
@@ -88,6 +102,16 @@ COLUMNS = {
     "subject": ("Subject", "Title", "Activity subject", "Call title", "Meeting name", "Task title", "Email subject"),
     "body": ("Body", "Notes", "Activity body", "Call notes", "Meeting description", "Note body", "Description"),
 }
+
+
+def deal_probability(text: str) -> int:
+    """HubSpot writes a deal's probability as a fraction (`0.4`); `40%` and `40` are read as percentages."""
+    value = common.decimal(text.rstrip("%"))
+    if not text.strip().endswith("%") and value <= 1:
+        value *= 100
+    if not 0 <= value <= 100:
+        raise ValueError(f"{text!r} is not a probability (0 to 1, or 0% to 100%)")
+    return int(value.to_integral_value())
 
 
 def _slug(text: str) -> str:
@@ -112,13 +136,14 @@ def find_files(directory: Path) -> list[tuple[str, Path]]:
 
 
 class _Import:
-    def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str]):
+    def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str], base_currency: str):
         self.builder = builder
         self.owner_map = owner_map
+        self.base_currency = base_currency
         self.batch = Batch()
         self.files = []
         for kind, path in find_files(directory):
-            header, rows = common.read_csv(path)
+            header, rows = common.read_csv(path, unescape=True)
             lower = {h.lower(): h for h in header}
             pick = {key: next((lower[a.lower()] for a in aliases if a.lower() in lower), None)
                     for key, aliases in COLUMNS.items()}
@@ -132,11 +157,12 @@ class _Import:
         users = list(User.select(User.login, User.name, User.email).tuples())
         self.known_users = {}
         for login, name, email in users:
-            for text in filter(None, (name, email)):
+            for text in filter(None, (name, email, login)):
                 self.known_users.setdefault(text.lower(), set()).add(login)
         self.owners: dict[str, str] = {}
         self.placeholders: list[str] = []
-        self.accounts = {e for (e,) in Account.select(Account.external_id).where(Account.external_id.startswith(PREFIX)).tuples()}
+        self.currencies = dict(Account.select(Account.external_id, Account.currency).where(Account.external_id.is_null(False)).tuples())
+        self.accounts = set(self.currencies)
         self.links = {kind: self._stored(model) for kind, model in
                       (("contacts", Contact), ("deals", Milestone), ("tickets", Case))}
         self.account_rows: dict[str, Staged] = {}
@@ -175,7 +201,7 @@ class _Import:
     @staticmethod
     def ids(row: Row, column: str | None) -> list[str]:
         value = row.raw(column) if column else None
-        return [PREFIX + part.strip() for part in re.split(r"[;,]", value or "") if part.strip()]
+        return [hs(part) for part in re.split(r"[;,]", value or "") if part.strip()]
 
     def account_of(self, row: Row, pick: dict, via: tuple[str, ...]) -> str | None:
         for key in ("companies",) + via:
@@ -213,17 +239,21 @@ class _Import:
 
     def companies(self, name: str, pick: dict, rows: list[Row]) -> None:
         for row in rows:
-            values = {"external_id": PREFIX + row.raw(pick["id"]),
+            values = {"external_id": hs(row.raw(pick["id"])),
                       "name": self.get(row, pick, "company_name", required=True, max_len=200)}
             if pick["industry"]:
                 values["industry"] = self.get(row, pick, "industry", max_len=80)
             if pick["revenue"]:
                 values["annual_value"] = self.get(row, pick, "revenue", common.decimal) or 0
+            if pick["currency"] and row.raw(pick["currency"]):
+                values["currency"] = self.get(row, pick, "currency", currency_code)
             stage = (row.raw(pick["stage"]) if pick["stage"] else None) or ""
             if stage.lower() == "customer":
                 values["status"] = "active"
             elif stage.lower() in PROSPECT_STAGES:
                 values["status"] = "prospect"
+            elif stage.lower() in ("former customer", "churned"):
+                values["status"] = "churned"
             owner = self.owner(row, pick)
             record = self.done(name, row, Account, values, {"owner": owner} if owner else {})
             if record:
@@ -240,7 +270,7 @@ class _Import:
             full = full or self.get(row, pick, "email") or ""
             if not full:
                 row.bad(pick["first"] or "First Name", "a contact needs a name or an email")
-            values = {"external_id": PREFIX + row.raw(pick["id"]), "name": full[:160],
+            values = {"external_id": hs(row.raw(pick["id"])), "name": full[:160],
                       "email": self.get(row, pick, "email", max_len=200), "phone": self.get(row, pick, "phone", max_len=60),
                       "title": self.get(row, pick, "title", max_len=160),
                       "birthday": self.get(row, pick, "birthday", common.date)}
@@ -254,17 +284,45 @@ class _Import:
                 self.unlinked(name, row, pick, ())
                 continue
             title = self.get(row, pick, "deal_name", required=True, max_len=300)
-            words = f"{self.get(row, pick, 'deal_type') or ''} {title or ''}".lower()
-            stage = (self.get(row, pick, "deal_stage") or "").lower().replace(" ", "")
+            deal_type = self.get(row, pick, "deal_type")
+            words = f"{deal_type or ''} {title or ''}".lower()
+            stage_text = self.get(row, pick, "deal_stage", max_len=80) or ""
+            stage = stage_text.lower().replace(" ", "")
             won, lost = stage == "closedwon", stage == "closedlost"
             due = self.get(row, pick, "close_date", common.date, required=True)
-            values = {"external_id": PREFIX + row.raw(pick["id"]), "title": title, "due_on": due,
-                      "kind": "renewal" if "renew" in words else "contract",
-                      "status": "done" if won else ("missed" if lost else "planned"), "completed_on": due if won else None}
-            if self.done(name, row, Milestone, values, {"account": Ref(Account, account, pick["companies"])}):
-                self.links["deals"][values["external_id"]] = account
+            external_id = hs(row.raw(pick["id"]))
+            milestone = {"external_id": external_id, "title": title, "due_on": due,
+                         "kind": "renewal" if "renew" in words else "contract",
+                         "status": "done" if won else ("missed" if lost else "planned"), "completed_on": due if won else None}
+            status = "won" if won else ("lost" if lost else "open")
+            chance = self.get(row, pick, "probability", deal_probability)
+            deal = {"external_id": external_id, "name": title, "kind": opportunity_kind(deal_type, title),
+                    "amount": self.get(row, pick, "amount", common.decimal) or 0,
+                    "currency": self.get(row, pick, "currency", currency_code) or self.currency_of(account),
+                    "stage": stage_text, "close_date": due, "status": status,
+                    "probability": chance if chance is not None else {"won": 100}.get(status, 0),
+                    "closed_on": due if status != "open" else None}
+            created = self.get(row, pick, "created", common.date)
+            if created is not None:
+                deal["created_on"] = created
+            refs = {"account": Ref(Account, account, pick["companies"])}
+            owner = self.owner(row, pick)
+            deal_refs = {**refs, **({"owner": owner} if owner else {})}
+            if not external_id.startswith(PREFIX):
+                # Written by acct-tui's own export: its account has its milestones and dates already.
+                self.done(name, row, Opportunity, deal, deal_refs)
+                continue
+            if self.done(name, row, Milestone, milestone, dict(refs)):
+                self.batch.add(Opportunity, Staged(row.file, row.line, deal, deal_refs, label=f"{name} (opportunities)"))
+                self.links["deals"][external_id] = account
                 if won and any(w in words for w in RECURRING_WORDS) and due > self.renewals.get(account, due.min):
                     self.renewals[account] = due
+
+    def currency_of(self, account: str) -> str:
+        staged = self.account_rows.get(account)
+        if staged is not None and staged.values.get("currency"):
+            return staged.values["currency"]
+        return self.currencies.get(account) or self.base_currency
 
     def tickets(self, name: str, pick: dict, rows: list[Row]) -> None:
         for row in rows:
@@ -273,7 +331,7 @@ class _Import:
                 self.unlinked(name, row, pick, ("contacts",))
                 continue
             status = (self.get(row, pick, "ticket_status") or "").lower()
-            values = {"external_id": PREFIX + row.raw(pick["id"]),
+            values = {"external_id": hs(row.raw(pick["id"])),
                       "subject": self.get(row, pick, "ticket_name", required=True, max_len=300),
                       "severity": self.get(row, pick, "priority", common.choice(enums.CASE_SEVERITIES, SEVERITY)) or "medium",
                       "opened_at": self.get(row, pick, "created", common.moment, required=True),
@@ -294,7 +352,7 @@ class _Import:
             kind = ENGAGEMENT_KINDS.get(kind_text) or activity_kind([kind_text, subject], "note")
             if kind == "meeting" and activity_kind([subject], "meeting") == "visit":
                 kind = "visit"
-            values = {"external_id": PREFIX + row.raw(pick["id"]), "kind": kind, "subject": subject,
+            values = {"external_id": hs(row.raw(pick["id"])), "kind": kind, "subject": subject,
                       "summary": self.get(row, pick, "body"),
                       "occurred_at": self.get(row, pick, "activity_date", common.moment, required=True)}
             refs = {"account": Ref(Account, account, pick["companies"] or "Associated Company IDs")}
@@ -330,6 +388,6 @@ class _Import:
         return self.batch
 
 
-def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str]) -> Batch:
+def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str], base_currency: str = "USD") -> Batch:
     """Read a HubSpot export folder into a batch; problems go to the report."""
-    return _Import(directory, builder, owner_map).run()
+    return _Import(directory, builder, owner_map, base_currency).run()

@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 import peewee
-from peewee import BooleanField, DateTimeField, DecimalField, FloatField, ForeignKeyField
+from peewee import BooleanField, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField
 
 from acct_tui.clock import now
 from acct_tui.db import database
@@ -48,7 +48,9 @@ from acct_tui.models import (
     Contact,
     MetricSample,
     Milestone,
+    Opportunity,
     PlannedVisit,
+    Rate,
     Receivable,
     Team,
     User,
@@ -58,9 +60,12 @@ from acct_tui.services import audit
 #: Tables an import may write, in the order their references need.
 ORDER: tuple[type[BaseModel], ...] = (
     Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, Case, MetricSample, Receivable,
+    Rate, Opportunity,
 )
 #: The natural key other records use to point at a row of each table.
 LOOKUP = {Team: "name", User: "login"}
+#: Tables whose rows are known by several fields together, not by one natural key.
+COMPOSITE_KEYS = {MetricSample: ("account", "period", "metric"), Rate: ("currency", "quote", "as_of")}
 OWN_ID = re.compile(r"^acct-(\d+)$")
 _CHUNK = 500
 
@@ -70,7 +75,7 @@ def lookup_field(model: type[BaseModel]) -> str:
 
 
 def key_fields(model: type[BaseModel]) -> tuple[str, ...]:
-    return ("account", "period", "metric") if model is MetricSample else (lookup_field(model),)
+    return COMPOSITE_KEYS.get(model, (lookup_field(model),))
 
 
 class _New:
@@ -214,7 +219,8 @@ def same(model_field, old, new) -> bool:
     if old is None or new is None:
         return old is None and new is None
     if isinstance(model_field, DecimalField):
-        return Decimal(str(old)).quantize(Decimal("0.01")) == Decimal(str(new)).quantize(Decimal("0.01"))
+        step = Decimal(1).scaleb(-model_field.decimal_places)  # cents for money, finer for rates
+        return Decimal(str(old)).quantize(step) == Decimal(str(new)).quantize(step)
     if isinstance(model_field, FloatField):
         return abs(float(old) - float(new)) <= 1e-9 * max(1.0, abs(float(new)))
     if isinstance(model_field, BooleanField):
@@ -241,7 +247,7 @@ class _Run:
                 self.table(model, records)
 
     def table(self, model: type[BaseModel], records: list[Staged]) -> None:
-        simple_key = model is not MetricSample
+        simple_key = model not in COMPOSITE_KEYS
         existing: dict[Any, dict[str, Any]] = {}
         if simple_key:
             existing = fetch(model, self.batch.keys(model))
@@ -265,7 +271,7 @@ class _Run:
             seen[key] = record.line
             accepted.append((record, key, resolved))
         if not simple_key:
-            existing = self.fetch_metrics([k for _, k, _ in accepted])
+            existing = self.fetch_composite(model, [k for _, k, _ in accepted])
 
         inserts: list[tuple[Staged, dict[str, Any]]] = []
         updates: list[tuple[Staged, BaseModel, dict[str, Any]]] = []
@@ -310,6 +316,14 @@ class _Run:
                 resolved[name] = target_id
         return resolved, problems
 
+    def fetch_composite(self, model: type[BaseModel], keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
+        if model is MetricSample:
+            return self.fetch_metrics(keys)
+        # Rates: a small table, read whole.
+        fields = COMPOSITE_KEYS[model]
+        dates = {f for f in fields if isinstance(model._meta.fields[f], DateField)}
+        return {tuple(_as_date(row[f]) if f in dates else row[f] for f in fields): row for row in model.select().dicts()}
+
     def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
         account_ids = sorted({k[0] for k in keys if k[0] is not NEW})
         found = {}
@@ -337,7 +351,7 @@ class _Run:
             plain = {k: v for k, v in changes.items() if not (k in self_refs and k in record.refs)}
             if plain:
                 model.update({**plain, **stamp}).where(model.id == row["id"]).execute()
-        if model is MetricSample:
+        if model in COMPOSITE_KEYS:
             return
         name = lookup_field(model)
         created = [wanted[name] for _, wanted in inserts]

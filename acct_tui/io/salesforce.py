@@ -10,11 +10,15 @@ Mapping (documented in the README):
 - Account -> accounts: Name, Industry, AnnualRevenue -> annual_value,
   CurrencyIsoCode, Type (prospect / former customer) -> status, OwnerId -> owner.
 - Contact -> contacts: Name, Title, Email, Phone (else MobilePhone), Birthdate.
-- Opportunity -> milestones: kind `renewal` when Type or Name says renew,
-  else `contract`; CloseDate is the due date; won -> done, lost -> missed.
-  The latest won *recurring* one (renewal / subscription / recurring / annual
-  in Type or Name) sets the account's contract_start (its close date) and
-  renewal_date (a year later).
+- Opportunity -> opportunities: kind from Type, else Name (`opportunity_kind`),
+  Amount, CurrencyIsoCode (else the account's currency), StageName,
+  Probability, CloseDate, IsClosed / IsWon -> open, won or lost (closed on the
+  CloseDate), OwnerId, CreatedDate. Each is also a milestone, as before:
+  kind `renewal` when Type or Name says renew, else `contract`; CloseDate is
+  the due date; won -> done, lost -> missed. The latest won *recurring* one
+  (renewal / subscription / recurring / annual in Type or Name) sets the
+  account's contract_start (its close date) and renewal_date (a year later).
+- A CurrencyIsoCode that is not an ISO 4217 code is a rejected row.
 - Case -> cases: Priority -> severity, IsEscalated (or status Escalated),
   CreatedDate / ClosedDate.
 - Task / Event -> activities: kind from Type, TaskSubtype or Subject
@@ -43,11 +47,12 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from acct_tui import enums
+from acct_tui.core.currency import currency_code
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
 from acct_tui.io.plan import Batch, Ref, Staged
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, Case, Contact, Milestone, Opportunity, User
 
 PREFIX = "sf:"
 FILES = ("User.csv", "Account.csv", "Contact.csv", "Opportunity.csv", "Case.csv", "Task.csv", "Event.csv")
@@ -59,7 +64,8 @@ USED = {
     "Account.csv": ("Id", "IsDeleted", "Name", "Type", "Industry", "AnnualRevenue", "CurrencyIsoCode", "OwnerId"),
     "Contact.csv": ("Id", "IsDeleted", "AccountId", "Name", "FirstName", "LastName", "Title", "Email", "Phone",
                     "MobilePhone", "Birthdate"),
-    "Opportunity.csv": ("Id", "IsDeleted", "AccountId", "Name", "Type", "StageName", "CloseDate", "IsClosed", "IsWon"),
+    "Opportunity.csv": ("Id", "IsDeleted", "AccountId", "Name", "Type", "StageName", "CloseDate", "IsClosed", "IsWon",
+                        "Amount", "CurrencyIsoCode", "Probability", "OwnerId", "CreatedDate"),
     "Case.csv": ("Id", "IsDeleted", "CaseNumber", "AccountId", "ContactId", "Subject", "Priority", "Status",
                  "IsEscalated", "IsClosed", "CreatedDate", "ClosedDate"),
     "Task.csv": ("Id", "IsDeleted", "AccountId", "WhoId", "WhatId", "Subject", "Description", "Status", "IsClosed",
@@ -72,7 +78,37 @@ USED = {
 
 
 def sf(record_id: str) -> str:
-    return PREFIX + record_id
+    """The external id of a Salesforce record: `sf:` and its id.
+
+    Salesforce ids are letters and digits; an id holding `-` or `:` was
+    written by acct-tui's own export (`acct-12`, `hs:77`) and is kept as it
+    is, so a round trip finds the same records again.
+    """
+    return record_id if ("-" in record_id or ":" in record_id) else PREFIX + record_id
+
+
+#: Words that name an opportunity's kind: in its Type first, then in its Name.
+TYPE_KINDS = (("renewal", ("renew",)), ("cross_sell", ("cross", "add-on", "addon")), ("expansion", ("upgrade", "expan", "upsell")))
+NAME_KINDS = TYPE_KINDS[:2]
+
+
+def opportunity_kind(type_text: str | None, name: str | None) -> str:
+    """renewal, cross_sell or expansion: what the Type says, else what the Name says, else expansion
+    (new business with an account we already serve is growth)."""
+    for text, table in ((type_text, TYPE_KINDS), (name, NAME_KINDS)):
+        word = (text or "").lower()
+        for kind, words in table:
+            if any(w in word for w in words):
+                return kind
+    return "expansion"
+
+
+def probability(text: str) -> int:
+    """A percentage 0-100 (`75`, `75.0`, `75%`)."""
+    value = common.decimal(text.rstrip("%"))
+    if not 0 <= value <= 100:
+        raise ValueError(f"{text!r} is not a percentage from 0 to 100")
+    return int(value.to_integral_value())
 
 
 def find_files(directory: Path) -> dict[str, Path]:
@@ -104,15 +140,16 @@ def activity_kind(hints: list[str | None], default: str) -> str:
 class _Import:
     """One Salesforce folder, read into a batch with its links resolved."""
 
-    def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str]):
+    def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str], base_currency: str):
         self.builder = builder
         self.owner_map = owner_map
+        self.base_currency = base_currency
         self.batch = Batch()
         self.files = find_files(directory)
         # Read everything first: an unusable file stops the import before any work.
         self.rows: dict[str, list[Row]] = {}
         for name, path in self.files.items():
-            header, rows = common.read_csv(path, required=("Id",))
+            header, rows = common.read_csv(path, required=("Id",), unescape=True)
             note = common.unknown_columns(path.name, header, USED[name])
             if note:
                 builder.note(note.replace("unknown column(s)", "unmapped column(s)"))
@@ -120,7 +157,9 @@ class _Import:
             builder.bucket(path.name)
         self.users: dict[str, str] = {}  # Salesforce user id -> login
         self.placeholders: list[str] = []
-        self.accounts = {e for (e,) in Account.select(Account.external_id).where(Account.external_id.startswith(PREFIX)).tuples()}
+        # Every account with an external id: ours (`sf:...`) and those an acct-tui export names as they are.
+        self.currencies = dict(Account.select(Account.external_id, Account.currency).where(Account.external_id.is_null(False)).tuples())
+        self.accounts = set(self.currencies)
         self.contact_account = self._stored(Contact)
         self.case_account = self._stored(Case)
         self.opp_account = self._stored(Milestone)
@@ -136,6 +175,13 @@ class _Import:
             .tuples()
         )
         return {ext: acct for ext, acct in query if acct}
+
+    def currency_of(self, account: str) -> str:
+        """The currency of an account in this export or the database (for amounts that name none)."""
+        staged = self.account_rows.get(account)
+        if staged is not None and staged.values.get("currency"):
+            return staged.values["currency"]
+        return self.currencies.get(account) or self.base_currency
 
     def label(self, name: str) -> str:
         return self.files[name].name
@@ -207,7 +253,7 @@ class _Import:
             if row.has("AnnualRevenue"):
                 values["annual_value"] = row.parse("AnnualRevenue", common.decimal) or 0
             if row.raw("CurrencyIsoCode"):
-                values["currency"] = row.text("CurrencyIsoCode", max_len=3).upper()
+                values["currency"] = row.parse("CurrencyIsoCode", currency_code)
             kind = (row.raw("Type") or "").lower()
             if "prospect" in kind:
                 values["status"] = "prospect"
@@ -263,26 +309,46 @@ class _Import:
 
     def read_opportunities(self) -> None:
         renewals: dict[str, dt.date] = {}
-        for row in self.each("Opportunity.csv"):
+        name = "Opportunity.csv"
+        for row in self.each(name):
             account = self.account_of(row, [("AccountId", None)])
             if account is None:
-                self.skip("Opportunity.csv", row, "AccountId", self._unlinked(row, ["AccountId"]))
+                self.skip(name, row, "AccountId", self._unlinked(row, ["AccountId"]))
                 continue
             words = f"{row.raw('Type') or ''} {row.raw('Name') or ''}".lower()
             stage = (row.raw("StageName") or "").lower()
             closed = row.parse("IsClosed", common.boolean) if row.raw("IsClosed") else stage.startswith("closed")
             won = row.parse("IsWon", common.boolean) if row.raw("IsWon") else stage == "closed won"
             due = row.parse("CloseDate", common.date, required=True)
-            values = {
-                "external_id": sf(row.raw("Id")),
-                "title": row.text("Name", required=True, max_len=300),
-                "kind": "renewal" if "renew" in words else "contract",
-                "due_on": due,
-                "status": "done" if won else ("missed" if closed else "planned"),
+            title = row.text("Name", required=True, max_len=300)
+            milestone = {
+                "external_id": sf(row.raw("Id")), "title": title, "kind": "renewal" if "renew" in words else "contract",
+                "due_on": due, "status": "done" if won else ("missed" if closed else "planned"),
                 "completed_on": due if won else None,
             }
-            if self.done("Opportunity.csv", row, Milestone, values, {"account": Ref(Account, account, "AccountId")}):
-                self.opp_account[values["external_id"]] = account
+            status = "won" if won else ("lost" if closed else "open")
+            chance = row.parse("Probability", probability) if row.raw("Probability") else None
+            opportunity = {
+                "external_id": milestone["external_id"], "name": title, "kind": opportunity_kind(row.raw("Type"), row.raw("Name")),
+                "amount": row.parse("Amount", common.decimal) or 0,
+                "currency": row.parse("CurrencyIsoCode", currency_code) if row.raw("CurrencyIsoCode") else self.currency_of(account),
+                "stage": row.text("StageName", max_len=80) or "", "close_date": due, "status": status,
+                "probability": chance if chance is not None else {"won": 100}.get(status, 0),
+                "closed_on": due if closed or won else None,
+            }
+            if row.raw("CreatedDate"):
+                opportunity["created_on"] = row.parse("CreatedDate", common.date)
+            refs = {"account": Ref(Account, account, "AccountId")}
+            owner = self.owner(row)
+            deal_refs = {**refs, **({"owner": owner} if owner else {})}
+            if not milestone["external_id"].startswith(PREFIX):
+                # Written by acct-tui's own export: its account has its milestones and dates already.
+                self.done(name, row, Opportunity, opportunity, deal_refs)
+                continue
+            if self.done(name, row, Milestone, milestone, dict(refs)):
+                self.batch.add(Opportunity, Staged(row.file, row.line, opportunity, deal_refs,
+                                                   label=f"{self.label(name)} (opportunities)"))
+                self.opp_account[milestone["external_id"]] = account
                 if won and any(w in words for w in RECURRING_WORDS) and due > renewals.get(account, dt.date.min):
                     renewals[account] = due
         for account, closed_on in renewals.items():
@@ -377,6 +443,6 @@ class _Import:
         return self.batch
 
 
-def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str]) -> Batch:
+def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str], base_currency: str = "USD") -> Batch:
     """Read a Salesforce export folder into a batch; problems go to the report."""
-    return _Import(directory, builder, owner_map).run()
+    return _Import(directory, builder, owner_map, base_currency).run()

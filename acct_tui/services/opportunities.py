@@ -106,23 +106,27 @@ def _owner_id(draft: OpportunityDraft, default: int | None) -> int | None:
     return user.id
 
 
-def _fields(draft: OpportunityDraft, owner_id: int | None, closed_on: dt.date | None) -> dict:
+def _fields(draft: OpportunityDraft, owner_id: int | None) -> dict:
+    """The row's fields. A won or lost opportunity closed on its close date, or today if that is
+    still to come: then its close date is that day too, as a CRM keeps it."""
+    close_date, closed_on = draft.close_date, None
+    if draft.status != "open":
+        close_date = closed_on = min(draft.close_date, clock.today())
     return dict(
         name=draft.name, kind=draft.kind, amount=draft.amount, currency=draft.currency, stage=draft.stage,
-        probability=draft.probability, close_date=draft.close_date, status=draft.status, owner=owner_id,
+        probability=draft.probability, close_date=close_date, status=draft.status, owner=owner_id,
         closed_on=closed_on,
     )
 
 
 def add_opportunity(viewer: Viewer, account_id: int, draft: OpportunityDraft) -> int:
-    """A new opportunity on a visible account; returns its id. A won or lost one closes today."""
+    """A new opportunity on a visible account; returns its id."""
     with database.atomic():
         if not account_visible(viewer, account_id):
             raise NotFound(f"no account with id {account_id} that {viewer.login} may see")
         account = Account.get_by_id(account_id)
         owner = _owner_id(draft, account.owner_id or viewer.user_id)
-        closed_on = None if draft.status == "open" else clock.today()
-        opp = Opportunity.create(account=account_id, created_on=clock.today(), **_fields(draft, owner, closed_on))
+        opp = Opportunity.create(account=account_id, created_on=clock.today(), **_fields(draft, owner))
         audit.record(viewer.login, "create", "opportunity", opp.id, {
             "account_id": account_id, "name": draft.name, "kind": draft.kind, "stage": draft.stage, "status": draft.status,
         })
@@ -132,18 +136,13 @@ def add_opportunity(viewer: Viewer, account_id: int, draft: OpportunityDraft) ->
 def update_opportunity(viewer: Viewer, opportunity_id: int, draft: OpportunityDraft) -> dict:
     """Change an opportunity; returns (and audits) the changed fields as {field: [old, new]}.
 
-    Closing it (won or lost) stamps today as its close; reopening clears that.
+    Closing it (won or lost) stamps its close (see `_fields`); reopening clears that.
     """
     with database.atomic():
         opp = Opportunity.get_or_none(Opportunity.id == opportunity_id)
         if opp is None or not account_visible(viewer, opp.account_id):
             raise NotFound(f"no opportunity {opportunity_id}")
-        closed_on = opp.closed_on
-        if draft.status == "open":
-            closed_on = None
-        elif opp.status == "open" or closed_on is None:
-            closed_on = clock.today()
-        wanted = _fields(draft, _owner_id(draft, opp.owner_id), closed_on)
+        wanted = _fields(draft, _owner_id(draft, opp.owner_id))
         old = {name: getattr(opp, name + "_id" if name == "owner" else name) for name in wanted}
         changes = {k: [_plain(old[k]), _plain(v)] for k, v in wanted.items() if _plain(old[k]) != _plain(v)}
         if "owner" in changes:  # people read the trail: logins, not ids
