@@ -88,8 +88,8 @@ def test_salesforce_opportunities_read_kind_money_and_chance_and_refuse_unknown_
     report = importer.run("salesforce", tmp_path, base_currency="SGD")
     rejected = {(p.file, p.line, p.column): p.reason for p in report.rejected}
     assert rejected == {
-        ("Account.csv", 4, "CurrencyIsoCode"): "'EURO' is not an ISO 4217 currency code (like USD, EUR, VND)",
-        ("Opportunity.csv", 5, "CurrencyIsoCode"): "'XXX' is not an ISO 4217 currency code (like USD, EUR, VND)",
+        ("Account.csv", 4, "CurrencyIsoCode"): "'EURO' is not a currency code (ISO 4217, like USD, EUR, VND)",
+        ("Opportunity.csv", 5, "CurrencyIsoCode"): "'XXX' is not a currency code (ISO 4217, like USD, EUR, VND)",
         ("Opportunity.csv", 6, "Probability"): "'150' is not a percentage from 0 to 100",
     }
     assert Opportunity.select().count() == 0  # a rejected row blocks the commit too
@@ -137,7 +137,7 @@ def test_hubspot_deals_read_fractions_currencies_and_refuse_unknown_codes(db, tm
     write(tmp_path, "deals.csv", HS_DEALS)
     report = importer.run("hubspot", tmp_path)
     assert [(p.line, p.column, p.reason) for p in report.rejected] == [
-        (4, "Currency", "'DOGE' is not an ISO 4217 currency code (like USD, EUR, VND)"),
+        (4, "Currency", "'DOGE' is not a currency code (ISO 4217, like USD, EUR, VND)"),
     ]
     write(tmp_path, "deals.csv", HS_DEALS.replace("903,Acme bad,newbusiness,closedlost,1,DOGE,0,2026-03-31,101\n", ""))
     assert importer.run("hubspot", tmp_path, commit=True).committed

@@ -43,7 +43,7 @@ def currency_code(text: str) -> str:
     """An ISO 4217 code from `text` (any case, spaces trimmed); ValueError naming the problem."""
     code = text.strip().upper()
     if code not in ISO_4217:
-        raise ValueError(f"{text.strip()!r} is not an ISO 4217 currency code (like USD, EUR, VND)")
+        raise ValueError(f"{text.strip()!r} is not a currency code (ISO 4217, like USD, EUR, VND)")
     return code
 
 
