@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "acct_tui.cli.risk_cmd",
     "acct_tui.cli.io_cmd",
     "acct_tui.cli.money_cmd",
+    "acct_tui.cli.report_cmd",
     "acct_tui.cli.handover_cmd",
 )
 

@@ -88,7 +88,10 @@ def write_table(
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in columns:
         numeric = any(isinstance(d.get(column), (int, float, Decimal)) and not isinstance(d.get(column), bool) for d in dicts[:50])
-        table.add_column(column.replace("_", " "), justify="right" if numeric else "left", overflow="fold")
+        # Short cells (names, numbers) stay whole; headers and long text fold to make room.
+        widest = max((len(text(d.get(column))) for d in dicts[:200]), default=0)
+        table.add_column(column.replace("_", " "), justify="right" if numeric else "left", overflow="fold",
+                         min_width=widest if widest <= 16 else None)
     for row in dicts:
         table.add_row(*(text(row.get(c)) for c in columns))
     console = Console(file=out, width=None if out.isatty() else 200)

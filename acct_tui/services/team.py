@@ -5,31 +5,32 @@ query per person). Accounts whose owner is deactivated (or missing, which
 only admins see) are gathered in an "unowned" row until someone takes them
 over with a handover.
 
-- coverage: share of the person's accounts touched within their contact
-  cadence's target (the tier's, or the account's own override);
+- coverage: share of the person's customers (accounts active today) touched
+  within their contact cadence's target (the tier's, or the account's own
+  override): `kpi_facts.coverage`, the KPI report's definition, at today;
 - red / yellow: open and acknowledged alerts on their accounts;
-- escalations waiting: alerts on their accounts escalated and not resolved;
-- late commitments: open commitments they owe, past their due date;
+- escalations waiting: alerts on their accounts escalated (`kpi_facts.escalated`)
+  and not resolved;
+- late commitments: open commitments they owe, past their due date
+  (`kpi_facts.late_commitment`);
 - days since last touch: since the newest touch they logged, on any account.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN, SQL, Case, Select, fn
+from peewee import JOIN, Case, fn
 
 from acct_tui.clock import today
 from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.core.policy import Policy
-from acct_tui.db import database
-from acct_tui.enums import TIERS, TOUCH_KINDS
+from acct_tui.enums import TOUCH_KINDS
 from acct_tui.models import Account, ActionItem, Activity, Alert, User
-from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids, visible_users
+from acct_tui.services import kpi_facts
+from acct_tui.services.access import Viewer, scope_accounts, visible_users
 from acct_tui.services.briefs import as_date, as_datetime
 from acct_tui.services.money import rate_book
 
@@ -52,9 +53,11 @@ class TeamRow:
     unrated: tuple[tuple[str, int], ...]
     red: int
     yellow: int
-    #: Share of accounts touched within cadence, 0..1; None with no accounts.
+    #: Share of their customers touched within cadence, 0..1; None with none.
     coverage: float | None
     covered: int
+    #: Customers judged for coverage (accounts active today).
+    judged: int
     late_commitments: int
     escalations_waiting: int
     last_touch: dt.datetime | None
@@ -70,6 +73,7 @@ class _Tally:
     accounts: int = 0
     #: (currency, accounts, value in that currency): converted once, per currency.
     values: list = field(default_factory=list)
+    judged: int = 0
     covered: int = 0
     red: int = 0
     yellow: int = 0
@@ -93,14 +97,15 @@ def team_rows(viewer: Viewer, policy: Policy | None = None, book: RateBook | Non
     def bucket(owner_id: int | None) -> _Tally:
         return tallies.setdefault(owner_id if owner_id in people else None, _Tally())
 
-    for owner_id, currency, count, value, covered in _account_facts(viewer, policy):
+    for owner_id, currency, count, value in _account_facts(viewer):
         tally = bucket(owner_id)
         tally.accounts += count
         # SQLite sums a decimal column as a float; keep cents exact either way.
         tally.values.append((currency, count, Decimal(str(round(value or 0, 2)))))
-        tally.covered += int(covered or 0)
-    for owner_id, covered in _override_coverage(viewer, policy):
-        bucket(owner_id).covered += covered
+    for owner_id, _tier, judged, covered in kpi_facts.coverage(viewer, policy, today()):
+        tally = bucket(owner_id)
+        tally.judged += judged
+        tally.covered += covered
     for owner_id, red, yellow, escalations in _alert_facts(viewer):
         tally = bucket(owner_id)
         tally.red += int(red or 0)
@@ -138,8 +143,9 @@ def _row(login, name, role, t: _Tally, last_touch, book: RateBook) -> TeamRow:
         unrated=value.unrated,
         red=t.red,
         yellow=t.yellow,
-        coverage=(t.covered / t.accounts) if t.accounts else None,
+        coverage=(t.covered / t.judged) if t.judged else None,
         covered=t.covered,
+        judged=t.judged,
         late_commitments=t.late,
         escalations_waiting=t.escalations,
         last_touch=last_touch,
@@ -147,65 +153,17 @@ def _row(login, name, role, t: _Tally, last_touch, book: RateBook) -> TeamRow:
     )
 
 
-def _last_touch_per_account(viewer: Viewer):
-    """Per visible account, its newest touch: one grouped query, narrowed to the viewer's
-    accounts first so that a lead does not group the whole activity table."""
-    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(
-        Activity.kind.in_(TOUCH_KINDS)
-    )
-    if not viewer.sees_everything:
-        query = query.where(Activity.account.in_(visible_account_ids(viewer)))
-    return query.group_by(Activity.account).alias("last_touch")
-
-
-def _account_facts(viewer: Viewer, policy: Policy):
-    """(owner, currency, accounts, value, accounts on tier cadence that were touched in time)."""
-    touch = _last_touch_per_account(viewer)
-    inner = scope_accounts(
-        Account.select(
-            Account.owner.alias("owner_id"),
-            Account.tier.alias("tier"),
-            Account.currency.alias("currency"),
-            Account.contact_days.alias("own_days"),
-            Account.annual_value.alias("value"),
-            touch.c.at.alias("at"),
-        ).join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id)),
-        viewer,
-    ).alias("acc")
-    # Whole days, as everywhere else: touched on the cutoff day counts as in time.
-    midnight = dt.datetime.combine(today(), dt.time())
-    in_time = [
-        (inner.c.tier == tier) & (inner.c.at >= midnight - dt.timedelta(days=policy.contact(tier).target))
-        for tier in TIERS
-    ]
-    covered = Case(None, [(inner.c.own_days.is_null() & functools.reduce(operator.or_, in_time), 1)], 0)
-    query = Select(
-        [inner], [inner.c.owner_id, inner.c.currency, fn.COUNT(SQL("*")), fn.SUM(inner.c.value), fn.SUM(covered)]
-    ).group_by(inner.c.owner_id, inner.c.currency)
-    return query.bind(database).tuples()
-
-
-def _override_coverage(viewer: Viewer, policy: Policy):
-    """Accounts with their own cadence are few: judge them one by one, in Python."""
-    touch = _last_touch_per_account(viewer)
-    query = (
-        Account.select(Account.owner, Account.tier, Account.contact_days, touch.c.at)
-        .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
-        .where(Account.contact_days.is_null(False))
-    )
-    today_ = today()
-    for owner_id, tier, days, at in scope_accounts(query, viewer).tuples():
-        at = as_datetime(at)
-        since = None if at is None else (today_ - at.date()).days
-        if since is not None and since <= policy.contact(tier, days).target:
-            yield owner_id, 1
+def _account_facts(viewer: Viewer):
+    """(owner, currency, accounts, value): summed per currency, converted by the caller."""
+    query = Account.select(Account.owner, Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value))
+    return scope_accounts(query, viewer).group_by(Account.owner, Account.currency).tuples()
 
 
 def _alert_facts(viewer: Viewer):
     live = Alert.status.in_(("open", "acknowledged"))
     red = fn.SUM(Case(None, [(live & (Alert.severity == "red"), 1)], 0))
     yellow = fn.SUM(Case(None, [(live & (Alert.severity == "yellow"), 1)], 0))
-    escalated = fn.SUM(Case(None, [(Alert.escalated_to.is_null(False), 1)], 0))
+    escalated = fn.SUM(Case(None, [(kpi_facts.escalated(), 1)], 0))
     query = (
         Alert.select(Account.owner, red, yellow, escalated)
         .join(Account, on=(Alert.account == Account.id))
@@ -219,7 +177,7 @@ def _late_commitments(viewer: Viewer):
     query = (
         ActionItem.select(ActionItem.owner, fn.COUNT(ActionItem.id))
         .join(Account, on=(ActionItem.account == Account.id))
-        .where((ActionItem.status == "open") & (ActionItem.due_on < today()))
+        .where(kpi_facts.late_commitment(today()))
         .group_by(ActionItem.owner)
     )
     return scope_accounts(query, viewer).tuples()
@@ -257,7 +215,7 @@ class MemberAccount:
 def member_accounts(viewer: Viewer, login: str | None, book: RateBook | None = None) -> list[MemberAccount]:
     """A person's accounts (None: the unowned pool) that the viewer may see, by name."""
     book = book or rate_book(DEFAULT_BASE)
-    touch = _last_touch_per_account(viewer)
+    touch = kpi_facts.last_touch_as_of(viewer, today())
     query = (
         Account.select(
             Account.id, Account.name, Account.tier, Account.annual_value, Account.currency, User.login,

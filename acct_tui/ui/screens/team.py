@@ -190,6 +190,7 @@ class TeamScreen(AcctScreen):
         people = [r for r in self.rows if not r.is_unowned]
         accounts = sum(r.accounts for r in self.rows)
         covered = sum(r.covered for r in self.rows)
+        judged = sum(r.judged for r in self.rows)
         text = Text()
         text.append(f"{len(people)}", style="bold")
         text.append(" people · ")
@@ -202,7 +203,7 @@ class TeamScreen(AcctScreen):
         if unrated:
             text.append(f" ({unrated_note(unrated)})", style="bold yellow")
         text.append(" · coverage ")
-        text.append(f"{covered / accounts * 100:.0f}%" if accounts else "–", style="bold")
+        text.append(f"{covered / judged * 100:.0f}%" if judged else "–", style="bold")
         text.append(" · ")
         text.append(f"{sum(r.red for r in self.rows)} red", style="bold red")
         text.append(" ")

@@ -1,0 +1,247 @@
+"""The KPIs' facts: one grouped query each, over the accounts a viewer may see, for one period.
+
+Every query joins the fact to its account and groups by the account's owner
+and tier (and currency, where money is summed), so a report by owner, team,
+tier or the whole book is the same rows added up differently, and the
+database returns a few hundred rows, never one per account. Money is summed
+per currency here and converted in `core.kpi`.
+
+The definitions other screens show too live here and are called from there:
+`last_touch_as_of` and `coverage` (the Team pane's Coverage, at today),
+`late_commitment` (its Late column), `escalated` (its Escal. column).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from peewee import JOIN, Case, Expression, fn
+
+from acct_tui.core.periods import DAY, Period
+from acct_tui.core.policy import Policy
+from acct_tui.db import database
+from acct_tui.enums import EXPANSION_KINDS, TIERS, TOUCH_KINDS
+from acct_tui.models import Account, ActionItem, Activity, Alert, Milestone, MetricSample, Opportunity, PlannedVisit, User
+from acct_tui.models import Case as CaseRecord
+from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
+
+BUCKET = (Account.owner, Account.tier)
+
+
+def midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+def _one(condition) -> Case:
+    return Case(None, [(condition, 1)], 0)
+
+
+def _rows(query) -> list[tuple]:
+    return list(database.execute(query).fetchall())
+
+
+def _grouped(query, viewer: Viewer, *extra) -> list[tuple]:
+    return _rows(scope_accounts(query, viewer).group_by(*BUCKET, *extra))
+
+
+# -- who is a customer when -----------------------------------------------------
+
+
+def active_at(day: dt.date) -> Expression:
+    """An account that is a customer on `day`: started (its contract, else its record) by then,
+    and not churned by then. Prospects never are."""
+    started = (Account.contract_start <= day) | (Account.contract_start.is_null() & (Account.created_at < midnight(day + DAY)))
+    not_gone = (Account.status == "active") | ((Account.status == "churned") & (Account.churned_on > day))
+    return started & not_gone
+
+
+def accounts_and_value(viewer: Viewer, day: dt.date) -> list[tuple]:
+    """(owner, tier, currency, accounts, annual value) of the customers on `day`."""
+    query = Account.select(*BUCKET, Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(active_at(day))
+    return _grouped(query, viewer, Account.currency)
+
+
+def churned(viewer: Viewer, period: Period) -> list[tuple]:
+    """(owner, tier, accounts) that churned in the period."""
+    query = Account.select(*BUCKET, fn.COUNT(Account.id)).where(Account.churned_on.between(period.start, period.end))
+    return _grouped(query, viewer)
+
+
+# -- renewals, visits, commitments: counted once their day has come ---------------
+
+
+def renewals(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
+    """(owner, tier, renewals due, renewed): renewal milestones due in the period, once decided
+    (done or missed) or past their day; renewed = done."""
+    decided = (Milestone.status != "planned") | (Milestone.due_on < today)
+    query = (
+        Milestone.select(*BUCKET, fn.COUNT(Milestone.id), fn.SUM(_one(Milestone.status == "done")))
+        .join(Account, on=(Milestone.account == Account.id))
+        .where((Milestone.kind == "renewal") & Milestone.due_on.between(period.start, period.end) & decided)
+    )
+    return _grouped(query, viewer)
+
+
+def visits(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
+    """(owner, tier, visits planned, visits done): planned visits scheduled in the period and not
+    cancelled, once done or past their day."""
+    counted = (PlannedVisit.status != "cancelled") & ((PlannedVisit.status == "done") | (PlannedVisit.scheduled_for < today))
+    query = (
+        PlannedVisit.select(*BUCKET, fn.COUNT(PlannedVisit.id), fn.SUM(_one(PlannedVisit.status == "done")))
+        .join(Account, on=(PlannedVisit.account == Account.id))
+        .where(PlannedVisit.scheduled_for.between(period.start, period.end) & counted)
+    )
+    return _grouped(query, viewer)
+
+
+def late_commitment(today: dt.date) -> Expression:
+    """A promise broken so far: still open after its due date (the Team pane's Late)."""
+    return (ActionItem.status == "open") & (ActionItem.due_on < today)
+
+
+def kept_on_time() -> Expression:
+    return (ActionItem.status == "done") & (ActionItem.done_on <= ActionItem.due_on)
+
+
+def commitments(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
+    """(owner, tier, commitments due, kept on time): commitments due in the period and not
+    cancelled, once kept or late; on time = done by the due date."""
+    counted = (ActionItem.status == "done") | late_commitment(today)
+    query = (
+        ActionItem.select(*BUCKET, fn.COUNT(ActionItem.id), fn.SUM(_one(kept_on_time())))
+        .join(Account, on=(ActionItem.account == Account.id))
+        .where(ActionItem.due_on.between(period.start, period.end) & counted)
+    )
+    return _grouped(query, viewer)
+
+
+# -- revenue and growth ---------------------------------------------------------------
+
+
+def retention(viewer: Viewer, period: Period, months: tuple[dt.date, dt.date]) -> list[tuple]:
+    """(owner, tier, currency, accounts, start revenue, kept, end revenue) of the cohort: the
+    customers on the day before the period with revenue in the start month. An account that
+    churned by the period's end ends at 0; one without an end month on record is left out."""
+    first, last = months
+    start = MetricSample.alias("start_month")
+    end = MetricSample.alias("end_month")
+    gone = Account.churned_on.is_null(False) & (Account.churned_on <= period.end)
+    closing = Case(None, [(gone, 0)], fn.COALESCE(end.value, 0))
+    kept = Case(None, [(closing < start.value, closing)], start.value)
+    query = (
+        Account.select(*BUCKET, Account.currency, fn.COUNT(Account.id), fn.SUM(start.value), fn.SUM(kept), fn.SUM(closing))
+        .join(start, on=((start.account == Account.id) & (start.metric == "revenue") & (start.period == first)))
+        .join(end, JOIN.LEFT_OUTER, on=((end.account == Account.id) & (end.metric == "revenue") & (end.period == last)),
+              src=Account)
+        .where(active_at(period.start - DAY) & (start.value > 0) & (end.id.is_null(False) | gone))
+    )
+    return _grouped(query, viewer, Account.currency)
+
+
+def expansion_won(viewer: Viewer, period: Period) -> list[tuple]:
+    """(owner, tier, currency, close day, opportunities, amount) of expansion and cross-sell won in the period."""
+    query = (
+        Opportunity.select(*BUCKET, Opportunity.currency, Opportunity.closed_on, fn.COUNT(Opportunity.id), fn.SUM(Opportunity.amount))
+        .join(Account, on=(Opportunity.account == Account.id))
+        .where((Opportunity.status == "won") & Opportunity.kind.in_(EXPANSION_KINDS)
+               & Opportunity.closed_on.between(period.start, period.end))
+    )
+    return _grouped(query, viewer, Opportunity.currency, Opportunity.closed_on)
+
+
+# -- coverage -------------------------------------------------------------------------
+
+
+def last_touch_as_of(viewer: Viewer, day: dt.date):
+    """Per visible account, its newest touch on or before `day` (a note is not a touch): a
+    subquery, narrowed to the viewer's accounts first so a lead does not group the whole table."""
+    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(
+        Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at < midnight(day + DAY))
+    )
+    if not viewer.sees_everything:
+        query = query.where(Activity.account.in_(visible_account_ids(viewer)))
+    return query.group_by(Activity.account).alias("last_touch")
+
+
+def coverage(viewer: Viewer, policy: Policy, day: dt.date) -> list[tuple]:
+    """(owner, tier, accounts judged, accounts covered): the customers on `day`, and those touched
+    within their contact target by then (the tier's, or the account's own), in whole days."""
+    touch = last_touch_as_of(viewer, day)
+    base = Account.select(*BUCKET).join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id)).where(active_at(day))
+    # Whole days: touched on the cutoff day counts as in time.
+    in_time = [(Account.tier == tier) & (touch.c.at >= midnight(day) - dt.timedelta(days=policy.contact(tier).target)) for tier in TIERS]
+    on_tier = base.select_extend(fn.COUNT(Account.id), fn.SUM(_one(in_time[0] | in_time[1] | in_time[2]))).where(
+        Account.contact_days.is_null()
+    )
+    found: dict[tuple, list[int]] = {}
+    for owner, tier, judged, covered in _grouped(on_tier, viewer):
+        found[(owner, tier)] = [judged, int(covered or 0)]
+    # Accounts with their own cadence are few: judge them one by one.
+    own = base.select_extend(Account.contact_days, touch.c.at).where(Account.contact_days.is_null(False))
+    for owner, tier, days, at in _rows(scope_accounts(own, viewer)):
+        tally = found.setdefault((owner, tier), [0, 0])
+        tally[0] += 1
+        if at is not None and (day - as_date(at)).days <= policy.contact(tier, days).target:
+            tally[1] += 1
+    return [(owner, tier, judged, covered) for (owner, tier), (judged, covered) in found.items()]
+
+
+# -- cases and escalations -----------------------------------------------------------
+
+
+def cases_opened(viewer: Viewer, period: Period) -> list[tuple]:
+    """(owner, tier, cases opened in the period)."""
+    query = (
+        CaseRecord.select(*BUCKET, fn.COUNT(CaseRecord.id))
+        .join(Account, on=(CaseRecord.account == Account.id))
+        .where((CaseRecord.opened_at >= midnight(period.start)) & (CaseRecord.opened_at < midnight(period.end + DAY)))
+    )
+    return _grouped(query, viewer)
+
+
+def case_days(viewer: Viewer, period: Period) -> Iterable[tuple]:
+    """(owner, tier, days open) of each case closed in the period: what its median needs."""
+    query = (
+        CaseRecord.select(*BUCKET, CaseRecord.opened_at, CaseRecord.closed_at)
+        .join(Account, on=(CaseRecord.account == Account.id))
+        .where((CaseRecord.closed_at >= midnight(period.start)) & (CaseRecord.closed_at < midnight(period.end + DAY)))
+    )
+    for owner, tier, opened, closed in _rows(scope_accounts(query, viewer)):
+        yield owner, tier, max(0.0, (_moment(closed) - _moment(opened)).total_seconds() / 86_400)
+
+
+def escalated() -> Expression:
+    """An alert someone escalated (the Team pane's Escal. counts those not resolved)."""
+    return Alert.escalated_to.is_null(False)
+
+
+def escalations(viewer: Viewer, period: Period) -> list[tuple]:
+    """(owner, tier, alerts on the accounts escalated in the period)."""
+    query = (
+        Alert.select(*BUCKET, fn.COUNT(Alert.id))
+        .join(Account, on=(Alert.account == Account.id))
+        .where(escalated() & (Alert.escalated_at >= midnight(period.start)) & (Alert.escalated_at < midnight(period.end + DAY)))
+    )
+    return _grouped(query, viewer)
+
+
+def people() -> dict[int, tuple[str, str, bool, str | None]]:
+    """Every user: id -> (login, name, active, team name). Few rows: the groups' labels."""
+    from acct_tui.models import Team
+
+    query = User.select(User.id, User.login, User.name, User.active, Team.name).join(Team, JOIN.LEFT_OUTER, on=(User.team == Team.id))
+    return {uid: (login, name, bool(active), team) for uid, login, name, active, team in _rows(query)}
+
+
+def as_date(value) -> dt.date:
+    return _moment(value).date()
+
+
+def _moment(value) -> dt.datetime:
+    # Raw rows: SQLite gives ISO text, PostgreSQL datetimes.
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return midnight(value)
+    return dt.datetime.fromisoformat(str(value))
