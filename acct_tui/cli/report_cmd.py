@@ -7,13 +7,10 @@ import sys
 from acct_tui.cli import format_option
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import emit
-from acct_tui.core.kpi import FIGURES
+from acct_tui.core.kpi import FIGURES, show
 from acct_tui.core.periods import parse_period
 from acct_tui.errors import UsageError
 
-#: How the table shows each kind of figure (JSON and CSV keep plain numbers: rates as fractions).
-RATES = {"renewal_rate", "grr", "nrr", "coverage", "visit_plan_rate", "on_time_rate"}
-MONEY = {"value", "expansion_won"}
 #: The table's short headers (JSON and CSV use the figures' names).
 HEADERS = {
     "accounts": "accts", "value": "value", "renewals_due": "renew due", "renewed": "renewed", "churned": "churned",
@@ -32,19 +29,6 @@ def register(sub, common) -> None:
     parser.add_argument("--by", choices=("owner", "team", "tier", "book"), default="owner", help="one row per (default: owner)")
     format_option(parser)
     parser.set_defaults(handler=run_report)
-
-
-def cell(name: str, value) -> str:
-    """A figure as the table shows it: 93.1% for rates, 1.20M for money, - for empty."""
-    from acct_tui.core.currency import short_amount
-
-    if value is None:
-        return "-"
-    if name in RATES:
-        return f"{value * 100:.1f}%"
-    if name in MONEY:
-        return short_amount(value)
-    return f"{value:g}" if isinstance(value, float) else f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def run_report(ctx: Context) -> int:
@@ -66,7 +50,7 @@ def run_report(ctx: Context) -> int:
         return 0
     rows = list(result.rows) + ([result.total] if len(result.rows) > 1 else [])
     shown = [{ctx.args.by: r.label if ctx.args.by == "owner" else r.group,
-              **{HEADERS[name]: cell(name, getattr(r, name)) for name in FIGURES}} for r in rows]
+              **{HEADERS[name]: show(name, getattr(r, name)) for name in FIGURES}} for r in rows]
     title = f"KPIs for {period.describe(clock.today())}, {result.base}, as {viewer.login} sees it"
     emit(shown, "table", [ctx.args.by, *HEADERS.values()], title=title)
     for r in rows:

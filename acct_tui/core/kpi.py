@@ -16,7 +16,7 @@ import statistics
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from acct_tui.core.currency import RateBook, merge_unrated, plural
+from acct_tui.core.currency import RateBook, merge_unrated, plural, short_amount
 
 #: The report's figures, in order: the JSON keys and the CSV columns.
 FIGURES = (
@@ -26,6 +26,9 @@ FIGURES = (
 )
 #: The figures a KPI view draws over time (sparklines).
 TRENDS = ("renewal_rate", "nrr", "coverage", "on_time_rate")
+#: Figures that are shares (shown as percentages) and money (in the base currency).
+RATES = frozenset({"renewal_rate", "grr", "nrr", "coverage", "visit_plan_rate", "on_time_rate"})
+MONEY = frozenset({"value", "expansion_won"})
 
 
 @dataclass
@@ -160,3 +163,16 @@ def finish(group: str, label: str, t: Tally, book: RateBook, value_day: dt.date)
         median_case_days=median_days(t.case_days), escalations=t.escalations,
         without_rate="; ".join(notes),
     )
+
+
+def show(name: str, value) -> str:
+    """A figure as people read it: `93.1%` for a share, `1.20M` for money, `-` for empty."""
+    if value is None:
+        return "-"
+    if name in RATES:
+        return f"{value * 100:.1f}%"
+    if name in MONEY:
+        return short_amount(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return f"{value:,}" if isinstance(value, int) else str(value)

@@ -87,6 +87,15 @@ def quarter_of(day: dt.date) -> Period:
     return Period("quarter", start, month_end(add_months(start, 2)))
 
 
+def period_of(kind: str, day: dt.date) -> Period:
+    """The quarter, month or year holding `day`."""
+    if kind == "month":
+        return Period("month", month_start(day), month_end(day))
+    if kind == "year":
+        return Period("year", dt.date(day.year, 1, 1), dt.date(day.year, 12, 31))
+    return quarter_of(day)
+
+
 def parse_period(text: str, today: dt.date) -> Period:
     """A period from how people write one; ValueError naming the accepted forms."""
     text = (text or "").strip()

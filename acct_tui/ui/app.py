@@ -84,7 +84,7 @@ class AcctApp(App):
         Binding("2", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
         Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
         Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
-        Binding("5", "mode('team')", "Team", show=False, id="mode.team"),
+        Binding("5", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
         Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
@@ -138,10 +138,7 @@ class AcctApp(App):
     # -- modes and navigation ---------------------------------------------
 
     def action_mode(self, mode: str) -> None:
-        """Switch to a main area; the Team pane is for people who lead others."""
-        if mode == "team" and not self.viewer.leads_people:
-            self.notify("The Team pane is for leads only.", title="leads only", severity="warning")
-            return
+        """Switch to a main area (mode 5 is the Team pane for leads, an account manager's own KPIs otherwise)."""
         if mode != self.current_mode:
             self._mode_history.append(self.current_mode)
             self.switch_mode(mode)

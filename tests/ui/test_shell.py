@@ -40,15 +40,17 @@ async def test_keys_1_to_5_switch_modes_for_a_lead(org, make_app):
         ]
 
 
-async def test_team_mode_is_refused_for_an_account_manager(org, make_app):
+async def test_mode_5_is_an_account_managers_own_kpis(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("5")
-        await pilot.pause()
-        assert app.current_mode == "portfolio"
-        assert any("leads only" in (n.title or "") + str(n.message) for n in app._notifications)
-        assert "5 Team" not in header_text(app)
+        await settle(app, pilot)
+        assert app.current_mode == "team"
+        assert "5 My KPIs" in header_text(app) and "5 Team" not in header_text(app)
+        assert not app.screen.query("#team-table")  # no People tab: only their own figures
+        rows = app.screen.kpi_view.table
+        assert [rows.row_at(i).group for i in range(rows.row_count)] == ["minh.pham"]
 
 
 async def test_header_shows_who_and_database_and_alert_counts(org, make_app):

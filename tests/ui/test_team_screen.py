@@ -98,13 +98,17 @@ async def test_escalation_inbox_lists_what_was_escalated_to_me_oldest_first(org,
         assert app.selected_account_id == org["b2"].id
 
 
-async def test_an_am_cannot_reach_the_team_pane(org, make_app):
+async def test_an_am_cannot_reach_the_people_tab(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("5")
         await settle(app, pilot)
-        assert not isinstance(app.screen, TeamScreen)
+        assert isinstance(app.screen, TeamScreen) and not app.screen.query("#team-table")
+        for key in ("K", "R", "s", "i"):  # the People tab's keys do nothing here
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert not app.screen.query("#team-table") and not app.screen.query("#team-tabs")
 
 
 async def test_reassign_preview_then_confirm(org, make_app):

@@ -1,9 +1,11 @@
-"""Team (mode 5, leads and admins): one row per account manager, and my escalation inbox.
+"""Team (mode 5): for leads, one row per account manager, my escalation inbox, and the KPIs tab.
 
-`s`/`S` sort by any column, `enter` opens that person's accounts and alerts
-(as the lead sees them), `R` hands some or all of their accounts (or the
-unowned row's) to someone else, `tab` moves to the inbox of alerts escalated
-to me, oldest first, where `enter` opens the account's timeline.
+People tab: `s`/`S` sort by any column, `enter` opens that person's
+accounts and alerts (as the lead sees them), `R` hands some or all of their
+accounts (or the unowned row's) to someone else, `i` moves to the inbox of
+alerts escalated to me, oldest first, where `enter` opens the account's
+timeline. `K` switches to the KPIs tab (`widgets/kpi_view.py`), which is
+all an account manager sees here: their own row.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent, TabPane
 
 from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
 from acct_tui.services import handover, money, team
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.widgets.kpi_view import KpiView
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 
@@ -116,18 +119,23 @@ class TeamScreen(AcctScreen):
     TITLE = "Team"
     CSS_PATH = "team.tcss"
     HELP = (
-        "One row per account manager you lead: accounts, value, red and yellow alerts, coverage (accounts "
-        "touched within their cadence), late commitments, escalations waiting on their accounts, and days "
-        "since their last logged touch. Accounts of deactivated people show as (unowned) until reassigned. "
-        "s/S sort, enter opens the person's accounts and alerts, R hands accounts over (a preview first), "
-        "tab moves to the inbox of alerts escalated to you, oldest first."
+        "People: one row per account manager you lead: accounts, value, red and yellow alerts, coverage "
+        "(customers touched within their cadence), late commitments, escalations waiting on their accounts, "
+        "and days since their last logged touch. Accounts of deactivated people show as (unowned) until "
+        "reassigned. s/S sort, enter opens the person's accounts and alerts, R hands accounts over (a preview "
+        "first), i moves to the inbox of alerts escalated to you, oldest first. K: the KPIs of a period per "
+        "person (the same figures as acct-tui report) with sparklines of the last six periods; [ and ] move "
+        "the period, p switches quarter, month and year."
     )
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="team.sort"),
         Binding("S", "reverse_sort", "Reverse", id="team.reverse"),
         Binding("R", "reassign", "Reassign", id="team.reassign"),
         Binding("i", "focus_inbox", "Inbox", id="team.inbox"),
+        Binding("K", "toggle_kpis", "KPIs", id="team.kpis"),
     ]
+    #: Actions that belong to the People tab (an AM has none of them).
+    PEOPLE_ACTIONS = ("cycle_sort", "reverse_sort", "reassign", "focus_inbox", "toggle_kpis")
 
     @dataclass
     class Loaded(Message):
@@ -141,11 +149,45 @@ class TeamScreen(AcctScreen):
         self.inbox: list = []
         self.sort_key, self.descending = SORTS[0]
 
+    @property
+    def leads(self) -> bool:
+        return self.app.viewer.leads_people
+
     def compose_body(self) -> ComposeResult:
-        yield Static("Loading the team…", id="team-summary")
-        yield VirtualTable(TEAM_COLUMNS, id="team-table", empty_text="Nobody reports to you.")
-        yield Static("Escalated to me", id="inbox-title")
-        yield VirtualTable(INBOX_COLUMNS, id="inbox-table", empty_text="Nothing escalated to you.")
+        if not self.leads:
+            yield KpiView(id="kpi-view")  # an account manager: their own figures
+            return
+        with TabbedContent(id="team-tabs", initial="tab-people"):
+            with TabPane("People", id="tab-people"):
+                yield Static("Loading the team…", id="team-summary")
+                yield VirtualTable(TEAM_COLUMNS, id="team-table", empty_text="Nobody reports to you.")
+                yield Static("Escalated to me", id="inbox-title")
+                yield VirtualTable(INBOX_COLUMNS, id="inbox-table", empty_text="Nothing escalated to you.")
+            with TabPane("KPIs", id="tab-kpis"):
+                yield KpiView(id="kpi-view")
+
+    @property
+    def kpi_view(self) -> KpiView:
+        return self.query_one("#kpi-view", KpiView)
+
+    def focus_main(self) -> None:
+        if not self.leads or self.query_one("#team-tabs", TabbedContent).active == "tab-kpis":
+            self.kpi_view.table.focus()
+        else:
+            super().focus_main()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-kpis":
+            if not self.kpi_view.loaded:
+                self.kpi_view.load()
+            self.kpi_view.table.focus()
+        else:
+            self.table.focus()
+
+    def action_toggle_kpis(self) -> None:
+        """Switch between the People and the KPIs tabs."""
+        tabs = self.query_one("#team-tabs", TabbedContent)
+        tabs.active = "tab-people" if tabs.active == "tab-kpis" else "tab-kpis"
 
     @property
     def table(self) -> VirtualTable:
@@ -156,7 +198,11 @@ class TeamScreen(AcctScreen):
         return self.query_one("#inbox-table", VirtualTable)
 
     def refresh_data(self) -> None:
+        if not self.leads:
+            self.kpi_view.invalidate() if self.kpi_view.loaded else self.kpi_view.load()
+            return
         self._load()
+        self.kpi_view.invalidate()
 
     @work(thread=True, exclusive=True, group="team-load", exit_on_error=False)
     def _load(self) -> None:
@@ -246,6 +292,8 @@ class TeamScreen(AcctScreen):
         self.app.push_screen(MemberScreen(row.login, row.name))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.PEOPLE_ACTIONS and not self.leads:
+            return False
         if action == "reassign" and not handover.may_reassign(self.app.viewer):
             return False
         return True

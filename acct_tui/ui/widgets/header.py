@@ -49,7 +49,7 @@ class AppHeader(Horizontal):
         text = Text(" acct-tui ", style="bold")
         for mode, label in MODE_LABELS:
             if mode == "team" and not self.app.viewer.leads_people:
-                continue
+                label = "5 My KPIs"
             style = "reverse bold" if mode == current else ""
             text.append(f" {label} ", style=style)
         self.query_one("#header-modes", Static).update(text)
