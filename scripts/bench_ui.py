@@ -32,7 +32,7 @@ from textual.widgets import DataTable  # noqa: E402
 from acct_tui import clock, db  # noqa: E402
 from acct_tui.config import Config  # noqa: E402
 from acct_tui.core.policy import Policy  # noqa: E402
-from acct_tui.services import access, portfolio  # noqa: E402
+from acct_tui.services import access, money, portfolio  # noqa: E402
 
 TODAY = dt.date(2026, 11, 20)
 FILTER_TEXT = "a"
@@ -158,11 +158,12 @@ async def bench_datatable(rows: list[tuple[str, ...]]) -> dict[str, float]:
 
 def baseline_rows(viewer) -> list[tuple[str, ...]]:
     with db.database.connection_context():
-        p = portfolio.load(viewer, Policy(), TODAY)
+        p = portfolio.load(viewer, Policy(), TODAY, money.rate_book("USD"))
     rows = []
     for i in range(len(p)):
         r = p.row(i)
-        rows.append((r.tier, r.name, r.owner or "", f"{r.annual_value:,.0f}", str(r.health or ""), str(r.days_since_touch or ""),
+        value = "" if r.annual_value is None else f"{r.annual_value:,.0f}"
+        rows.append((r.tier, r.name, r.owner or "", value, str(r.health or ""), str(r.days_since_touch or ""),
                      str(r.days_to_renewal or ""), str(r.open_alerts)))
     return rows
 

@@ -62,6 +62,9 @@ SHOTS: list[Shot] = [
     Shot("alerts-snooze", keys=("4", "s", "i", "n", "space", "2", "w")),
     Shot("team", keys=("5",)),
     Shot("team-reassign", keys=("5", "R", "tab", "enter", "down", "enter", "ctrl+r")),
+    Shot("team-kpis", keys=("5", "K", "down")),
+    Shot("my-kpis", keys=("5", "p", "left_square_bracket"), login="role:am"),
+    Shot("timeline-opportunity", keys=("2", "o", *"Second site"), prepare=_open_most_valuable),
 ]
 
 
@@ -83,7 +86,7 @@ async def take(shot: Shot, url: str, out: Path) -> Path:
     from acct_tui.ui.app import AcctApp
 
     with db.database.connection_context():
-        viewer = access.viewer_for(shot.login or demo.default_viewer_login())
+        viewer = access.viewer_for(_login(shot.login) or demo.default_viewer_login())
     app = AcctApp(viewer, config=Config(path=out / ".no-config.toml"), db_label=db.describe(url), scan=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -96,6 +99,17 @@ async def take(shot: Shot, url: str, out: Path) -> Path:
         await pilot.pause(0.3)  # the palette searches asynchronously
         app.save_screenshot(f"{shot.name}.svg", str(out))
     return out / f"{shot.name}.svg"
+
+
+def _login(login: str | None) -> str | None:
+    """A login, or `role:ROLE` for the first user of that role who owns accounts."""
+    if not login or not login.startswith("role:"):
+        return login
+    from acct_tui.models import Account, User
+
+    owner = (User.select(User.login).join(Account, on=(Account.owner == User.id))
+             .where(User.role == login[5:]).order_by(User.id).first())
+    return owner.login if owner else None
 
 
 async def settle(app, pilot) -> None:

@@ -13,8 +13,11 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from acct_tui import demo
-from acct_tui.models import Account, User
-from acct_tui.services.access import scope_accounts, viewer_for
+from acct_tui.core.policy import Policy
+from acct_tui.models import User
+from acct_tui.services import portfolio
+from acct_tui.services.access import viewer_for
+from acct_tui.services.money import rate_book
 from tests.ui.conftest import settle
 
 SIZE = (150, 45)
@@ -25,8 +28,9 @@ def lead(sqlite_db):
     """The demo's first team lead, and their most valuable account."""
     demo.build(accounts=60, seed=1, today=dt.date(2026, 11, 20))
     login = User.select(User.login).where(User.role == "lead").order_by(User.login).scalar()
-    account_id = scope_accounts(Account.select(Account.id), viewer_for(login)).order_by(Account.annual_value.desc(), Account.id).scalar()
-    return login, account_id
+    # The most valuable in dollars: amounts in other currencies are converted, never compared raw.
+    book = portfolio.load(viewer_for(login), Policy(), dt.date(2026, 11, 20), rate_book("USD"))
+    return login, book.ids[book.view("value")[0]]
 
 
 async def quiet(pilot) -> None:
@@ -97,3 +101,25 @@ def test_quick_capture_with_the_parse(lead, make_app, snap_compare):
         await quiet(pilot)
 
     assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
+
+
+def test_team_kpis_tab(lead, make_app, snap_compare):
+    login, _ = lead
+
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("5", "K")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
+
+
+def test_an_account_managers_own_kpis_for_a_month(lead, make_app, snap_compare):
+    am = User.select(User.login).where(User.role == "am").order_by(User.login).scalar()
+
+    async def run_before(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("5", "p", "left_square_bracket")
+        await quiet(pilot)
+
+    assert snap_compare(make_app(am), terminal_size=SIZE, run_before=run_before)
