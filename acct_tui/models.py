@@ -198,7 +198,11 @@ class Activity(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "occurred_at"), False), (("account", "kind", "occurred_at"), False))
+        indexes = (
+            (("account", "occurred_at"), False),
+            (("account", "kind", "occurred_at"), False),
+            (("occurred_at", "kind", "account"), False),
+        )
 
 
 class ActionItem(BaseModel):
@@ -215,7 +219,11 @@ class ActionItem(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "status", "due_on"), False), (("status", "due_on"), False), (("due_on",), False))
+        indexes = (
+            (("account", "status", "due_on"), False),
+            (("status", "due_on"), False),
+            (("due_on", "status", "done_on", "account"), False),
+        )
 
 
 class Milestone(BaseModel):
@@ -229,7 +237,11 @@ class Milestone(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "due_on"), False), (("status", "due_on"), False), (("kind", "due_on"), False))
+        indexes = (
+            (("account", "due_on"), False),
+            (("status", "due_on"), False),
+            (("kind", "due_on", "status", "account"), False),
+        )
 
 
 class PlannedVisit(BaseModel):
@@ -247,7 +259,7 @@ class PlannedVisit(BaseModel):
         indexes = (
             (("account", "scheduled_for"), False),
             (("status", "scheduled_for"), False),
-            (("scheduled_for",), False),
+            (("scheduled_for", "status", "account"), False),
         )
 
 
@@ -264,7 +276,11 @@ class Case(BaseModel):
     escalated = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("account", "opened_at"), False), (("opened_at",), False), (("closed_at",), False))
+        indexes = (
+            (("account", "opened_at"), False),
+            (("opened_at", "account"), False),
+            (("closed_at", "opened_at", "account"), False),
+        )
 
 
 class MetricSample(BaseModel):
@@ -275,7 +291,7 @@ class MetricSample(BaseModel):
     value = FloatField()
 
     class Meta:
-        indexes = ((("account", "period", "metric"), True), (("metric", "period"), False))
+        indexes = ((("account", "period", "metric"), True), (("metric", "period", "account", "value"), False))
 
 
 class Receivable(BaseModel):
@@ -346,7 +362,7 @@ class Alert(BaseModel):
     escalated_by = CharField(max_length=80, null=True)
 
     class Meta:
-        indexes = ((("account", "rule", "status"), False), (("status", "severity"), False), (("escalated_at",), False))
+        indexes = ((("account", "rule", "status"), False), (("status", "severity"), False), (("escalated_at", "account"), False))
 
 
 class HealthSnapshot(BaseModel):

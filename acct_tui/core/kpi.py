@@ -57,18 +57,24 @@ class Tally:
 
     def add(self, other: "Tally") -> "Tally":
         """Add `other` into this tally (returns self)."""
-        for f in fields(self):
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
-            if isinstance(mine, dict):
-                for key, values in theirs.items():
-                    current = mine.setdefault(key, [0] * len(values))
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in _PER_CURRENCY:
+            mine = getattr(self, name)
+            for key, values in getattr(other, name).items():
+                current = mine.get(key)
+                if current is None:
+                    mine[key] = list(values)
+                else:
                     for i, v in enumerate(values):
                         current[i] += v
-            elif isinstance(mine, list):
-                mine.extend(theirs)
-            else:
-                setattr(self, f.name, mine + theirs)
+        self.expansion.extend(other.expansion)
+        self.case_days.extend(other.case_days)
         return self
+
+
+_PER_CURRENCY = ("value", "retention")
+_COUNTS = tuple(f.name for f in fields(Tally) if f.name not in (*_PER_CURRENCY, "expansion", "case_days"))
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,25 @@
 """Money and KPIs: exchange rates, opportunities, and the indexes the period report reads.
 
 A frozen copy, like 0001: the tables as this release creates them. The
-indexes let `acct-tui report` pick one period's rows by date instead of
-reading whole tables (revenue by month, renewals and commitments by due
-date, planned visits by day, cases by open and close time, escalations).
+indexes let `acct-tui report` read one period's rows by date, from the
+index alone, instead of whole tables (revenue by month, renewals and
+commitments by due date, planned visits by day, cases by open and close
+time, escalations, the touches before a day).
 """
 from peewee import *
 from playhouse.migrate import make_index_name
 
 INDEXES = (
-    ("metric_sample", ("metric", "period")),
-    ("milestone", ("kind", "due_on")),
-    ("action_item", ("due_on",)),
-    ("planned_visit", ("scheduled_for",)),
-    ("case", ("opened_at",)),
-    ("case", ("closed_at",)),
-    ("alert", ("escalated_at",)),
+    # Each holds every column its fact reads, so a period's rows are read from the index alone.
+    ("metric_sample", ("metric", "period", "account_id", "value")),
+    ("milestone", ("kind", "due_on", "status", "account_id")),
+    ("action_item", ("due_on", "status", "done_on", "account_id")),
+    ("planned_visit", ("scheduled_for", "status", "account_id")),
+    ("case", ("opened_at", "account_id")),
+    ("case", ("closed_at", "opened_at", "account_id")),
+    ("alert", ("escalated_at", "account_id")),
+    # Coverage on a day reads only the touches of the weeks before it.
+    ("activity", ("occurred_at", "kind", "account_id")),
 )
 
 

@@ -56,7 +56,10 @@ def tallies(viewer: Viewer, period: Period, today: dt.date, policy: Policy) -> d
     found: dict[tuple, Tally] = {}
 
     def at(owner, tier) -> Tally:
-        return found.setdefault((owner, tier), Tally())
+        tally = found.get((owner, tier))
+        if tally is None:
+            tally = found[(owner, tier)] = Tally()
+        return tally
 
     as_of = min(period.end, today)
     for owner, tier, currency, count, value in facts.accounts_and_value(viewer, as_of):
@@ -64,7 +67,8 @@ def tallies(viewer: Viewer, period: Period, today: dt.date, policy: Policy) -> d
         t.accounts += count
         t.value[currency] = [count, _money(value)]
     for owner, tier, due, renewed in facts.renewals(viewer, period, today):
-        at(owner, tier).renewals_due, at(owner, tier).renewed = due, int(renewed or 0)
+        t = at(owner, tier)
+        t.renewals_due, t.renewed = due, renewed
     for owner, tier, count in facts.churned(viewer, period):
         at(owner, tier).churned = count
     months = revenue_months(period, today)
@@ -74,11 +78,14 @@ def tallies(viewer: Viewer, period: Period, today: dt.date, policy: Policy) -> d
     for owner, tier, currency, day, count, amount in facts.expansion_won(viewer, period):
         at(owner, tier).expansion.append((currency, facts.as_date(day), count, _money(amount)))
     for owner, tier, judged, covered in facts.coverage(viewer, policy, as_of):
-        at(owner, tier).considered, at(owner, tier).covered = judged, covered
+        t = at(owner, tier)
+        t.considered, t.covered = judged, covered
     for owner, tier, planned, done in facts.visits(viewer, period, today):
-        at(owner, tier).visits_planned, at(owner, tier).visits_done = planned, int(done or 0)
+        t = at(owner, tier)
+        t.visits_planned, t.visits_done = planned, done
     for owner, tier, due, on_time in facts.commitments(viewer, period, today):
-        at(owner, tier).commitments_due, at(owner, tier).commitments_on_time = due, int(on_time or 0)
+        t = at(owner, tier)
+        t.commitments_due, t.commitments_on_time = due, on_time
     for owner, tier, count in facts.cases_opened(viewer, period):
         at(owner, tier).cases_opened = count
     for owner, tier, days in facts.case_days(viewer, period):

@@ -6,6 +6,11 @@ tier or the whole book is the same rows added up differently, and the
 database returns a few hundred rows, never one per account. Money is summed
 per currency here and converted in `core.kpi`.
 
+Speed: each WHERE holds only the period's date range (and a kind), which
+migration 0004's covering indexes answer from the index alone; what is
+counted among those rows is decided inside the sums (`_one`). Conditions
+in the WHERE would lead SQLite's planner to other indexes and whole tables.
+
 The definitions other screens show too live here and are called from there:
 `last_touch_as_of` and `coverage` (the Team pane's Coverage, at today),
 `late_commitment` (its Late column), `escalated` (its Escal. column).
@@ -16,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from peewee import JOIN, Case, Expression, fn
+import peewee
+from peewee import JOIN, SQL, Case, Expression, NodeList, fn
 
 from acct_tui.core.periods import DAY, Period
 from acct_tui.core.policy import Policy
@@ -76,11 +82,11 @@ def renewals(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
     (done or missed) or past their day; renewed = done."""
     decided = (Milestone.status != "planned") | (Milestone.due_on < today)
     query = (
-        Milestone.select(*BUCKET, fn.COUNT(Milestone.id), fn.SUM(_one(Milestone.status == "done")))
+        Milestone.select(*BUCKET, fn.SUM(_one(decided)), fn.SUM(_one(Milestone.status == "done")))
         .join(Account, on=(Milestone.account == Account.id))
-        .where((Milestone.kind == "renewal") & Milestone.due_on.between(period.start, period.end) & decided)
+        .where((Milestone.kind == "renewal") & Milestone.due_on.between(period.start, period.end))
     )
-    return _grouped(query, viewer)
+    return _counts(_grouped(query, viewer))
 
 
 def visits(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
@@ -88,11 +94,11 @@ def visits(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
     cancelled, once done or past their day."""
     counted = (PlannedVisit.status != "cancelled") & ((PlannedVisit.status == "done") | (PlannedVisit.scheduled_for < today))
     query = (
-        PlannedVisit.select(*BUCKET, fn.COUNT(PlannedVisit.id), fn.SUM(_one(PlannedVisit.status == "done")))
+        PlannedVisit.select(*BUCKET, fn.SUM(_one(counted)), fn.SUM(_one(PlannedVisit.status == "done")))
         .join(Account, on=(PlannedVisit.account == Account.id))
-        .where(PlannedVisit.scheduled_for.between(period.start, period.end) & counted)
+        .where(PlannedVisit.scheduled_for.between(period.start, period.end))
     )
-    return _grouped(query, viewer)
+    return _counts(_grouped(query, viewer))
 
 
 def late_commitment(today: dt.date) -> Expression:
@@ -109,11 +115,16 @@ def commitments(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
     cancelled, once kept or late; on time = done by the due date."""
     counted = (ActionItem.status == "done") | late_commitment(today)
     query = (
-        ActionItem.select(*BUCKET, fn.COUNT(ActionItem.id), fn.SUM(_one(kept_on_time())))
+        ActionItem.select(*BUCKET, fn.SUM(_one(counted)), fn.SUM(_one(kept_on_time())))
         .join(Account, on=(ActionItem.account == Account.id))
-        .where(ActionItem.due_on.between(period.start, period.end) & counted)
+        .where(ActionItem.due_on.between(period.start, period.end))
     )
-    return _grouped(query, viewer)
+    return _counts(_grouped(query, viewer))
+
+
+def _counts(rows: list[tuple]) -> list[tuple]:
+    """Rows whose sums counted nothing are dropped; sums come back as whole numbers."""
+    return [(owner, tier, *(int(v or 0) for v in rest)) for owner, tier, *rest in rows if rest[0]]
 
 
 # -- revenue and growth ---------------------------------------------------------------
@@ -153,12 +164,15 @@ def expansion_won(viewer: Viewer, period: Period) -> list[tuple]:
 # -- coverage -------------------------------------------------------------------------
 
 
-def last_touch_as_of(viewer: Viewer, day: dt.date):
-    """Per visible account, its newest touch on or before `day` (a note is not a touch): a
-    subquery, narrowed to the viewer's accounts first so a lead does not group the whole table."""
+def last_touch_as_of(viewer: Viewer, day: dt.date, among=None):
+    """Per visible account (of `among`, a subquery of ids, when given), its newest touch on or
+    before `day` (a note is not a touch): a subquery, narrowed to those accounts first so a
+    lead does not group the whole table."""
     query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(
         Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at < midnight(day + DAY))
     )
+    if among is not None:
+        query = query.where(Activity.account.in_(among))
     if not viewer.sees_everything:
         query = query.where(Activity.account.in_(visible_account_ids(viewer)))
     return query.group_by(Activity.account).alias("last_touch")
@@ -166,19 +180,36 @@ def last_touch_as_of(viewer: Viewer, day: dt.date):
 
 def coverage(viewer: Viewer, policy: Policy, day: dt.date) -> list[tuple]:
     """(owner, tier, accounts judged, accounts covered): the customers on `day`, and those touched
-    within their contact target by then (the tier's, or the account's own), in whole days."""
-    touch = last_touch_as_of(viewer, day)
-    base = Account.select(*BUCKET).join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id)).where(active_at(day))
+    within their contact target by then (the tier's, or the account's own), in whole days.
+
+    Only the touches of the longest tier target before `day` are read (a window the
+    time index answers); the few accounts with their own cadence get their last touch.
+    """
+    longest = max(policy.contact(tier).target for tier in TIERS)
+    recent = (
+        Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at"))
+        .where(Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at >= midnight(day) - dt.timedelta(days=longest))
+               & (Activity.occurred_at < midnight(day + DAY)))
+        .group_by(Activity.account)
+        .alias("recent")
+    )
     # Whole days: touched on the cutoff day counts as in time.
-    in_time = [(Account.tier == tier) & (touch.c.at >= midnight(day) - dt.timedelta(days=policy.contact(tier).target)) for tier in TIERS]
-    on_tier = base.select_extend(fn.COUNT(Account.id), fn.SUM(_one(in_time[0] | in_time[1] | in_time[2]))).where(
-        Account.contact_days.is_null()
+    in_time = [(Account.tier == tier) & (recent.c.at >= midnight(day) - dt.timedelta(days=policy.contact(tier).target)) for tier in TIERS]
+    on_tier = (
+        Account.select(*BUCKET, fn.COUNT(Account.id), fn.SUM(_one(in_time[0] | in_time[1] | in_time[2])))
+        .join(recent, JOIN.LEFT_OUTER, on=(recent.c.account_id == Account.id))
+        .where(active_at(day) & Account.contact_days.is_null())
     )
     found: dict[tuple, list[int]] = {}
     for owner, tier, judged, covered in _grouped(on_tier, viewer):
         found[(owner, tier)] = [judged, int(covered or 0)]
-    # Accounts with their own cadence are few: judge them one by one.
-    own = base.select_extend(Account.contact_days, touch.c.at).where(Account.contact_days.is_null(False))
+    # Accounts with their own cadence are few: their last touch, judged one by one.
+    touch = last_touch_as_of(viewer, day, Account.select(Account.id).where(Account.contact_days.is_null(False)))
+    own = (
+        Account.select(*BUCKET, Account.contact_days, touch.c.at)
+        .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
+        .where(active_at(day) & Account.contact_days.is_null(False))
+    )
     for owner, tier, days, at in _rows(scope_accounts(own, viewer)):
         tally = found.setdefault((owner, tier), [0, 0])
         tally[0] += 1
@@ -200,15 +231,21 @@ def cases_opened(viewer: Viewer, period: Period) -> list[tuple]:
     return _grouped(query, viewer)
 
 
-def case_days(viewer: Viewer, period: Period) -> Iterable[tuple]:
+def case_days(viewer: Viewer, period: Period) -> list[tuple]:
     """(owner, tier, days open) of each case closed in the period: what its median needs."""
     query = (
-        CaseRecord.select(*BUCKET, CaseRecord.opened_at, CaseRecord.closed_at)
+        CaseRecord.select(*BUCKET, days_between(CaseRecord.opened_at, CaseRecord.closed_at))
         .join(Account, on=(CaseRecord.account == Account.id))
         .where((CaseRecord.closed_at >= midnight(period.start)) & (CaseRecord.closed_at < midnight(period.end + DAY)))
     )
-    for owner, tier, opened, closed in _rows(scope_accounts(query, viewer)):
-        yield owner, tier, max(0.0, (_moment(closed) - _moment(opened)).total_seconds() / 86_400)
+    return [(owner, tier, max(0.0, float(days))) for owner, tier, days in _rows(scope_accounts(query, viewer))]
+
+
+def days_between(start, end):
+    """SQL for `end - start` in (fractional) days, on SQLite and PostgreSQL."""
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        return fn.EXTRACT(NodeList((SQL("EPOCH FROM"), end - start))) / 86_400.0
+    return fn.julianday(end) - fn.julianday(start)
 
 
 def escalated() -> Expression:
