@@ -309,6 +309,17 @@ def complete_milestone(viewer: Viewer, milestone_id: int) -> None:
         audit.record(viewer.login, "complete", "milestone", milestone_id, {"status": [milestone.status, "done"]})
 
 
+def current_contacts(viewer: Viewer, account_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, role) of the account's contacts who have not left, by role and name."""
+    _visible_account(viewer, account_id)
+    query = (
+        Contact.select(Contact.id, Contact.name, Contact.role)
+        .where((Contact.account == account_id) & Contact.left_on.is_null())
+        .order_by(Contact.role, Contact.name)
+    )
+    return list(query.tuples())
+
+
 def record_contact_left(viewer: Viewer, contact_id: int, left_on: dt.date | None = None) -> None:
     """Record that a customer contact left (a champion leaving is a risk signal)."""
     left_on = left_on or clock.today()

@@ -18,9 +18,11 @@ from textual.widgets import Static
 
 from acct_tui import clock
 from acct_tui.db import database
-from acct_tui.services import handover, team
+from acct_tui.services import team
+from acct_tui.services.access import may_reassign
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.reassign import open_reassign
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 
@@ -123,15 +125,13 @@ class MemberScreen(AcctScreen):
         self.app.open_account(row.account_id if event.table.id == "member-alerts" else row.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reassign" and not handover.may_reassign(self.app.viewer):
+        if action == "reassign" and not may_reassign(self.app.viewer):
             return False
         if action == "in_portfolio" and self.login is None:
             return False
         return True
 
     def action_reassign(self) -> None:
-        from acct_tui.ui.screens.team import open_reassign
-
         open_reassign(self, self.login, self.person if self.login is None else f"{self.person} ({self.login})")
 
     def action_in_portfolio(self) -> None:

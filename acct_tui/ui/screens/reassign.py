@@ -188,3 +188,18 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
             self._error(message.error)
             return
         self.dismiss(message.result)
+
+
+def open_reassign(screen, from_login: str | None, label: str) -> None:
+    """Push the reassign flow; on success say what moved and refresh every screen."""
+    def done(result) -> None:
+        if result is None:
+            return
+        screen.notify(
+            f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
+            f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
+            title="Handover done",
+        )
+        screen.app.data_changed()
+
+    screen.app.push_screen(ReassignScreen(from_login, label), done)

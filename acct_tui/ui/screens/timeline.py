@@ -348,15 +348,8 @@ class TimelineScreen(AcctScreen):
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
     def _pick_contact(self, account_id: int) -> None:
-        from acct_tui.models import Contact
-
         with database.connection_context():
-            people = list(
-                Contact.select(Contact.id, Contact.name, Contact.role)
-                .where((Contact.account == account_id) & Contact.left_on.is_null())
-                .order_by(Contact.role, Contact.name)
-                .tuples()
-            )
+            people = visits.current_contacts(self.app.viewer, account_id)
         self.app.call_from_thread(self._ask_contact, people)
 
     def _ask_contact(self, people: list[tuple[int, str, str]]) -> None:
