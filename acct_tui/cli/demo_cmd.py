@@ -7,7 +7,6 @@ from pathlib import Path
 
 from acct_tui import clock, db
 from acct_tui.cli.context import Context
-from acct_tui.core.settings import settings_from_config
 from acct_tui.services import access
 from acct_tui.services.alerts import alert_counts
 from acct_tui.services.scan import scan_all
@@ -81,7 +80,7 @@ def run_demo(ctx: Context) -> int:
     if ctx.args.fresh or demo.is_empty():
         summary = demo.build(accounts=ctx.args.accounts, seed=ctx.args.seed, today=today, fresh=ctx.args.fresh)
         print(f"demo database {db.describe(url)}: {summary}")
-        replay_scans(today, settings_from_config(ctx.config))
+        replay_scans(today, ctx.settings)
         counts = alert_counts(access.OPERATOR)
         print(f"risk: {len(HISTORY_WEEKS)} weekly scans replayed; {counts['red']} red and {counts['yellow']} yellow alerts need attention")
     else:

@@ -86,12 +86,6 @@ def _step(text: str) -> dt.timedelta:
     raise argparse.ArgumentTypeError(f"{text!r} is not a step like 7d or 2w")
 
 
-def _settings(ctx: Context):
-    from acct_tui.core.settings import settings_from_config
-
-    return settings_from_config(ctx.config)
-
-
 # -- scan ---------------------------------------------------------------------
 
 
@@ -107,7 +101,7 @@ def run_scan(ctx: Context) -> int:
     """One scan, or a scan every interval until interrupted."""
     from acct_tui.services.scan import scan_all
 
-    settings = _settings(ctx)
+    settings = ctx.settings
     viewer = ctx.viewer  # opens the database and checks --user before any work
     if ctx.args.watch:
         return _watch(ctx, settings)
@@ -173,9 +167,8 @@ def run_explain(ctx: Context) -> int:
     from acct_tui.services.accounts import find_account
     from acct_tui.services.health import explain
 
-    settings = _settings(ctx)
     account = find_account(ctx.viewer, ctx.args.account)
-    result = explain(account.id, clock.now(), settings, viewer=ctx.viewer)
+    result = explain(ctx.viewer, account.id, clock.now(), ctx.settings)
     have = {c.name for c in result.components}
     missing = [name for name in DEFAULT_WEIGHTS if name not in have]
     if ctx.fmt == "json":
@@ -243,7 +236,7 @@ def run_backtest(ctx: Context) -> int:
 
     if ctx.args.end < ctx.args.start:
         raise UsageError("--to must not be before --from")
-    result = backtest(ctx.viewer, ctx.args.start, ctx.args.end, ctx.args.step, _settings(ctx))
+    result = backtest(ctx.viewer, ctx.args.start, ctx.args.end, ctx.args.step, ctx.settings)
     columns = ["account_external_id", "account_name", "churned_on", "first_red_on", "days_before_churn", "rules", "non_churned_red"]
     emit(result.rows, ctx.fmt, columns, title=f"Backtest {ctx.args.start} to {ctx.args.end}, {len(result.steps)} steps")
     if ctx.fmt == "table":

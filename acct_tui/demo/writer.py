@@ -26,6 +26,7 @@ from acct_tui.models import (
     Team,
     User,
 )
+from acct_tui.services.query import chunks
 
 #: The fields each generated tuple holds, in order; names are model field names.
 FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
@@ -49,7 +50,6 @@ FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
     Receivable: ("id", "account", "amount", "due_on", "paid_on"),
 }
 ORDER = tuple(FIELDS)
-CHUNK = 1000
 
 
 def _quote(name: str) -> str:
@@ -99,8 +99,8 @@ class Sink:
                     for row in rows:
                         copy.write_row(row)
             else:
-                for start in range(0, len(rows), CHUNK):
-                    cursor.executemany(sql, rows[start:start + CHUNK])
+                for part in chunks(rows, columns=len(FIELDS[model])):
+                    cursor.executemany(sql, part)
             self.counts[model] += len(rows)
             rows.clear()
 

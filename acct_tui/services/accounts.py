@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import JOIN, SQL, Case, NodeList, fn
+from peewee import JOIN, Case, fn
 
-from acct_tui.enums import TOUCH_KINDS
 from acct_tui.errors import NotFound, UsageError
-from acct_tui.models import Account, Activity, User
+from acct_tui.models import Account, User
 from acct_tui.services.access import Viewer, scope_accounts
+from acct_tui.services.query import as_datetime, name_like
+from acct_tui.services.touches import last_touch_subquery
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,6 @@ class AccountRow:
     currency: str
     renewal_date: dt.date | None
     last_touch: dt.datetime | None
-
-
-def last_touch_subquery():
-    """Per account, the time of the newest touch (a note is not a touch)."""
-    return (
-        Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at"))
-        .where(Activity.kind.in_(TOUCH_KINDS))
-        .group_by(Activity.account)
-        .alias("last_touch")
-    )
 
 
 def list_accounts(viewer: Viewer) -> list[AccountRow]:
@@ -61,17 +52,10 @@ def list_accounts(viewer: Viewer) -> list[AccountRow]:
                 annual_value=row["annual_value"],
                 currency=row["currency"],
                 renewal_date=row["renewal_date"],
-                last_touch=_as_datetime(row["at"]),
+                last_touch=as_datetime(row["at"]),
             )
         )
     return rows
-
-
-def _as_datetime(value) -> dt.datetime | None:
-    # Aggregates come back untyped from SQLite (text), typed from PostgreSQL.
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
 
 
 def find_account(viewer: Viewer, ref: str) -> Account:
@@ -113,17 +97,6 @@ class AccountHit:
     owner: str | None
 
 
-def like_pattern(text: str) -> str:
-    """`%text%` for LIKE with `\\` escaping, so `%` and `_` in the text match themselves."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def name_like(text: str):
-    """A case-insensitive "name contains `text`" clause, the same on SQLite and PostgreSQL."""
-    return NodeList((fn.LOWER(Account.name), SQL("LIKE"), like_pattern(text), SQL("ESCAPE '\\'")))
-
-
 def search_accounts(viewer: Viewer, text: str, limit: int = 20) -> list[AccountHit]:
     """Accounts `viewer` may see whose name contains `text`; names starting with it first."""
     query = (
@@ -133,8 +106,8 @@ def search_accounts(viewer: Viewer, text: str, limit: int = 20) -> list[AccountH
     )
     text = text.strip()
     if text:
-        starts = NodeList((fn.LOWER(Account.name), SQL("LIKE"), like_pattern(text)[1:], SQL("ESCAPE '\\'")))
-        query = query.where(name_like(text)).order_by(Case(None, [(starts, 0)], 1), Account.name, Account.id)
+        starts = name_like(Account.name, text, prefix=True)
+        query = query.where(name_like(Account.name, text)).order_by(Case(None, [(starts, 0)], 1), Account.name, Account.id)
     else:
         query = query.order_by(Account.name, Account.id)
     query = scope_accounts(query, viewer).limit(limit)

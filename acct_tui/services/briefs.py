@@ -10,22 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from acct_tui.clock import now, today
 from acct_tui.core import health as health_core
 from acct_tui.core import rules as rules_core
-from acct_tui.core.settings import RiskSettings
-from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, ActionItem, Activity, Alert, Contact, PlannedVisit, User
+from acct_tui.core.settings import RiskSettings, loaded
+from acct_tui.enums import KEY_CONTACT_ROLES
+from acct_tui.models import Account, ActionItem, Alert, Contact, PlannedVisit, User
 from acct_tui.services.facts import gather
+from acct_tui.services.query import as_date, chunks
 
-#: Contacts a new owner must meet first.
-KEY_ROLES = ("champion", "sponsor", "decision_maker")
-#: SQLite caps bound parameters per statement; stay well below it.
-CHUNK = 500
 #: A health component (0-100) below this is named among the reasons.
 WEAK_COMPONENT = 50
 
@@ -87,25 +84,6 @@ class AccountBrief:
         return None if self.renewal_date is None else (self.renewal_date - today()).days
 
 
-def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def as_datetime(value) -> dt.datetime | None:
-    """Aggregates come back as text from SQLite and typed from PostgreSQL."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
-def as_date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = None) -> tuple[AccountBrief, ...]:
     """Briefs for `account_ids` (already access-checked by the caller), by account name.
 
@@ -113,7 +91,7 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
     does, but for all the accounts at once); its reasons are the signals that
     fire now, then open alerts' reasons not already said, then weak components.
     """
-    settings = settings or RiskSettings()
+    settings = settings or loaded()
     accounts: dict[int, dict] = {}
     for part in chunks(account_ids):
         query = (
@@ -125,7 +103,6 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
             accounts[row["id"]] = row
     ids = list(accounts)
     facts = gather(now(), ids, settings=settings) if ids else {}
-    touches = _last_touches(ids)
     commitments = _open_commitments(ids)
     alerts = _open_alerts(ids)
     visits = _next_visits(ids)
@@ -143,7 +120,7 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
                 for c in sorted(health.components, key=lambda c: c.value)
                 if c.value < WEAK_COMPONENT
             ]
-        last_touch, last_visit = touches.get(account_id, (None, None))
+        account_facts = facts.get(account_id)
         next_visit = visits.get(account_id)
         briefs.append(
             AccountBrief(
@@ -158,8 +135,8 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
                 health_score=health.score if health else None,
                 health_band=health.band if health else None,
                 health_reasons=tuple(reasons),
-                last_touch=last_touch,
-                last_visit=last_visit,
+                last_touch=account_facts.last_touch if account_facts else None,
+                last_visit=account_facts.last_visit if account_facts else None,
                 open_commitments=tuple(commitments.get(account_id, ())),
                 open_alerts=account_alerts,
                 next_visit=next_visit[0] if next_visit else None,
@@ -169,29 +146,6 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
             )
         )
     return tuple(sorted(briefs, key=lambda b: (b.name.lower(), b.id)))
-
-
-def _last_touches(ids: list[int]) -> dict[int, tuple[dt.datetime | None, dt.datetime | None]]:
-    found: dict[int, tuple] = {}
-    for part in chunks(ids):
-        query = (
-            Activity.select(
-                Activity.account,
-                fn.MAX(Activity.occurred_at).alias("touch"),
-            )
-            .where(Activity.account.in_(part) & Activity.kind.in_(TOUCH_KINDS))
-            .group_by(Activity.account)
-        )
-        for account_id, touch in query.tuples():
-            found[account_id] = (as_datetime(touch), None)
-        visits = (
-            Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
-            .where(Activity.account.in_(part) & (Activity.kind == "visit"))
-            .group_by(Activity.account)
-        )
-        for account_id, visit in visits.tuples():
-            found[account_id] = (found.get(account_id, (None, None))[0], as_datetime(visit))
-    return found
 
 
 def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
@@ -246,9 +200,9 @@ def _next_visits(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
 
 def _key_contacts(ids: list[int]) -> dict[int, list[ContactBrief]]:
     found: dict[int, list] = {}
-    order = {role: n for n, role in enumerate(KEY_ROLES)}
+    order = {role: n for n, role in enumerate(KEY_CONTACT_ROLES)}
     for part in chunks(ids):
-        query = Contact.select().where(Contact.account.in_(part) & Contact.role.in_(KEY_ROLES)).order_by(Contact.name)
+        query = Contact.select().where(Contact.account.in_(part) & Contact.role.in_(KEY_CONTACT_ROLES)).order_by(Contact.name)
         for c in query:
             found.setdefault(c.account_id, []).append(ContactBrief(c.name, c.role, c.title, c.left_on))
     for contacts in found.values():

@@ -17,15 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Iterable
 
 from peewee import Case as When, fn
 
 from acct_tui.core.facts import AccountFacts
-from acct_tui.core.settings import RiskSettings, Thresholds
+from acct_tui.core.settings import RiskSettings, Thresholds, loaded
 from acct_tui.db import database
-from acct_tui.enums import TOUCH_KINDS
+from acct_tui.enums import CHAMPION_ROLES
 from acct_tui.models import (
     Account,
     ActionItem,
@@ -37,6 +36,8 @@ from acct_tui.models import (
     PlannedVisit,
     Receivable,
 )
+from acct_tui.services import touches
+from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
 
 #: Sentiments older than this are stale: the rule looks at the last few within it.
 SENTIMENT_LOOKBACK_DAYS = 365
@@ -44,48 +45,10 @@ SENTIMENT_LOOKBACK_DAYS = 365
 COMMITMENT_LOOKBACK_DAYS = 180
 #: Receivables due within this many days mean the account has payment data.
 RECEIVABLE_LOOKBACK_DAYS = 365
-CHAMPION_ROLES = ("champion", "sponsor")
 SEVERE_CASES = ("high", "critical")
-#: SQLite caps bound parameters; subsets of accounts are queried in chunks.
-ID_CHUNK = 5000
 #: Whole-portfolio queries run on this many connections at once (SQLite and
 #: psycopg release the GIL while a query runs, so two cores both work).
 PARALLEL_QUERIES = 2
-
-
-def as_datetime(value) -> dt.datetime | None:
-    """Aggregates come back as text from SQLite and typed from PostgreSQL."""
-    if type(value) is str:
-        return dt.datetime.fromisoformat(value)
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))
-
-
-def as_date(value) -> dt.date | None:
-    if type(value) is str:  # SQLite: the common case first
-        return _parse_date(value[:10])
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return _parse_date(str(value)[:10])
-
-
-@lru_cache(maxsize=8192)
-def _parse_date(text: str) -> dt.date:
-    # A portfolio has a few thousand distinct days and a million date cells.
-    return dt.date.fromisoformat(text)
-
-
-def raw_rows(query) -> list[tuple]:
-    """Run a peewee query and fetch plain tuples, skipping peewee's per-row work
-    (several times faster on the 100k-row results of a portfolio scan)."""
-    return database.execute_sql(*query.sql()).fetchall()
 
 
 def _one(condition, then=1, otherwise=0):
@@ -100,16 +63,15 @@ def _month_start(day: dt.date, back: int = 0) -> dt.date:
 def gather(now: dt.datetime, account_ids: Iterable[int] | None = None, settings: RiskSettings | None = None) -> dict[int, AccountFacts]:
     """Facts for every account (or those in `account_ids`) as they were at `now`.
 
-    `settings` matter only for what is cut in SQL (the complaint spike window,
-    how many recent sentiments to keep).
+    `settings` (default: the loaded ones) matter only for what is cut in SQL
+    (the complaint spike window, how many recent sentiments to keep).
     """
-    thresholds = (settings or RiskSettings()).thresholds
+    thresholds = (settings or loaded()).thresholds
     if account_ids is None:
         return _gather(now, None, thresholds)
-    ids = sorted(set(account_ids))
     result: dict[int, AccountFacts] = {}
-    for start in range(0, len(ids), ID_CHUNK):
-        result.update(_gather(now, ids[start : start + ID_CHUNK], thresholds))
+    for ids in chunks(sorted(set(account_ids))):
+        result.update(_gather(now, ids, thresholds))
     return result
 
 
@@ -173,12 +135,8 @@ def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
 
 
 def _activity_query(now: dt.datetime):
-    """The newest touch of each kind: served from the (account, kind, time) index alone."""
-    return (
-        Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at))
-        .where(Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))
-        .group_by(Activity.account, Activity.kind)
-    )
+    """The newest touch of each kind (the last touch and the last visit, folded below)."""
+    return touches.newest_touch_by_kind(now)
 
 
 def _apply_activity(values, rows, now) -> None:
@@ -198,7 +156,7 @@ def _intent_query(now: dt.datetime):
     """The newest touch that recorded an intent to leave (a rare flag: few rows)."""
     return (
         Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
-        .where((Activity.intent_to_leave == True) & Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))  # noqa: E712
+        .where((Activity.intent_to_leave == True) & touches.is_touch() & (Activity.occurred_at <= now))  # noqa: E712
         .group_by(Activity.account)
     )
 
@@ -220,7 +178,7 @@ def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
         Activity.select(Activity.account.alias("account_id"), Activity.sentiment.alias("sentiment"), rank.alias("rn"))
         .where(
             Activity.sentiment.is_null(False)
-            & Activity.kind.in_(TOUCH_KINDS)
+            & touches.is_touch()
             & (Activity.occurred_at <= now)
             & (Activity.occurred_at > now - dt.timedelta(days=SENTIMENT_LOOKBACK_DAYS))
         )

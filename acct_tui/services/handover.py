@@ -28,7 +28,8 @@ from acct_tui.errors import Forbidden, NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Alert, PlannedVisit, User
 from acct_tui.services import audit
 from acct_tui.services.access import Viewer, may_reassign, oversees, scope_accounts, visible_users
-from acct_tui.services.briefs import AccountBrief, build_briefs, chunks
+from acct_tui.services.briefs import AccountBrief, build_briefs
+from acct_tui.services.query import chunks
 
 UNOWNED = "unowned"
 

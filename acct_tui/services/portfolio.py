@@ -30,12 +30,13 @@ from acct_tui.core.policy import Policy
 from acct_tui.enums import TIERS
 from acct_tui.models import Account, User
 from acct_tui.services import portfolio_facts as facts
+from acct_tui.services import touches
+from acct_tui.services.query import as_date, raw_rows
+from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
 #: Share of the portfolio's value that the "top accounts" mark covers.
 TOP_SHARE = 0.8
-#: Days back the health trend compares against.
-TREND_DAYS = 7
 TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
 BAND_RANK = {"red": 0, "yellow": 1, "green": 2}
 #: Sort keys: column key -> how it sorts (None sorts last).
@@ -297,19 +298,19 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
     if first is None:
         visible = visible_account_ids(viewer).where(Account.status != "churned")
         # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
-        accounts = facts.rows(scope_accounts(base, viewer))
+        accounts = raw_rows(scope_accounts(base, viewer))
         total_accounts, total_value = len(accounts), None
     else:
-        accounts = facts.rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
+        accounts = raw_rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
         # A literal id list: with a subquery here SQLite prefers the status
         # indexes and scans every planned visit (0.7 s for 100 accounts).
         visible = [row[0] for row in accounts] or [0]
         totals = scope_accounts(
             Account.select(fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(Account.status != "churned"), viewer
         )
-        total_accounts, total_value = facts.rows(totals)[0]
+        total_accounts, total_value = raw_rows(totals)[0]
         total_value = float(total_value or 0)
-    touches = facts.last_touches(visible)
+    touched_at = touches.last_touches(visible)
     visits = facts.next_planned_visits(visible)
     alerts = facts.open_alert_counts(visible)
     health = facts.health(visible, TREND_DAYS)
@@ -328,13 +329,13 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         scores.append(score)
         bands.append(band)
         trends.append(trend)
-        touched = touches.get(account_id)
-        days = today_ord - facts.as_date(touched).toordinal() if touched is not None else None
+        touched = touched_at.get(account_id)
+        days = today_ord - as_date(touched).toordinal() if touched is not None else None
         touch_days.append(days)
         touch_status.append(policy.contact(tier, contact_days).status(days))
         visit = visits.get(account_id)
-        next_visits.append(facts.as_date(visit).toordinal() if visit is not None else None)
-        renewals.append(facts.as_date(renewal).toordinal() if renewal is not None else None)
+        next_visits.append(as_date(visit).toordinal() if visit is not None else None)
+        renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
         alert_counts.append(alerts.get(account_id, 0))
     total = sum(values) if total_value is None else total_value
     top: set[int] = set()

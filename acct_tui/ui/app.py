@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 from acct_tui import clock
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
-from acct_tui.core.settings import settings_from_config
+from acct_tui.core.settings import settings_from_config, use as use_settings
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
@@ -118,7 +118,9 @@ class AcctApp(App):
         self.config = config
         self.db_label = db_label
         self.policy = policy or policy_from_config(config.section("cadence"))
+        # The one loaded object every service scores with (the card, briefs, the scan).
         self.risk_settings = settings_from_config(config)
+        use_settings(self.risk_settings)
         self.scan_enabled = scan
         self._mode_history: list[str] = []
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
