@@ -1,0 +1,29 @@
+"""Service calls off the event loop: the one way the UI reaches the database.
+
+Screens and widgets call services only from thread workers
+(`@work(thread=True, exit_on_error=False)`), each call on its own connection
+(`call`), and report back with `post_message`; the event loop only draws.
+Async hooks Textual awaits (the command palette's search, a suggester)
+await `in_worker`, which runs the call in a thread worker of the app.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable, TypeVar
+
+from acct_tui.db import database
+
+T = TypeVar("T")
+
+
+def call(service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one service call on its own connection. Only ever from a worker thread."""
+    with database.connection_context():
+        return service(*args, **kwargs)
+
+
+async def in_worker(app, group: str, service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Await a service call run in a thread worker (the newest call of a `group` replaces an older one)."""
+    worker = app.run_worker(partial(call, service, *args, **kwargs), group=group, thread=True, exclusive=True, exit_on_error=False)
+    return await worker.wait()
