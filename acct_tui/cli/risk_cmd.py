@@ -11,6 +11,7 @@ import threading
 
 from acct_tui import clock
 from acct_tui.cli import format_option
+from acct_tui.cli.args import iso_date, seconds
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import emit, plain
 from acct_tui.enums import ALERT_STATUSES
@@ -29,7 +30,7 @@ def register(sub, common) -> None:
     )
     format_option(parser, choices=("table", "json"))
     parser.add_argument("--watch", action="store_true", help="keep scanning until Ctrl-C or SIGTERM")
-    parser.add_argument("--interval", type=_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--interval", type=seconds, default=None, metavar="SECONDS",
                         help="seconds between scans with --watch (default: the config's scan_interval_minutes)")
     parser.set_defaults(handler=run_scan)
 
@@ -54,28 +55,11 @@ def register(sub, common) -> None:
         "account that churned, report how many days before churn its first red signal would have fired, and "
         "how many accounts that did not churn were red at the same time. Writes nothing.",
     )
-    parser.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE", help="first day (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE", help="last day (YYYY-MM-DD)")
+    parser.add_argument("--from", dest="start", type=iso_date, required=True, metavar="DATE", help="first day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="end", type=iso_date, required=True, metavar="DATE", help="last day (YYYY-MM-DD)")
     parser.add_argument("--step", type=_step, default=dt.timedelta(days=7), metavar="STEP", help="7d, 2w ... (default 7d)")
     format_option(parser)
     parser.set_defaults(handler=run_backtest)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _step(text: str) -> dt.timedelta:

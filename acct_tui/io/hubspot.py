@@ -41,6 +41,7 @@ from acct_tui import enums
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
+from acct_tui.io.crm import CrmImport
 from acct_tui.io.plan import Batch, Ref, Staged
 from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind
 from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
@@ -111,11 +112,13 @@ def find_files(directory: Path) -> list[tuple[str, Path]]:
     return found
 
 
-class _Import:
+class _Import(CrmImport):
+    """One HubSpot folder, read into a batch with its links resolved."""
+
+    PREFIX = PREFIX
+
     def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str]):
-        self.builder = builder
-        self.owner_map = owner_map
-        self.batch = Batch()
+        super().__init__(builder, owner_map)
         self.files = []
         for kind, path in find_files(directory):
             header, rows = common.read_csv(path)
@@ -135,22 +138,9 @@ class _Import:
             for text in filter(None, (name, email)):
                 self.known_users.setdefault(text.lower(), set()).add(login)
         self.owners: dict[str, str] = {}
-        self.placeholders: list[str] = []
-        self.accounts = {e for (e,) in Account.select(Account.external_id).where(Account.external_id.startswith(PREFIX)).tuples()}
-        self.links = {kind: self._stored(model) for kind, model in
+        self.links = {kind: self.stored_links(model) for kind, model in
                       (("contacts", Contact), ("deals", Milestone), ("tickets", Case))}
-        self.account_rows: dict[str, Staged] = {}
         self.renewals: dict[str, object] = {}
-
-    @staticmethod
-    def _stored(model) -> dict[str, str]:
-        query = (
-            model.select(model.external_id, Account.external_id)
-            .join(Account, on=(model.account == Account.id))
-            .where(model.external_id.startswith(PREFIX))
-            .tuples()
-        )
-        return {ext: acct for ext, acct in query if acct}
 
     # -- helpers ---------------------------------------------------------------
 
@@ -192,12 +182,7 @@ class _Import:
         self.builder.skip(name, Problem(row.file, row.line, pick["companies"], reason))
 
     def done(self, name: str, row: Row, model, values: dict, refs: dict) -> Staged | None:
-        if row.problems:
-            self.builder.reject(name, row.problems)
-            return None
-        record = Staged(row.file, row.line, values, refs)
-        self.batch.add(model, record)
-        return record
+        return self.stage(name, row, model, values, refs)
 
     def get(self, row: Row, pick: dict, key: str, parser=None, required: bool = False, max_len: int | None = None):
         column = pick[key]
@@ -322,12 +307,7 @@ class _Import:
                 self.account_rows[account].values.update(dates)
             else:
                 self.batch.add(Account, Staged("deals", 0, {"external_id": account, **dates}, label="deals (renewal dates)"))
-        if self.placeholders:
-            self.builder.note(
-                f"{len(self.placeholders)} owner(s) not in --owner-map or the users got an inactive placeholder user "
-                f"(hand their accounts over with `acct-tui reassign`): {', '.join(self.placeholders)}"
-            )
-        return self.batch
+        return self.finish("owner(s) not in --owner-map or the users", self.placeholders)
 
 
 def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str]) -> Batch:

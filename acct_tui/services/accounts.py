@@ -5,18 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Sequence
 
 from peewee import JOIN, Case, fn
 
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, User
 from acct_tui.services.access import Viewer, scope_accounts
-from acct_tui.services.query import as_datetime, name_like
+from acct_tui.services.query import as_datetime, chunks, name_like
 from acct_tui.services.touches import last_touch_subquery
 
 
 @dataclass(frozen=True)
 class AccountRow:
+    """One account as listings, exports and briefs show it; the owner as a login."""
+
     id: int
     external_id: str | None
     name: str
@@ -29,33 +32,40 @@ class AccountRow:
     last_touch: dt.datetime | None
 
 
-def list_accounts(viewer: Viewer) -> list[AccountRow]:
-    """Every account `viewer` may see, by name, with owner and last touch."""
-    touch = last_touch_subquery()
+def _rows(query) -> list[AccountRow]:
+    return [
+        AccountRow(
+            id=row["id"], external_id=row["external_id"], name=row["name"], owner=row["login"], tier=row["tier"],
+            status=row["status"], annual_value=row["annual_value"], currency=row["currency"],
+            renewal_date=row["renewal_date"], last_touch=as_datetime(row["at"]),
+        )
+        for row in query.dicts()
+    ]
+
+
+def _rows_query(accounts=None):
+    """Accounts with their owner's login and last touch (`accounts`: a list or subquery of ids)."""
+    touch = last_touch_subquery(accounts)
     query = (
         Account.select(Account, User.login, touch.c.at)
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
         .switch(Account)
         .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
-        .order_by(Account.name, Account.id)
     )
-    rows = []
-    for row in scope_accounts(query, viewer).dicts():
-        rows.append(
-            AccountRow(
-                id=row["id"],
-                external_id=row["external_id"],
-                name=row["name"],
-                owner=row["login"],
-                tier=row["tier"],
-                status=row["status"],
-                annual_value=row["annual_value"],
-                currency=row["currency"],
-                renewal_date=row["renewal_date"],
-                last_touch=as_datetime(row["at"]),
-            )
-        )
-    return rows
+    return query if accounts is None else query.where(Account.id.in_(accounts))
+
+
+def list_accounts(viewer: Viewer) -> list[AccountRow]:
+    """Every account `viewer` may see, by name, with owner and last touch."""
+    return _rows(scope_accounts(_rows_query().order_by(Account.name, Account.id), viewer))
+
+
+def account_rows(account_ids: Sequence[int]) -> dict[int, AccountRow]:
+    """The rows of `account_ids`, which the caller has access-checked (a handover's accounts)."""
+    found: dict[int, AccountRow] = {}
+    for part in chunks(account_ids):
+        found.update((row.id, row) for row in _rows(_rows_query(part)))
+    return found
 
 
 def find_account(viewer: Viewer, ref: str) -> Account:

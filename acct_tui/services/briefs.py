@@ -8,7 +8,7 @@ account ids, never one query per account.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Sequence
 
@@ -19,7 +19,8 @@ from acct_tui.core import health as health_core
 from acct_tui.core import rules as rules_core
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.enums import KEY_CONTACT_ROLES
-from acct_tui.models import Account, ActionItem, Alert, Contact, PlannedVisit, User
+from acct_tui.models import ActionItem, Alert, Contact, PlannedVisit, User
+from acct_tui.services.accounts import AccountRow, account_rows
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_date, chunks
 
@@ -55,29 +56,19 @@ class ContactBrief:
 
 
 @dataclass(frozen=True)
-class AccountBrief:
-    """One account, summed up for the person who takes it over."""
+class AccountBrief(AccountRow):
+    """One account, summed up for the person who takes it over: its row, and what to know on day one."""
 
-    id: int
-    external_id: str | None
-    name: str
-    owner: str | None
-    tier: str
-    status: str
-    annual_value: Decimal
-    currency: str
     health_score: int | None
     health_band: str | None
-    #: Why the health is what it is: open alerts' reasons, then weak components.
+    #: Why the health is what it is: what fires now, open alerts' reasons, then weak components.
     health_reasons: tuple[str, ...]
-    last_touch: dt.datetime | None
     last_visit: dt.datetime | None
     open_commitments: tuple[CommitmentBrief, ...]
     open_alerts: tuple[AlertBrief, ...]
     next_visit: dt.date | None
     next_visit_purpose: str | None
     key_contacts: tuple[ContactBrief, ...]
-    renewal_date: dt.date | None
 
     @property
     def days_to_renewal(self) -> int | None:
@@ -88,64 +79,50 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
     """Briefs for `account_ids` (already access-checked by the caller), by account name.
 
     Health is recomputed now from the accounts' facts (as `acct-tui explain`
-    does, but for all the accounts at once); its reasons are the signals that
-    fire now, then open alerts' reasons not already said, then weak components.
+    does, but for all the accounts at once) with `settings` (default: the
+    loaded ones).
     """
     settings = settings or loaded()
-    accounts: dict[int, dict] = {}
-    for part in chunks(account_ids):
-        query = (
-            Account.select(Account, User.login.alias("owner_login"))
-            .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
-            .where(Account.id.in_(part))
-        )
-        for row in query.dicts():
-            accounts[row["id"]] = row
-    ids = list(accounts)
+    rows = account_rows(account_ids)
+    ids = list(rows)
     facts = gather(now(), ids, settings=settings) if ids else {}
-    commitments = _open_commitments(ids)
-    alerts = _open_alerts(ids)
-    visits = _next_visits(ids)
-    contacts = _key_contacts(ids)
+    commitments, alerts = _open_commitments(ids), _open_alerts(ids)
+    visits, contacts = _next_visits(ids), _key_contacts(ids)
     briefs = []
-    for account_id, row in accounts.items():
-        health = health_core.compute(facts[account_id], settings) if account_id in facts else None
-        signals = rules_core.evaluate(facts[account_id], settings) if account_id in facts else []
-        account_alerts = tuple(alerts.get(account_id, ()))
-        reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
-        reasons += [a.reason for a in account_alerts if a.reason not in reasons]
-        if health is not None:
-            reasons += [
-                f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)"
-                for c in sorted(health.components, key=lambda c: c.value)
-                if c.value < WEAK_COMPONENT
-            ]
+    for account_id, row in rows.items():
         account_facts = facts.get(account_id)
-        next_visit = visits.get(account_id)
+        health = health_core.compute(account_facts, settings) if account_facts else None
+        signals = rules_core.evaluate(account_facts, settings) if account_facts else []
+        account_alerts = tuple(alerts.get(account_id, ()))
+        next_visit, purpose = visits.get(account_id, (None, None))
         briefs.append(
             AccountBrief(
-                id=account_id,
-                external_id=row["external_id"],
-                name=row["name"],
-                owner=row["owner_login"],
-                tier=row["tier"],
-                status=row["status"],
-                annual_value=Decimal(row["annual_value"]),
-                currency=row["currency"],
+                **{f.name: getattr(row, f.name) for f in fields(AccountRow)},
                 health_score=health.score if health else None,
                 health_band=health.band if health else None,
-                health_reasons=tuple(reasons),
-                last_touch=account_facts.last_touch if account_facts else None,
+                health_reasons=_health_reasons(signals, account_alerts, health),
                 last_visit=account_facts.last_visit if account_facts else None,
                 open_commitments=tuple(commitments.get(account_id, ())),
                 open_alerts=account_alerts,
-                next_visit=next_visit[0] if next_visit else None,
-                next_visit_purpose=next_visit[1] if next_visit else None,
+                next_visit=next_visit,
+                next_visit_purpose=purpose,
                 key_contacts=tuple(contacts.get(account_id, ())),
-                renewal_date=as_date(row["renewal_date"]),
             )
         )
     return tuple(sorted(briefs, key=lambda b: (b.name.lower(), b.id)))
+
+
+def _health_reasons(signals, alerts: tuple[AlertBrief, ...], health) -> tuple[str, ...]:
+    """The signals that fire now (red first), open alerts' reasons not said yet, then weak components."""
+    reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
+    reasons += [a.reason for a in alerts if a.reason not in reasons]
+    if health is not None:
+        reasons += [
+            f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)"
+            for c in sorted(health.components, key=lambda c: c.value)
+            if c.value < WEAK_COMPONENT
+        ]
+    return tuple(reasons)
 
 
 def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
