@@ -148,10 +148,12 @@ def _watch(ctx: Context, settings) -> int:
 def run_explain(ctx: Context) -> int:
     """Components, weights, contributions and the open signals of one account."""
     from acct_tui.core.settings import DEFAULT_WEIGHTS
-    from acct_tui.services.accounts import find_account
+    from acct_tui.services.account_lookup import find_account
+    from acct_tui.services.accounts import account_rows
     from acct_tui.services.health import explain
 
-    account = find_account(ctx.viewer, ctx.args.account)
+    hit = find_account(ctx.viewer, ctx.args.account)
+    account = account_rows([hit.id])[hit.id]
     result = explain(ctx.viewer, account.id, clock.now(), ctx.settings)
     have = {c.name for c in result.components}
     missing = [name for name in DEFAULT_WEIGHTS if name not in have]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from acct_tui import clock
 from acct_tui.core.capture import CaptureError, parse_duration, parse_step
 from acct_tui.core.dates import parse_human_date
-from acct_tui.services import visits
+from acct_tui.services import account_lookup, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visits import ActivityDraft
 
@@ -70,8 +70,8 @@ def read_form(viewer: Viewer, values: FormValues) -> FormCheck:
         if not values.account.strip():
             problems["account_id"] = "choose an account"
         else:
-            found = visits.resolve_account(viewer, values.account)
-            if isinstance(found, visits.AccountChoice):
+            found = account_lookup.resolve_account(viewer, values.account)
+            if isinstance(found, account_lookup.AccountHit):
                 account_id = found.id
                 understood["account_id"] = found.name
             elif found:

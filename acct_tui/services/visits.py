@@ -21,7 +21,6 @@ from acct_tui.models import Account, ActionItem, Activity, Contact, Milestone, P
 from acct_tui.services import audit
 from acct_tui.services.access import Viewer, account_visible
 # Re-exported: the form, quick capture and CLI find accounts through this module.
-from acct_tui.services.account_lookup import AccountChoice, resolve_account, suggest_account_name  # noqa: F401
 
 #: A visit within this many days of a planned visit fulfils that plan.
 FULFIL_WINDOW_DAYS = 14

@@ -24,7 +24,7 @@ from acct_tui.core.dates import parse_human_date
 from acct_tui.db import database
 from acct_tui.enums import ACTIVITY_KINDS
 from acct_tui.errors import AcctError
-from acct_tui.services import visit_log, visits
+from acct_tui.services import account_lookup, visit_log
 from acct_tui.services.account_card import record_detail
 from acct_tui.services.visit_log import SENTIMENT_FILTERS, PlannedVisitRow, VisitFilter, VisitRecordRow
 from acct_tui.services.visits import DraftInvalid
@@ -283,8 +283,8 @@ def read_filter(viewer, values: dict[str, str]) -> VisitFilter:
     problems: dict[str, str] = {}
     account_id = None
     if values["account"].strip():
-        found = visits.resolve_account(viewer, values["account"])
-        if isinstance(found, visits.AccountChoice):
+        found = account_lookup.resolve_account(viewer, values["account"])
+        if isinstance(found, account_lookup.AccountHit):
             account_id = found.id
         else:
             problems["account"] = "several accounts match; write more of the name" if found else "no account you may see matches"

@@ -7,7 +7,7 @@ import asyncio
 from textual.suggester import Suggester
 
 from acct_tui.services.access import Viewer
-from acct_tui.services.visits import suggest_account_name
+from acct_tui.services.account_lookup import suggest_account_name
 from acct_tui.ui.background import call
 
 
