@@ -17,7 +17,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -45,7 +45,7 @@ FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
     ActionItem: ("id", "account", "source_activity", "title", "owner", "due_on", "status", "done_on", "created_at"),
     Milestone: ("id", "account", "title", "kind", "due_on", "status", "completed_on", "created_at"),
     PlannedVisit: ("id", "account", "owner", "scheduled_for", "purpose", "status", "activity", "created_at"),
-    Case: ("id", "account", "contact", "subject", "severity", "opened_at", "closed_at", "escalated"),
+    CustomerCase: ("id", "account", "contact", "subject", "severity", "opened_at", "closed_at", "escalated"),
     MetricSample: ("id", "account", "period", "metric", "value"),
     Receivable: ("id", "account", "amount", "due_on", "paid_on"),
 }

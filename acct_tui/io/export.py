@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from acct_tui.enums import ALERT_STATUSES
-from acct_tui.models import Account, Activity, Case, Contact, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, User
 from acct_tui.services import accounts as account_service
 from acct_tui.services.access import Viewer, scope_activities, visible_account_ids
 
@@ -112,10 +112,10 @@ def export_alerts(viewer: Viewer) -> list[dict]:
 def export_cases(viewer: Viewer) -> list[CaseExport]:
     """Cases on visible accounts, newest first."""
     query = (
-        Case.select(Case, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"))
-        .join(Account, on=(Case.account == Account.id))
-        .where(Case.account.in_(visible_account_ids(viewer)))
-        .order_by(Case.opened_at.desc(), Case.id.desc())
+        CustomerCase.select(CustomerCase, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"))
+        .join(Account, on=(CustomerCase.account == Account.id))
+        .where(CustomerCase.account.in_(visible_account_ids(viewer)))
+        .order_by(CustomerCase.opened_at.desc(), CustomerCase.id.desc())
         .dicts()
     )
     return [

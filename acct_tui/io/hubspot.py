@@ -44,7 +44,7 @@ from acct_tui.io.common import Problem, ReportBuilder, Row
 from acct_tui.io.crm import CrmImport
 from acct_tui.io.plan import Batch, Ref, Staged
 from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, Milestone, User
 
 PREFIX = "hs:"
 KINDS = (
@@ -139,7 +139,7 @@ class _Import(CrmImport):
                 self.known_users.setdefault(text.lower(), set()).add(login)
         self.owners: dict[str, str] = {}
         self.links = {kind: self.stored_links(model) for kind, model in
-                      (("contacts", Contact), ("deals", Milestone), ("tickets", Case))}
+                      (("contacts", Contact), ("deals", Milestone), ("tickets", CustomerCase))}
         self.renewals: dict[str, object] = {}
 
     # -- helpers ---------------------------------------------------------------
@@ -264,7 +264,7 @@ class _Import(CrmImport):
                       "opened_at": self.get(row, pick, "created", common.moment, required=True),
                       "closed_at": self.get(row, pick, "close_date", common.moment),
                       "escalated": "escalat" in status}
-            if self.done(name, row, Case, values, {"account": Ref(Account, account, pick["companies"])}):
+            if self.done(name, row, CustomerCase, values, {"account": Ref(Account, account, pick["companies"])}):
                 self.links["tickets"][values["external_id"]] = account
 
     def activities(self, name: str, pick: dict, rows: list[Row]) -> None:

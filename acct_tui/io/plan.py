@@ -43,7 +43,7 @@ from acct_tui.models import (
     ActionItem,
     Activity,
     BaseModel,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -57,7 +57,7 @@ from acct_tui.services.query import as_date, chunks
 
 #: Tables an import may write, in the order their references need.
 ORDER: tuple[type[BaseModel], ...] = (
-    Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, Case, MetricSample, Receivable,
+    Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, CustomerCase, MetricSample, Receivable,
 )
 #: The natural key other records use to point at a row of each table.
 LOOKUP = {Team: "name", User: "login"}

@@ -48,7 +48,7 @@ from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
 from acct_tui.io.crm import CrmImport
 from acct_tui.io.plan import Batch, Ref, Staged
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, Milestone, User
 
 PREFIX = "sf:"
 FILES = ("User.csv", "Account.csv", "Contact.csv", "Opportunity.csv", "Case.csv", "Task.csv", "Event.csv")
@@ -121,7 +121,7 @@ class _Import(CrmImport):
             builder.bucket(path.name)
         self.users: dict[str, str] = {}  # Salesforce user id -> login
         self.contact_account = self.stored_links(Contact)
-        self.case_account = self.stored_links(Case)
+        self.case_account = self.stored_links(CustomerCase)
         self.opp_account = self.stored_links(Milestone)
 
     def label(self, name: str) -> str:
@@ -295,7 +295,7 @@ class _Import(CrmImport):
             contact = row.raw("ContactId")
             if contact and self.contact_account.get(sf(contact)) == account:
                 refs["contact"] = Ref(Contact, sf(contact), "ContactId")
-            if self.done("Case.csv", row, Case, values, refs):
+            if self.done("Case.csv", row, CustomerCase, values, refs):
                 self.case_account[values["external_id"]] = account
 
     def read_activities(self, name: str) -> None:

@@ -16,11 +16,11 @@ from acct_tui import clock
 from acct_tui.core.health import Component
 from acct_tui.enums import KEY_CONTACT_ROLES
 from acct_tui.errors import NotFound
-from acct_tui.models import Account, ActionItem, Alert, Case, Contact, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.models import Account, ActionItem, Alert, CustomerCase, Contact, HealthSnapshot, Milestone, PlannedVisit, User
 from acct_tui.services import audit, health
 from acct_tui.services.access import Viewer, account_visible
+from acct_tui.services.alerts import AlertRow, alerts_on
 
-OPEN_ALERT_STATUSES = ("open", "acknowledged", "snoozed")
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,6 @@ class CardContact:
     role: str
     title: str | None
     left_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class CardAlert:
-    id: int
-    rule: str
-    severity: str
-    status: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -59,7 +50,7 @@ class AccountCard:
     band: str | None
     trend: int | None
     components: tuple[Component, ...]
-    alerts: tuple[CardAlert, ...]
+    alerts: tuple[AlertRow, ...]
     contacts: tuple[CardContact, ...]
 
     @property
@@ -79,9 +70,6 @@ def account_card(viewer: Viewer, account_id: int) -> AccountCard:
         .get()
     )
     score, band, trend, components = _health(viewer, account_id)
-    alerts = Alert.select(Alert.id, Alert.rule, Alert.severity, Alert.status, Alert.reason).where(
-        (Alert.account == account_id) & Alert.status.in_(OPEN_ALERT_STATUSES)
-    ).order_by(Alert.severity.desc(), Alert.first_seen)
     contacts = Contact.select(Contact.id, Contact.name, Contact.role, Contact.title, Contact.left_on).where(
         (Contact.account == account_id) & (Contact.role.in_(KEY_CONTACT_ROLES) | Contact.left_on.is_null(False))
     ).order_by(Contact.left_on.is_null(False), Contact.role, Contact.name)
@@ -89,7 +77,7 @@ def account_card(viewer: Viewer, account_id: int) -> AccountCard:
         id=row["id"], name=row["name"], external_id=row["external_id"], owner=row["login"], owner_name=row["owner_name"],
         tier=row["tier"], status=row["status"], annual_value=row["annual_value"], currency=row["currency"],
         renewal_date=row["renewal_date"], score=score, band=band, trend=trend, components=components,
-        alerts=tuple(CardAlert(*a) for a in alerts.tuples()),
+        alerts=tuple(alerts_on([account_id]).get(account_id, ())),
         contacts=tuple(CardContact(*c) for c in contacts.tuples()),
     )
 
@@ -164,4 +152,4 @@ def _show(value) -> str:
     return str(value)
 
 
-_MODELS = {"case": Case, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}
+_MODELS = {"case": CustomerCase, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}

@@ -19,8 +19,9 @@ from acct_tui.core import health as health_core
 from acct_tui.core import rules as rules_core
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.enums import KEY_CONTACT_ROLES
-from acct_tui.models import ActionItem, Alert, Contact, PlannedVisit, User
+from acct_tui.models import ActionItem, Contact, PlannedVisit, User
 from acct_tui.services.accounts import AccountRow, account_rows
+from acct_tui.services.alerts import AlertRow, alerts_on
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_date, chunks
 
@@ -35,16 +36,6 @@ class CommitmentBrief:
     owner: str | None
     due_on: dt.date | None
     late: bool
-
-
-@dataclass(frozen=True)
-class AlertBrief:
-    id: int
-    rule: str
-    severity: str
-    status: str
-    reason: str
-    escalated_to: str | None
 
 
 @dataclass(frozen=True)
@@ -65,7 +56,7 @@ class AccountBrief(AccountRow):
     health_reasons: tuple[str, ...]
     last_visit: dt.datetime | None
     open_commitments: tuple[CommitmentBrief, ...]
-    open_alerts: tuple[AlertBrief, ...]
+    open_alerts: tuple[AlertRow, ...]
     next_visit: dt.date | None
     next_visit_purpose: str | None
     key_contacts: tuple[ContactBrief, ...]
@@ -86,7 +77,7 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
     rows = account_rows(account_ids)
     ids = list(rows)
     facts = gather(now(), ids, settings=settings) if ids else {}
-    commitments, alerts = _open_commitments(ids), _open_alerts(ids)
+    commitments, alerts = _open_commitments(ids), alerts_on(ids)
     visits, contacts = _next_visits(ids), _key_contacts(ids)
     briefs = []
     for account_id, row in rows.items():
@@ -112,7 +103,7 @@ def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = Non
     return tuple(sorted(briefs, key=lambda b: (b.name.lower(), b.id)))
 
 
-def _health_reasons(signals, alerts: tuple[AlertBrief, ...], health) -> tuple[str, ...]:
+def _health_reasons(signals, alerts: tuple[AlertRow, ...], health) -> tuple[str, ...]:
     """The signals that fire now (red first), open alerts' reasons not said yet, then weak components."""
     reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
     reasons += [a.reason for a in alerts if a.reason not in reasons]
@@ -140,24 +131,6 @@ def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
             found.setdefault(row["account"], []).append(
                 CommitmentBrief(row["id"], row["title"], row["owner_login"], due, due is not None and due < now_day)
             )
-    return found
-
-
-def _open_alerts(ids: list[int]) -> dict[int, list[AlertBrief]]:
-    found: dict[int, list] = {}
-    for part in chunks(ids):
-        query = (
-            Alert.select(Alert, User.login.alias("target_login"))
-            .join(User, JOIN.LEFT_OUTER, on=(Alert.escalated_to == User.id))
-            .where(Alert.account.in_(part) & (Alert.status != "resolved"))
-            .order_by(Alert.severity.desc(), Alert.first_seen, Alert.id)  # "yellow" > "red": red first below
-        )
-        for row in query.dicts():
-            found.setdefault(row["account"], []).append(
-                AlertBrief(row["id"], row["rule"], row["severity"], row["status"], row["reason"], row["target_login"])
-            )
-    for alerts in found.values():
-        alerts.sort(key=lambda a: 0 if a.severity == "red" else 1)
     return found
 
 

@@ -29,7 +29,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -99,7 +99,7 @@ def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> 
         (scoped(_missed_visit_query(now, today), PlannedVisit.account), _apply_missed_visits),
         (scoped(_commitment_query(today), ActionItem.account), _apply_commitments),
         (scoped(_milestone_query(today), Milestone.account), _apply_milestones),
-        (scoped(_case_query(now, today, thresholds.complaint_spike_days), Case.account), _apply_cases),
+        (scoped(_case_query(now, today, thresholds.complaint_spike_days), CustomerCase.account), _apply_cases),
         (scoped(_contact_query(today), Contact.account), _apply_contacts),
     ]
     account_query = scoped(Account.select(
@@ -300,19 +300,19 @@ def _apply_metrics(values, rows, now) -> None:
 def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
     """Open cases (oldest, oldest severe, escalated) and cases opened within the spike window."""
     cutoff = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=spike_days)
-    is_open = Case.closed_at.is_null() | (Case.closed_at > now)
-    severe = is_open & Case.severity.in_(SEVERE_CASES)
+    is_open = CustomerCase.closed_at.is_null() | (CustomerCase.closed_at > now)
+    severe = is_open & CustomerCase.severity.in_(SEVERE_CASES)
     return (
-        Case.select(
-            Case.account,
+        CustomerCase.select(
+            CustomerCase.account,
             fn.SUM(_one(is_open)),
-            fn.MIN(When(None, [(is_open, Case.opened_at)], None)),
-            fn.MIN(When(None, [(severe, Case.opened_at)], None)),
-            fn.SUM(_one(is_open & (Case.escalated == True))),  # noqa: E712
-            fn.SUM(_one(Case.opened_at >= cutoff)),
+            fn.MIN(When(None, [(is_open, CustomerCase.opened_at)], None)),
+            fn.MIN(When(None, [(severe, CustomerCase.opened_at)], None)),
+            fn.SUM(_one(is_open & (CustomerCase.escalated == True))),  # noqa: E712
+            fn.SUM(_one(CustomerCase.opened_at >= cutoff)),
         )
-        .where((Case.opened_at <= now) & (is_open | (Case.opened_at >= cutoff)))
-        .group_by(Case.account)
+        .where((CustomerCase.opened_at <= now) & (is_open | (CustomerCase.opened_at >= cutoff)))
+        .group_by(CustomerCase.account)
     )
 
 

@@ -157,27 +157,26 @@ def _changes(ids: list[int], briefs: dict[int, AccountBrief], source: User | Non
         changes.append(
             Change("account", account_id, account_id, brief.name, f"account {brief.name}", brief.owner, target.login)
         )
+    def owned(kind: str, rows, describe) -> None:
+        """The `rows` (commitments or planned visits) that move with their account."""
+        for row in rows:
+            if movable(row.account_id, row.owner_id):
+                changes.append(Change(kind, row.id, row.account_id, briefs[row.account_id].name, describe(row),
+                                      logins.get(row.owner_id), target.login))
+
     for part in chunks(ids):
-        items = ActionItem.select().where(ActionItem.account.in_(part) & (ActionItem.status == "open")).order_by(ActionItem.id)
-        for item in items:
-            if movable(item.account_id, item.owner_id):
-                due = f" (due {item.due_on.isoformat()})" if item.due_on else ""
-                changes.append(
-                    Change("commitment", item.id, item.account_id, briefs[item.account_id].name,
-                           f"commitment: {item.title}{due}", logins.get(item.owner_id), target.login)
-                )
-        visits = (
+        owned(
+            "commitment",
+            ActionItem.select().where(ActionItem.account.in_(part) & (ActionItem.status == "open")).order_by(ActionItem.id),
+            lambda item: f"commitment: {item.title}" + (f" (due {item.due_on.isoformat()})" if item.due_on else ""),
+        )
+        owned(
+            "planned_visit",
             PlannedVisit.select()
             .where(PlannedVisit.account.in_(part) & (PlannedVisit.status == "planned"))
-            .order_by(PlannedVisit.scheduled_for, PlannedVisit.id)
+            .order_by(PlannedVisit.scheduled_for, PlannedVisit.id),
+            lambda visit: f"planned visit {visit.scheduled_for.isoformat()}" + (f": {visit.purpose}" if visit.purpose else ""),
         )
-        for visit in visits:
-            if movable(visit.account_id, visit.owner_id):
-                purpose = f": {visit.purpose}" if visit.purpose else ""
-                changes.append(
-                    Change("planned_visit", visit.id, visit.account_id, briefs[visit.account_id].name,
-                           f"planned visit {visit.scheduled_for.isoformat()}{purpose}", logins.get(visit.owner_id), target.login)
-                )
         alerts = Alert.select().where(Alert.account.in_(part) & (Alert.status != "resolved")).order_by(Alert.id)
         for alert in alerts:
             name = briefs[alert.account_id].name

@@ -288,6 +288,22 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
     while the whole portfolio loads. Its `total_value` and `total_accounts`
     still cover everything; `complete` is False.
     """
+    accounts, visible, total_accounts, total_value = _accounts(viewer, first)
+    columns = _columns(accounts, visible, policy, today)
+    values = columns["values"]
+    total = sum(values) if total_value is None else total_value
+    return Portfolio(
+        today=today,
+        **{name: tuple(column) for name, column in columns.items()},
+        top=_top(values, total),
+        total_value=total,
+        total_accounts=total_accounts,
+        complete=first is None,
+    )
+
+
+def _accounts(viewer: Viewer, first: int | None):
+    """(account rows, the ids the facts cover, accounts in the book, the book's value or None to sum)."""
     base = (
         Account.select(
             Account.id, Account.name, Account.tier, User.login, Account.annual_value, Account.renewal_date, Account.contact_days
@@ -299,26 +315,34 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         visible = visible_account_ids(viewer).where(Account.status != "churned")
         # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
         accounts = raw_rows(scope_accounts(base, viewer))
-        total_accounts, total_value = len(accounts), None
-    else:
-        accounts = raw_rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
-        # A literal id list: with a subquery here SQLite prefers the status
-        # indexes and scans every planned visit (0.7 s for 100 accounts).
-        visible = [row[0] for row in accounts] or [0]
-        totals = scope_accounts(
-            Account.select(fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(Account.status != "churned"), viewer
-        )
-        total_accounts, total_value = raw_rows(totals)[0]
-        total_value = float(total_value or 0)
+        return accounts, visible, len(accounts), None
+    accounts = raw_rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
+    # A literal id list: with a subquery here SQLite prefers the status
+    # indexes and scans every planned visit (0.7 s for 100 accounts).
+    visible = [row[0] for row in accounts] or [0]
+    totals = scope_accounts(
+        Account.select(fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(Account.status != "churned"), viewer
+    )
+    total_accounts, total_value = raw_rows(totals)[0]
+    return accounts, visible, total_accounts, float(total_value or 0)
+
+
+#: The `Portfolio` fields `_columns` fills, in its order.
+_COLUMNS = ("ids", "names", "tiers", "owners", "values", "health", "bands", "trends", "touch_days", "touch_status",
+            "next_visits", "renewals", "alerts")
+
+
+def _columns(accounts, visible, policy: Policy, today: dt.date) -> dict[str, list]:
+    """The portfolio's columns (by `Portfolio` field name), one derived-fact query each."""
     touched_at = touches.last_touches(visible)
     visits = facts.next_planned_visits(visible)
     alerts = facts.open_alert_counts(visible)
     health = facts.health(visible, TREND_DAYS)
-
     today_ord = today.toordinal()
-    n = len(accounts)
-    ids, names, tiers, owners, values = [], [], [], [], []
-    scores, bands, trends, touch_days, touch_status, next_visits, renewals, alert_counts = ([] for _ in range(8))
+    columns: dict[str, list] = {name: [] for name in _COLUMNS}
+    ids, names, tiers, owners, values, scores, bands, trends, touch_days, touch_status, next_visits, renewals, alert_counts = (
+        columns.values()
+    )
     for account_id, name, tier, owner, value, renewal, contact_days in accounts:
         ids.append(account_id)
         names.append(name)
@@ -337,32 +361,17 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         next_visits.append(as_date(visit).toordinal() if visit is not None else None)
         renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
         alert_counts.append(alerts.get(account_id, 0))
-    total = sum(values) if total_value is None else total_value
+    return columns
+
+
+def _top(values: list[float], total: float) -> frozenset[int]:
+    """Positions of the most valuable accounts that together make up `TOP_SHARE` of `total`."""
     top: set[int] = set()
     if total > 0:
         running = 0.0
-        for i in sorted(range(n), key=lambda i: -values[i]):
+        for i in sorted(range(len(values)), key=lambda i: -values[i]):
             if running >= TOP_SHARE * total:
                 break
             top.add(i)
             running += values[i]
-    return Portfolio(
-        today=today,
-        ids=tuple(ids),
-        names=tuple(names),
-        tiers=tuple(tiers),
-        owners=tuple(owners),
-        values=tuple(values),
-        health=tuple(scores),
-        bands=tuple(bands),
-        trends=tuple(trends),
-        touch_days=tuple(touch_days),
-        touch_status=tuple(touch_status),
-        next_visits=tuple(next_visits),
-        renewals=tuple(renewals),
-        alerts=tuple(alert_counts),
-        top=frozenset(top),
-        total_value=total,
-        total_accounts=total_accounts,
-        complete=first is None,
-    )
+    return frozenset(top)

@@ -36,7 +36,7 @@ from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, _json_default
+from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, json_default
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
 
@@ -158,7 +158,7 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
 
 
 #: Encodes exactly as `models.JSONText` stores, so stored evidence compares as text.
-_ENCODER = json.JSONEncoder(default=_json_default, sort_keys=True)
+_ENCODER = json.JSONEncoder(default=json_default, sort_keys=True)
 
 
 def _evidence_json(evidence: dict) -> str:

@@ -246,6 +246,17 @@ def member_accounts(viewer: Viewer, login: str | None) -> list[MemberAccount]:
     ]
 
 
+def member_portfolio(viewer: Viewer, login: str | None):
+    """A person's accounts (None: the unowned pool) and the open alerts on them, as the viewer may see them."""
+    from acct_tui.services import alerts
+
+    accounts = member_accounts(viewer, login)
+    if login is not None:
+        return accounts, alerts.list_alerts(viewer, owner=login)
+    ids = {a.id for a in accounts}
+    return accounts, [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
+
+
 def escalation_inbox(viewer: Viewer):
     """Alerts escalated to the viewer and not resolved, the longest-waiting first."""
     from acct_tui.services import alerts

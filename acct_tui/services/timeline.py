@@ -17,7 +17,7 @@ from peewee import JOIN
 
 from acct_tui import clock
 from acct_tui.errors import NotFound
-from acct_tui.models import ActionItem, Activity, Alert, AuditLog, Case, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.models import ActionItem, Activity, Alert, AuditLog, CustomerCase, HealthSnapshot, Milestone, PlannedVisit, User
 from acct_tui.services.access import Viewer, account_visible, scope_activities
 from acct_tui.services.query import as_datetime
 
@@ -90,7 +90,7 @@ def _activities(viewer: Viewer, account_id: int, today: dt.date):
 
 
 def _cases(_viewer, account_id: int, _today):
-    query = Case.select(Case.id, Case.subject, Case.severity, Case.opened_at, Case.closed_at, Case.escalated).where(Case.account == account_id)
+    query = CustomerCase.select(CustomerCase.id, CustomerCase.subject, CustomerCase.severity, CustomerCase.opened_at, CustomerCase.closed_at, CustomerCase.escalated).where(CustomerCase.account == account_id)
     for cid, subject, severity, opened, closed, escalated in query.tuples():
         detail = f"{severity}" + (" · escalated" if escalated else "")
         state = "red" if severity in ("high", "critical") and closed is None else ""

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any, Callable, TypeVar
 
 from acct_tui.db import database
+from acct_tui.errors import AcctError
 
 T = TypeVar("T")
 
@@ -27,3 +28,11 @@ async def in_worker(app, group: str, service: Callable[..., T], *args: Any, **kw
     """Await a service call run in a thread worker (the newest call of a `group` replaces an older one)."""
     worker = app.run_worker(partial(call, service, *args, **kwargs), group=group, thread=True, exclusive=True, exit_on_error=False)
     return await worker.wait()
+
+
+def attempt(service: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, str | None]:
+    """`call`, with an expected failure (`AcctError`) returned as its message: (result, None) or (None, error)."""
+    try:
+        return call(service, *args, **kwargs), None
+    except AcctError as exc:
+        return None, str(exc)

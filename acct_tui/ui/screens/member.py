@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.db import database
+from acct_tui.ui.background import call
 from acct_tui.services import team
 from acct_tui.services.access import may_reassign
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
@@ -53,6 +53,7 @@ class MemberScreen(AcctScreen):
 
     MODE = "team"
     MAIN = "member-accounts"
+    CSS_PATH = "member.tcss"
     HELP = (
         "One person's accounts and open alerts, as you see them. enter opens the account's timeline, "
         "tab switches lists, p shows them in the Portfolio, R hands accounts over, escape goes back."
@@ -85,17 +86,7 @@ class MemberScreen(AcctScreen):
 
     @work(thread=True, exclusive=True, group="member-load", exit_on_error=False)
     def _load(self) -> None:
-        from acct_tui.services import alerts
-
-        viewer = self.app.viewer
-        with database.connection_context():
-            accounts = team.member_accounts(viewer, self.login)
-            ids = {a.id for a in accounts}
-            if self.login is not None:
-                found = alerts.list_alerts(viewer, owner=self.login)
-            else:
-                found = [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
-        self.post_message(self.Loaded(accounts, found))
+        self.post_message(self.Loaded(*call(team.member_portfolio, self.app.viewer, self.login)))
 
     def on_member_screen_loaded(self, message: Loaded) -> None:
         self.accounts, self.alerts = message.accounts, message.alerts

@@ -34,16 +34,7 @@ SENTIMENT_TEXT = {-2: ":(( hostile", -1: ":( sour", 0: ":| neutral", 1: ":) good
 class QuickCaptureScreen(ModalScreen[int | None]):
     """One line in, a visit record out."""
 
-    DEFAULT_CSS = """
-    QuickCaptureScreen { align: center top; }
-    QuickCaptureScreen > Vertical { width: 100; max-width: 98%; height: auto; margin-top: 3;
-        border: round $accent; background: $surface; padding: 0 1; }
-    QuickCaptureScreen #capture-preview { height: auto; min-height: 3; padding: 1 0 0 0; }
-    QuickCaptureScreen #capture-choices { height: auto; max-height: 10; display: none; }
-    QuickCaptureScreen #capture-choices.-shown { display: block; }
-    QuickCaptureScreen #capture-status { color: $text-muted; }
-    QuickCaptureScreen #capture-status.-error { color: $error; text-style: bold; }
-    """
+    CSS_PATH = "quick_capture.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="capture.cancel")]
 
     @dataclass
