@@ -34,6 +34,11 @@ class InvalidValue(ValueError):
     """A value that a column does not accept; the message names the column."""
 
 
+def _refused(field, value, wanted: str) -> InvalidValue:
+    """The error for a value a validating field will not store: `Model.field: value is not <wanted>`."""
+    return InvalidValue(f"{field.model.__name__}.{field.name}: {value!r} is not {wanted}")
+
+
 class EnumField(CharField):
     """A short text column restricted to a fixed vocabulary."""
 
@@ -44,10 +49,7 @@ class EnumField(CharField):
 
     def db_value(self, value):
         if value is not None and value not in self.allowed:
-            raise InvalidValue(
-                f"{self.model.__name__}.{self.name}: {value!r} is not one of "
-                f"{', '.join(self.allowed)}"
-            )
+            raise _refused(self, value, f"one of {', '.join(self.allowed)}")
         return super().db_value(value)
 
 
@@ -56,12 +58,8 @@ class SentimentField(SmallIntegerField):
 
     def db_value(self, value):
         low, high = enums.SENTIMENT_RANGE
-        if value is not None:
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidValue(
-                    f"{self.model.__name__}.{self.name}: {value!r} is not a whole "
-                    f"number from {low} to {high}"
-                )
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            raise _refused(self, value, f"a whole number from {low} to {high}")
         return super().db_value(value)
 
 

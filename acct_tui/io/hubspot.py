@@ -175,6 +175,15 @@ class _Import(CrmImport):
                     return account
         return None
 
+    def linked(self, name: str, pick: dict, rows: list[Row], via: tuple[str, ...]):
+        """(row, account) for each row that links to a company (directly, else `via`); the rest are reported."""
+        for row in rows:
+            account = self.account_of(row, pick, via)
+            if account is None:
+                self.unlinked(name, row, pick, via)
+            else:
+                yield row, account
+
     def unlinked(self, name: str, row: Row, pick: dict, via: tuple[str, ...]) -> None:
         given = [f"{pick[k]} {row.raw(pick[k])}" for k in ("companies",) + via if pick[k] and row.raw(pick[k])]
         reason = ("cannot link to a company: " + ", ".join(given) + " not found in the export or the database"
@@ -216,11 +225,7 @@ class _Import(CrmImport):
                 self.account_rows[values["external_id"]] = record
 
     def contacts(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            account = self.account_of(row, pick, ())
-            if account is None:
-                self.unlinked(name, row, pick, ())
-                continue
+        for row, account in self.linked(name, pick, rows, ()):
             full = " ".join(filter(None, [self.get(row, pick, "first"), self.get(row, pick, "last")]))
             full = full or self.get(row, pick, "email") or ""
             if not full:
@@ -233,11 +238,7 @@ class _Import(CrmImport):
                 self.links["contacts"][values["external_id"]] = account
 
     def deals(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            account = self.account_of(row, pick, ())
-            if account is None:
-                self.unlinked(name, row, pick, ())
-                continue
+        for row, account in self.linked(name, pick, rows, ()):
             title = self.get(row, pick, "deal_name", required=True, max_len=300)
             words = f"{self.get(row, pick, 'deal_type') or ''} {title or ''}".lower()
             stage = (self.get(row, pick, "deal_stage") or "").lower().replace(" ", "")
@@ -252,11 +253,7 @@ class _Import(CrmImport):
                     self.renewals[account] = due
 
     def tickets(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            account = self.account_of(row, pick, ("contacts",))
-            if account is None:
-                self.unlinked(name, row, pick, ("contacts",))
-                continue
+        for row, account in self.linked(name, pick, rows, ("contacts",)):
             status = (self.get(row, pick, "ticket_status") or "").lower()
             values = {"external_id": PREFIX + row.raw(pick["id"]),
                       "subject": self.get(row, pick, "ticket_name", required=True, max_len=300),
@@ -268,12 +265,7 @@ class _Import(CrmImport):
                 self.links["tickets"][values["external_id"]] = account
 
     def activities(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            via = ("contacts", "deals", "tickets")
-            account = self.account_of(row, pick, via)
-            if account is None:
-                self.unlinked(name, row, pick, via)
-                continue
+        for row, account in self.linked(name, pick, rows, ("contacts", "deals", "tickets")):
             kind_text = (self.get(row, pick, "activity_type") or "").lower().replace(" ", "_")
             subject = self.get(row, pick, "subject", max_len=300) or ""
             kind = ENGAGEMENT_KINDS.get(kind_text) or activity_kind([kind_text, subject], "note")

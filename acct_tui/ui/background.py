@@ -1,10 +1,12 @@
-"""Service calls off the event loop: the one way the UI reaches the database.
+"""Service calls off the event loop.
 
 Screens and widgets call services only from thread workers
-(`@work(thread=True, exit_on_error=False)`), each call on its own connection
-(`call`), and report back with `post_message`; the event loop only draws.
-Async hooks Textual awaits (the command palette's search, a suggester)
-await `in_worker`, which runs the call in a thread worker of the app.
+(`@work(thread=True, exit_on_error=False)`), each on the worker's own
+connection, and report back with `post_message`; the event loop only draws
+(tests/ui/test_event_loop.py holds it). `call` runs one service call on its
+own connection, `attempt` turns an expected failure into a message, and
+async hooks Textual awaits (the palette's search, a suggester) await
+`in_worker`, which runs the call in a thread worker of the app.
 """
 
 from __future__ import annotations
