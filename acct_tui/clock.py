@@ -29,18 +29,23 @@ def pin(moment: dt.datetime | None) -> None:
     _pinned = moment
 
 
-def parse_moment(text: str) -> dt.datetime:
-    """Parse `YYYY-MM-DD` (midnight) or an ISO 8601 datetime; a clear ValueError otherwise."""
+def parse_moment(text: str, *, whole_seconds: bool = True) -> dt.datetime:
+    """`YYYY-MM-DD` (midnight) or ISO 8601 (an offset converted to naive local time,
+    Salesforce's `.000+0000` included); a clear ValueError otherwise.
+
+    The one reader of ISO times: `--now`, `ACCT_TUI_NOW` and every import.
+    `whole_seconds=False` keeps fractions, so an export of app data reads back exactly.
+    """
     text = text.strip()
     try:
         if len(text) == 10:
             return dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime") from None
+        raise ValueError(f"{text!r} is not an ISO 8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HHMM])") from None
     if moment.tzinfo is not None:
         moment = moment.astimezone().replace(tzinfo=None)
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if whole_seconds else moment
 
 
 def pin_from_env() -> None:

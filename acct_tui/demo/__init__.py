@@ -33,7 +33,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -166,8 +166,9 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
     c = sink.counts
     return DemoSummary(
         teams=c[Team], users=c[User], accounts=c[Account], contacts=c[Contact], activities=c[Activity],
-        action_items=c[ActionItem], milestones=c[Milestone], planned_visits=c[PlannedVisit], cases=c[Case],
-        metric_samples=c[MetricSample], receivables=c[Receivable], opportunities=c[Opportunity], rates=c[Rate], seconds=round(time.perf_counter() - started, 2),
+        action_items=c[ActionItem], milestones=c[Milestone], planned_visits=c[PlannedVisit], cases=c[CustomerCase],
+        metric_samples=c[MetricSample], receivables=c[Receivable], opportunities=c[Opportunity], rates=c[Rate],
+        seconds=round(time.perf_counter() - started, 2),
     )
 
 

@@ -23,6 +23,8 @@ from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, Activity, User
 
 OPERATOR_LOGIN = "operator"
+#: Who may hand accounts over (and deactivate people): within the people they oversee.
+REASSIGNING_ROLES = ("lead", "admin")
 
 
 @dataclass(frozen=True)
@@ -150,3 +152,15 @@ def visible_users(viewer: Viewer):
     if viewer.sees_everything:
         return query
     return query.where(User.id.in_(_people_under(viewer)))
+
+
+def oversees(viewer: Viewer, user_id: int) -> bool:
+    """Whether `user_id` is one of the people `viewer` oversees (everyone, for admins)."""
+    if viewer.sees_everything:
+        return True
+    return visible_users(viewer).where(User.id == user_id).exists()
+
+
+def may_reassign(viewer: Viewer) -> bool:
+    """Leads, admins and the operator hand accounts over; account managers do not."""
+    return viewer.is_operator or viewer.role in REASSIGNING_ROLES

@@ -24,6 +24,7 @@ from acct_tui.core.policy import Policy
 from acct_tui.enums import TIERS
 from acct_tui.services import kpi_facts as facts
 from acct_tui.services.access import Viewer
+from acct_tui.services.query import as_date
 
 GROUPINGS = ("owner", "team", "tier", "book")
 UNOWNED = "(unowned)"
@@ -76,7 +77,7 @@ def tallies(viewer: Viewer, period: Period, today: dt.date, policy: Policy) -> d
         for owner, tier, currency, count, start, kept, end in facts.retention(viewer, period, months):
             at(owner, tier).retention[currency] = [count, _money(start), _money(kept), _money(end)]
     for owner, tier, currency, day, count, amount in facts.expansion_won(viewer, period):
-        at(owner, tier).expansion.append((currency, facts.as_date(day), count, _money(amount)))
+        at(owner, tier).expansion.append((currency, as_date(day), count, _money(amount)))
     for owner, tier, judged, covered in facts.coverage(viewer, policy, as_of):
         t = at(owner, tier)
         t.considered, t.covered = judged, covered

@@ -12,8 +12,9 @@ counted among those rows is decided inside the sums (`_one`). Conditions
 in the WHERE would lead SQLite's planner to other indexes and whole tables.
 
 The definitions other screens show too live here and are called from there:
-`last_touch_as_of` and `coverage` (the Team pane's Coverage, at today),
-`late_commitment` (its Late column), `escalated` (its Escal. column).
+`coverage` (the Team pane's Coverage, at today), `late_commitment` (its
+Late column), `escalated` (its Escal. column). A touch and the last touch
+are `services.touches`'s.
 """
 
 from __future__ import annotations
@@ -21,16 +22,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-import peewee
 from peewee import JOIN, SQL, Case, Expression, NodeList, fn
 
 from acct_tui.core.periods import DAY, Period
 from acct_tui.core.policy import Policy
-from acct_tui.db import database
-from acct_tui.enums import EXPANSION_KINDS, TIERS, TOUCH_KINDS
-from acct_tui.models import Account, ActionItem, Activity, Alert, Milestone, MetricSample, Opportunity, PlannedVisit, User
-from acct_tui.models import Case as CaseRecord
-from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
+from acct_tui.enums import EXPANSION_KINDS, TIERS
+from acct_tui.models import (
+    Account,
+    ActionItem,
+    Activity,
+    Alert,
+    CustomerCase,
+    MetricSample,
+    Milestone,
+    Opportunity,
+    PlannedVisit,
+    User,
+)
+from acct_tui.services import touches
+from acct_tui.services.access import Viewer, scope_accounts
+from acct_tui.services.query import as_date, is_postgres, raw_rows
 
 BUCKET = (Account.owner, Account.tier)
 
@@ -43,12 +54,8 @@ def _one(condition) -> Case:
     return Case(None, [(condition, 1)], 0)
 
 
-def _rows(query) -> list[tuple]:
-    return list(database.execute(query).fetchall())
-
-
 def _grouped(query, viewer: Viewer, *extra) -> list[tuple]:
-    return _rows(scope_accounts(query, viewer).group_by(*BUCKET, *extra))
+    return raw_rows(scope_accounts(query, viewer).group_by(*BUCKET, *extra))
 
 
 # -- who is a customer when -----------------------------------------------------
@@ -164,20 +171,6 @@ def expansion_won(viewer: Viewer, period: Period) -> list[tuple]:
 # -- coverage -------------------------------------------------------------------------
 
 
-def last_touch_as_of(viewer: Viewer, day: dt.date, among=None):
-    """Per visible account (of `among`, a subquery of ids, when given), its newest touch on or
-    before `day` (a note is not a touch): a subquery, narrowed to those accounts first so a
-    lead does not group the whole table."""
-    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(
-        Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at < midnight(day + DAY))
-    )
-    if among is not None:
-        query = query.where(Activity.account.in_(among))
-    if not viewer.sees_everything:
-        query = query.where(Activity.account.in_(visible_account_ids(viewer)))
-    return query.group_by(Activity.account).alias("last_touch")
-
-
 def coverage(viewer: Viewer, policy: Policy, day: dt.date) -> list[tuple]:
     """(owner, tier, accounts judged, accounts covered): the customers on `day`, and those touched
     within their contact target by then (the tier's, or the account's own), in whole days.
@@ -188,7 +181,7 @@ def coverage(viewer: Viewer, policy: Policy, day: dt.date) -> list[tuple]:
     longest = max(policy.contact(tier).target for tier in TIERS)
     recent = (
         Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at"))
-        .where(Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at >= midnight(day) - dt.timedelta(days=longest))
+        .where(touches.is_touch() & (Activity.occurred_at >= midnight(day) - dt.timedelta(days=longest))
                & (Activity.occurred_at < midnight(day + DAY)))
         .group_by(Activity.account)
         .alias("recent")
@@ -203,14 +196,15 @@ def coverage(viewer: Viewer, policy: Policy, day: dt.date) -> list[tuple]:
     found: dict[tuple, list[int]] = {}
     for owner, tier, judged, covered in _grouped(on_tier, viewer):
         found[(owner, tier)] = [judged, int(covered or 0)]
-    # Accounts with their own cadence are few: their last touch, judged one by one.
-    touch = last_touch_as_of(viewer, day, Account.select(Account.id).where(Account.contact_days.is_null(False)))
+    # Accounts with their own cadence are few: their last touch (the one definition), judged one by one.
+    own_cadence = Account.select(Account.id).where(Account.contact_days.is_null(False))
+    touch = touches.last_touch_query(own_cadence, until=dt.datetime.combine(day, dt.time.max)).alias("last_touch")
     own = (
         Account.select(*BUCKET, Account.contact_days, touch.c.at)
         .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
         .where(active_at(day) & Account.contact_days.is_null(False))
     )
-    for owner, tier, days, at in _rows(scope_accounts(own, viewer)):
+    for owner, tier, days, at in raw_rows(scope_accounts(own, viewer)):
         tally = found.setdefault((owner, tier), [0, 0])
         tally[0] += 1
         if at is not None and (day - as_date(at)).days <= policy.contact(tier, days).target:
@@ -224,9 +218,9 @@ def coverage(viewer: Viewer, policy: Policy, day: dt.date) -> list[tuple]:
 def cases_opened(viewer: Viewer, period: Period) -> list[tuple]:
     """(owner, tier, cases opened in the period)."""
     query = (
-        CaseRecord.select(*BUCKET, fn.COUNT(CaseRecord.id))
-        .join(Account, on=(CaseRecord.account == Account.id))
-        .where((CaseRecord.opened_at >= midnight(period.start)) & (CaseRecord.opened_at < midnight(period.end + DAY)))
+        CustomerCase.select(*BUCKET, fn.COUNT(CustomerCase.id))
+        .join(Account, on=(CustomerCase.account == Account.id))
+        .where((CustomerCase.opened_at >= midnight(period.start)) & (CustomerCase.opened_at < midnight(period.end + DAY)))
     )
     return _grouped(query, viewer)
 
@@ -234,16 +228,16 @@ def cases_opened(viewer: Viewer, period: Period) -> list[tuple]:
 def case_days(viewer: Viewer, period: Period) -> list[tuple]:
     """(owner, tier, days open) of each case closed in the period: what its median needs."""
     query = (
-        CaseRecord.select(*BUCKET, days_between(CaseRecord.opened_at, CaseRecord.closed_at))
-        .join(Account, on=(CaseRecord.account == Account.id))
-        .where((CaseRecord.closed_at >= midnight(period.start)) & (CaseRecord.closed_at < midnight(period.end + DAY)))
+        CustomerCase.select(*BUCKET, days_between(CustomerCase.opened_at, CustomerCase.closed_at))
+        .join(Account, on=(CustomerCase.account == Account.id))
+        .where((CustomerCase.closed_at >= midnight(period.start)) & (CustomerCase.closed_at < midnight(period.end + DAY)))
     )
-    return [(owner, tier, max(0.0, float(days))) for owner, tier, days in _rows(scope_accounts(query, viewer))]
+    return [(owner, tier, max(0.0, float(days))) for owner, tier, days in raw_rows(scope_accounts(query, viewer))]
 
 
 def days_between(start, end):
     """SQL for `end - start` in (fractional) days, on SQLite and PostgreSQL."""
-    if isinstance(database.obj, peewee.PostgresqlDatabase):
+    if is_postgres():
         return fn.EXTRACT(NodeList((SQL("EPOCH FROM"), end - start))) / 86_400.0
     return fn.julianday(end) - fn.julianday(start)
 
@@ -268,17 +262,4 @@ def people() -> dict[int, tuple[str, str, bool, str | None]]:
     from acct_tui.models import Team
 
     query = User.select(User.id, User.login, User.name, User.active, Team.name).join(Team, JOIN.LEFT_OUTER, on=(User.team == Team.id))
-    return {uid: (login, name, bool(active), team) for uid, login, name, active, team in _rows(query)}
-
-
-def as_date(value) -> dt.date:
-    return _moment(value).date()
-
-
-def _moment(value) -> dt.datetime:
-    # Raw rows: SQLite gives ISO text, PostgreSQL datetimes.
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return midnight(value)
-    return dt.datetime.fromisoformat(str(value))
+    return {uid: (login, name, bool(active), team) for uid, login, name, active, team in raw_rows(query)}

@@ -21,10 +21,24 @@ from acct_tui.errors import NotFound
 from acct_tui.models import Account, Opportunity, User
 from acct_tui.services import audit
 from acct_tui.services.access import Viewer, account_visible, visible_account_ids
-from acct_tui.services.opportunity_form import OpportunityDraft
 from acct_tui.services.visits import DraftInvalid
 
-EDITABLE = ("name", "kind", "amount", "currency", "stage", "probability", "close_date", "status", "owner")
+
+
+@dataclass(frozen=True)
+class OpportunityDraft:
+    """An opportunity as typed and checked (`services.opportunity_form`); `owner` is a login
+    (None: the account's owner)."""
+
+    name: str
+    kind: str
+    amount: Decimal
+    currency: str
+    stage: str
+    probability: int
+    close_date: dt.date
+    status: str
+    owner: str | None = None
 
 
 @dataclass(frozen=True)

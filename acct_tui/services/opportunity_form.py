@@ -1,19 +1,24 @@
-"""Reading the opportunity form: typed text in, an `OpportunityDraft` (or every bad field) out.
+"""The opportunity form: what it asks, and reading what was typed into an `OpportunityDraft`.
 
-The timeline's add and edit forms hold strings only; this is where they are
-understood, so the rules are the same wherever an opportunity is typed.
+The timeline's add and edit forms (`opportunity_form`, an `EntryForm`) hold
+strings only; `read_opportunity` understands them (or names every bad
+field), so the rules are the same wherever an opportunity is typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from acct_tui import clock
 from acct_tui.core.currency import currency_code
 from acct_tui.core.dates import parse_human_date
 from acct_tui.enums import OPPORTUNITY_KINDS, OPPORTUNITY_STATUSES
+from acct_tui.services import opportunities
+from acct_tui.services.access import Viewer
+from acct_tui.services.entry_forms import EntryField, EntryForm
+from acct_tui.services.opportunities import OpportunityDraft, OpportunityRow
 from acct_tui.services.visits import DraftInvalid
 
 #: Longest texts the table holds.
@@ -34,19 +39,44 @@ FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class OpportunityDraft:
-    """An opportunity as typed, checked; `owner` is a login (None: the account's owner)."""
+#: Examples in the empty fields.
+HINTS = {"amount": "12000", "currency": "USD, EUR, VND…", "stage": "Proposal, Negotiation…",
+         "probability": "0-100 (won 100, lost 0)", "close_date": "31/12, in 6w", "owner": "login"}
+CHOICES = {"kind": OPPORTUNITY_KINDS, "status": OPPORTUNITY_STATUSES}
 
-    name: str
-    kind: str
-    amount: Decimal
-    currency: str
-    stage: str
-    probability: int
-    close_date: dt.date
-    status: str
-    owner: str | None = None
+
+def opportunity_form(viewer: Viewer, account_id: int, title: str, values: dict[str, str],
+                     opportunity_id: int | None = None) -> EntryForm:
+    """The add form (no `opportunity_id`) or the edit form, filled in with `values`."""
+
+    def save(typed: dict[str, str]):
+        draft = read_opportunity(typed, clock.today())
+        if opportunity_id is None:
+            return opportunities.add_opportunity(viewer, account_id, draft)
+        return opportunities.update_opportunity(viewer, opportunity_id, draft)
+
+    fields = tuple(
+        EntryField(key, label, "select", value=values.get(key, ""), options=tuple((c.replace("_", "-"), c) for c in CHOICES[key]))
+        if key in CHOICES
+        else EntryField(key, label, "future_date" if key == "close_date" else "text", value=values.get(key, ""),
+                        placeholder=HINTS.get(key, ""))
+        for key, label in FIELDS.items()
+    )
+    return EntryForm(title, fields, save, "Opportunity saved." if opportunity_id else "Opportunity added.")
+
+
+def new_values(currency: str, owner: str | None) -> dict[str, str]:
+    """A new opportunity's fields: an open expansion in the account's currency, for its owner."""
+    return {"kind": "expansion", "currency": currency, "status": "open", "owner": owner or ""}
+
+
+def values_of(row: OpportunityRow) -> dict[str, str]:
+    """An opportunity's fields as the edit form shows them."""
+    return {
+        "name": row.name, "kind": row.kind, "amount": f"{row.amount:f}", "currency": row.currency, "stage": row.stage,
+        "probability": str(row.probability), "close_date": row.close_date.isoformat(), "status": row.status,
+        "owner": row.owner or "",
+    }
 
 
 def clean(text: str) -> str:

@@ -38,12 +38,13 @@ from acct_tui.enums import TIERS
 from acct_tui.models import Account, User
 from acct_tui.services.money import in_base_sql
 from acct_tui.services import portfolio_facts as facts
+from acct_tui.services import touches
+from acct_tui.services.query import as_date, raw_rows
+from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
 #: Share of the portfolio's value that the "top accounts" mark covers.
 TOP_SHARE = 0.8
-#: Days back the health trend compares against.
-TREND_DAYS = 7
 TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
 BAND_RANK = {"red": 0, "yellow": 1, "green": 2}
 #: Sort keys: column key -> how it sorts (None sorts last).
@@ -343,48 +344,92 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
     screen to show while the whole portfolio loads. Its `total_value` and
     `total_accounts` still cover everything; `complete` is False.
     """
-    in_scope = Account.status != "churned"
-    base = (
+    book_total = None
+    if first is None:
+        accounts, visible = _all_accounts(viewer)
+        total_accounts, rates = len(accounts), book.rates_on(today, {row[5] for row in accounts})
+    else:
+        book_total, total_accounts, rates = _book_totals(viewer, book, today)
+        accounts, visible = _most_valuable(viewer, first, rates)
+    columns, unrated, unrated_pipeline = _columns(accounts, visible, policy, today, rates, book)
+    values = columns["values"]
+    if book_total is None:
+        total, total_unrated = sum(v for v in values if v is not None), merge_unrated((columns["currencies"][i], 1) for i in unrated)
+    else:
+        total, total_unrated = float(book_total.amount), book_total.unrated
+    return Portfolio(
+        today=today,
+        **{name: tuple(column) for name, column in columns.items()},
+        top=_top(values, total),
+        base=book.base,
+        total_value=total,
+        unrated=frozenset(unrated),
+        unrated_pipeline=merge_unrated(unrated_pipeline),
+        total_unrated=total_unrated,
+        total_accounts=total_accounts,
+        complete=first is None,
+    )
+
+
+_IN_BOOK = Account.status != "churned"
+
+
+def _account_query():
+    return (
         Account.select(
             Account.id, Account.name, Account.tier, User.login, Account.annual_value, Account.currency,
             Account.renewal_date, Account.contact_days,
         )
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
-        .where(in_scope)
+        .where(_IN_BOOK)
     )
-    total_unrated: tuple = ()
-    if first is None:
-        visible = visible_account_ids(viewer).where(in_scope)
-        # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
-        accounts = facts.rows(scope_accounts(base, viewer))
-        total_accounts, total_value = len(accounts), None
-        rates = book.rates_on(today, {row[5] for row in accounts})
-    else:
-        per_currency = scope_accounts(
-            Account.select(Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(in_scope), viewer
-        ).group_by(Account.currency)
-        parts = facts.rows(per_currency)
-        converted = book.total(parts, today)
-        total_accounts, total_value = sum(count for _, count, _ in parts), float(converted.amount)
-        total_unrated = converted.unrated
-        rates = book.rates_on(today, [currency for currency, _, _ in parts])
-        worth = in_base_sql(Account.annual_value, Account.currency, rates)
-        ranked = base.order_by(worth.desc(nulls="LAST"), Account.name, Account.id).limit(first)
-        accounts = facts.rows(scope_accounts(ranked, viewer))
-        # A literal id list: with a subquery here SQLite prefers the status
-        # indexes and scans every planned visit (0.7 s for 100 accounts).
-        visible = [row[0] for row in accounts] or [0]
-    touches = facts.last_touches(visible)
+
+
+def _all_accounts(viewer: Viewer):
+    """(account rows, the ids the facts cover) for the whole book."""
+    # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
+    return raw_rows(scope_accounts(_account_query(), viewer)), visible_account_ids(viewer).where(_IN_BOOK)
+
+
+def _book_totals(viewer: Viewer, book: RateBook, today: dt.date):
+    """(the book's value converted, its accounts, today's rate of each of its currencies)."""
+    per_currency = scope_accounts(
+        Account.select(Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(_IN_BOOK), viewer
+    ).group_by(Account.currency)
+    parts = raw_rows(per_currency)
+    return book.total(parts, today), sum(count for _, count, _ in parts), book.rates_on(today, [c for c, _, _ in parts])
+
+
+def _most_valuable(viewer: Viewer, first: int, rates: dict):
+    """(the `first` most valuable accounts in the base currency, their ids)."""
+    worth = in_base_sql(Account.annual_value, Account.currency, rates)
+    ranked = _account_query().order_by(worth.desc(nulls="LAST"), Account.name, Account.id).limit(first)
+    accounts = raw_rows(scope_accounts(ranked, viewer))
+    # A literal id list: with a subquery here SQLite prefers the status
+    # indexes and scans every planned visit (0.7 s for 100 accounts).
+    return accounts, [row[0] for row in accounts] or [0]
+
+
+#: The `Portfolio` fields `_columns` fills, in its order.
+_COLUMNS = ("ids", "names", "tiers", "owners", "values", "own_values", "currencies", "pipelines", "health", "bands",
+            "trends", "touch_days", "touch_status", "next_visits", "renewals", "alerts")
+
+
+def _columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book: RateBook):
+    """The portfolio's columns (by `Portfolio` field name), one derived-fact query each; and the
+    positions of the accounts without a rate, and the open opportunities left out of pipelines."""
+    touched_at = touches.last_touches(visible)
     visits = facts.next_planned_visits(visible)
     alerts = facts.open_alert_counts(visible)
     health = facts.health(visible, TREND_DAYS)
     pipeline = facts.open_pipeline(visible)
-
     today_ord = today.toordinal()
     float_rates = {code: float(rate) for code, rate in rates.items()}
-    pipeline_rates = {code: float(rate) for code, rate in book.rates_on(today, {c for parts in pipeline.values() for c, _, _ in parts}).items()}
-    ids, names, tiers, owners, values, own_values, codes, pipelines = ([] for _ in range(8))
-    scores, bands, trends, touch_days, touch_status, next_visits, renewals, alert_counts = ([] for _ in range(8))
+    deal_currencies = {c for parts in pipeline.values() for c, _, _ in parts}
+    pipeline_rates = {code: float(rate) for code, rate in book.rates_on(today, deal_currencies).items()}
+    columns: dict[str, list] = {name: [] for name in _COLUMNS}
+    (ids, names, tiers, owners, values, own_values, codes, pipelines, scores, bands, trends, touch_days, touch_status,
+     next_visits, renewals, alert_counts) = columns.values()
     unrated: set[int] = set()
     unrated_pipeline: list[tuple[str, int]] = []
     for account_id, name, tier, owner, value, currency, renewal, contact_days in accounts:
@@ -406,42 +451,15 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
         scores.append(score)
         bands.append(band)
         trends.append(trend)
-        touched = touches.get(account_id)
-        days = today_ord - facts.as_date(touched).toordinal() if touched is not None else None
+        touched = touched_at.get(account_id)
+        days = today_ord - as_date(touched).toordinal() if touched is not None else None
         touch_days.append(days)
         touch_status.append(policy.contact(tier, contact_days).status(days))
         visit = visits.get(account_id)
-        next_visits.append(facts.as_date(visit).toordinal() if visit is not None else None)
-        renewals.append(facts.as_date(renewal).toordinal() if renewal is not None else None)
+        next_visits.append(as_date(visit).toordinal() if visit is not None else None)
+        renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
         alert_counts.append(alerts.get(account_id, 0))
-    total = sum(v for v in values if v is not None) if total_value is None else total_value
-    return Portfolio(
-        today=today,
-        ids=tuple(ids),
-        names=tuple(names),
-        tiers=tuple(tiers),
-        owners=tuple(owners),
-        values=tuple(values),
-        own_values=tuple(own_values),
-        currencies=tuple(codes),
-        pipelines=tuple(pipelines),
-        health=tuple(scores),
-        bands=tuple(bands),
-        trends=tuple(trends),
-        touch_days=tuple(touch_days),
-        touch_status=tuple(touch_status),
-        next_visits=tuple(next_visits),
-        renewals=tuple(renewals),
-        alerts=tuple(alert_counts),
-        top=frozenset(_top_share(values, total)),
-        base=book.base,
-        total_value=total,
-        unrated=frozenset(unrated),
-        unrated_pipeline=merge_unrated(unrated_pipeline),
-        total_unrated=total_unrated if first is not None else merge_unrated((codes[i], 1) for i in unrated),
-        total_accounts=total_accounts,
-        complete=first is None,
-    )
+    return columns, unrated, unrated_pipeline
 
 
 def _in_base(parts, rates: dict[str, float], unrated: list) -> float | None:
@@ -458,15 +476,14 @@ def _in_base(parts, rates: dict[str, float], unrated: list) -> float | None:
     return round(total, 2)
 
 
-def _top_share(values: Sequence[float | None], total: float) -> set[int]:
+def _top(values: Sequence[float | None], total: float) -> frozenset[int]:
     """Positions of the most valuable accounts that together make up `TOP_SHARE` of `total`."""
     top: set[int] = set()
-    if total <= 0:
-        return top
-    running = 0.0
-    for i in sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: -values[i]):
-        if running >= TOP_SHARE * total:
-            break
-        top.add(i)
-        running += values[i]
-    return top
+    if total > 0:
+        running = 0.0
+        for i in sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: -values[i]):
+            if running >= TOP_SHARE * total:
+                break
+            top.add(i)
+            running += values[i]
+    return frozenset(top)

@@ -27,12 +27,11 @@ from peewee import JOIN, Case, fn
 from acct_tui.clock import today
 from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.core.policy import Policy
-from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, ActionItem, Activity, Alert, User
-from acct_tui.services import kpi_facts
-from acct_tui.services.access import Viewer, scope_accounts, visible_users
-from acct_tui.services.briefs import as_date, as_datetime
+from acct_tui.models import Account, ActionItem, Alert, User
+from acct_tui.services import kpi_facts, touches
+from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids, visible_users
 from acct_tui.services.money import rate_book
+from acct_tui.services.query import as_date, as_datetime
 
 #: Roles that carry a portfolio: they get a row even with no accounts yet.
 PORTFOLIO_ROLES = ("am", "kam", "senior")
@@ -185,14 +184,7 @@ def _late_commitments(viewer: Viewer):
 
 def _last_touches(user_ids: list[int]) -> dict[int, dt.datetime]:
     """Each person's newest logged touch, one grouped query over their ids."""
-    if not user_ids:
-        return {}
-    query = (
-        Activity.select(Activity.author, fn.MAX(Activity.occurred_at))
-        .where(Activity.author.in_(user_ids) & Activity.kind.in_(TOUCH_KINDS))
-        .group_by(Activity.author)
-    )
-    return {author: as_datetime(at) for author, at in query.tuples()}
+    return {author: as_datetime(at) for author, at in touches.last_touch_by_author(user_ids).items()}
 
 
 @dataclass(frozen=True)
@@ -215,7 +207,7 @@ class MemberAccount:
 def member_accounts(viewer: Viewer, login: str | None, book: RateBook | None = None) -> list[MemberAccount]:
     """A person's accounts (None: the unowned pool) that the viewer may see, by name."""
     book = book or rate_book(DEFAULT_BASE)
-    touch = kpi_facts.last_touch_as_of(viewer, today())
+    touch = touches.last_touch_subquery(None if viewer.sees_everything else visible_account_ids(viewer))
     query = (
         Account.select(
             Account.id, Account.name, Account.tier, Account.annual_value, Account.currency, User.login,
@@ -235,6 +227,18 @@ def member_accounts(viewer: Viewer, login: str | None, book: RateBook | None = N
         MemberAccount(i, n, t, Decimal(str(v)), c, book.convert(v, c, day), o, as_date(r), as_datetime(at))
         for i, n, t, v, c, o, r, at in scope_accounts(query, viewer).tuples()
     ]
+
+
+def member_portfolio(viewer: Viewer, login: str | None, book: RateBook | None = None):
+    """A person's accounts (None: the unowned pool; values in `book.base`) and the open alerts on them,
+    as the viewer may see them."""
+    from acct_tui.services import alerts
+
+    accounts = member_accounts(viewer, login, book)
+    if login is not None:
+        return accounts, alerts.list_alerts(viewer, owner=login)
+    ids = {a.id for a in accounts}
+    return accounts, [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
 
 
 def escalation_inbox(viewer: Viewer):
