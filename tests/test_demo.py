@@ -289,6 +289,12 @@ def test_opportunities_renew_expand_and_cross_sell_in_the_accounts_currency(defa
         assert (opp.status, opp.probability) != ("won", 0) and 0 <= opp.probability <= 100
         if opp.status == "open":
             assert opp.account.status == "active"
+        else:
+            assert opp.closed_on == opp.close_date  # a CRM closes an opportunity on its close date
+    # A renewal is won the day its milestone is done: the timeline tells one story.
+    signed = {(m.account_id, m.completed_on) for m in Milestone.select().where((Milestone.kind == "renewal") & (Milestone.status == "done"))}
+    won = [(o.account_id, o.closed_on) for o in Opportunity.select().where((Opportunity.kind == "renewal") & (Opportunity.status == "won"))]
+    assert won and all(deal in signed for deal in won)
 
 
 def test_history_is_rich(default_demo):

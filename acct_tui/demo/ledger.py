@@ -48,6 +48,7 @@ def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date,
     def done(title, kind, due, early=7, late=2):
         completed = min(yesterday, due + dt.timedelta(days=rng.randint(-early, late)))
         add(title, kind, due, "done", completed)
+        return completed
 
     cs = plan.contract_start
     if plan.status == "prospect":
@@ -63,7 +64,8 @@ def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date,
             if plan.status == "churned" and ann == plan.churned_on:
                 add(title, "renewal", ann, "missed")
             elif ann < today:
-                done(title, "renewal", ann, early=20, late=0)
+                # The renewal opportunity is won the day the milestone is done.
+                plan.renewals_signed[ann] = done(title, "renewal", ann, early=20, late=0)
             else:
                 add(title, "renewal", ann, "planned")
         if plan.tier != "standard":
@@ -200,7 +202,7 @@ def write_opportunities(plan: AccountPlan, ctx) -> None:
         if plan.status == "churned" and ann == plan.churned_on:
             add("renewal", title, plan.local_value, ann, "lost", closed=ann)
         elif ann < today:
-            signed = min(yesterday, ann - dt.timedelta(days=rng.randint(0, 20)))
+            signed = plan.renewals_signed.get(ann, ann)
             add("renewal", title, plan.local_value, signed, "won", closed=signed)
         elif (ann - today).days <= RENEWAL_LEAD_DAYS and plan.status == "active":
             weak = plan.mode == "renewal_weak"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from acct_tui.demo import vocab
@@ -78,6 +78,8 @@ class AccountPlan:
     renewal_date: dt.date | None = None
     contract_start: dt.date | None = None
     created_on: dt.date | None = None
+    #: Each renewal's anniversary -> the day it was signed (the milestone done, the opportunity won).
+    renewals_signed: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
