@@ -25,7 +25,7 @@ from acct_tui.core.policy import Policy
 from acct_tui.db import database
 from acct_tui.demo import fx
 from acct_tui.demo.history import write_account
-from acct_tui.demo.ledger import add_months, month_start
+from acct_tui.core.periods import add_months, month_start
 from acct_tui.demo.org import MODES, Org, Person, build_org
 from acct_tui.demo.writer import Sink, empty_all
 from acct_tui.errors import UsageError

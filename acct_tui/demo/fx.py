@@ -13,7 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from acct_tui.demo.ledger import add_months, month_start
+from acct_tui.core.periods import add_months, month_start
 
 QUOTE = "USD"
 #: What one unit buys in USD in the demo's current month.

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from acct_tui.core.periods import add_months, month_start
 from acct_tui.demo import vocab
 from acct_tui.demo.org import AccountPlan, _safe_date
 from acct_tui.models import MetricSample, Milestone, Opportunity, Receivable
@@ -23,13 +24,13 @@ SLIDE_RED = (0.62, 0.5, 0.4)  # mean down ~49%
 CHURN_SLIDE = (0.85, 0.7, 0.55, 0.4)
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
+def renewals(plan: AccountPlan, ctx):
+    """(year, anniversary) of each renewal in the history window, up to the renewal date."""
+    cs = plan.contract_start
+    for year in range(cs.year + 1, plan.renewal_date.year + 1):
+        ann = _safe_date(year, cs.month, cs.day)
+        if ctx.window_start <= ann <= plan.renewal_date:
+            yield year, ann
 
 
 def _stamp(day: dt.date) -> dt.datetime:
@@ -56,10 +57,7 @@ def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date,
     else:
         if cs >= ctx.window_start:
             add("Contract signed", "contract", cs, "done", cs)
-        for year in range(cs.year + 1, plan.renewal_date.year + 1):
-            ann = _safe_date(year, cs.month, cs.day)
-            if ann < ctx.window_start or ann > plan.renewal_date:
-                continue
+        for year, ann in renewals(plan, ctx):
             title = f"Renewal {year}"
             if plan.status == "churned" and ann == plan.churned_on:
                 add(title, "renewal", ann, "missed")
@@ -193,11 +191,7 @@ def write_opportunities(plan: AccountPlan, ctx) -> None:
             stage, probability = "Closed Lost", 0
         deals.append((kind, name, amount, stage, probability, close, status, closed, min(created, yesterday)))
 
-    cs = plan.contract_start
-    for year in range(cs.year + 1, plan.renewal_date.year + 1):
-        ann = _safe_date(year, cs.month, cs.day)
-        if ann < ctx.window_start or ann > plan.renewal_date:
-            continue
+    for year, ann in renewals(plan, ctx):
         title = f"Renewal {year}"
         if plan.status == "churned" and ann == plan.churned_on:
             add("renewal", title, plan.local_value, ann, "lost", closed=ann)
@@ -214,7 +208,7 @@ def write_opportunities(plan: AccountPlan, ctx) -> None:
         amount = Decimal(f"{float(plan.local_value) * rng.uniform(0.05, 0.3):.3g}").quantize(CENT)
         close = ctx.window_start + dt.timedelta(days=rng.randint(60, (ctx.today - ctx.window_start).days + 90))
         end = plan.churned_on if plan.status == "churned" else today
-        if close < cs + dt.timedelta(days=60):
+        if close < plan.contract_start + dt.timedelta(days=60):
             continue
         if close >= end:
             if plan.status != "active":
