@@ -338,7 +338,11 @@ class Opportunity(BaseModel):
     closed_on = DateField(null=True)
 
     class Meta:
-        indexes = ((("account", "status"), False), (("status", "closed_on"), False))
+        indexes = (
+            (("account", "status"), False),
+            (("status", "closed_on"), False),
+            (("status", "account", "currency", "amount", "probability"), False),
+        )
 
 
 class Alert(BaseModel):

@@ -20,6 +20,8 @@ INDEXES = (
     ("alert", ("escalated_at", "account_id")),
     # Coverage on a day reads only the touches of the weeks before it.
     ("activity", ("occurred_at", "kind", "account_id")),
+    # The Portfolio's pipeline column: every open opportunity from the index alone.
+    ("opportunity", ("status", "account_id", "currency", "amount", "probability")),
 )
 
 

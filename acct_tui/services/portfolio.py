@@ -351,7 +351,8 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
     else:
         book_total, total_accounts, rates = _book_totals(viewer, book, today)
         accounts, visible = _most_valuable(viewer, first, rates)
-    columns, unrated, unrated_pipeline = _columns(accounts, visible, policy, today, rates, book)
+    whole_book = first is None and viewer.sees_everything
+    columns, unrated, unrated_pipeline = _columns(accounts, visible, policy, today, rates, book, whole_book)
     values = columns["values"]
     if book_total is None:
         total, total_unrated = sum(v for v in values if v is not None), merge_unrated((columns["currencies"][i], 1) for i in unrated)
@@ -415,14 +416,14 @@ _COLUMNS = ("ids", "names", "tiers", "owners", "values", "own_values", "currenci
             "trends", "touch_days", "touch_status", "next_visits", "renewals", "alerts")
 
 
-def _columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book: RateBook):
+def _columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book: RateBook, whole_book: bool):
     """The portfolio's columns (by `Portfolio` field name), one derived-fact query each; and the
     positions of the accounts without a rate, and the open opportunities left out of pipelines."""
     touched_at = touches.last_touches(visible)
     visits = facts.next_planned_visits(visible)
     alerts = facts.open_alert_counts(visible)
     health = facts.health(visible, TREND_DAYS)
-    pipeline = facts.open_pipeline(visible)
+    pipeline = facts.open_pipeline(None if whole_book else visible)
     today_ord = today.toordinal()
     float_rates = {code: float(rate) for code, rate in rates.items()}
     deal_currencies = {c for parts in pipeline.values() for c, _, _ in parts}

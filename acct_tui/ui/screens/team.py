@@ -181,8 +181,7 @@ class TeamScreen(AcctScreen):
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-kpis":
-            if not self.kpi_view.loaded:
-                self.kpi_view.load()
+            self.kpi_view.load()  # computes only the periods it does not hold
             self.kpi_view.table.focus()
         else:
             self.table.focus()
@@ -205,7 +204,8 @@ class TeamScreen(AcctScreen):
             self.kpi_view.invalidate() if self.kpi_view.loaded else self.kpi_view.load()
             return
         self._load()
-        self.kpi_view.invalidate()
+        # Recomputed now only when shown; otherwise when the KPIs tab is next opened.
+        self.kpi_view.invalidate(shown=self.query_one("#team-tabs", TabbedContent).active == "tab-kpis")
 
     @work(thread=True, exclusive=True, group="team-load", exit_on_error=False)
     def _load(self) -> None:

@@ -23,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Sparkline, Static
+from textual.worker import get_current_worker
 
 from acct_tui import clock
 from acct_tui.core.kpi import TRENDS, KpiRow, show
@@ -173,22 +174,24 @@ class KpiView(Vertical):
         if missing:
             self._compute(missing)
 
-    def invalidate(self) -> None:
-        """The data changed: forget every report; reload if shown."""
+    def invalidate(self, *, shown: bool = True) -> None:
+        """The data changed: forget every report; compute again now if `shown`, else when next `load()`ed."""
         self.reports.clear()
-        if self.loaded:
+        if self.loaded and shown:
             self.load()
 
     @work(thread=True, exclusive=True, group="kpi", exit_on_error=False)
     def _compute(self, periods: list[Period]) -> None:
-        app = self.app
+        app, worker = self.app, get_current_worker()
         try:
             with database.connection_context():
                 book = money.rate_book(app.config.base_currency)
                 for period in periods:
+                    if worker.is_cancelled:  # a newer period was asked for: it computes what is still missing
+                        return
                     report = kpi.report(app.viewer, period, book, by="owner", today=clock.today(), policy=app.policy)
                     self.post_message(self.Computed(report))
-        except Exception as exc:  # shown, not raised: a worker error must not close the app
+        except Exception as exc:  # said on screen; the view stays usable
             self.post_message(self.Failed(str(exc)))
 
     def on_kpi_view_computed(self, message: Computed) -> None:
