@@ -70,15 +70,15 @@ def baseline_queries(period, today: dt.date) -> dict[str, str]:
               for tier, days in (("standard", 45), ("key", 21), ("strategic", 14))}
     closing = f"CASE WHEN a.churned_on IS NOT NULL AND a.churned_on <= '{e}' THEN 0 ELSE COALESCE(em.value, 0) END"
     return {
-        "accounts and value": f"""
-            SELECT a.owner_id, a.tier, a.currency, COUNT(*), SUM(a.annual_value) FROM account a
-             WHERE {customer_on(as_of)} GROUP BY 1, 2, 3""",
+        "accounts, value, churned": f"""
+            SELECT a.owner_id, a.tier, a.currency, SUM({customer_on(as_of)}),
+                   SUM(CASE WHEN {customer_on(as_of)} THEN a.annual_value ELSE 0 END),
+                   SUM(a.churned_on BETWEEN '{s}' AND '{e}')
+              FROM account a GROUP BY 1, 2, 3""",
         "renewals": f"""
             SELECT a.owner_id, a.tier, SUM(m.status != 'planned' OR m.due_on < '{t}'), SUM(m.status = 'done')
               FROM milestone m JOIN account a ON a.id = m.account_id
              WHERE m.kind = 'renewal' AND m.due_on BETWEEN '{s}' AND '{e}' GROUP BY 1, 2""",
-        "churned": f"""
-            SELECT a.owner_id, a.tier, COUNT(*) FROM account a WHERE a.churned_on BETWEEN '{s}' AND '{e}' GROUP BY 1, 2""",
         "retention": f"""
             SELECT a.owner_id, a.tier, a.currency, COUNT(*), SUM(sm.value), SUM(MIN({closing}, sm.value)), SUM({closing})
               FROM account a
@@ -179,7 +179,7 @@ def main() -> int:
             if by == "book":
                 result = report.total
 
-    accounts = sum(r[3] for r in base_rows["accounts and value"])
+    accounts = sum(r[3] or 0 for r in base_rows["accounts, value, churned"])
     due = sum(r[2] or 0 for r in base_rows["renewals"])
     opened = sum(r[2] for r in base_rows["cases opened"])
     same = (accounts, due, opened) == (result.accounts, result.renewals_due, result.cases_opened)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from acct_tui.core.currency import RateBook
 from acct_tui.core.kpi import FIGURES, KpiRow, Tally, finish
@@ -47,52 +46,64 @@ class KpiReport:
         return next((r for r in self.rows if r.group == group), None)
 
 
-def _money(value) -> Decimal:
-    # SQLite sums a decimal column as a float; keep cents exact either way.
-    return Decimal(str(round(value or 0, 2)))
-
-
-def tallies(viewer: Viewer, period: Period, today: dt.date, policy: Policy) -> dict[tuple, Tally]:
-    """One `Tally` per (owner id, tier) with every fact of the period: the report's raw material."""
-    found: dict[tuple, Tally] = {}
+def tallies(viewer: Viewer, period: Period, today: dt.date, policy: Policy, group_of=None) -> dict:
+    """Every fact of the period added up per group: `group_of(owner id, tier)` names the group
+    of those accounts (default: the pair itself). The report's raw material."""
+    found: dict = {}
+    by_bucket: dict[tuple, Tally] = {}
 
     def at(owner, tier) -> Tally:
-        tally = found.get((owner, tier))
+        tally = by_bucket.get((owner, tier))
         if tally is None:
-            tally = found[(owner, tier)] = Tally()
+            key = (owner, tier) if group_of is None else group_of(owner, tier)
+            tally = by_bucket[(owner, tier)] = found.get(key) or found.setdefault(key, Tally())
         return tally
 
+    def add(per_currency: dict, currency: str, *values) -> None:
+        # Money stays a float here (SQLite sums a decimal column as one); it is rounded to
+        # the cent once, when converted (`core.kpi.finish`).
+        current = per_currency.get(currency)
+        if current is None:
+            per_currency[currency] = [v or 0 for v in values]
+        else:
+            for i, v in enumerate(values):
+                current[i] += v or 0
+
     as_of = min(period.end, today)
-    for owner, tier, currency, count, value in facts.accounts_and_value(viewer, as_of):
+    for owner, tier, currency, count, value, churned in facts.accounts(viewer, as_of, period):
         t = at(owner, tier)
-        t.accounts += count
-        t.value[currency] = [count, _money(value)]
+        t.churned += churned
+        if count:
+            t.accounts += count
+            add(t.value, currency, count, value)
     for owner, tier, due, renewed in facts.renewals(viewer, period, today):
         t = at(owner, tier)
-        t.renewals_due, t.renewed = due, renewed
-    for owner, tier, count in facts.churned(viewer, period):
-        at(owner, tier).churned = count
+        t.renewals_due += due
+        t.renewed += renewed
     months = revenue_months(period, today)
     if months is not None:
         for owner, tier, currency, count, start, kept, end in facts.retention(viewer, period, months):
-            at(owner, tier).retention[currency] = [count, _money(start), _money(kept), _money(end)]
+            add(at(owner, tier).retention, currency, count, start, kept, end)
     for owner, tier, currency, day, count, amount in facts.expansion_won(viewer, period):
-        at(owner, tier).expansion.append((currency, as_date(day), count, _money(amount)))
+        at(owner, tier).expansion.append((currency, as_date(day), count, amount or 0))
     for owner, tier, judged, covered in facts.coverage(viewer, policy, as_of):
         t = at(owner, tier)
-        t.considered, t.covered = judged, covered
+        t.considered += judged
+        t.covered += covered
     for owner, tier, planned, done in facts.visits(viewer, period, today):
         t = at(owner, tier)
-        t.visits_planned, t.visits_done = planned, done
+        t.visits_planned += planned
+        t.visits_done += done
     for owner, tier, due, on_time in facts.commitments(viewer, period, today):
         t = at(owner, tier)
-        t.commitments_due, t.commitments_on_time = due, on_time
+        t.commitments_due += due
+        t.commitments_on_time += on_time
     for owner, tier, count in facts.cases_opened(viewer, period):
-        at(owner, tier).cases_opened = count
+        at(owner, tier).cases_opened += count
     for owner, tier, days in facts.case_days(viewer, period):
         at(owner, tier).case_days.append(days)
     for owner, tier, count in facts.escalations(viewer, period):
-        at(owner, tier).escalations = count
+        at(owner, tier).escalations += count
     return found
 
 
@@ -123,16 +134,13 @@ def report(viewer: Viewer, period: Period, book: RateBook, *, by: str = "owner",
     if by not in GROUPINGS:
         raise ValueError(f"cannot group by {by!r}; use one of {', '.join(GROUPINGS)}")
     policy = policy or Policy()
-    found = tallies(viewer, period, today, policy)
     people = facts.people() if by in ("owner", "team") else {}
-    groups: dict[str, tuple[str, Tally]] = {}
+    groups = tallies(viewer, period, today, policy, lambda owner, tier: _group_of(by, owner, tier, people))
     total = Tally()
-    for (owner, tier), tally in found.items():
-        key, label = _group_of(by, owner, tier, people)
-        groups.setdefault(key, (label, Tally()))[1].add(tally)
+    for tally in groups.values():
         total.add(tally)
     value_day = min(period.end, today)
-    rows = [finish(key, label, tally, book, value_day) for key, (label, tally) in groups.items()]
+    rows = [finish(key, label, tally, book, value_day) for (key, label), tally in groups.items()]
     rows.sort(key=lambda r: _order(by, r.group, r.label))
     return KpiReport(period, by, book.base, tuple(rows), finish(TOTAL, TOTAL, total, book, value_day))
 

@@ -69,16 +69,16 @@ def active_at(day: dt.date) -> Expression:
     return started & not_gone
 
 
-def accounts_and_value(viewer: Viewer, day: dt.date) -> list[tuple]:
-    """(owner, tier, currency, accounts, annual value) of the customers on `day`."""
-    query = Account.select(*BUCKET, Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(active_at(day))
-    return _grouped(query, viewer, Account.currency)
-
-
-def churned(viewer: Viewer, period: Period) -> list[tuple]:
-    """(owner, tier, accounts) that churned in the period."""
-    query = Account.select(*BUCKET, fn.COUNT(Account.id)).where(Account.churned_on.between(period.start, period.end))
-    return _grouped(query, viewer)
+def accounts(viewer: Viewer, day: dt.date, period: Period) -> list[tuple]:
+    """(owner, tier, currency, customers on `day`, their annual value, accounts churned in the
+    period): one pass over the accounts."""
+    customer = active_at(day)
+    churned = Account.churned_on.between(period.start, period.end)
+    query = Account.select(
+        *BUCKET, Account.currency, fn.SUM(_one(customer)), fn.SUM(Case(None, [(customer, Account.annual_value)], 0)),
+        fn.SUM(_one(churned)),
+    )
+    return [row for row in _grouped(query, viewer, Account.currency) if row[3] or row[5]]
 
 
 # -- renewals, visits, commitments: counted once their day has come ---------------
