@@ -168,3 +168,29 @@ async def test_reloads_after_a_data_change(org, make_app):
         await settle(app, pilot)
         assert "Kappa New" in names_shown(app)
         assert Account.select().where(Account.name == "Kappa New").count() == 1
+
+
+async def test_other_currencies_show_in_base_beside_their_own_and_never_add_without_a_rate(org, make_app):
+    from acct_tui.models import Opportunity, Rate
+
+    org["a1"].currency, org["a1"].annual_value = "EUR", 10_000
+    org["a1"].save()
+    org["b1"].currency, org["b1"].annual_value = "XAF", 5_000_000
+    org["b1"].save()
+    Rate.create(currency="EUR", quote="USD", as_of=dt.date(2026, 11, 1), rate="1.10")
+    Opportunity.create(account=org["a2"], kind="expansion", name="Seats", amount=4_000, currency="EUR", probability=50,
+                       close_date=dt.date(2026, 12, 31))
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        header, *rows = table_text(app)
+        assert "Own" in header and "Pipeline" in header
+        acme = next(r for r in rows if "Acme Corp" in r)
+        assert "11,000" in acme and "10,000 EUR" in acme
+        gamma = next(r for r in rows if "Gamma Inc" in r)
+        assert "no rate" in gamma and "5.00M XAF" in gamma and "★" not in gamma
+        assert names_shown(app)[-1] == "Gamma Inc"  # cannot be ranked against the others: last
+        beta = next(r for r in rows if "Beta Ltd" in r)
+        assert "2,200" in beta  # 4,000 EUR at 50%, at 1.10
+        text = summary(app)
+        assert "41,000 USD value (1 account without a rate for XAF)" in text and "pipeline 2,200" in text
