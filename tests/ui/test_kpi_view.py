@@ -65,10 +65,10 @@ async def test_the_kpi_tab_shows_the_reports_figures_for_each_person_and_the_tea
             assert show(name, getattr(row, name)) in minh
         # Sparklines: the last six quarters of the same report, oldest first.
         quarters = [parse_period("2026-Q4", TODAY).shift(-k).label for k in range(SPARK_PERIODS - 1, -1, -1)]
+        past = [report(q).row("minh.pham") for q in quarters]
         minh_line = next(line for line in lines if line.row.group == "minh.pham")
         for name in TRENDS:
-            assert minh_line.trends[name] == [getattr(report(q).row("minh.pham"), name, None) if report(q).row("minh.pham") else None
-                                              for q in quarters]
+            assert minh_line.trends[name] == [getattr(row, name) if row else None for row in past]
         assert set(FIGURES) <= set(vars(row))
         # The detail under the table is the highlighted row's every figure.
         detail = str(view.query_one("#kpi-detail").content)
