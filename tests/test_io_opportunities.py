@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from acct_tui.io import importer
-from acct_tui.io.salesforce import opportunity_kind
+from acct_tui.io.crm import opportunity_kind
 from acct_tui.models import Account, Milestone, Opportunity, Rate, User
 from tests.io_helpers import empty_database, rich_data, run, write
 
@@ -90,7 +90,7 @@ def test_salesforce_opportunities_read_kind_money_and_chance_and_refuse_unknown_
     assert rejected == {
         ("Account.csv", 4, "CurrencyIsoCode"): "'EURO' is not a currency code (ISO 4217, like USD, EUR, VND)",
         ("Opportunity.csv", 5, "CurrencyIsoCode"): "'XXX' is not a currency code (ISO 4217, like USD, EUR, VND)",
-        ("Opportunity.csv", 6, "Probability"): "'150' is not a percentage from 0 to 100",
+        ("Opportunity.csv", 6, "Probability"): "'150' is not a percentage (from 0 to 100)",
     }
     assert Opportunity.select().count() == 0  # a rejected row blocks the commit too
     write(tmp_path, "Account.csv", SF_ACCOUNTS.replace("001C,Gamma,EURO\n", ""))

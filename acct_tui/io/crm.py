@@ -11,9 +11,48 @@ from __future__ import annotations
 from typing import Any
 
 from acct_tui.core.currency import DEFAULT_BASE
+from acct_tui.io import common
 from acct_tui.io.common import ReportBuilder, Row
 from acct_tui.io.plan import Batch, Ref, Staged
 from acct_tui.models import Account
+
+
+#: Words that name an opportunity's kind: in its Type first, then in its Name.
+TYPE_KINDS = (("renewal", ("renew",)), ("cross_sell", ("cross", "add-on", "addon")), ("expansion", ("upgrade", "expan", "upsell")))
+NAME_KINDS = TYPE_KINDS[:2]
+
+
+def external_key(prefix: str, record_id: str) -> str:
+    """A CRM record's external id: `prefix` and its id.
+
+    Salesforce and HubSpot ids are letters and digits; an id holding `-` or
+    `:` was written by acct-tui's own CRM export (`acct-12`, `hs:77`) and is
+    kept as it is, so a round trip finds the same records again.
+    """
+    record_id = record_id.strip()
+    return record_id if ("-" in record_id or ":" in record_id) else prefix + record_id
+
+
+def opportunity_kind(type_text: str | None, name: str | None) -> str:
+    """renewal, cross_sell or expansion: what the Type says, else what the Name says, else expansion
+    (new business with an account we already serve is growth)."""
+    for text, table in ((type_text, TYPE_KINDS), (name, NAME_KINDS)):
+        word = (text or "").lower()
+        for kind, words in table:
+            if any(w in word for w in words):
+                return kind
+    return "expansion"
+
+
+def probability(text: str, *, fractions: bool = False) -> int:
+    """A whole percentage from `75`, `75.0` or `75%`; with `fractions`, `0.75` too (HubSpot's way)."""
+    value = common.decimal(text.rstrip("%"))
+    if fractions and not text.strip().endswith("%") and value <= 1:
+        value *= 100
+    if not 0 <= value <= 100:
+        bounds = "0 to 1, or 0% to 100%" if fractions else "from 0 to 100"
+        raise ValueError(f"{text!r} is not a {'probability' if fractions else 'percentage'} ({bounds})")
+    return int(value.to_integral_value())
 
 
 class CrmImport:

@@ -45,19 +45,19 @@ from acct_tui.core.currency import currency_code
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
-from acct_tui.io.crm import CrmImport
+from acct_tui.io.crm import CrmImport, external_key, opportunity_kind, probability
 from acct_tui.io.plan import Batch, Ref, Staged
-from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind, opportunity_kind
+from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind
 from acct_tui.models import Account, Activity, Contact, CustomerCase, Milestone, Opportunity, User
 
 PREFIX = "hs:"
 
 
 def hs(record_id: str) -> str:
-    """The external id of a HubSpot record: `hs:` and its id (ids acct-tui's export wrote, holding `-`
-    or `:`, are kept as they are, as in `salesforce.sf`)."""
-    record_id = record_id.strip()
-    return record_id if ("-" in record_id or ":" in record_id) else PREFIX + record_id
+    """The external id of a HubSpot record: `hs:` and its id (see `crm.external_key`)."""
+    return external_key(PREFIX, record_id)
+
+
 KINDS = (
     ("companies", ("compan",)),
     ("contacts", ("contact",)),
@@ -103,16 +103,6 @@ COLUMNS = {
     "subject": ("Subject", "Title", "Activity subject", "Call title", "Meeting name", "Task title", "Email subject"),
     "body": ("Body", "Notes", "Activity body", "Call notes", "Meeting description", "Note body", "Description"),
 }
-
-
-def deal_probability(text: str) -> int:
-    """HubSpot writes a deal's probability as a fraction (`0.4`); `40%` and `40` are read as percentages."""
-    value = common.decimal(text.rstrip("%"))
-    if not text.strip().endswith("%") and value <= 1:
-        value *= 100
-    if not 0 <= value <= 100:
-        raise ValueError(f"{text!r} is not a probability (0 to 1, or 0% to 100%)")
-    return int(value.to_integral_value())
 
 
 def _slug(text: str) -> str:
@@ -279,7 +269,8 @@ class _Import(CrmImport):
                          "kind": "renewal" if "renew" in words else "contract",
                          "status": "done" if won else ("missed" if lost else "planned"), "completed_on": due if won else None}
             status = "won" if won else ("lost" if lost else "open")
-            chance = self.get(row, pick, "probability", deal_probability)
+            # HubSpot writes a deal's probability as a fraction (0.4); 40% also reads.
+            chance = self.get(row, pick, "probability", lambda text: probability(text, fractions=True))
             deal = {"external_id": external_id, "name": title, "kind": opportunity_kind(deal_type, title),
                     "amount": self.get(row, pick, "amount", common.decimal) or 0,
                     "currency": self.get(row, pick, "currency", currency_code) or self.currency_of(account),

@@ -51,7 +51,7 @@ from acct_tui.core.currency import currency_code
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
-from acct_tui.io.crm import CrmImport
+from acct_tui.io.crm import CrmImport, external_key, opportunity_kind, probability
 from acct_tui.io.plan import Batch, Ref, Staged
 from acct_tui.models import Account, Activity, Contact, CustomerCase, Milestone, Opportunity, User
 
@@ -79,37 +79,8 @@ USED = {
 
 
 def sf(record_id: str) -> str:
-    """The external id of a Salesforce record: `sf:` and its id.
-
-    Salesforce ids are letters and digits; an id holding `-` or `:` was
-    written by acct-tui's own export (`acct-12`, `hs:77`) and is kept as it
-    is, so a round trip finds the same records again.
-    """
-    return record_id if ("-" in record_id or ":" in record_id) else PREFIX + record_id
-
-
-#: Words that name an opportunity's kind: in its Type first, then in its Name.
-TYPE_KINDS = (("renewal", ("renew",)), ("cross_sell", ("cross", "add-on", "addon")), ("expansion", ("upgrade", "expan", "upsell")))
-NAME_KINDS = TYPE_KINDS[:2]
-
-
-def opportunity_kind(type_text: str | None, name: str | None) -> str:
-    """renewal, cross_sell or expansion: what the Type says, else what the Name says, else expansion
-    (new business with an account we already serve is growth)."""
-    for text, table in ((type_text, TYPE_KINDS), (name, NAME_KINDS)):
-        word = (text or "").lower()
-        for kind, words in table:
-            if any(w in word for w in words):
-                return kind
-    return "expansion"
-
-
-def probability(text: str) -> int:
-    """A percentage 0-100 (`75`, `75.0`, `75%`)."""
-    value = common.decimal(text.rstrip("%"))
-    if not 0 <= value <= 100:
-        raise ValueError(f"{text!r} is not a percentage from 0 to 100")
-    return int(value.to_integral_value())
+    """The external id of a Salesforce record: `sf:` and its id (see `crm.external_key`)."""
+    return external_key(PREFIX, record_id)
 
 
 def find_files(directory: Path) -> dict[str, Path]:

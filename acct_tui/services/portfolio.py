@@ -37,14 +37,10 @@ from acct_tui.core.policy import Policy
 from acct_tui.enums import TIERS
 from acct_tui.models import Account, User
 from acct_tui.services.money import in_base_sql
-from acct_tui.services import portfolio_facts as facts
-from acct_tui.services import touches
-from acct_tui.services.query import as_date, raw_rows
-from acct_tui.services.health import TREND_DAYS
+from acct_tui.services import portfolio_columns
+from acct_tui.services.query import raw_rows
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
-#: Share of the portfolio's value that the "top accounts" mark covers.
-TOP_SHARE = 0.8
 TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
 BAND_RANK = {"red": 0, "yellow": 1, "green": 2}
 #: Sort keys: column key -> how it sorts (None sorts last).
@@ -352,7 +348,7 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
         book_total, total_accounts, rates = _book_totals(viewer, book, today)
         accounts, visible = _most_valuable(viewer, first, rates)
     whole_book = first is None and viewer.sees_everything
-    columns, unrated, unrated_pipeline = _columns(accounts, visible, policy, today, rates, book, whole_book)
+    columns, unrated, unrated_pipeline = portfolio_columns.columns(accounts, visible, policy, today, rates, book, whole_book)
     values = columns["values"]
     if book_total is None:
         total, total_unrated = sum(v for v in values if v is not None), merge_unrated((columns["currencies"][i], 1) for i in unrated)
@@ -361,7 +357,7 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
     return Portfolio(
         today=today,
         **{name: tuple(column) for name, column in columns.items()},
-        top=_top(values, total),
+        top=portfolio_columns.top_share(values, total),
         base=book.base,
         total_value=total,
         unrated=frozenset(unrated),
@@ -409,82 +405,3 @@ def _most_valuable(viewer: Viewer, first: int, rates: dict):
     # A literal id list: with a subquery here SQLite prefers the status
     # indexes and scans every planned visit (0.7 s for 100 accounts).
     return accounts, [row[0] for row in accounts] or [0]
-
-
-#: The `Portfolio` fields `_columns` fills, in its order.
-_COLUMNS = ("ids", "names", "tiers", "owners", "values", "own_values", "currencies", "pipelines", "health", "bands",
-            "trends", "touch_days", "touch_status", "next_visits", "renewals", "alerts")
-
-
-def _columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book: RateBook, whole_book: bool):
-    """The portfolio's columns (by `Portfolio` field name), one derived-fact query each; and the
-    positions of the accounts without a rate, and the open opportunities left out of pipelines."""
-    touched_at = touches.last_touches(visible)
-    visits = facts.next_planned_visits(visible)
-    alerts = facts.open_alert_counts(visible)
-    health = facts.health(visible, TREND_DAYS)
-    pipeline = facts.open_pipeline(None if whole_book else visible)
-    today_ord = today.toordinal()
-    float_rates = {code: float(rate) for code, rate in rates.items()}
-    deal_currencies = {c for parts in pipeline.values() for c, _, _ in parts}
-    pipeline_rates = {code: float(rate) for code, rate in book.rates_on(today, deal_currencies).items()}
-    columns: dict[str, list] = {name: [] for name in _COLUMNS}
-    (ids, names, tiers, owners, values, own_values, codes, pipelines, scores, bands, trends, touch_days, touch_status,
-     next_visits, renewals, alert_counts) = columns.values()
-    unrated: set[int] = set()
-    unrated_pipeline: list[tuple[str, int]] = []
-    for account_id, name, tier, owner, value, currency, renewal, contact_days in accounts:
-        ids.append(account_id)
-        names.append(name)
-        tiers.append(tier)
-        owners.append(owner)
-        own = float(value or 0)
-        own_values.append(own)
-        codes.append(currency)
-        rate = float_rates.get(currency)
-        if rate is None:
-            unrated.add(len(values))
-            values.append(None)
-        else:
-            values.append(round(own * rate, 2))
-        pipelines.append(_in_base(pipeline.get(account_id), pipeline_rates, unrated_pipeline))
-        score, band, trend = health.get(account_id, (None, None, None))
-        scores.append(score)
-        bands.append(band)
-        trends.append(trend)
-        touched = touched_at.get(account_id)
-        days = today_ord - as_date(touched).toordinal() if touched is not None else None
-        touch_days.append(days)
-        touch_status.append(policy.contact(tier, contact_days).status(days))
-        visit = visits.get(account_id)
-        next_visits.append(as_date(visit).toordinal() if visit is not None else None)
-        renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
-        alert_counts.append(alerts.get(account_id, 0))
-    return columns, unrated, unrated_pipeline
-
-
-def _in_base(parts, rates: dict[str, float], unrated: list) -> float | None:
-    """An account's weighted pipeline in the base currency; parts without a rate are left out (and noted)."""
-    if not parts:
-        return None
-    total = 0.0
-    for currency, count, amount in parts:
-        rate = rates.get(currency)
-        if rate is None:
-            unrated.append((currency, count))
-        else:
-            total += amount * rate
-    return round(total, 2)
-
-
-def _top(values: Sequence[float | None], total: float) -> frozenset[int]:
-    """Positions of the most valuable accounts that together make up `TOP_SHARE` of `total`."""
-    top: set[int] = set()
-    if total > 0:
-        running = 0.0
-        for i in sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: -values[i]):
-            if running >= TOP_SHARE * total:
-                break
-            top.add(i)
-            running += values[i]
-    return frozenset(top)
