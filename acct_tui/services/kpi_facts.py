@@ -20,7 +20,6 @@ are `services.touches`'s.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
 
 from peewee import JOIN, SQL, Case, Expression, NodeList, fn
 
