@@ -63,9 +63,6 @@ class KpiLine:
     row: KpiRow
     trends: dict
 
-    def __getattr__(self, name):
-        return getattr(self.row, name)
-
 
 def _trend_cell(name: str):
     def render(line: KpiLine) -> Text:
@@ -83,7 +80,7 @@ def _label(line: KpiLine) -> Text:
 
 COLUMNS = [
     Column("label", "Person", 0, render=_label),
-    Column("accounts", "Accts", 5, "right"),
+    Column("accounts", "Accts", 5, "right", render=lambda r: f"{r.row.accounts:,}"),
     Column("value", "Value", 7, "right", render=lambda r: show("value", r.row.value)),
     Column("renewal_rate", "Renewal", 13, render=_trend_cell("renewal_rate")),
     Column("nrr", "NRR", 13, render=_trend_cell("nrr")),
@@ -92,8 +89,8 @@ COLUMNS = [
     Column("coverage", "Coverage", 13, render=_trend_cell("coverage")),
     Column("on_time_rate", "On time", 13, render=_trend_cell("on_time_rate")),
     Column("visit_plan_rate", "Visits", 6, "right", render=lambda r: show("visit_plan_rate", r.row.visit_plan_rate)),
-    Column("cases_opened", "Cases", 5, "right"),
-    Column("escalations", "Esc.", 4, "right"),
+    Column("cases_opened", "Cases", 5, "right", render=lambda r: f"{r.row.cases_opened:,}"),
+    Column("escalations", "Esc.", 4, "right", render=lambda r: f"{r.row.escalations:,}"),
 ]
 
 
