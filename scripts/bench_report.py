@@ -154,11 +154,11 @@ def run_ours(period, today, by: str) -> tuple[float, kpi.KpiReport]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--db", default=None, help="default: sqlite:///bench-ACCOUNTS.db beside this script's repo")
+    parser.add_argument("--db", default=None, help="database URL (default: the SQLite file bench_ui.py builds, in /tmp)")
     parser.add_argument("--period", default="2026-Q3")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    url = args.db or f"sqlite:///{ROOT / f'bench-{args.accounts}.db'}"
+    url = args.db or f"sqlite:////tmp/acct-tui-bench-{args.accounts}.db"
     if not url.startswith("sqlite"):
         raise SystemExit("the baseline is written for SQLite; give a sqlite:/// URL")
     clock.pin(dt.datetime.combine(TODAY, dt.time(9)))
