@@ -50,7 +50,7 @@ async def test_mode_5_is_an_account_managers_own_kpis(org, make_app):
         assert "5 My KPIs" in header_text(app) and "5 Team" not in header_text(app)
         assert not app.screen.query("#team-table")  # no People tab: only their own figures
         rows = app.screen.kpi_view.table
-        assert [rows.row_at(i).group for i in range(rows.row_count)] == ["minh.pham"]
+        assert [rows.row_at(i).row.group for i in range(rows.row_count)] == ["minh.pham"]
 
 
 async def test_header_shows_who_and_database_and_alert_counts(org, make_app):
