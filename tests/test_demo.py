@@ -390,3 +390,10 @@ def test_demo_command_replays_a_month_of_scans(db_url, capsys):
         assert live.count() > 0
         # a red alert four weeks old and never acknowledged has gone up to a lead
         assert live.where(Alert.escalated_to.is_null(False)).count() > 0
+
+
+def test_the_build_leaves_every_index_in_place(db):
+    before = {model: {ix.name for ix in db.get_indexes(model._meta.table_name)} for model in ALL_MODELS}
+    demo.build(accounts=5, seed=2, today=TODAY)
+    after = {model: {ix.name for ix in db.get_indexes(model._meta.table_name)} for model in ALL_MODELS}
+    assert after == before

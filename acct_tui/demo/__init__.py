@@ -27,7 +27,7 @@ from acct_tui.demo import fx
 from acct_tui.demo.history import write_account
 from acct_tui.core.periods import add_months, month_start
 from acct_tui.demo.org import MODES, Org, Person, build_org
-from acct_tui.demo.writer import Sink, empty_all
+from acct_tui.demo.writer import Sink, empty_all, indexes_deferred
 from acct_tui.errors import UsageError
 from acct_tui.models import (
     Account,
@@ -152,17 +152,18 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
             people=org.people,
             sink=sink,
         )
-        _write_people(org, ctx)
-        for currency, as_of, rate in fx.monthly_rates(today, len(ctx.periods), seed):
-            sink.add(Rate, (sink.new_id(Rate), currency, fx.QUOTE, as_of, rate))
-        for plan in org.accounts:
-            write_account(plan, ctx)
-            if sink.pending() >= FLUSH_ROWS:
-                with database.atomic():
-                    sink.flush()
-        with database.atomic():
-            sink.flush()
-            sink.reset_sequences()
+        with indexes_deferred(db):
+            _write_people(org, ctx)
+            for currency, as_of, rate in fx.monthly_rates(today, len(ctx.periods), seed):
+                sink.add(Rate, (sink.new_id(Rate), currency, fx.QUOTE, as_of, rate))
+            for plan in org.accounts:
+                write_account(plan, ctx)
+                if sink.pending() >= FLUSH_ROWS:
+                    with database.atomic():
+                        sink.flush()
+            with database.atomic():
+                sink.flush()
+                sink.reset_sequences()
     c = sink.counts
     return DemoSummary(
         teams=c[Team], users=c[User], accounts=c[Account], contacts=c[Contact], activities=c[Activity],
