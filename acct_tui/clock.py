@@ -10,6 +10,8 @@ import datetime as dt
 import os
 
 _pinned: dt.datetime | None = None
+#: The years `--now` may name: far enough from 1 and 9999 that date arithmetic never overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1000, 9000
 
 
 def now() -> dt.datetime:
@@ -34,12 +36,16 @@ def parse_moment(text: str) -> dt.datetime:
     text = text.strip()
     try:
         if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
-        moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime") from None
     if moment.tzinfo is not None:
         moment = moment.astimezone().replace(tzinfo=None)
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        # Reports look years back and plans years ahead: at the calendar's edges that overflows.
+        raise ValueError(f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} the clock can be pinned to")
     return moment.replace(microsecond=0)
 
 

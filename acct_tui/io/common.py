@@ -44,6 +44,7 @@ def escape_formula(cell: str) -> str:
 
 ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,14 @@ def decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a number")
     return value
+
+
+def currency(text: str) -> str:
+    """A currency code: three letters (ISO 4217, like EUR), any case; upper case back."""
+    code = text.strip()
+    if not _CURRENCY.match(code):
+        raise ValueError(f"{code!r} is not a currency code (three letters, like EUR or USD)")
+    return code.upper()
 
 
 def number(text: str) -> float:

@@ -47,7 +47,7 @@ class Column:
     """One CSV column: its kind decides how a cell is parsed and written."""
 
     name: str
-    kind: str = "text"  # text, int, decimal, float, bool, date, moment, month, enum, ref
+    kind: str = "text"  # text, int, decimal, float, bool, date, moment, month, currency, enum, ref
     required: bool = False
     choices: tuple[str, ...] = ()
     target: type[BaseModel] | None = None
@@ -81,7 +81,7 @@ FILES: tuple[FileSpec, ...] = (
     )),
     FileSpec("accounts.csv", Account, (
         _EXT, Column("name", required=True), _enum("tier", enums.TIERS), _ref("owner", User), Column("industry"),
-        Column("annual_value", "decimal"), Column("currency"), Column("renewal_date", "date"),
+        Column("annual_value", "decimal"), Column("currency", "currency"), Column("renewal_date", "date"),
         Column("contract_start", "date"), _enum("status", enums.ACCOUNT_STATUSES), Column("churned_on", "date"),
         Column("contact_days", "int", low=1, high=3650), Column("visit_days", "int", low=1, high=3650),
     )),
@@ -130,6 +130,7 @@ _PARSERS = {
     "date": common.date,
     "moment": common.moment,
     "month": common.month,
+    "currency": common.currency,
 }
 
 
@@ -163,8 +164,6 @@ def parse_cell(row: common.Row, spec: FileSpec, column: Column, values: dict, re
         if value is None:
             row.bad(column.name, "is required")
             return
-    if column.name == "currency" and value:
-        value = value.upper()
     values[column.name] = value
 
 

@@ -207,7 +207,7 @@ class _Import:
             if row.has("AnnualRevenue"):
                 values["annual_value"] = row.parse("AnnualRevenue", common.decimal) or 0
             if row.raw("CurrencyIsoCode"):
-                values["currency"] = row.text("CurrencyIsoCode", max_len=3).upper()
+                values["currency"] = row.parse("CurrencyIsoCode", common.currency)
             kind = (row.raw("Type") or "").lower()
             if "prospect" in kind:
                 values["status"] = "prospect"
