@@ -13,6 +13,7 @@ import sqlite3
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Callable
 from pathlib import Path
 from urllib.parse import urlparse
@@ -302,19 +303,69 @@ def upgrade() -> list[str]:
     """Apply every pending migration; returns their names (empty when current).
 
     Refuses, with `SchemaTooNew`, a database that a newer version upgraded.
+    On PostgreSQL only the operator (the role owning the schema) upgrades;
+    afterwards every table holding account data is secured again
+    (`acct_secure`, from migration 0003), so a new one is never left open.
     """
     db = database.obj
     with database.connection_context(), _migration_lock(db):
         runner = Runner(db, str(MIGRATIONS_DIR))
         known = {m.name for m in runner.migrations()}
         newest_known = max((_index(name) for name in known), default=0)
-        unknown = sorted(name for name in runner.applied() if name not in known)
+        applied = runner.applied()
+        unknown = sorted(name for name in applied if name not in known)
         if unknown and max(_index(name) for name in unknown) > newest_known:
             raise SchemaTooNew(
                 f"this database was upgraded by a newer acct-tui (migration {unknown[-1]}); "
                 "upgrade acct-tui to open it"
             )
-        return runner.up()
+        pending = sorted(known - set(applied), key=_index)
+        if not pending:
+            return []
+        postgres = isinstance(db, peewee.PostgresqlDatabase)
+        if postgres and not _session_role(db).operator:
+            raise DatabaseUnavailable(
+                f"this database needs a schema upgrade ({pending[-1]}): the operator, "
+                "the role that owns it, runs `acct-tui db upgrade`"
+            )
+        done = runner.up()
+        if postgres and db.execute_sql("SELECT to_regproc('acct_secure') IS NOT NULL").fetchone()[0]:
+            db.execute_sql("SELECT acct_secure()")
+        return done
+
+
+@dataclass(frozen=True)
+class SessionRole:
+    """Who a PostgreSQL connection is: its role, and whether that role is the operator."""
+
+    name: str
+    #: Owns the schema (or is a superuser): not subject to row-level security.
+    operator: bool
+
+
+_SESSION_SQL = """
+SELECT current_user::text,
+       r.rolsuper OR r.rolbypassrls OR coalesce(pg_has_role(current_user, c.relowner, 'USAGE'), true)
+FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('account')
+WHERE r.rolname = current_user
+"""
+
+
+def _session_role(db: peewee.Database) -> SessionRole:
+    name, operator = db.execute_sql(_SESSION_SQL).fetchone()
+    return SessionRole(name, bool(operator))
+
+
+def session_role() -> SessionRole | None:
+    """The PostgreSQL role this session connects as; None on SQLite (a file has no roles).
+
+    A database with no schema yet belongs to whoever creates it: its operator.
+    """
+    db = database.obj
+    if not isinstance(db, peewee.PostgresqlDatabase):
+        return None
+    with database.connection_context():
+        return _session_role(db)
 
 
 def schema_version() -> str | None:

@@ -14,7 +14,7 @@ import sys
 
 from acct_tui import __version__, clock, db
 from acct_tui.cli.context import Context
-from acct_tui.cli.output import FORMATS
+from acct_tui.cli.output import FORMATS, say
 from acct_tui.errors import AcctError, UsageError
 
 #: Subcommand modules, in the order `--help` lists them.
@@ -99,5 +99,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fail(exc: AcctError) -> int:
-    print(f"acct-tui: error: {exc}", file=sys.stderr)
+    say(f"acct-tui: error: {exc}", file=sys.stderr)
     return exc.exit_code

@@ -26,6 +26,7 @@ from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services.account_card import RecordDetail
 from acct_tui.services.visits import DraftInvalid
+from acct_tui.ui.safe import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -70,7 +71,7 @@ class RecordScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
         for label, value in self.detail.fields:
-            table.add_row(label, value or Text("-", style="dim"))
+            table.add_row(label, plain(value) if isinstance(value, str) and value else value or Text("-", style="dim"))
         with VerticalScroll() as scroll:
             scroll.border_title = self.detail.title
             scroll.border_subtitle = "escape closes"
@@ -189,7 +190,7 @@ class EntryScreen(ModalScreen[bool]):
         for field in self.fields:
             error = self.query_one(f"#error-{field.key}", Static)
             reason = problems.get(field.key, "")
-            error.update(reason)
+            error.update(plain(reason))
             error.set_class(not reason, "-empty")
             self.query_one(f"#entry-{field.key}").set_class(bool(reason), "-invalid")
         loose = [reason for key, reason in problems.items() if key not in keys]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +22,7 @@ from textual.widgets.selection_list import Selection
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import briefs, handover, team
+from acct_tui.ui.safe import plain
 
 
 class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
@@ -66,8 +68,8 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Hand over accounts from {self.from_label}[/b]  (space toggles an account; "
-                         "ctrl+r previews, ctrl+s confirms, escape cancels)", id="reassign-title")
+            yield Static(Text.assemble((f"Hand over accounts from {self.from_label}", "bold"), "  (space toggles an account; "
+                         "ctrl+r previews, ctrl+s confirms, escape cancels)"), id="reassign-title")
             with Horizontal(id="reassign-pick"):
                 yield SelectionList[int](id="reassign-accounts")
                 with Vertical(id="reassign-right"):
@@ -95,7 +97,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     def on_reassign_screen_loaded(self, message: Loaded) -> None:
         accounts = self.query_one("#reassign-accounts", SelectionList)
-        accounts.add_options([Selection(f"{a.name}  ({a.tier}, {a.annual_value:,.0f})", a.id, True) for a in message.accounts])
+        accounts.add_options([Selection(plain(f"{a.name}  ({a.tier}, {a.annual_value:,.0f})"), a.id, True) for a in message.accounts])
         self.query_one("#reassign-owner", Select).set_options([(f"{name} ({login})", login) for login, name in message.owners])
         if not message.accounts:
             self._error("There are no accounts to hand over.")
@@ -112,7 +114,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
         self._error("")
 
     def _error(self, text: str) -> None:
-        self.query_one("#reassign-error", Static).update(text)
+        self.query_one("#reassign-error", Static).update(plain(text))
 
     def _choice(self) -> tuple[list[int], str | None]:
         ids = list(self.query_one("#reassign-accounts", SelectionList).selected)

@@ -255,6 +255,7 @@ def open_reassign(screen, from_login: str | None, label: str) -> None:
             f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
             f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
             title="Handover done",
+            markup=False,
         )
         screen.app.data_changed()
 

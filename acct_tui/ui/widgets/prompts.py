@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from acct_tui.clock import today
 from acct_tui.core.dates import parse_human_date
+from acct_tui.ui.safe import plain
 
 
 def parse_date(text: str, base: dt.date) -> dt.date:
@@ -116,7 +117,7 @@ class SnoozeModal(FormModal):
         if not reason:
             reason_error = "a reason is required"
         self.query_one("#until-error", Static).update(until_error)
-        self.query_one("#reason-error", Static).update(reason_error)
+        self.query_one("#reason-error", Static).update(plain(reason_error))
         if until_error or reason_error:
             self.query_one("#until" if until_error else "#reason", Input).focus()
             return

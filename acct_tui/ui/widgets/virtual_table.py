@@ -64,6 +64,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from acct_tui.core.text import terminal_safe
+from acct_tui.ui.safe import safe_text
+
 #: Rows fetched from the source in one call, and cached together.
 PAGE_SIZE = 200
 #: Pages kept in the cache; older ones are dropped (they are cheap to fetch again).
@@ -90,10 +93,11 @@ class Column:
     style: str = ""
 
     def cell(self, row: Any) -> Text:
+        """The cell as text: never markup, control characters shown as stand-ins (`ui/safe.py`)."""
         value = self.render(row) if self.render else getattr(row, self.key, "")
         if isinstance(value, Text):
-            return value
-        return Text("" if value is None else str(value), style=self.style)
+            return safe_text(value)
+        return Text(terminal_safe("" if value is None else str(value)), style=self.style)
 
 
 class ListSource:
