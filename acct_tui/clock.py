@@ -31,8 +31,13 @@ def pin(moment: dt.datetime | None) -> None:
     _pinned = moment
 
 
-def parse_moment(text: str) -> dt.datetime:
-    """Parse `YYYY-MM-DD` (midnight) or an ISO 8601 datetime; a clear ValueError otherwise."""
+def parse_moment(text: str, *, whole_seconds: bool = True) -> dt.datetime:
+    """`YYYY-MM-DD` (midnight) or ISO 8601 (an offset converted to naive local time,
+    Salesforce's `.000+0000` included); a clear ValueError otherwise.
+
+    The one reader of ISO times: `--now`, `ACCT_TUI_NOW` and every import.
+    `whole_seconds=False` keeps fractions, so an export of app data reads back exactly.
+    """
     text = text.strip()
     try:
         if len(text) == 10:
@@ -40,17 +45,23 @@ def parse_moment(text: str) -> dt.datetime:
         else:
             moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 datetime") from None
+        raise ValueError(f"{text!r} is not an ISO 8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HHMM])") from None
     if moment.tzinfo is not None:
         moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0) if whole_seconds else moment
+
+
+def parse_pin(text: str) -> dt.datetime:
+    """A moment to pin the clock to (`--now`, `ACCT_TUI_NOW`): `parse_moment` within the supported years."""
+    moment = parse_moment(text)
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         # Reports look years back and plans years ahead: at the calendar's edges that overflows.
-        raise ValueError(f"{text!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} the clock can be pinned to")
-    return moment.replace(microsecond=0)
+        raise ValueError(f"{text.strip()!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} the clock can be pinned to")
+    return moment
 
 
 def pin_from_env() -> None:
     """Honour ACCT_TUI_NOW when nothing pinned the clock yet."""
     value = os.environ.get("ACCT_TUI_NOW")
     if value and _pinned is None:
-        pin(parse_moment(value))
+        pin(parse_pin(value))

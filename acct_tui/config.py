@@ -6,7 +6,8 @@ missing explicit file, bad TOML or a value of the wrong type is a
 `UsageError` naming the file and the key.
 
 Sections read elsewhere (`[cadence]`, `[thresholds]`, `[weights]`) are kept
-raw here and validated by `acct_tui.core.policy`.
+raw here and validated by `acct_tui.core.settings` (which reads `[cadence]`
+through `acct_tui.core.policy`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ recorded in the `schema_migration` table.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 import time
@@ -21,7 +22,7 @@ from urllib.parse import urlparse
 import peewee
 from peewee import DatabaseProxy
 from playhouse.db_url import connect as url_connect
-from playhouse.migrations import Runner, _index
+from playhouse.migrations import Runner
 
 from acct_tui.errors import AcctError, DatabaseBusy, DatabaseUnavailable, Forbidden, SchemaTooNew, StorageFull
 
@@ -299,6 +300,12 @@ def _migration_lock(db: peewee.Database):
         yield
 
 
+def _number(name: str) -> int:
+    """A migration's number (`0003_visit_plans` -> 3), -1 for a name without one."""
+    match = re.match(r"\d+", name)
+    return int(match.group()) if match else -1
+
+
 def upgrade() -> list[str]:
     """Apply every pending migration; returns their names (empty when current).
 
@@ -311,15 +318,15 @@ def upgrade() -> list[str]:
     with database.connection_context(), _migration_lock(db):
         runner = Runner(db, str(MIGRATIONS_DIR))
         known = {m.name for m in runner.migrations()}
-        newest_known = max((_index(name) for name in known), default=0)
+        newest_known = max((_number(name) for name in known), default=0)
         applied = runner.applied()
         unknown = sorted(name for name in applied if name not in known)
-        if unknown and max(_index(name) for name in unknown) > newest_known:
+        if unknown and max(_number(name) for name in unknown) > newest_known:
             raise SchemaTooNew(
                 f"this database was upgraded by a newer acct-tui (migration {unknown[-1]}); "
                 "upgrade acct-tui to open it"
             )
-        pending = sorted(known - set(applied), key=_index)
+        pending = sorted(known - set(applied), key=_number)
         if not pending:
             return []
         postgres = isinstance(db, peewee.PostgresqlDatabase)
@@ -373,7 +380,7 @@ def schema_version() -> str | None:
     db = database.obj
     with database.connection_context():
         runner = Runner(db, str(MIGRATIONS_DIR))
-        applied = sorted(runner.applied(), key=_index)
+        applied = sorted(runner.applied(), key=_number)
     return applied[-1] if applied else None
 
 

@@ -10,6 +10,10 @@ CONTACT_ROLES = ("champion", "sponsor", "decision_maker", "user", "other")
 ACTIVITY_KINDS = ("visit", "call", "email", "meeting", "update", "note")
 #: A touch resets the contact clock; a note does not.
 TOUCH_KINDS = ("visit", "call", "email", "meeting", "update")
+#: Contacts a new owner must meet first; the card and the brief list them.
+KEY_CONTACT_ROLES = ("champion", "sponsor", "decision_maker")
+#: Contacts whose leaving is a churn signal.
+CHAMPION_ROLES = ("champion", "sponsor")
 ACTION_STATUSES = ("open", "done", "cancelled")
 MILESTONE_KINDS = ("deliverable", "renewal", "qbr", "deadline", "contract")
 MILESTONE_STATUSES = ("planned", "done", "missed")

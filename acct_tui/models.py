@@ -34,6 +34,11 @@ class InvalidValue(ValueError):
     """A value that a column does not accept; the message names the column."""
 
 
+def _refused(field, value, wanted: str) -> InvalidValue:
+    """The error for a value a validating field will not store: `Model.field: value is not <wanted>`."""
+    return InvalidValue(f"{field.model.__name__}.{field.name}: {value!r} is not {wanted}")
+
+
 class EnumField(CharField):
     """A short text column restricted to a fixed vocabulary."""
 
@@ -44,10 +49,7 @@ class EnumField(CharField):
 
     def db_value(self, value):
         if value is not None and value not in self.allowed:
-            raise InvalidValue(
-                f"{self.model.__name__}.{self.name}: {value!r} is not one of "
-                f"{', '.join(self.allowed)}"
-            )
+            raise _refused(self, value, f"one of {', '.join(self.allowed)}")
         return super().db_value(value)
 
 
@@ -56,12 +58,8 @@ class SentimentField(SmallIntegerField):
 
     def db_value(self, value):
         low, high = enums.SENTIMENT_RANGE
-        if value is not None:
-            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InvalidValue(
-                    f"{self.model.__name__}.{self.name}: {value!r} is not a whole "
-                    f"number from {low} to {high}"
-                )
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            raise _refused(self, value, f"a whole number from {low} to {high}")
         return super().db_value(value)
 
 
@@ -69,13 +67,14 @@ class JSONText(TextField):
     """JSON kept as text: the same on SQLite and PostgreSQL, read back as Python."""
 
     def db_value(self, value):
-        return None if value is None else json.dumps(value, default=_json_default, sort_keys=True)
+        return None if value is None else json.dumps(value, default=json_default, sort_keys=True)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)
 
 
-def _json_default(value):
+def json_default(value):
+    """How `JSONText` writes what JSON has no type for: dates as ISO text, decimals as numbers."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -174,7 +173,12 @@ class Activity(BaseModel):
     created_at = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("account", "occurred_at"), False), (("account", "kind", "occurred_at"), False))
+        indexes = (
+            (("account", "occurred_at"), False),
+            (("account", "kind", "occurred_at"), False),
+            # Each person's newest touch (the Team pane's quiet days): migration 0006.
+            (("author", "kind", "occurred_at"), False),
+        )
 
 
 class ActionItem(BaseModel):
@@ -223,8 +227,8 @@ class PlannedVisit(BaseModel):
         indexes = ((("account", "scheduled_for"), False), (("status", "scheduled_for"), False))
 
 
-class Case(BaseModel):
-    """A complaint or support ticket."""
+class CustomerCase(BaseModel):
+    """A complaint or support ticket (a "case"; named so as not to shadow peewee's `Case`)."""
 
     external_id = ExternalId()
     account = ForeignKeyField(Account, backref="cases", on_delete="CASCADE")
@@ -236,6 +240,7 @@ class Case(BaseModel):
     escalated = BooleanField(default=False)
 
     class Meta:
+        table_name = "case"
         indexes = ((("account", "opened_at"), False),)
 
 
@@ -321,7 +326,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ActionItem,
     Milestone,
     PlannedVisit,
-    Case,
+    CustomerCase,
     MetricSample,
     Receivable,
     Alert,

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from acct_tui import clock, db as dbmod  # noqa: E402
-from acct_tui.models import ActionItem, Activity, Alert, Case, HealthSnapshot, Milestone, PlannedVisit  # noqa: E402
+from acct_tui.models import ActionItem, Activity, Alert, CustomerCase, HealthSnapshot, Milestone, PlannedVisit  # noqa: E402
 from acct_tui.services.access import from_user  # noqa: E402
 from acct_tui.services.account_card import account_card  # noqa: E402
 from acct_tui.services.timeline import build_timeline  # noqa: E402
@@ -66,7 +66,7 @@ def build(events: int, seed: int = 1):
     snaps = [dict(account=account.id, taken_on=today - dt.timedelta(days=i), score=s, band="green" if s >= 70 else "yellow" if s >= 40 else "red",
                   components={}) for i, s in enumerate(rng.randint(20, 95) for _ in range(share))]
     with dbmod.database.atomic():
-        for model, rows in ((Activity, acts), (Case, cases), (ActionItem, items), (Milestone, milestones), (PlannedVisit, plans), (Alert, alerts), (HealthSnapshot, snaps)):
+        for model, rows in ((Activity, acts), (CustomerCase, cases), (ActionItem, items), (Milestone, milestones), (PlannedVisit, plans), (Alert, alerts), (HealthSnapshot, snaps)):
             for start in range(0, len(rows), 500):
                 model.insert_many(rows[start : start + 500]).execute()
     return from_user(user), account.id

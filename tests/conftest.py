@@ -12,6 +12,7 @@ import os
 import pytest
 
 from acct_tui import clock, db as dbmod
+from acct_tui.core import settings as risk_settings
 from acct_tui.models import ALL_MODELS
 
 PG_URL = os.environ.get("ACCT_TUI_TEST_PG_URL")
@@ -27,6 +28,14 @@ def pinned_clock():
     clock.pin(NOW)
     yield NOW
     clock.pin(None)
+
+
+@pytest.fixture(autouse=True)
+def default_risk_settings():
+    """Every test starts with the default risk settings; one that loads a config installs its own."""
+    risk_settings.use(None)
+    yield
+    risk_settings.use(None)
 
 
 def _truncate_postgres() -> None:

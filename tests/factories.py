@@ -9,7 +9,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -64,8 +64,8 @@ def planned_visit(account: Account, scheduled_for: dt.date, **kw) -> PlannedVisi
     return PlannedVisit.create(account=account, owner=kw.pop("owner", account.owner), scheduled_for=scheduled_for, **kw)
 
 
-def case(account: Account, opened_at: dt.datetime, severity: str = "medium", **kw) -> Case:
-    return Case.create(account=account, subject=kw.pop("subject", "Broken export"), severity=severity, opened_at=opened_at, **kw)
+def case(account: Account, opened_at: dt.datetime, severity: str = "medium", **kw) -> CustomerCase:
+    return CustomerCase.create(account=account, subject=kw.pop("subject", "Broken export"), severity=severity, opened_at=opened_at, **kw)
 
 
 def metric(account: Account, period: dt.date, metric: str, value: float) -> MetricSample:

@@ -41,7 +41,7 @@ def test_departure_intent_from_a_confidential_call_says_only_whose_record_it_is(
     with pytest.raises(Exception, match="log the visit first"):
         alerts.resolve(from_user(org["am1"]), alert.id, "spoke to them")
     # An admin's explanation is no wiser.
-    signals = explain(org["a1"].id, NOW, viewer=from_user(org["admin"])).signals
+    signals = explain(from_user(org["admin"]), org["a1"].id, NOW).signals
     intent = next(s for s in signals if s.rule == "departure_intent")
     assert (intent.reason, intent.evidence) == ("From a confidential record by minh.pham", {"source": "a confidential record by minh.pham"})
 

@@ -7,7 +7,7 @@ from acct_tui.cli import main
 from acct_tui.errors import SchemaTooNew
 from acct_tui.models import ALL_MODELS
 
-#: The newest migration this version ships (the name of its file).
+#: The newest migration of this release.
 NEWEST = max(p.stem for p in dbmod.MIGRATIONS_DIR.glob("[0-9]*.py"))
 
 
@@ -15,6 +15,14 @@ def test_fresh_database_gets_every_table(db):
     tables = set(db.get_tables())
     assert {m._meta.table_name for m in ALL_MODELS} <= tables
     assert dbmod.schema_version() == NEWEST
+
+
+def test_migrations_build_every_index_the_models_declare(db):
+    for model in ALL_MODELS:
+        built = {tuple(index.columns) for index in db.get_indexes(model._meta.table_name)}
+        for fields, _unique in model._meta.indexes:
+            columns = tuple(model._meta.fields[name].column_name for name in fields)
+            assert columns in built, f"{model._meta.table_name}{columns} has no index: add a migration"
 
 
 def test_upgrade_twice_is_a_no_op(db_url, capsys):

@@ -24,7 +24,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -88,18 +88,18 @@ def sliding(metric: str, drop: float) -> set[int]:
 
 
 def complaints_piling() -> set[int]:
-    q = (Case.select(Case.account).where(Case.opened_at >= MOMENT - dt.timedelta(days=30))
-         .group_by(Case.account).having(fn.COUNT(Case.id) >= 3).tuples())
+    q = (CustomerCase.select(CustomerCase.account).where(CustomerCase.opened_at >= MOMENT - dt.timedelta(days=30))
+         .group_by(CustomerCase.account).having(fn.COUNT(CustomerCase.id) >= 3).tuples())
     return {a for (a,) in q} & set(_active())
 
 
 def cases_stuck() -> set[int]:
-    q = Case.select(Case.account).where(Case.closed_at.is_null(), Case.opened_at < MOMENT - dt.timedelta(days=14)).tuples()
+    q = CustomerCase.select(CustomerCase.account).where(CustomerCase.closed_at.is_null(), CustomerCase.opened_at < MOMENT - dt.timedelta(days=14)).tuples()
     return {a for (a,) in q} & set(_active())
 
 
 def escalated_severe_open() -> set[int]:
-    q = Case.select(Case.account).where(Case.closed_at.is_null(), Case.escalated, Case.severity.in_(("high", "critical"))).tuples()
+    q = CustomerCase.select(CustomerCase.account).where(CustomerCase.closed_at.is_null(), CustomerCase.escalated, CustomerCase.severity.in_(("high", "critical"))).tuples()
     return {a for (a,) in q} & set(_active())
 
 
@@ -222,7 +222,7 @@ def test_ids_continue_after_the_demo_on_every_backend(db):
 def test_history_lives_before_today_and_created_stamps_come_from_today(db):
     demo.build(accounts=60, seed=1, today=TODAY)
     assert Activity.select(fn.MAX(Activity.occurred_at)).scalar() < MOMENT
-    assert Case.select().where(Case.closed_at >= MOMENT).count() == 0
+    assert CustomerCase.select().where(CustomerCase.closed_at >= MOMENT).count() == 0
     assert Account.select(fn.MAX(Account.updated_at)).scalar() <= MOMENT + dt.timedelta(hours=8)
     assert User.select(fn.MAX(User.created_at)).scalar() < MOMENT
 
@@ -312,7 +312,7 @@ def test_churned_accounts_show_trouble_before_they_left(default_demo):
             Activity.account == account, Activity.sentiment < 0,
             Activity.occurred_at.between(before - dt.timedelta(days=120), before),
         ).count()
-        cases = Case.select().where(Case.account == account, Case.opened_at.between(before - dt.timedelta(days=120), before)).count()
+        cases = CustomerCase.select().where(CustomerCase.account == account, CustomerCase.opened_at.between(before - dt.timedelta(days=120), before)).count()
         assert warning and sour and cases >= 3, account.name
         assert not MetricSample.select().where(MetricSample.account == account, MetricSample.period >= account.churned_on).exists()
     assert Account.select().where(Account.status == "prospect").count() >= 2

@@ -49,7 +49,7 @@ def test_preview_briefs_each_account_and_changes_nothing(org):
     assert [b.name for b in plan.briefs] == ["Acme Corp", "Beta Ltd"]
     acme = plan.briefs[0]
     assert (acme.tier, acme.annual_value, acme.owner) == ("strategic", 10_000, "minh.pham")
-    explained = health.explain(org["a1"].id)
+    explained = health.explain(viewer("lena.lead"), org["a1"].id)
     assert (acme.health_score, acme.health_band) == (explained.score, explained.band)
     assert acme.health_score is not None
     # what fires now first (as `explain` says), then the open alerts' reasons not said yet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from acct_tui.io import importer
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, Milestone, User
 from tests import factories as f
 from tests.io_helpers import run, write
 
@@ -62,7 +62,7 @@ def test_hubspot_export_maps_links_and_reimports_as_a_no_op(db, tmp_path):
     assert {m.external_id: (m.kind, m.status) for m in Milestone.select()} == {
         "hs:301": ("renewal", "done"), "hs:302": ("contract", "planned"),
     }
-    login = Case.get(Case.external_id == "hs:401")
+    login = CustomerCase.get(CustomerCase.external_id == "hs:401")
     assert (login.account_id, login.severity, login.escalated, login.closed_at) == (acme.id, "critical", True, None)
     kinds = {a.external_id: (a.kind, a.account_id) for a in Activity.select()}
     assert kinds == {"hs:501": ("call", acme.id), "hs:502": ("visit", acme.id), "hs:504": ("note", acme.id)}

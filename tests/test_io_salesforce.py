@@ -10,7 +10,7 @@ import pytest
 
 from acct_tui.io import importer
 from acct_tui.io.salesforce import activity_kind
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, Milestone, User
 from tests import factories as f
 from tests.io_helpers import run, write
 
@@ -49,10 +49,10 @@ def test_the_real_sample_imports_links_and_reimports_as_a_no_op(db, sample):
     assert acct.owner.active is False
     person = Contact.get()
     assert (person.name, person.birthday, person.account_id) == ("Charlotta Ropblems", dt.date(1980, 4, 23), acct.id)
-    hoverbike = Case.get(Case.external_id == "sf:500DC000005dMT8YAM")
+    hoverbike = CustomerCase.get(CustomerCase.external_id == "sf:500DC000005dMT8YAM")
     assert (hoverbike.severity, hoverbike.escalated, hoverbike.contact_id) == ("high", True, person.id)
     assert hoverbike.opened_at == local("2023-04-04T18:14:26")
-    assert Case.get(Case.external_id == "sf:500DC000005dMT3YAM").escalated is False
+    assert CustomerCase.get(CustomerCase.external_id == "sf:500DC000005dMT3YAM").escalated is False
     tasks = {a.subject: a for a in Activity.select()}
     assert "\n\nSubject: Follow-up" in tasks["Email"].summary and "\r" not in tasks["Email"].summary
     assert tasks["Email"].kind == "note"  # "In Progress": a to-do, not a touch that happened
@@ -131,10 +131,10 @@ def test_messy_export_links_through_contacts_cases_and_opportunities(db, tmp_pat
     assert Account.get(Account.external_id == "sf:001B").owner.login == "sf-005Z"
     lan = Contact.get(Contact.external_id == "sf:003A")
     assert (lan.name, lan.phone, lan.birthday) == ("Lan Tran", "+84 90", dt.date(1985, 2, 3))
-    only_contact = Case.get(Case.external_id == "sf:500A")
+    only_contact = CustomerCase.get(CustomerCase.external_id == "sf:500A")
     assert (only_contact.account_id, only_contact.severity, only_contact.escalated) == (acme.id, "critical", True)
     assert only_contact.opened_at == local("2024-01-22T14:49:34")
-    closed = Case.get(Case.external_id == "sf:500C")
+    closed = CustomerCase.get(CustomerCase.external_id == "sf:500C")
     assert closed.severity == "medium" and closed.closed_at == local("2024-01-02T09:00:00")
     kinds = {a.external_id: (a.kind, a.account_id, a.duration_min) for a in Activity.select()}
     assert kinds == {

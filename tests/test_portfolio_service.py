@@ -8,7 +8,7 @@ import pytest
 
 from acct_tui.core.policy import Policy
 from acct_tui.models import Alert, HealthSnapshot
-from acct_tui.services import access, accounts, portfolio
+from acct_tui.services import access, account_lookup, portfolio
 from acct_tui.services.portfolio import Filters
 from tests import factories
 
@@ -173,16 +173,16 @@ def test_account_search_is_scoped_and_treats_wildcards_literally(db):
     org = factories.org()
     factories.account(org["am1"], "100% Fresh Foods")
     minh = access.viewer_for("minh.pham")
-    assert [h.name for h in accounts.search_accounts(minh, "a")] == ["Acme Corp", "Beta Ltd"]
-    assert [h.name for h in accounts.search_accounts(minh, "gamma")] == []
-    assert [h.name for h in accounts.search_accounts(minh, "%")] == ["100% Fresh Foods"]
-    assert [h.name for h in accounts.search_accounts(minh, "h_f")] == []
-    assert [h.name for h in accounts.search_accounts(minh, "beta")] == ["Beta Ltd"]
+    assert [h.name for h in account_lookup.search_accounts(minh, "a")] == ["Acme Corp", "Beta Ltd"]
+    assert [h.name for h in account_lookup.search_accounts(minh, "gamma")] == []
+    assert [h.name for h in account_lookup.search_accounts(minh, "%")] == ["100% Fresh Foods"]
+    assert [h.name for h in account_lookup.search_accounts(minh, "h_f")] == []
+    assert [h.name for h in account_lookup.search_accounts(minh, "beta")] == ["Beta Ltd"]
     lead = access.viewer_for("lena.lead")
     # Names starting with the text come first.
-    assert [h.name for h in accounts.search_accounts(lead, "t")] == ["Theta", "Beta Ltd", "Delta Co"]
-    assert accounts.account_hit(minh, org["b1"].id) is None
-    assert accounts.account_hit(minh, org["a1"].id).name == "Acme Corp"
+    assert [h.name for h in account_lookup.search_accounts(lead, "t")] == ["Theta", "Beta Ltd", "Delta Co"]
+    assert account_lookup.account_hit(minh, org["b1"].id) is None
+    assert account_lookup.account_hit(minh, org["a1"].id).name == "Acme Corp"
 
 
 def test_the_quick_first_screen_has_the_most_valuable_accounts_and_whole_totals(db):

@@ -95,7 +95,7 @@ def test_explain_prints_components_and_signals(db_url, org, capsys):
 @pytest.mark.parametrize(
     "ref, user, code, message",
     [("Nowhere", None, 1, "no account matches 'Nowhere'"), ("GAM-1", "minh.pham", 1, "no account matches 'GAM-1'"),
-     ("a", None, 2, "matches several accounts")],
+     ("e", None, 2, "matches several accounts")],
 )
 def test_explain_bad_account_is_a_clear_error(db_url, org, capsys, ref, user, code, message):
     argv = ["explain", ref, "--db", db_url] + (["--user", user] if user else [])

@@ -23,7 +23,7 @@ from acct_tui.models import (
     Activity,
     Alert,
     AuditLog,
-    Case,
+    CustomerCase,
     Contact,
     HealthSnapshot,
     MetricSample,
@@ -40,7 +40,7 @@ psycopg = pytest.importorskip("psycopg")
 
 #: Every table that holds account data, with the policy that guards it.
 ACCOUNT_DATA = (
-    Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, Case, MetricSample, Receivable, Alert,
+    Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, CustomerCase, MetricSample, Receivable, Alert,
     HealthSnapshot, AuditLog,
 )
 

@@ -10,7 +10,7 @@ import pytest
 from acct_tui import db as dbmod
 from acct_tui.models import Activity, Alert, AuditLog, HealthSnapshot
 from acct_tui.services import alerts
-from acct_tui.services.access import from_user
+from acct_tui.services.access import OPERATOR, from_user
 from acct_tui.services.health import explain
 from acct_tui.services.scan import SCAN_LOCK_KEY, scan_all
 from tests import factories as f
@@ -183,7 +183,7 @@ def test_one_snapshot_per_day_and_the_trend_in_explain(org):
     scan_all(NOW)
     snaps = list(HealthSnapshot.select().where(HealthSnapshot.account == acme.id).order_by(HealthSnapshot.taken_on))
     assert [s.taken_on for s in snaps] == [dt.date(2026, 11, 12), dt.date(2026, 11, 20)]
-    result = explain(acme.id, NOW)
+    result = explain(OPERATOR, acme.id, NOW)
     assert result.score == snaps[-1].score and result.band == snaps[-1].band
     assert result.trend == snaps[-1].score - snaps[0].score and result.trend < 0
     assert {c.name for c in result.components} >= {"engagement", "sentiment", "cases"}

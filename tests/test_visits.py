@@ -6,7 +6,7 @@ import pytest
 
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import ActionItem, Activity, AuditLog, Contact, Milestone, PlannedVisit
-from acct_tui.services import visit_log, visits
+from acct_tui.services import account_lookup, visit_log, visits
 from acct_tui.services.access import OPERATOR, from_user
 from acct_tui.services.visit_log import VisitFilter
 from acct_tui.services.visits import ActivityDraft, DraftInvalid
@@ -130,17 +130,17 @@ def test_default_subject(org):
     ],
 )
 def test_resolve_account(org, text, expected):
-    got = visits.resolve_account(from_user(org["am1"]), text)
-    assert (got.name if isinstance(got, visits.AccountChoice) else got) == expected
+    got = account_lookup.resolve_account(from_user(org["am1"]), text)
+    assert (got.name if isinstance(got, account_lookup.AccountHit) else got) == expected
 
 
 def test_resolve_account_ambiguous_returns_candidates(org):
     f.account(org["am1"], "Acme Holdings")
-    got = visits.resolve_account(from_user(org["am1"]), "acme")
+    got = account_lookup.resolve_account(from_user(org["am1"]), "acme")
     assert [c.name for c in got] == ["Acme Corp", "Acme Holdings"]
-    assert visits.resolve_account(from_user(org["am1"]), "acme corp").name == "Acme Corp"
+    assert account_lookup.resolve_account(from_user(org["am1"]), "acme corp").name == "Acme Corp"
     f.account(org["am1"], "Acme%")
-    assert visits.resolve_account(from_user(org["am1"]), "acme%").name == "Acme%"
+    assert account_lookup.resolve_account(from_user(org["am1"]), "acme%").name == "Acme%"
 
 
 def test_plan_commit_milestone_and_complete(org):

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         moment = getattr(args, "now", None)
         if moment:
             try:
-                clock.pin(clock.parse_moment(moment))
+                clock.pin(clock.parse_pin(moment))
             except ValueError as exc:
                 parser.error(f"--now: {exc}")
         else:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from acct_tui import clock, config as config_mod, db
+from acct_tui.core import settings as risk_settings
 from acct_tui.services import access
 
 
@@ -17,7 +18,16 @@ class Context:
 
     @cached_property
     def config(self) -> config_mod.Config:
-        return config_mod.load(getattr(self.args, "config", None))
+        """The config file; loading it installs its risk settings for every service."""
+        loaded = config_mod.load(getattr(self.args, "config", None))
+        risk_settings.use(risk_settings.settings_from_config(loaded))
+        return loaded
+
+    @property
+    def settings(self) -> risk_settings.RiskSettings:
+        """The risk settings in force (cadences, thresholds, health weights), from the config."""
+        self.config  # loading the config installs them
+        return risk_settings.loaded()
 
     @property
     def url(self) -> str:

@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from acct_tui import clock, db
+from acct_tui.cli.args import iso_date, positive_int
 from acct_tui.cli.context import Context
-from acct_tui.core.settings import settings_from_config
 from acct_tui.services import access
 from acct_tui.services.alerts import alert_counts
 from acct_tui.services.scan import scan_all
@@ -25,33 +25,12 @@ def register(sub, common) -> None:
             "is reused unless --fresh is given."
         ),
     )
-    parser.add_argument("--accounts", type=_positive_int, default=250, metavar="N", help="number of accounts (default 250)")
+    parser.add_argument("--accounts", type=positive_int, default=250, metavar="N", help="number of accounts (default 250)")
     parser.add_argument("--seed", type=int, default=7, metavar="N", help="random seed (default 7)")
-    parser.add_argument("--today", type=_iso_date, default=None, metavar="YYYY-MM-DD", help="the demo's today (default: the clock's)")
+    parser.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD", help="the demo's today (default: the clock's)")
     parser.add_argument("--fresh", action="store_true", help="rebuild even if the demo database exists")
     parser.add_argument("--no-open", action="store_true", help="only build the database")
     parser.set_defaults(handler=run_demo)
-
-
-def _positive_int(text: str) -> int:
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _iso_date(text: str) -> dt.date:
-    import argparse
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def demo_url() -> str:
@@ -81,7 +60,7 @@ def run_demo(ctx: Context) -> int:
     if ctx.args.fresh or demo.is_empty():
         summary = demo.build(accounts=ctx.args.accounts, seed=ctx.args.seed, today=today, fresh=ctx.args.fresh)
         print(f"demo database {db.describe(url)}: {summary}")
-        replay_scans(today, settings_from_config(ctx.config))
+        replay_scans(today, ctx.settings)
         counts = alert_counts(access.OPERATOR)
         print(f"risk: {len(HISTORY_WEEKS)} weekly scans replayed; {counts['red']} red and {counts['yellow']} yellow alerts need attention")
     else:

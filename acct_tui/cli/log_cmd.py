@@ -15,7 +15,7 @@ from acct_tui.cli.context import Context
 from acct_tui.cli.output import say
 from acct_tui.core.capture import CaptureError, parse_capture
 from acct_tui.errors import AcctError, NotFound, UsageError
-from acct_tui.services import visits
+from acct_tui.services import account_lookup, visits
 from acct_tui.services.access import Viewer
 
 SENTIMENT_TEXT = {-2: ":(( hostile", -1: ":( sour", 0: ":| neutral", 1: ":) good", 2: ":D delighted"}
@@ -62,9 +62,9 @@ def log(ctx: Context) -> int:
     return 0
 
 
-def _choose_account(viewer: Viewer, text: str, can_ask: bool) -> visits.AccountChoice:
-    found = visits.resolve_account(viewer, text)
-    if isinstance(found, visits.AccountChoice):
+def _choose_account(viewer: Viewer, text: str, can_ask: bool) -> account_lookup.AccountHit:
+    found = account_lookup.resolve_account(viewer, text)
+    if isinstance(found, account_lookup.AccountHit):
         return found
     if not found:
         raise NotFound(f"no account you may see matches {text!r}")
@@ -79,7 +79,7 @@ def _choose_account(viewer: Viewer, text: str, can_ask: bool) -> visits.AccountC
     return found[int(answer) - 1]
 
 
-def describe(account: visits.AccountChoice, capture, draft: visits.ActivityDraft) -> str:
+def describe(account: account_lookup.AccountHit, capture, draft: visits.ActivityDraft) -> str:
     """The parse, one fact a line, as shown before saving."""
     lines = [
         f"account     {account.name} ({account.tier}, owner {account.owner or 'nobody'})",

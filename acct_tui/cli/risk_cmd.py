@@ -10,6 +10,7 @@ import threading
 
 from acct_tui import clock
 from acct_tui.cli import format_option
+from acct_tui.cli.args import iso_date, seconds
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import dump_json, emit, plain, say
 from acct_tui.enums import ALERT_STATUSES
@@ -28,7 +29,7 @@ def register(sub, common) -> None:
     )
     format_option(parser, choices=("table", "json"))
     parser.add_argument("--watch", action="store_true", help="keep scanning until Ctrl-C or SIGTERM")
-    parser.add_argument("--interval", type=_seconds, default=None, metavar="SECONDS",
+    parser.add_argument("--interval", type=seconds, default=None, metavar="SECONDS",
                         help="seconds between scans with --watch (default: the config's scan_interval_minutes)")
     parser.set_defaults(handler=run_scan)
 
@@ -53,28 +54,11 @@ def register(sub, common) -> None:
         "account that churned, report how many days before churn its first red signal would have fired, and "
         "how many accounts that did not churn were red at the same time. Writes nothing.",
     )
-    parser.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE", help="first day (YYYY-MM-DD)")
-    parser.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE", help="last day (YYYY-MM-DD)")
+    parser.add_argument("--from", dest="start", type=iso_date, required=True, metavar="DATE", help="first day (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="end", type=iso_date, required=True, metavar="DATE", help="last day (YYYY-MM-DD)")
     parser.add_argument("--step", type=_step, default=dt.timedelta(days=7), metavar="STEP", help="7d, 2w ... (default 7d)")
     format_option(parser)
     parser.set_defaults(handler=run_backtest)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than 0")
-    return value
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _step(text: str) -> dt.timedelta:
@@ -83,12 +67,6 @@ def _step(text: str) -> dt.timedelta:
     if len(text) >= 2 and text[-1] in units and text[:-1].isdigit() and int(text[:-1]) > 0:
         return dt.timedelta(days=int(text[:-1]) * units[text[-1]])
     raise argparse.ArgumentTypeError(f"{text!r} is not a step like 7d or 2w")
-
-
-def _settings(ctx: Context):
-    from acct_tui.core.settings import settings_from_config
-
-    return settings_from_config(ctx.config)
 
 
 # -- scan ---------------------------------------------------------------------
@@ -108,7 +86,7 @@ def run_scan(ctx: Context) -> int:
 
     from acct_tui.services.access import require_scanner
 
-    settings = _settings(ctx)
+    settings = ctx.settings
     viewer = ctx.viewer  # opens the database and checks --user before any work
     require_scanner(viewer)
     if ctx.args.watch:
@@ -171,12 +149,13 @@ def _watch(ctx: Context, settings) -> int:
 def run_explain(ctx: Context) -> int:
     """Components, weights, contributions and the open signals of one account."""
     from acct_tui.core.settings import DEFAULT_WEIGHTS
-    from acct_tui.services.accounts import find_account
+    from acct_tui.services.account_lookup import find_account
+    from acct_tui.services.accounts import account_rows
     from acct_tui.services.health import explain
 
-    settings = _settings(ctx)
-    account = find_account(ctx.viewer, ctx.args.account)
-    result = explain(account.id, clock.now(), settings, viewer=ctx.viewer)
+    hit = find_account(ctx.viewer, ctx.args.account)
+    account = account_rows([hit.id])[hit.id]
+    result = explain(ctx.viewer, account.id, clock.now(), ctx.settings)
     have = {c.name for c in result.components}
     missing = [name for name in DEFAULT_WEIGHTS if name not in have]
     if ctx.fmt == "json":
@@ -243,7 +222,7 @@ def run_backtest(ctx: Context) -> int:
 
     if ctx.args.end < ctx.args.start:
         raise UsageError("--to must not be before --from")
-    result = backtest(ctx.viewer, ctx.args.start, ctx.args.end, ctx.args.step, _settings(ctx))
+    result = backtest(ctx.viewer, ctx.args.start, ctx.args.end, ctx.args.step, ctx.settings)
     columns = ["account_external_id", "account_name", "churned_on", "first_red_on", "days_before_churn", "rules", "non_churned_red"]
     emit(result.rows, ctx.fmt, columns, title=f"Backtest {ctx.args.start} to {ctx.args.end}, {len(result.steps)} steps")
     if ctx.fmt == "table":

@@ -13,6 +13,11 @@ Pure data, no I/O. Defaults follow the product brief; the config file's
 
 Cadences (days between touches and visits) come from `core/policy.py` and
 the config's `[cadence]` table.
+
+The settings in force are one loaded object, like the one clock: the CLI
+and the app install them from the config with `use()`, and every service
+that scores or judges (scan, explain, briefs, backtest) falls back to
+`loaded()`, so no caller can show a health computed with other weights.
 """
 
 from __future__ import annotations
@@ -137,3 +142,17 @@ def settings_from_config(config: Any | None) -> RiskSettings:
         thresholds=thresholds_from_config(config.section("thresholds")),
         weights=weights_from_config(config.section("weights")),
     )
+
+
+_loaded: RiskSettings | None = None
+
+
+def loaded() -> RiskSettings:
+    """The settings in force: those `use()` installed from the config, else the defaults."""
+    return _loaded if _loaded is not None else RiskSettings()
+
+
+def use(settings: RiskSettings | None) -> None:
+    """Install the settings every service uses by default (None: back to the defaults)."""
+    global _loaded
+    _loaded = settings

@@ -31,7 +31,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -155,7 +155,7 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
     c = sink.counts
     return DemoSummary(
         teams=c[Team], users=c[User], accounts=c[Account], contacts=c[Contact], activities=c[Activity],
-        action_items=c[ActionItem], milestones=c[Milestone], planned_visits=c[PlannedVisit], cases=c[Case],
+        action_items=c[ActionItem], milestones=c[Milestone], planned_visits=c[PlannedVisit], cases=c[CustomerCase],
         metric_samples=c[MetricSample], receivables=c[Receivable], seconds=round(time.perf_counter() - started, 2),
     )
 

@@ -16,7 +16,7 @@ import random
 from acct_tui.demo import vocab
 from acct_tui.demo.ledger import write_metrics, write_milestones, write_receivables
 from acct_tui.demo.org import AccountPlan
-from acct_tui.models import Account, ActionItem, Activity, Case, Contact, PlannedVisit
+from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Contact, PlannedVisit
 
 DAY = dt.timedelta(days=1)
 OTHER_KINDS = ("call", "email", "meeting", "update")
@@ -163,7 +163,7 @@ class _Account:
             present = self._present(opened.date())
             contact = rng.choice(present) if present else None
             subject = rng.choice(vocab.CASE_SUBJECTS)
-            sink.add(Case, (sink.new_id(Case), plan.id, contact and contact[0], subject, severity, opened, closed, escalated))
+            sink.add(CustomerCase, (sink.new_id(CustomerCase), plan.id, contact and contact[0], subject, severity, opened, closed, escalated))
             if closed is not None:
                 self.cases.append([closed.date(), subject, False])
 

@@ -17,7 +17,7 @@ from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -26,6 +26,7 @@ from acct_tui.models import (
     Team,
     User,
 )
+from acct_tui.services.query import chunks
 
 #: The fields each generated tuple holds, in order; names are model field names.
 FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
@@ -44,12 +45,11 @@ FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
     ActionItem: ("id", "account", "source_activity", "title", "owner", "due_on", "status", "done_on", "created_at"),
     Milestone: ("id", "account", "title", "kind", "due_on", "status", "completed_on", "created_at"),
     PlannedVisit: ("id", "account", "owner", "scheduled_for", "purpose", "status", "activity", "created_at"),
-    Case: ("id", "account", "contact", "subject", "severity", "opened_at", "closed_at", "escalated"),
+    CustomerCase: ("id", "account", "contact", "subject", "severity", "opened_at", "closed_at", "escalated"),
     MetricSample: ("id", "account", "period", "metric", "value"),
     Receivable: ("id", "account", "amount", "due_on", "paid_on"),
 }
 ORDER = tuple(FIELDS)
-CHUNK = 1000
 
 
 def _quote(name: str) -> str:
@@ -99,8 +99,8 @@ class Sink:
                     for row in rows:
                         copy.write_row(row)
             else:
-                for start in range(0, len(rows), CHUNK):
-                    cursor.executemany(sql, rows[start:start + CHUNK])
+                for part in chunks(rows, columns=len(FIELDS[model])):
+                    cursor.executemany(sql, part)
             self.counts[model] += len(rows)
             rows.clear()
 

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from acct_tui import clock
 from acct_tui.core.text import clean_text
 from acct_tui.errors import UsageError
 
@@ -299,21 +300,8 @@ def date(text: str) -> dt.date:
 
 
 def moment(text: str) -> dt.datetime:
-    """ISO 8601 (Salesforce's `.000+0000` included) as naive local time.
-
-    Converted like `clock.parse_moment`, but fractions of a second are kept:
-    an export of app data must read back exactly.
-    """
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 time (YYYY-MM-DDTHH:MM[:SS][+HHMM])") from None
-    if value.tzinfo is not None:
-        value = value.astimezone().replace(tzinfo=None)
-    return value
+    """ISO 8601 as naive local time, fractions of a second kept (`clock.parse_moment`)."""
+    return clock.parse_moment(text, whole_seconds=False)
 
 
 def month(text: str) -> dt.date:

@@ -30,7 +30,7 @@ from acct_tui.models import (
     ActionItem,
     Activity,
     BaseModel,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -108,7 +108,7 @@ FILES: tuple[FileSpec, ...] = (
         _EXT, _ACCOUNT, _ref("owner", User), Column("scheduled_for", "date", required=True), Column("purpose"),
         _enum("status", enums.VISIT_STATUSES),
     )),
-    FileSpec("cases.csv", Case, (
+    FileSpec("cases.csv", CustomerCase, (
         _EXT, _ACCOUNT, Column("subject", required=True), _enum("severity", enums.CASE_SEVERITIES),
         Column("opened_at", "moment", required=True), Column("closed_at", "moment"), Column("escalated", "bool"),
     )),

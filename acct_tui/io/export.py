@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from acct_tui.enums import ALERT_STATUSES
-from acct_tui.models import Account, Activity, Case, Contact, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, User
 from acct_tui.services import accounts as account_service
 from acct_tui.services.access import Viewer, scope_activities, visible_account_ids
 
@@ -42,24 +42,12 @@ class ActivityExport:
     confidential: bool
 
 
-@dataclass(frozen=True)
-class AlertExport:
-    id: int
-    account: str
-    account_external_id: str | None
-    owner: str | None
-    rule: str
-    severity: str
-    status: str
-    reason: str
-    evidence: str
-    first_seen: dt.datetime
-    last_seen: dt.datetime
-    snoozed_until: dt.datetime | None
-    acknowledged_by: str | None
-    resolved_by: str | None
-    resolution_note: str | None
-    escalated_to: str | None
+#: The alert export's columns, in order: the Alerts screen's row
+#: (`services.alerts.AlertRow`), with the account named `account`.
+ALERT_COLUMNS = (
+    "id", "account", "account_external_id", "owner", "rule", "severity", "status", "reason", "evidence",
+    "first_seen", "last_seen", "snoozed_until", "acknowledged_by", "resolved_by", "resolution_note", "escalated_to",
+)
 
 
 @dataclass(frozen=True)
@@ -105,33 +93,29 @@ def export_activities(viewer: Viewer) -> list[ActivityExport]:
     ]
 
 
-def export_alerts(viewer: Viewer) -> list[AlertExport]:
+def export_alerts(viewer: Viewer) -> list[dict]:
     """Every alert (all statuses) on visible accounts, red first, then oldest first.
 
-    Reads through the alerts service, so the scoping and order match the
-    Alerts screen; the evidence is written as compact JSON text.
+    The rows are the alerts service's own (`AlertRow`), so the scoping and
+    order match the Alerts screen; the evidence is written as compact JSON text.
     """
     from acct_tui.services.alerts import list_alerts
 
-    return [
-        AlertExport(
-            id=a.id, account=a.account_name, account_external_id=a.account_external_id, owner=a.owner, rule=a.rule,
-            severity=a.severity, status=a.status, reason=a.reason,
-            evidence=json.dumps(a.evidence, sort_keys=True, default=str), first_seen=a.first_seen,
-            last_seen=a.last_seen, snoozed_until=a.snoozed_until, acknowledged_by=a.acknowledged_by,
-            resolved_by=a.resolved_by, resolution_note=a.resolution_note, escalated_to=a.escalated_to,
-        )
-        for a in list_alerts(viewer, statuses=ALERT_STATUSES)
-    ]
+    rows = []
+    for alert in list_alerts(viewer, statuses=ALERT_STATUSES):
+        row = {column: getattr(alert, column, None) for column in ALERT_COLUMNS}
+        row.update(account=alert.account_name, evidence=json.dumps(alert.evidence, sort_keys=True, default=str))
+        rows.append(row)
+    return rows
 
 
 def export_cases(viewer: Viewer) -> list[CaseExport]:
     """Cases on visible accounts, newest first."""
     query = (
-        Case.select(Case, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"))
-        .join(Account, on=(Case.account == Account.id))
-        .where(Case.account.in_(visible_account_ids(viewer)))
-        .order_by(Case.opened_at.desc(), Case.id.desc())
+        CustomerCase.select(CustomerCase, Account.name.alias("account_name"), Account.external_id.alias("account_external_id"))
+        .join(Account, on=(CustomerCase.account == Account.id))
+        .where(CustomerCase.account.in_(visible_account_ids(viewer)))
+        .order_by(CustomerCase.opened_at.desc(), CustomerCase.id.desc())
         .dicts()
     )
     return [

@@ -41,9 +41,10 @@ from acct_tui import enums
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
+from acct_tui.io.crm import CrmImport
 from acct_tui.io.plan import Batch, Ref, Staged
 from acct_tui.io.salesforce import RECURRING_WORDS, SEVERITY, activity_kind
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, Milestone, User
 
 PREFIX = "hs:"
 KINDS = (
@@ -111,11 +112,13 @@ def find_files(directory: Path) -> list[tuple[str, Path]]:
     return found
 
 
-class _Import:
+class _Import(CrmImport):
+    """One HubSpot folder, read into a batch with its links resolved."""
+
+    PREFIX = PREFIX
+
     def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str]):
-        self.builder = builder
-        self.owner_map = owner_map
-        self.batch = Batch()
+        super().__init__(builder, owner_map)
         self.files = []
         for kind, path in find_files(directory):
             header, rows = common.read_csv(path)
@@ -135,22 +138,9 @@ class _Import:
             for text in filter(None, (name, email)):
                 self.known_users.setdefault(text.lower(), set()).add(login)
         self.owners: dict[str, str] = {}
-        self.placeholders: list[str] = []
-        self.accounts = {e for (e,) in Account.select(Account.external_id).where(Account.external_id.startswith(PREFIX)).tuples()}
-        self.links = {kind: self._stored(model) for kind, model in
-                      (("contacts", Contact), ("deals", Milestone), ("tickets", Case))}
-        self.account_rows: dict[str, Staged] = {}
+        self.links = {kind: self.stored_links(model) for kind, model in
+                      (("contacts", Contact), ("deals", Milestone), ("tickets", CustomerCase))}
         self.renewals: dict[str, object] = {}
-
-    @staticmethod
-    def _stored(model) -> dict[str, str]:
-        query = (
-            model.select(model.external_id, Account.external_id)
-            .join(Account, on=(model.account == Account.id))
-            .where(model.external_id.startswith(PREFIX))
-            .tuples()
-        )
-        return {ext: acct for ext, acct in query if acct}
 
     # -- helpers ---------------------------------------------------------------
 
@@ -185,6 +175,15 @@ class _Import:
                     return account
         return None
 
+    def linked(self, name: str, pick: dict, rows: list[Row], via: tuple[str, ...]):
+        """(row, account) for each row that links to a company (directly, else `via`); the rest are reported."""
+        for row in rows:
+            account = self.account_of(row, pick, via)
+            if account is None:
+                self.unlinked(name, row, pick, via)
+            else:
+                yield row, account
+
     def unlinked(self, name: str, row: Row, pick: dict, via: tuple[str, ...]) -> None:
         given = [f"{pick[k]} {row.raw(pick[k])}" for k in ("companies",) + via if pick[k] and row.raw(pick[k])]
         reason = ("cannot link to a company: " + ", ".join(given) + " not found in the export or the database"
@@ -192,12 +191,7 @@ class _Import:
         self.builder.skip(name, Problem(row.file, row.line, pick["companies"], reason))
 
     def done(self, name: str, row: Row, model, values: dict, refs: dict) -> Staged | None:
-        if row.problems:
-            self.builder.reject(name, row.problems)
-            return None
-        record = Staged(row.file, row.line, values, refs)
-        self.batch.add(model, record)
-        return record
+        return self.stage(name, row, model, values, refs)
 
     def get(self, row: Row, pick: dict, key: str, parser=None, required: bool = False, max_len: int | None = None):
         column = pick[key]
@@ -231,11 +225,7 @@ class _Import:
                 self.account_rows[values["external_id"]] = record
 
     def contacts(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            account = self.account_of(row, pick, ())
-            if account is None:
-                self.unlinked(name, row, pick, ())
-                continue
+        for row, account in self.linked(name, pick, rows, ()):
             full = " ".join(filter(None, [self.get(row, pick, "first"), self.get(row, pick, "last")]))
             full = full or self.get(row, pick, "email") or ""
             if not full:
@@ -248,11 +238,7 @@ class _Import:
                 self.links["contacts"][values["external_id"]] = account
 
     def deals(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            account = self.account_of(row, pick, ())
-            if account is None:
-                self.unlinked(name, row, pick, ())
-                continue
+        for row, account in self.linked(name, pick, rows, ()):
             title = self.get(row, pick, "deal_name", required=True, max_len=300)
             words = f"{self.get(row, pick, 'deal_type') or ''} {title or ''}".lower()
             stage = (self.get(row, pick, "deal_stage") or "").lower().replace(" ", "")
@@ -267,11 +253,7 @@ class _Import:
                     self.renewals[account] = due
 
     def tickets(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            account = self.account_of(row, pick, ("contacts",))
-            if account is None:
-                self.unlinked(name, row, pick, ("contacts",))
-                continue
+        for row, account in self.linked(name, pick, rows, ("contacts",)):
             status = (self.get(row, pick, "ticket_status") or "").lower()
             values = {"external_id": PREFIX + row.raw(pick["id"]),
                       "subject": self.get(row, pick, "ticket_name", required=True, max_len=300),
@@ -279,16 +261,11 @@ class _Import:
                       "opened_at": self.get(row, pick, "created", common.moment, required=True),
                       "closed_at": self.get(row, pick, "close_date", common.moment),
                       "escalated": "escalat" in status}
-            if self.done(name, row, Case, values, {"account": Ref(Account, account, pick["companies"])}):
+            if self.done(name, row, CustomerCase, values, {"account": Ref(Account, account, pick["companies"])}):
                 self.links["tickets"][values["external_id"]] = account
 
     def activities(self, name: str, pick: dict, rows: list[Row]) -> None:
-        for row in rows:
-            via = ("contacts", "deals", "tickets")
-            account = self.account_of(row, pick, via)
-            if account is None:
-                self.unlinked(name, row, pick, via)
-                continue
+        for row, account in self.linked(name, pick, rows, ("contacts", "deals", "tickets")):
             kind_text = (self.get(row, pick, "activity_type") or "").lower().replace(" ", "_")
             subject = self.get(row, pick, "subject", max_len=300) or ""
             kind = ENGAGEMENT_KINDS.get(kind_text) or activity_kind([kind_text, subject], "note")
@@ -322,12 +299,7 @@ class _Import:
                 self.account_rows[account].values.update(dates)
             else:
                 self.batch.add(Account, Staged("deals", 0, {"external_id": account, **dates}, label="deals (renewal dates)"))
-        if self.placeholders:
-            self.builder.note(
-                f"{len(self.placeholders)} owner(s) not in --owner-map or the users got an inactive placeholder user "
-                f"(hand their accounts over with `acct-tui reassign`): {', '.join(self.placeholders)}"
-            )
-        return self.batch
+        return self.finish("owner(s) not in --owner-map or the users", self.placeholders)
 
 
 def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str]) -> Batch:

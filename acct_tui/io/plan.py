@@ -25,7 +25,6 @@ when it has no external id yet; the import then stores the id on it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from acct_tui.models import (
     ActionItem,
     Activity,
     BaseModel,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -56,15 +55,15 @@ from acct_tui.models import (
     User,
 )
 from acct_tui.services import audit
+from acct_tui.services.query import as_date, chunks
 
 #: Tables an import may write, in the order their references need.
 ORDER: tuple[type[BaseModel], ...] = (
-    Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, Case, MetricSample, Receivable,
+    Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, CustomerCase, MetricSample, Receivable,
 )
 #: The natural key other records use to point at a row of each table.
 LOOKUP = {Team: "name", User: "login"}
 OWN_ID = re.compile(r"^acct-(\d+)$")
-_CHUNK = 500
 
 
 def lookup_field(model: type[BaseModel]) -> str:
@@ -163,14 +162,14 @@ def fetch(model: type[BaseModel], values) -> dict[str, dict[str, Any]]:
     column = getattr(model, name)
     values = list(values)
     found: dict[str, BaseModel] = {}
-    for start in range(0, len(values), _CHUNK):
-        for row in model.select().where(column.in_(values[start : start + _CHUNK])).dicts():
+    for part in chunks(values):
+        for row in model.select().where(column.in_(part)).dicts():
             found[row[name]] = row
     if name == "external_id":
         by_id = {int(m.group(1)): v for v in values if v not in found and (m := OWN_ID.match(v))}
         ids = list(by_id)
-        for start in range(0, len(ids), _CHUNK):
-            query = model.select().where(model.id.in_(ids[start : start + _CHUNK]) & model.external_id.is_null())
+        for part in chunks(ids):
+            query = model.select().where(model.id.in_(part) & model.external_id.is_null())
             for row in query.dicts():
                 found[by_id[row["id"]]] = row
     return found
@@ -182,8 +181,8 @@ def fetch_ids(model: type[BaseModel], values) -> dict[str, int]:
     column = getattr(model, name)
     values = list(values)
     found: dict[str, int] = {}
-    for start in range(0, len(values), _CHUNK):
-        found.update((k, i) for i, k in model.select(model.id, column).where(column.in_(values[start : start + _CHUNK])).tuples())
+    for part in chunks(values):
+        found.update((k, i) for i, k in model.select(model.id, column).where(column.in_(part)).tuples())
     missing = [v for v in values if v not in found and OWN_ID.match(v)] if name == "external_id" else []
     if missing:
         found.update((k, row["id"]) for k, row in fetch(model, missing).items())
@@ -207,12 +206,8 @@ def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
     params = [[f.db_value(row[f.name]) for f in fields] + defaults for row in rows]
     cursor = db.cursor()
-    for start in range(0, len(params), 1000):
-        cursor.executemany(sql, params[start : start + 1000])
-
-
-def _as_date(value):
-    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+    for part in chunks(params, columns=len(fields) + len(extra)):
+        cursor.executemany(sql, part)
 
 
 def same(model_field, old, new) -> bool:
@@ -345,10 +340,10 @@ class _Run:
     def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
         account_ids = sorted({k[0] for k in keys if isinstance(k[0], int)})
         found = {}
-        for start in range(0, len(account_ids), _CHUNK):
-            query = MetricSample.select().where(MetricSample.account.in_(account_ids[start : start + _CHUNK])).dicts()
+        for part in chunks(account_ids):
+            query = MetricSample.select().where(MetricSample.account.in_(part)).dicts()
             for row in query:
-                found[(row["account"], _as_date(row["period"]), row["metric"])] = row
+                found[(row["account"], as_date(row["period"]), row["metric"])] = row
         return found
 
     def store(self, model, inserts, updates) -> None:

@@ -46,8 +46,9 @@ from acct_tui import enums
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import Problem, ReportBuilder, Row
+from acct_tui.io.crm import CrmImport
 from acct_tui.io.plan import Batch, Ref, Staged
-from acct_tui.models import Account, Activity, Case, Contact, Milestone, User
+from acct_tui.models import Account, Activity, CustomerCase, Contact, Milestone, User
 
 PREFIX = "sf:"
 FILES = ("User.csv", "Account.csv", "Contact.csv", "Opportunity.csv", "Case.csv", "Task.csv", "Event.csv")
@@ -101,13 +102,13 @@ def activity_kind(hints: list[str | None], default: str) -> str:
     return default
 
 
-class _Import:
+class _Import(CrmImport):
     """One Salesforce folder, read into a batch with its links resolved."""
 
+    PREFIX = PREFIX
+
     def __init__(self, directory: Path, builder: ReportBuilder, owner_map: dict[str, str]):
-        self.builder = builder
-        self.owner_map = owner_map
-        self.batch = Batch()
+        super().__init__(builder, owner_map)
         self.files = find_files(directory)
         # Read everything first: an unusable file stops the import before any work.
         self.rows: dict[str, list[Row]] = {}
@@ -119,23 +120,9 @@ class _Import:
             self.rows[name] = rows
             builder.bucket(path.name)
         self.users: dict[str, str] = {}  # Salesforce user id -> login
-        self.placeholders: list[str] = []
-        self.accounts = {e for (e,) in Account.select(Account.external_id).where(Account.external_id.startswith(PREFIX)).tuples()}
-        self.contact_account = self._stored(Contact)
-        self.case_account = self._stored(Case)
-        self.opp_account = self._stored(Milestone)
-        self.account_rows: dict[str, Staged] = {}
-
-    @staticmethod
-    def _stored(model) -> dict[str, str]:
-        """External id -> account external id, for what earlier imports stored."""
-        query = (
-            model.select(model.external_id, Account.external_id.alias("account_ext"))
-            .join(Account, on=(model.account == Account.id))
-            .where(model.external_id.startswith(PREFIX))
-            .tuples()
-        )
-        return {ext: acct for ext, acct in query if acct}
+        self.contact_account = self.stored_links(Contact)
+        self.case_account = self.stored_links(CustomerCase)
+        self.opp_account = self.stored_links(Milestone)
 
     def label(self, name: str) -> str:
         return self.files[name].name
@@ -153,12 +140,7 @@ class _Import:
             yield row
 
     def done(self, name: str, row: Row, model, values: dict[str, Any], refs: dict[str, Ref]) -> Staged | None:
-        if row.problems:
-            self.builder.reject(self.label(name), row.problems)
-            return None
-        record = Staged(row.file, row.line, values, refs)
-        self.batch.add(model, record)
-        return record
+        return self.stage(self.label(name), row, model, values, refs)
 
     def skip(self, name: str, row: Row, column: str | None, reason: str) -> None:
         self.builder.skip(self.label(name), Problem(row.file, row.line, column, reason))
@@ -313,7 +295,7 @@ class _Import:
             contact = row.raw("ContactId")
             if contact and self.contact_account.get(sf(contact)) == account:
                 refs["contact"] = Ref(Contact, sf(contact), "ContactId")
-            if self.done("Case.csv", row, Case, values, refs):
+            if self.done("Case.csv", row, CustomerCase, values, refs):
                 self.case_account[values["external_id"]] = account
 
     def read_activities(self, name: str) -> None:
@@ -369,12 +351,7 @@ class _Import:
         self.read_cases()
         self.read_activities("Task.csv")
         self.read_activities("Event.csv")
-        if self.placeholders:
-            self.builder.note(
-                f"{len(self.placeholders)} owner id(s) not in User.csv or --owner-map got an inactive placeholder "
-                f"user (hand their accounts over with `acct-tui reassign`): {', '.join('sf-' + p for p in self.placeholders)}"
-            )
-        return self.batch
+        return self.finish("owner id(s) not in User.csv or --owner-map", ["sf-" + p for p in self.placeholders])
 
 
 def parse_dir(directory: Path, builder: ReportBuilder, owner_map: dict[str, str]) -> Batch:

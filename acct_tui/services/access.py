@@ -36,7 +36,7 @@ from acct_tui.models import (
     Activity,
     Alert,
     AuditLog,
-    Case,
+    CustomerCase,
     Contact,
     HealthSnapshot,
     MetricSample,
@@ -47,6 +47,8 @@ from acct_tui.models import (
 )
 
 OPERATOR_LOGIN = "operator"
+#: Who may hand accounts over (and deactivate people): within the people they oversee.
+REASSIGNING_ROLES = ("lead", "admin")
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,7 @@ def visible_users(viewer: Viewer):
 
 
 #: The tables that hang off an account: visible with it (the standard policy in SQL).
-ACCOUNT_TABLES = (Contact, ActionItem, Milestone, PlannedVisit, Case, MetricSample, Receivable, Alert, HealthSnapshot)
+ACCOUNT_TABLES = (Contact, ActionItem, Milestone, PlannedVisit, CustomerCase, MetricSample, Receivable, Alert, HealthSnapshot)
 
 
 def scope_rows(model, query, viewer: Viewer):
@@ -279,3 +281,15 @@ def who_may_see(account_id: int) -> list[str]:
         line |= (User.team == owner.team_id) & (User.role == "lead")
     query = User.select(User.login).where(line & (User.active == True))  # noqa: E712
     return sorted(u.login for u in query)
+
+
+def oversees(viewer: Viewer, user_id: int) -> bool:
+    """Whether `user_id` is one of the people `viewer` oversees (everyone, for admins)."""
+    if viewer.sees_everything:
+        return True
+    return visible_users(viewer).where(User.id == user_id).exists()
+
+
+def may_reassign(viewer: Viewer) -> bool:
+    """Leads, admins and the operator hand accounts over; account managers do not."""
+    return viewer.is_operator or viewer.role in REASSIGNING_ROLES

@@ -1,8 +1,7 @@
 """The header card of an account's timeline, and the full record behind any timeline line.
 
 The health explanation is the risk engine's (`services.health.explain`, the
-same one `acct-tui explain` prints); until that module is present the card
-falls back to the newest snapshot's stored components.
+same one `acct-tui explain` prints, with the loaded settings).
 """
 
 from __future__ import annotations
@@ -14,13 +13,14 @@ from decimal import Decimal
 from peewee import JOIN
 
 from acct_tui import clock
+from acct_tui.core.health import Component
+from acct_tui.enums import KEY_CONTACT_ROLES
 from acct_tui.errors import NotFound
-from acct_tui.models import Account, ActionItem, Alert, Case, Contact, HealthSnapshot, Milestone, PlannedVisit, User
-from acct_tui.services import audit
+from acct_tui.models import Account, ActionItem, Alert, CustomerCase, Contact, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.services import audit, health
 from acct_tui.services.access import Viewer, account_visible
+from acct_tui.services.alerts import AlertRow, alerts_on
 
-OPEN_ALERT_STATUSES = ("open", "acknowledged", "snoozed")
-KEY_ROLES = ("champion", "sponsor", "decision_maker")
 
 
 @dataclass(frozen=True)
@@ -30,23 +30,6 @@ class CardContact:
     role: str
     title: str | None
     left_on: dt.date | None
-
-
-@dataclass(frozen=True)
-class CardAlert:
-    id: int
-    rule: str
-    severity: str
-    status: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class CardComponent:
-    name: str
-    value: float
-    weight: float
-    contribution: float
 
 
 @dataclass(frozen=True)
@@ -66,8 +49,8 @@ class AccountCard:
     score: int | None
     band: str | None
     trend: int | None
-    components: tuple[CardComponent, ...]
-    alerts: tuple[CardAlert, ...]
+    components: tuple[Component, ...]
+    alerts: tuple[AlertRow, ...]
     contacts: tuple[CardContact, ...]
 
     @property
@@ -87,53 +70,22 @@ def account_card(viewer: Viewer, account_id: int) -> AccountCard:
         .get()
     )
     score, band, trend, components = _health(viewer, account_id)
-    alerts = Alert.select(Alert.id, Alert.rule, Alert.severity, Alert.status, Alert.reason).where(
-        (Alert.account == account_id) & Alert.status.in_(OPEN_ALERT_STATUSES)
-    ).order_by(Alert.severity.desc(), Alert.first_seen)
     contacts = Contact.select(Contact.id, Contact.name, Contact.role, Contact.title, Contact.left_on).where(
-        (Contact.account == account_id) & (Contact.role.in_(KEY_ROLES) | Contact.left_on.is_null(False))
+        (Contact.account == account_id) & (Contact.role.in_(KEY_CONTACT_ROLES) | Contact.left_on.is_null(False))
     ).order_by(Contact.left_on.is_null(False), Contact.role, Contact.name)
     return AccountCard(
         id=row["id"], name=row["name"], external_id=row["external_id"], owner=row["login"], owner_name=row["owner_name"],
         tier=row["tier"], status=row["status"], annual_value=row["annual_value"], currency=row["currency"],
         renewal_date=row["renewal_date"], score=score, band=band, trend=trend, components=components,
-        alerts=tuple(CardAlert(*a) for a in alerts.tuples()),
+        alerts=tuple(alerts_on([account_id]).get(account_id, ())),
         contacts=tuple(CardContact(*c) for c in contacts.tuples()),
     )
 
 
 def _health(viewer: Viewer, account_id: int):
-    try:
-        from acct_tui.services import health
-    except ImportError:  # the risk engine has not landed: read the stored snapshot
-        health = None
-    if health is not None and hasattr(health, "explain"):
-        found = health.explain(account_id, clock.now(), viewer=viewer)
-        parts = tuple(CardComponent(c.name, c.value, c.weight, c.contribution) for c in found.components)
-        return found.score, found.band, found.trend, parts
-    snaps = list(
-        HealthSnapshot.select(HealthSnapshot.taken_on, HealthSnapshot.score, HealthSnapshot.band, HealthSnapshot.components)
-        .where(HealthSnapshot.account == account_id)
-        .order_by(HealthSnapshot.taken_on.desc())
-        .limit(1)
-        .tuples()
-    )
-    if not snaps:
-        return None, None, None, ()
-    taken, score, band, stored = snaps[0]
-    older = (
-        HealthSnapshot.select(HealthSnapshot.score)
-        .where((HealthSnapshot.account == account_id) & (HealthSnapshot.taken_on <= taken - dt.timedelta(days=7)))
-        .order_by(HealthSnapshot.taken_on.desc())
-        .limit(1)
-        .scalar()
-    )
-    parts = tuple(
-        CardComponent(name, float(v.get("value", 0)), float(v.get("weight", 0)), float(v.get("contribution", 0)))
-        for name, v in sorted((stored or {}).items())
-        if isinstance(v, dict)
-    )
-    return score, band, (None if older is None else score - older), parts
+    """The risk engine's explanation (the same as `acct-tui explain`, with the loaded settings)."""
+    found = health.explain(viewer, account_id, clock.now())
+    return found.score, found.band, found.trend, found.components
 
 
 @dataclass(frozen=True)
@@ -200,4 +152,4 @@ def _show(value) -> str:
     return str(value)
 
 
-_MODELS = {"case": Case, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}
+_MODELS = {"case": CustomerCase, "milestone": Milestone, "action_item": ActionItem, "planned_visit": PlannedVisit, "alert": Alert, "health_snapshot": HealthSnapshot, "contact": Contact}

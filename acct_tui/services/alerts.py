@@ -22,6 +22,7 @@ from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, Activity, Alert, User
 from acct_tui.services import audit
 from acct_tui.services.access import Viewer, scope_accounts
+from acct_tui.services.query import chunks
 
 #: Statuses that still need someone: everything but resolved.
 ACTIVE_STATUSES = ("open", "acknowledged", "snoozed")
@@ -136,6 +137,19 @@ def list_alerts(
     red_first = Case(None, [(Alert.severity == "red", 0)], 1)
     query = scope_accounts(query, viewer).order_by(red_first, Alert.first_seen, Alert.id)
     return [_to_row(r) for r in query.dicts()]
+
+
+def alerts_on(account_ids, statuses: Iterable[str] = ACTIVE_STATUSES) -> dict[int, list[AlertRow]]:
+    """{account_id: its alerts in `statuses`, red first, then the oldest}, for accounts the
+    caller has access-checked (the account card, a handover's briefs)."""
+    found: dict[int, list[AlertRow]] = {}
+    red_first = Case(None, [(Alert.severity == "red", 0)], 1)
+    for part in chunks(account_ids):
+        query, _ = _base_query()
+        query = query.where(Alert.account.in_(part) & Alert.status.in_(tuple(statuses)))
+        for r in query.order_by(red_first, Alert.first_seen, Alert.id).dicts():
+            found.setdefault(r["account"], []).append(_to_row(r))
+    return found
 
 
 def alert_counts(viewer: Viewer) -> dict[str, int]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from acct_tui.clock import now
 from acct_tui.models import AuditLog
+from acct_tui.services.query import chunks
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ def record_many(entries: list[dict[str, Any]]) -> None:
         return
     stamp = now()
     rows = [dict(e, changes=e.get("changes") or {}, at=e.get("at", stamp)) for e in entries]
-    for start in range(0, len(rows), 500):
-        AuditLog.insert_many(rows[start : start + 500]).execute()
+    for part in chunks(rows, columns=6):
+        AuditLog.insert_many(part).execute()
 
 
 def history(table: str, row_id: int) -> list[AuditRow]:

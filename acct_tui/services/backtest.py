@@ -13,11 +13,12 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from acct_tui.core.settings import RiskSettings
+from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.models import Account
 from acct_tui.services.access import Viewer, scope_accounts
-from acct_tui.services.facts import as_date, gather
+from acct_tui.services.facts import gather
+from acct_tui.services.query import as_date
 from acct_tui.services.scan import evaluate_all
 
 
@@ -62,7 +63,7 @@ def _steps(start: dt.date, end: dt.date, step: dt.timedelta) -> list[dt.date]:
 def backtest(viewer: Viewer, start: dt.date, end: dt.date, step: dt.timedelta = dt.timedelta(days=7),
              settings: RiskSettings | None = None) -> BacktestResult:
     """Replay the rules from `start` to `end` over the accounts `viewer` may see."""
-    settings = settings or RiskSettings()
+    settings = settings or loaded()
     steps = _steps(start, end, step)
     with database.connection_context():
         query = scope_accounts(Account.select(Account.id, Account.external_id, Account.name, Account.status, Account.churned_on), viewer)

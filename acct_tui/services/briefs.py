@@ -8,24 +8,23 @@ account ids, never one query per account.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from acct_tui.clock import now, today
 from acct_tui.core import health as health_core
 from acct_tui.core import rules as rules_core
-from acct_tui.core.settings import RiskSettings
-from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, ActionItem, Activity, Alert, Contact, PlannedVisit, User
+from acct_tui.core.settings import RiskSettings, loaded
+from acct_tui.enums import KEY_CONTACT_ROLES
+from acct_tui.models import ActionItem, Contact, PlannedVisit, User
+from acct_tui.services.accounts import AccountRow, account_rows
+from acct_tui.services.alerts import AlertRow, alerts_on
 from acct_tui.services.facts import gather
+from acct_tui.services.query import as_date, chunks
 
-#: Contacts a new owner must meet first.
-KEY_ROLES = ("champion", "sponsor", "decision_maker")
-#: SQLite caps bound parameters per statement; stay well below it.
-CHUNK = 500
 #: A health component (0-100) below this is named among the reasons.
 WEAK_COMPONENT = 50
 
@@ -40,16 +39,6 @@ class CommitmentBrief:
 
 
 @dataclass(frozen=True)
-class AlertBrief:
-    id: int
-    rule: str
-    severity: str
-    status: str
-    reason: str
-    escalated_to: str | None
-
-
-@dataclass(frozen=True)
 class ContactBrief:
     name: str
     role: str
@@ -58,140 +47,73 @@ class ContactBrief:
 
 
 @dataclass(frozen=True)
-class AccountBrief:
-    """One account, summed up for the person who takes it over."""
+class AccountBrief(AccountRow):
+    """One account, summed up for the person who takes it over: its row, and what to know on day one."""
 
-    id: int
-    external_id: str | None
-    name: str
-    owner: str | None
-    tier: str
-    status: str
-    annual_value: Decimal
-    currency: str
     health_score: int | None
     health_band: str | None
-    #: Why the health is what it is: open alerts' reasons, then weak components.
+    #: Why the health is what it is: what fires now, open alerts' reasons, then weak components.
     health_reasons: tuple[str, ...]
-    last_touch: dt.datetime | None
     last_visit: dt.datetime | None
     open_commitments: tuple[CommitmentBrief, ...]
-    open_alerts: tuple[AlertBrief, ...]
+    open_alerts: tuple[AlertRow, ...]
     next_visit: dt.date | None
     next_visit_purpose: str | None
     key_contacts: tuple[ContactBrief, ...]
-    renewal_date: dt.date | None
 
     @property
     def days_to_renewal(self) -> int | None:
         return None if self.renewal_date is None else (self.renewal_date - today()).days
 
 
-def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def as_datetime(value) -> dt.datetime | None:
-    """Aggregates come back as text from SQLite and typed from PostgreSQL."""
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    return dt.datetime.fromisoformat(str(value))
-
-
-def as_date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def build_briefs(account_ids: Sequence[int], settings: RiskSettings | None = None) -> tuple[AccountBrief, ...]:
     """Briefs for `account_ids` (already access-checked by the caller), by account name.
 
     Health is recomputed now from the accounts' facts (as `acct-tui explain`
-    does, but for all the accounts at once); its reasons are the signals that
-    fire now, then open alerts' reasons not already said, then weak components.
+    does, but for all the accounts at once) with `settings` (default: the
+    loaded ones).
     """
-    settings = settings or RiskSettings()
-    accounts: dict[int, dict] = {}
-    for part in chunks(account_ids):
-        query = (
-            Account.select(Account, User.login.alias("owner_login"))
-            .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
-            .where(Account.id.in_(part))
-        )
-        for row in query.dicts():
-            accounts[row["id"]] = row
-    ids = list(accounts)
+    settings = settings or loaded()
+    rows = account_rows(account_ids)
+    ids = list(rows)
     facts = gather(now(), ids, settings=settings) if ids else {}
-    touches = _last_touches(ids)
-    commitments = _open_commitments(ids)
-    alerts = _open_alerts(ids)
-    visits = _next_visits(ids)
-    contacts = _key_contacts(ids)
+    commitments, alerts = _open_commitments(ids), alerts_on(ids)
+    visits, contacts = _next_visits(ids), _key_contacts(ids)
     briefs = []
-    for account_id, row in accounts.items():
-        health = health_core.compute(facts[account_id], settings) if account_id in facts else None
-        signals = rules_core.evaluate(facts[account_id], settings) if account_id in facts else []
+    for account_id, row in rows.items():
+        account_facts = facts.get(account_id)
+        health = health_core.compute(account_facts, settings) if account_facts else None
+        signals = rules_core.evaluate(account_facts, settings) if account_facts else []
         account_alerts = tuple(alerts.get(account_id, ()))
-        reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
-        reasons += [a.reason for a in account_alerts if a.reason not in reasons]
-        if health is not None:
-            reasons += [
-                f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)"
-                for c in sorted(health.components, key=lambda c: c.value)
-                if c.value < WEAK_COMPONENT
-            ]
-        last_touch, last_visit = touches.get(account_id, (None, None))
-        next_visit = visits.get(account_id)
+        next_visit, purpose = visits.get(account_id, (None, None))
         briefs.append(
             AccountBrief(
-                id=account_id,
-                external_id=row["external_id"],
-                name=row["name"],
-                owner=row["owner_login"],
-                tier=row["tier"],
-                status=row["status"],
-                annual_value=Decimal(row["annual_value"]),
-                currency=row["currency"],
+                **{f.name: getattr(row, f.name) for f in fields(AccountRow)},
                 health_score=health.score if health else None,
                 health_band=health.band if health else None,
-                health_reasons=tuple(reasons),
-                last_touch=last_touch,
-                last_visit=last_visit,
+                health_reasons=_health_reasons(signals, account_alerts, health),
+                last_visit=account_facts.last_visit if account_facts else None,
                 open_commitments=tuple(commitments.get(account_id, ())),
                 open_alerts=account_alerts,
-                next_visit=next_visit[0] if next_visit else None,
-                next_visit_purpose=next_visit[1] if next_visit else None,
+                next_visit=next_visit,
+                next_visit_purpose=purpose,
                 key_contacts=tuple(contacts.get(account_id, ())),
-                renewal_date=as_date(row["renewal_date"]),
             )
         )
     return tuple(sorted(briefs, key=lambda b: (b.name.lower(), b.id)))
 
 
-def _last_touches(ids: list[int]) -> dict[int, tuple[dt.datetime | None, dt.datetime | None]]:
-    found: dict[int, tuple] = {}
-    for part in chunks(ids):
-        query = (
-            Activity.select(
-                Activity.account,
-                fn.MAX(Activity.occurred_at).alias("touch"),
-            )
-            .where(Activity.account.in_(part) & Activity.kind.in_(TOUCH_KINDS))
-            .group_by(Activity.account)
-        )
-        for account_id, touch in query.tuples():
-            found[account_id] = (as_datetime(touch), None)
-        visits = (
-            Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
-            .where(Activity.account.in_(part) & (Activity.kind == "visit"))
-            .group_by(Activity.account)
-        )
-        for account_id, visit in visits.tuples():
-            found[account_id] = (found.get(account_id, (None, None))[0], as_datetime(visit))
-    return found
+def _health_reasons(signals, alerts: tuple[AlertRow, ...], health) -> tuple[str, ...]:
+    """The signals that fire now (red first), open alerts' reasons not said yet, then weak components."""
+    reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
+    reasons += [a.reason for a in alerts if a.reason not in reasons]
+    if health is not None:
+        reasons += [
+            f"weak {c.name.replace('_', ' ')} ({c.value:.0f}/100)"
+            for c in sorted(health.components, key=lambda c: c.value)
+            if c.value < WEAK_COMPONENT
+        ]
+    return tuple(reasons)
 
 
 def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
@@ -212,24 +134,6 @@ def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
     return found
 
 
-def _open_alerts(ids: list[int]) -> dict[int, list[AlertBrief]]:
-    found: dict[int, list] = {}
-    for part in chunks(ids):
-        query = (
-            Alert.select(Alert, User.login.alias("target_login"))
-            .join(User, JOIN.LEFT_OUTER, on=(Alert.escalated_to == User.id))
-            .where(Alert.account.in_(part) & (Alert.status != "resolved"))
-            .order_by(Alert.severity.desc(), Alert.first_seen, Alert.id)  # "yellow" > "red": red first below
-        )
-        for row in query.dicts():
-            found.setdefault(row["account"], []).append(
-                AlertBrief(row["id"], row["rule"], row["severity"], row["status"], row["reason"], row["target_login"])
-            )
-    for alerts in found.values():
-        alerts.sort(key=lambda a: 0 if a.severity == "red" else 1)
-    return found
-
-
 def _next_visits(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
     found: dict[int, tuple] = {}
     for part in chunks(ids):
@@ -246,9 +150,9 @@ def _next_visits(ids: list[int]) -> dict[int, tuple[dt.date, str]]:
 
 def _key_contacts(ids: list[int]) -> dict[int, list[ContactBrief]]:
     found: dict[int, list] = {}
-    order = {role: n for n, role in enumerate(KEY_ROLES)}
+    order = {role: n for n, role in enumerate(KEY_CONTACT_ROLES)}
     for part in chunks(ids):
-        query = Contact.select().where(Contact.account.in_(part) & Contact.role.in_(KEY_ROLES)).order_by(Contact.name)
+        query = Contact.select().where(Contact.account.in_(part) & Contact.role.in_(KEY_CONTACT_ROLES)).order_by(Contact.name)
         for c in query:
             found.setdefault(c.account_id, []).append(ContactBrief(c.name, c.role, c.title, c.left_on))
     for contacts in found.values():

@@ -17,20 +17,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from typing import Iterable
 
 from peewee import Case as When, fn
 
 from acct_tui.core.facts import AccountFacts
-from acct_tui.core.settings import RiskSettings, Thresholds
+from acct_tui.core.settings import RiskSettings, Thresholds, loaded
 from acct_tui.db import database
-from acct_tui.enums import TOUCH_KINDS
+from acct_tui.enums import CHAMPION_ROLES
 from acct_tui.models import (
     Account,
     ActionItem,
     Activity,
-    Case,
+    CustomerCase,
     Contact,
     MetricSample,
     Milestone,
@@ -38,6 +37,8 @@ from acct_tui.models import (
     Receivable,
     User,
 )
+from acct_tui.services import touches
+from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
 
 #: Sentiments older than this are stale: the rule looks at the last few within it.
 SENTIMENT_LOOKBACK_DAYS = 365
@@ -45,48 +46,10 @@ SENTIMENT_LOOKBACK_DAYS = 365
 COMMITMENT_LOOKBACK_DAYS = 180
 #: Receivables due within this many days mean the account has payment data.
 RECEIVABLE_LOOKBACK_DAYS = 365
-CHAMPION_ROLES = ("champion", "sponsor")
 SEVERE_CASES = ("high", "critical")
-#: SQLite caps bound parameters; subsets of accounts are queried in chunks.
-ID_CHUNK = 5000
 #: Whole-portfolio queries run on this many connections at once (SQLite and
 #: psycopg release the GIL while a query runs, so two cores both work).
 PARALLEL_QUERIES = 2
-
-
-def as_datetime(value) -> dt.datetime | None:
-    """Aggregates come back as text from SQLite and typed from PostgreSQL."""
-    if type(value) is str:
-        return dt.datetime.fromisoformat(value)
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    return dt.datetime.fromisoformat(str(value))
-
-
-def as_date(value) -> dt.date | None:
-    if type(value) is str:  # SQLite: the common case first
-        return _parse_date(value[:10])
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return _parse_date(str(value)[:10])
-
-
-@lru_cache(maxsize=8192)
-def _parse_date(text: str) -> dt.date:
-    # A portfolio has a few thousand distinct days and a million date cells.
-    return dt.date.fromisoformat(text)
-
-
-def raw_rows(query) -> list[tuple]:
-    """Run a peewee query and fetch plain tuples, skipping peewee's per-row work
-    (several times faster on the 100k-row results of a portfolio scan)."""
-    return database.execute_sql(*query.sql()).fetchall()
 
 
 def _one(condition, then=1, otherwise=0):
@@ -101,16 +64,15 @@ def _month_start(day: dt.date, back: int = 0) -> dt.date:
 def gather(now: dt.datetime, account_ids: Iterable[int] | None = None, settings: RiskSettings | None = None) -> dict[int, AccountFacts]:
     """Facts for every account (or those in `account_ids`) as they were at `now`.
 
-    `settings` matter only for what is cut in SQL (the complaint spike window,
-    how many recent sentiments to keep).
+    `settings` (default: the loaded ones) matter only for what is cut in SQL
+    (the complaint spike window, how many recent sentiments to keep).
     """
-    thresholds = (settings or RiskSettings()).thresholds
+    thresholds = (settings or loaded()).thresholds
     if account_ids is None:
         return _gather(now, None, thresholds)
-    ids = sorted(set(account_ids))
     result: dict[int, AccountFacts] = {}
-    for start in range(0, len(ids), ID_CHUNK):
-        result.update(_gather(now, ids[start : start + ID_CHUNK], thresholds))
+    for ids in chunks(sorted(set(account_ids))):
+        result.update(_gather(now, ids, thresholds))
     return result
 
 
@@ -138,7 +100,7 @@ def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> 
         (scoped(_missed_visit_query(now, today), PlannedVisit.account), _apply_missed_visits),
         (scoped(_commitment_query(today), ActionItem.account), _apply_commitments),
         (scoped(_milestone_query(today), Milestone.account), _apply_milestones),
-        (scoped(_case_query(now, today, thresholds.complaint_spike_days), Case.account), _apply_cases),
+        (scoped(_case_query(now, today, thresholds.complaint_spike_days), CustomerCase.account), _apply_cases),
         (scoped(_contact_query(today), Contact.account), _apply_contacts),
     ]
     account_query = scoped(Account.select(
@@ -175,12 +137,8 @@ def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
 
 
 def _activity_query(now: dt.datetime):
-    """The newest touch of each kind: served from the (account, kind, time) index alone."""
-    return (
-        Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at))
-        .where(Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now))
-        .group_by(Activity.account, Activity.kind)
-    )
+    """The newest touch of each kind (the last touch and the last visit, folded below)."""
+    return touches.newest_touch_by_kind(now)
 
 
 def _apply_activity(values, rows, now) -> None:
@@ -199,7 +157,7 @@ def _apply_activity(values, rows, now) -> None:
 def _intent_query(now: dt.datetime):
     """Touches that recorded an intent to leave (a rare flag: few rows), with whose and whether confidential."""
     return Activity.select(Activity.account, Activity.occurred_at, Activity.confidential, Activity.author).where(
-        (Activity.intent_to_leave == True) & Activity.kind.in_(TOUCH_KINDS) & (Activity.occurred_at <= now)  # noqa: E712
+        (Activity.intent_to_leave == True) & touches.is_touch() & (Activity.occurred_at <= now)  # noqa: E712
     )
 
 
@@ -223,7 +181,7 @@ def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
                         Activity.confidential.alias("confidential"), Activity.author.alias("author_id"), rank.alias("rn"))
         .where(
             Activity.sentiment.is_null(False)
-            & Activity.kind.in_(TOUCH_KINDS)
+            & touches.is_touch()
             & (Activity.occurred_at <= now)
             & (Activity.occurred_at > now - dt.timedelta(days=SENTIMENT_LOOKBACK_DAYS))
         )
@@ -363,19 +321,19 @@ def _apply_metrics(values, rows, now) -> None:
 def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
     """Open cases (oldest, oldest severe, escalated) and cases opened within the spike window."""
     cutoff = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=spike_days)
-    is_open = Case.closed_at.is_null() | (Case.closed_at > now)
-    severe = is_open & Case.severity.in_(SEVERE_CASES)
+    is_open = CustomerCase.closed_at.is_null() | (CustomerCase.closed_at > now)
+    severe = is_open & CustomerCase.severity.in_(SEVERE_CASES)
     return (
-        Case.select(
-            Case.account,
+        CustomerCase.select(
+            CustomerCase.account,
             fn.SUM(_one(is_open)),
-            fn.MIN(When(None, [(is_open, Case.opened_at)], None)),
-            fn.MIN(When(None, [(severe, Case.opened_at)], None)),
-            fn.SUM(_one(is_open & (Case.escalated == True))),  # noqa: E712
-            fn.SUM(_one(Case.opened_at >= cutoff)),
+            fn.MIN(When(None, [(is_open, CustomerCase.opened_at)], None)),
+            fn.MIN(When(None, [(severe, CustomerCase.opened_at)], None)),
+            fn.SUM(_one(is_open & (CustomerCase.escalated == True))),  # noqa: E712
+            fn.SUM(_one(CustomerCase.opened_at >= cutoff)),
         )
-        .where((Case.opened_at <= now) & (is_open | (Case.opened_at >= cutoff)))
-        .group_by(Case.account)
+        .where((CustomerCase.opened_at <= now) & (is_open | (CustomerCase.opened_at >= cutoff)))
+        .group_by(CustomerCase.account)
     )
 
 

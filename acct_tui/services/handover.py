@@ -27,11 +27,10 @@ from acct_tui.db import database
 from acct_tui.errors import Forbidden, NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Alert, PlannedVisit, User
 from acct_tui.services import audit
-from acct_tui.services.access import Viewer, scope_accounts, visible_users
-from acct_tui.services.briefs import AccountBrief, build_briefs, chunks
+from acct_tui.services.access import Viewer, may_reassign, oversees, scope_accounts, visible_users
+from acct_tui.services.briefs import AccountBrief, build_briefs
+from acct_tui.services.query import chunks
 
-#: Who may hand accounts over.
-REASSIGNING_ROLES = ("lead", "admin")
 UNOWNED = "unowned"
 
 
@@ -78,10 +77,6 @@ class HandoverResult:
         return self.plan.briefs
 
 
-def may_reassign(viewer: Viewer) -> bool:
-    return viewer.is_operator or viewer.role in REASSIGNING_ROLES
-
-
 def _require_reassigner(viewer: Viewer) -> None:
     if not may_reassign(viewer):
         raise Forbidden(f"{viewer.login} is {_article(viewer.role)} {viewer.role}: only a lead or an admin may reassign accounts")
@@ -89,12 +84,6 @@ def _require_reassigner(viewer: Viewer) -> None:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
-
-
-def _oversees(viewer: Viewer, user: User) -> bool:
-    if viewer.sees_everything:
-        return True
-    return visible_users(viewer).where(User.id == user.id).exists()
 
 
 def _user(login: str, what: str) -> User:
@@ -126,9 +115,9 @@ def preview(viewer: Viewer, from_login: str | None, to_login: str, account_ids=N
         raise UsageError(f"--from and --to are both {to_login!r}")
     if not target.active:
         raise UsageError(f"{to_login!r} is deactivated and cannot take accounts over")
-    if source is not None and not _oversees(viewer, source):
+    if source is not None and not oversees(viewer, source.id):
         raise Forbidden(f"{from_login!r} is not in your team: you may not reassign their accounts")
-    if not _oversees(viewer, target):
+    if not oversees(viewer, target.id):
         raise Forbidden(f"{to_login!r} is not in your team: hand accounts over within your team")
 
     pool = {row.id: row for row in _pool(viewer, source)}
@@ -168,27 +157,26 @@ def _changes(ids: list[int], briefs: dict[int, AccountBrief], source: User | Non
         changes.append(
             Change("account", account_id, account_id, brief.name, f"account {brief.name}", brief.owner, target.login)
         )
+    def owned(kind: str, rows, describe) -> None:
+        """The `rows` (commitments or planned visits) that move with their account."""
+        for row in rows:
+            if movable(row.account_id, row.owner_id):
+                changes.append(Change(kind, row.id, row.account_id, briefs[row.account_id].name, describe(row),
+                                      logins.get(row.owner_id), target.login))
+
     for part in chunks(ids):
-        items = ActionItem.select().where(ActionItem.account.in_(part) & (ActionItem.status == "open")).order_by(ActionItem.id)
-        for item in items:
-            if movable(item.account_id, item.owner_id):
-                due = f" (due {item.due_on.isoformat()})" if item.due_on else ""
-                changes.append(
-                    Change("commitment", item.id, item.account_id, briefs[item.account_id].name,
-                           f"commitment: {item.title}{due}", logins.get(item.owner_id), target.login)
-                )
-        visits = (
+        owned(
+            "commitment",
+            ActionItem.select().where(ActionItem.account.in_(part) & (ActionItem.status == "open")).order_by(ActionItem.id),
+            lambda item: f"commitment: {item.title}" + (f" (due {item.due_on.isoformat()})" if item.due_on else ""),
+        )
+        owned(
+            "planned_visit",
             PlannedVisit.select()
             .where(PlannedVisit.account.in_(part) & (PlannedVisit.status == "planned"))
-            .order_by(PlannedVisit.scheduled_for, PlannedVisit.id)
+            .order_by(PlannedVisit.scheduled_for, PlannedVisit.id),
+            lambda visit: f"planned visit {visit.scheduled_for.isoformat()}" + (f": {visit.purpose}" if visit.purpose else ""),
         )
-        for visit in visits:
-            if movable(visit.account_id, visit.owner_id):
-                purpose = f": {visit.purpose}" if visit.purpose else ""
-                changes.append(
-                    Change("planned_visit", visit.id, visit.account_id, briefs[visit.account_id].name,
-                           f"planned visit {visit.scheduled_for.isoformat()}{purpose}", logins.get(visit.owner_id), target.login)
-                )
         alerts = Alert.select().where(Alert.account.in_(part) & (Alert.status != "resolved")).order_by(Alert.id)
         for alert in alerts:
             name = briefs[alert.account_id].name
@@ -264,7 +252,7 @@ def deactivate(viewer: Viewer, login: str) -> None:
     user = _user(login, "deactivate")
     if user.id == viewer.user_id:
         raise UsageError("you cannot deactivate yourself")
-    if not _oversees(viewer, user):
+    if not oversees(viewer, user.id):
         raise Forbidden(f"{login!r} is not in your team")
     if not user.active:
         raise UsageError(f"{login!r} is already deactivated")

@@ -14,7 +14,7 @@ from acct_tui.core import health as health_core
 from acct_tui.core import rules as rules_core
 from acct_tui.core.health import Component
 from acct_tui.core.rules import Signal
-from acct_tui.core.settings import RiskSettings
+from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.errors import NotFound
 from acct_tui.models import Account, HealthSnapshot
@@ -41,20 +41,19 @@ class Explanation:
 
 
 def explain(
+    viewer: Viewer,
     account_id: int,
     now: dt.datetime | None = None,
     settings: RiskSettings | None = None,
-    viewer: Viewer | None = None,
 ) -> Explanation:
-    """Recompute one account's health and signals at `now`.
-
-    With a `viewer`, an account they may not see is `NotFound`.
-    """
+    """Recompute one account's health and signals at `now` (default: the clock)
+    with `settings` (default: the loaded ones); an account `viewer` may not
+    see is `NotFound`."""
     now = now or clock.now()
-    settings = settings or RiskSettings()
+    settings = settings or loaded()
     with database.connection_context():
         account = Account.get_or_none(Account.id == account_id)
-        if account is None or (viewer is not None and not account_visible(viewer, account_id)):
+        if account is None or not account_visible(viewer, account_id):
             raise NotFound(f"no account #{account_id}")
         facts = gather(now, [account_id], settings=settings)[account_id]
         result = health_core.compute(facts, settings)

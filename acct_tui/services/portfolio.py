@@ -30,12 +30,13 @@ from acct_tui.core.policy import Policy
 from acct_tui.enums import TIERS
 from acct_tui.models import Account, User
 from acct_tui.services import portfolio_facts as facts
+from acct_tui.services import touches
+from acct_tui.services.query import as_date, raw_rows
+from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
 #: Share of the portfolio's value that the "top accounts" mark covers.
 TOP_SHARE = 0.8
-#: Days back the health trend compares against.
-TREND_DAYS = 7
 TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
 BAND_RANK = {"red": 0, "yellow": 1, "green": 2}
 #: Sort keys: column key -> how it sorts (None sorts last).
@@ -287,6 +288,22 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
     while the whole portfolio loads. Its `total_value` and `total_accounts`
     still cover everything; `complete` is False.
     """
+    accounts, visible, total_accounts, total_value = _accounts(viewer, first)
+    columns = _columns(accounts, visible, policy, today)
+    values = columns["values"]
+    total = sum(values) if total_value is None else total_value
+    return Portfolio(
+        today=today,
+        **{name: tuple(column) for name, column in columns.items()},
+        top=_top(values, total),
+        total_value=total,
+        total_accounts=total_accounts,
+        complete=first is None,
+    )
+
+
+def _accounts(viewer: Viewer, first: int | None):
+    """(account rows, the ids the facts cover, accounts in the book, the book's value or None to sum)."""
     base = (
         Account.select(
             Account.id, Account.name, Account.tier, User.login, Account.annual_value, Account.renewal_date, Account.contact_days
@@ -297,27 +314,35 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
     if first is None:
         visible = visible_account_ids(viewer).where(Account.status != "churned")
         # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
-        accounts = facts.rows(scope_accounts(base, viewer))
-        total_accounts, total_value = len(accounts), None
-    else:
-        accounts = facts.rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
-        # A literal id list: with a subquery here SQLite prefers the status
-        # indexes and scans every planned visit (0.7 s for 100 accounts).
-        visible = [row[0] for row in accounts] or [0]
-        totals = scope_accounts(
-            Account.select(fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(Account.status != "churned"), viewer
-        )
-        total_accounts, total_value = facts.rows(totals)[0]
-        total_value = float(total_value or 0)
-    touches = facts.last_touches(visible)
+        accounts = raw_rows(scope_accounts(base, viewer))
+        return accounts, visible, len(accounts), None
+    accounts = raw_rows(scope_accounts(base.order_by(Account.annual_value.desc(), Account.name, Account.id).limit(first), viewer))
+    # A literal id list: with a subquery here SQLite prefers the status
+    # indexes and scans every planned visit (0.7 s for 100 accounts).
+    visible = [row[0] for row in accounts] or [0]
+    totals = scope_accounts(
+        Account.select(fn.COUNT(Account.id), fn.SUM(Account.annual_value)).where(Account.status != "churned"), viewer
+    )
+    total_accounts, total_value = raw_rows(totals)[0]
+    return accounts, visible, total_accounts, float(total_value or 0)
+
+
+#: The `Portfolio` fields `_columns` fills, in its order.
+_COLUMNS = ("ids", "names", "tiers", "owners", "values", "health", "bands", "trends", "touch_days", "touch_status",
+            "next_visits", "renewals", "alerts")
+
+
+def _columns(accounts, visible, policy: Policy, today: dt.date) -> dict[str, list]:
+    """The portfolio's columns (by `Portfolio` field name), one derived-fact query each."""
+    touched_at = touches.last_touches(visible)
     visits = facts.next_planned_visits(visible)
     alerts = facts.open_alert_counts(visible)
     health = facts.health(visible, TREND_DAYS)
-
     today_ord = today.toordinal()
-    n = len(accounts)
-    ids, names, tiers, owners, values = [], [], [], [], []
-    scores, bands, trends, touch_days, touch_status, next_visits, renewals, alert_counts = ([] for _ in range(8))
+    columns: dict[str, list] = {name: [] for name in _COLUMNS}
+    ids, names, tiers, owners, values, scores, bands, trends, touch_days, touch_status, next_visits, renewals, alert_counts = (
+        columns.values()
+    )
     for account_id, name, tier, owner, value, renewal, contact_days in accounts:
         ids.append(account_id)
         names.append(name)
@@ -328,40 +353,25 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, *, first: int | None = 
         scores.append(score)
         bands.append(band)
         trends.append(trend)
-        touched = touches.get(account_id)
-        days = today_ord - facts.as_date(touched).toordinal() if touched is not None else None
+        touched = touched_at.get(account_id)
+        days = today_ord - as_date(touched).toordinal() if touched is not None else None
         touch_days.append(days)
         touch_status.append(policy.contact(tier, contact_days).status(days))
         visit = visits.get(account_id)
-        next_visits.append(facts.as_date(visit).toordinal() if visit is not None else None)
-        renewals.append(facts.as_date(renewal).toordinal() if renewal is not None else None)
+        next_visits.append(as_date(visit).toordinal() if visit is not None else None)
+        renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
         alert_counts.append(alerts.get(account_id, 0))
-    total = sum(values) if total_value is None else total_value
+    return columns
+
+
+def _top(values: list[float], total: float) -> frozenset[int]:
+    """Positions of the most valuable accounts that together make up `TOP_SHARE` of `total`."""
     top: set[int] = set()
     if total > 0:
         running = 0.0
-        for i in sorted(range(n), key=lambda i: -values[i]):
+        for i in sorted(range(len(values)), key=lambda i: -values[i]):
             if running >= TOP_SHARE * total:
                 break
             top.add(i)
             running += values[i]
-    return Portfolio(
-        today=today,
-        ids=tuple(ids),
-        names=tuple(names),
-        tiers=tuple(tiers),
-        owners=tuple(owners),
-        values=tuple(values),
-        health=tuple(scores),
-        bands=tuple(bands),
-        trends=tuple(trends),
-        touch_days=tuple(touch_days),
-        touch_status=tuple(touch_status),
-        next_visits=tuple(next_visits),
-        renewals=tuple(renewals),
-        alerts=tuple(alert_counts),
-        top=frozenset(top),
-        total_value=total,
-        total_accounts=total_accounts,
-        complete=first is None,
-    )
+    return frozenset(top)

@@ -3,30 +3,17 @@
 Each function takes `visible`, the accounts to cover: a subquery of ids
 (the whole portfolio) or a literal list of ids (the quick first screen),
 and returns {account_id: value} for the accounts that have the fact.
+The last touch is `services.touches.last_touches`, shared with every other
+place that shows it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import lru_cache
-
-import peewee
 from peewee import Case, fn
 
 from acct_tui.db import database
-from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, Activity, Alert, HealthSnapshot, PlannedVisit
-
-
-def last_touches(visible) -> dict:
-    """Newest touch (a note is not a touch) per account: datetime or ISO text."""
-    return dict(
-        rows(
-            Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
-            .where(Activity.kind.in_(TOUCH_KINDS), Activity.account.in_(visible))
-            .group_by(Activity.account)
-        )
-    )
+from acct_tui.models import Account, Alert, HealthSnapshot, PlannedVisit
+from acct_tui.services.query import days_before_sql, raw_rows
 
 
 def next_planned_visits(visible) -> dict:
@@ -40,13 +27,13 @@ def next_planned_visits(visible) -> dict:
         .where(PlannedVisit.account.in_(visible))
         .group_by(PlannedVisit.account)
     )
-    return {account_id: day for account_id, day in rows(query) if day is not None}
+    return {account_id: day for account_id, day in raw_rows(query) if day is not None}
 
 
 def open_alert_counts(visible) -> dict:
     """Open and acknowledged alerts per account."""
     return dict(
-        rows(
+        raw_rows(
             Alert.select(Alert.account, fn.COUNT(Alert.id))
             .where(Alert.status.in_(("open", "acknowledged")), Alert.account.in_(visible))
             .group_by(Alert.account)
@@ -80,26 +67,3 @@ def health(visible, trend_days: int) -> dict[int, tuple[int, str, int | None]]:
         account_id: (score, band, score - before if before is not None else None)
         for account_id, score, band, before in database.execute_sql(sql, params).fetchall()
     }
-
-
-def days_before_sql(column: str, days: int) -> str:
-    """SQL for `column - days` on a date column, on SQLite (ISO text) and PostgreSQL."""
-    if isinstance(database.obj, peewee.PostgresqlDatabase):
-        return f"({column} - {int(days)})"
-    return f"date({column}, '-{int(days)} days')"
-
-
-def rows(query) -> list[tuple]:
-    # Raw cursor rows: peewee's per-row model conversion is most of the cost at 100k rows.
-    return list(database.execute(query).fetchall())
-
-
-@lru_cache(maxsize=8192)
-def as_date(value) -> dt.date:
-    # Raw SQLite rows give ISO text; PostgreSQL gives date/datetime objects.
-    # Cached: a portfolio has few distinct dates and 100k+ rows mentioning them.
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -26,20 +26,23 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 import peewee
+from peewee import chunked
 
 from acct_tui import clock
 from acct_tui.core import health as health_core
 from acct_tui.core import rules as rules_core
 from acct_tui.core.facts import AccountFacts
 from acct_tui.core.rules import Signal
-from acct_tui.core.settings import RiskSettings
+from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, _json_default
-from acct_tui.services.facts import as_datetime, gather, raw_rows
+from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, json_default
+from acct_tui.services.facts import gather
+from acct_tui.services.query import as_datetime, raw_rows
 
-#: Accounts per write transaction: small enough that other writers wait milliseconds.
-CHUNK = 1000
+#: Accounts per write transaction: small enough that other writers wait
+#: milliseconds (a unit of work, not a statement's parameter limit).
+ACCOUNTS_PER_TRANSACTION = 1000
 #: The PostgreSQL advisory lock key held while a scan writes ("ACT3").
 SCAN_LOCK_KEY = 0x41435433
 ACTIVE = ("open", "acknowledged", "snoozed")
@@ -102,7 +105,7 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
     in a thread worker beside the app and beside another scanner.
     """
     now = (now or clock.now()).replace(microsecond=0)
-    settings = settings or RiskSettings()
+    settings = settings or loaded()
     with database.connection_context():
         if not _try_lock():
             return ScanSummary(0, 0, 0, 0, 0, (), skipped=True)
@@ -133,8 +136,7 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
     existing = _active_alerts()
     tally = _Tally()
     ids = sorted(facts)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for chunk in chunked(ids, ACCOUNTS_PER_TRANSACTION):
         # Plan outside any transaction; write only chunks with something to
         # write, each in its own short transaction.
         plan = _plan_alerts(chunk, signals, facts, existing, now, tally)
@@ -156,7 +158,7 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
 
 
 #: Encodes exactly as `models.JSONText` stores, so stored evidence compares as text.
-_ENCODER = json.JSONEncoder(default=_json_default, sort_keys=True)
+_ENCODER = json.JSONEncoder(default=json_default, sort_keys=True)
 
 
 def _evidence_json(evidence: dict) -> str:
@@ -381,8 +383,7 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
         .order_by(Alert.id)
     )
     todo = raw_rows(query)
-    for start in range(0, len(todo), CHUNK):
-        part = todo[start : start + CHUNK]
+    for part in chunked(todo, ACCOUNTS_PER_TRANSACTION):
         with database.atomic():
             by_manager: dict[int, list[int]] = {}
             for alert_id, manager_id, _ in part:

@@ -26,10 +26,11 @@ from peewee import JOIN, SQL, Case, Select, fn
 from acct_tui.clock import today
 from acct_tui.core.policy import Policy
 from acct_tui.db import database
-from acct_tui.enums import TIERS, TOUCH_KINDS
-from acct_tui.models import Account, ActionItem, Activity, Alert, User
+from acct_tui.enums import TIERS
+from acct_tui.models import Account, ActionItem, Alert, User
+from acct_tui.services import touches
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids, visible_users
-from acct_tui.services.briefs import as_date, as_datetime
+from acct_tui.services.query import as_date, as_datetime
 
 #: Roles that carry a portfolio: they get a row even with no accounts yet.
 PORTFOLIO_ROLES = ("am", "kam", "senior")
@@ -136,14 +137,9 @@ def _row(login, name, role, t: _Tally, last_touch) -> TeamRow:
 
 
 def _last_touch_per_account(viewer: Viewer):
-    """Per visible account, its newest touch: one grouped query, narrowed to the viewer's
-    accounts first so that a lead does not group the whole activity table."""
-    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(
-        Activity.kind.in_(TOUCH_KINDS)
-    )
-    if not viewer.sees_everything:
-        query = query.where(Activity.account.in_(visible_account_ids(viewer)))
-    return query.group_by(Activity.account).alias("last_touch")
+    """Per visible account, its newest touch, narrowed to the viewer's accounts
+    first so that a lead does not group the whole activity table."""
+    return touches.last_touch_subquery(None if viewer.sees_everything else visible_account_ids(viewer))
 
 
 def _account_facts(viewer: Viewer, policy: Policy):
@@ -214,14 +210,7 @@ def _late_commitments(viewer: Viewer):
 
 def _last_touches(user_ids: list[int]) -> dict[int, dt.datetime]:
     """Each person's newest logged touch, one grouped query over their ids."""
-    if not user_ids:
-        return {}
-    query = (
-        Activity.select(Activity.author, fn.MAX(Activity.occurred_at))
-        .where(Activity.author.in_(user_ids) & Activity.kind.in_(TOUCH_KINDS))
-        .group_by(Activity.author)
-    )
-    return {author: as_datetime(at) for author, at in query.tuples()}
+    return {author: as_datetime(at) for author, at in touches.last_touch_by_author(user_ids).items()}
 
 
 @dataclass(frozen=True)
@@ -255,6 +244,17 @@ def member_accounts(viewer: Viewer, login: str | None) -> list[MemberAccount]:
         MemberAccount(i, n, t, Decimal(v), o, as_date(r), as_datetime(at))
         for i, n, t, v, o, r, at in scope_accounts(query, viewer).tuples()
     ]
+
+
+def member_portfolio(viewer: Viewer, login: str | None):
+    """A person's accounts (None: the unowned pool) and the open alerts on them, as the viewer may see them."""
+    from acct_tui.services import alerts
+
+    accounts = member_accounts(viewer, login)
+    if login is not None:
+        return accounts, alerts.list_alerts(viewer, owner=login)
+    ids = {a.id for a in accounts}
+    return accounts, [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
 
 
 def escalation_inbox(viewer: Viewer):

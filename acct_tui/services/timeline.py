@@ -17,8 +17,9 @@ from peewee import JOIN
 
 from acct_tui import clock
 from acct_tui.errors import NotFound
-from acct_tui.models import ActionItem, Activity, Alert, AuditLog, Case, HealthSnapshot, Milestone, PlannedVisit, User
+from acct_tui.models import ActionItem, Activity, Alert, AuditLog, CustomerCase, HealthSnapshot, Milestone, PlannedVisit, User
 from acct_tui.services.access import Viewer, account_visible, scope_activities
+from acct_tui.services.query import as_datetime
 
 #: The kinds of event, in the order the filter cycles through them.
 EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "alert", "health")
@@ -47,18 +48,6 @@ class Timeline:
     events: tuple[TimelineEvent, ...]
     #: How many events are upcoming (they come first in `events`).
     upcoming_count: int
-
-
-def _at(day: dt.date | dt.datetime) -> dt.datetime:
-    return day if isinstance(day, dt.datetime) else dt.datetime.combine(day, dt.time())
-
-
-def _as_dt(value) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return _at(value)
-    return dt.datetime.fromisoformat(str(value))
 
 
 def build_timeline(viewer: Viewer, account_id: int, kinds: tuple[str, ...] | None = None) -> Timeline:
@@ -97,18 +86,18 @@ def _activities(viewer: Viewer, account_id: int, today: dt.date):
         if secret:
             bits.append("confidential")
         state = "red" if leaving or (sentiment is not None and sentiment < 0) else ""
-        yield TimelineEvent(_as_dt(at), "activity", f"{kind}: {subject}", " · ".join(bits), "activity", aid, False, state)
+        yield TimelineEvent(as_datetime(at), "activity", f"{kind}: {subject}", " · ".join(bits), "activity", aid, False, state)
 
 
 def _cases(_viewer, account_id: int, _today):
-    query = Case.select(Case.id, Case.subject, Case.severity, Case.opened_at, Case.closed_at, Case.escalated).where(Case.account == account_id)
+    query = CustomerCase.select(CustomerCase.id, CustomerCase.subject, CustomerCase.severity, CustomerCase.opened_at, CustomerCase.closed_at, CustomerCase.escalated).where(CustomerCase.account == account_id)
     for cid, subject, severity, opened, closed, escalated in query.tuples():
         detail = f"{severity}" + (" · escalated" if escalated else "")
         state = "red" if severity in ("high", "critical") and closed is None else ""
-        yield TimelineEvent(_as_dt(opened), "case", f"case opened: {subject}", detail, "case", cid, False, state)
+        yield TimelineEvent(as_datetime(opened), "case", f"case opened: {subject}", detail, "case", cid, False, state)
         if closed is not None:
-            days = (_as_dt(closed) - _as_dt(opened)).days
-            yield TimelineEvent(_as_dt(closed), "case", f"case closed: {subject}", f"after {days} days", "case", cid, False, "done")
+            days = (as_datetime(closed) - as_datetime(opened)).days
+            yield TimelineEvent(as_datetime(closed), "case", f"case closed: {subject}", f"after {days} days", "case", cid, False, "done")
 
 
 def _milestones(_viewer, account_id: int, today: dt.date):
@@ -118,11 +107,11 @@ def _milestones(_viewer, account_id: int, today: dt.date):
     for mid, title, kind, due, status, completed in query.tuples():
         if status == "done":
             when = completed or due
-            yield TimelineEvent(_at(when), "milestone", f"{kind} done: {title}", f"due {due:%Y-%m-%d}", "milestone", mid, False, "done")
+            yield TimelineEvent(as_datetime(when), "milestone", f"{kind} done: {title}", f"due {due:%Y-%m-%d}", "milestone", mid, False, "done")
         elif status == "missed" or due < today:
-            yield TimelineEvent(_at(due), "milestone", f"{kind} missed: {title}", f"{(today - due).days} days late", "milestone", mid, False, "late")
+            yield TimelineEvent(as_datetime(due), "milestone", f"{kind} missed: {title}", f"{(today - due).days} days late", "milestone", mid, False, "late")
         else:
-            yield TimelineEvent(_at(due), "milestone", f"{kind}: {title}", f"in {(due - today).days} days", "milestone", mid, True, "")
+            yield TimelineEvent(as_datetime(due), "milestone", f"{kind}: {title}", f"in {(due - today).days} days", "milestone", mid, True, "")
 
 
 def _commitments(_viewer, account_id: int, today: dt.date):
@@ -134,16 +123,16 @@ def _commitments(_viewer, account_id: int, today: dt.date):
     for iid, title, owner, due, status, done_on, created in query.tuples():
         who = f"owner {owner or 'nobody'}"
         due_text = f"due {due:%Y-%m-%d}" if due else "no due date"
-        yield TimelineEvent(_as_dt(created), "commitment", f"commitment made: {title}", f"{who} · {due_text}", "action_item", iid, False, "")
+        yield TimelineEvent(as_datetime(created), "commitment", f"commitment made: {title}", f"{who} · {due_text}", "action_item", iid, False, "")
         if status == "done":
             when = done_on or due or created
             late = " · late" if (done_on and due and done_on > due) else ""
-            yield TimelineEvent(_as_dt(when), "commitment", f"commitment kept: {title}", f"{who} · {due_text}{late}", "action_item", iid, False, "done")
+            yield TimelineEvent(as_datetime(when), "commitment", f"commitment kept: {title}", f"{who} · {due_text}{late}", "action_item", iid, False, "done")
         elif status == "open" and due is not None:
             if due < today:
-                yield TimelineEvent(_at(due), "commitment", f"commitment late: {title}", f"{who} · {(today - due).days} days late", "action_item", iid, False, "late")
+                yield TimelineEvent(as_datetime(due), "commitment", f"commitment late: {title}", f"{who} · {(today - due).days} days late", "action_item", iid, False, "late")
             else:
-                yield TimelineEvent(_at(due), "commitment", f"commitment due: {title}", who, "action_item", iid, True, "")
+                yield TimelineEvent(as_datetime(due), "commitment", f"commitment due: {title}", who, "action_item", iid, True, "")
 
 
 def _planned_visits(_viewer, account_id: int, today: dt.date):
@@ -159,14 +148,14 @@ def _planned_visits(_viewer, account_id: int, today: dt.date):
         who = f"owner {owner or 'nobody'}"
         if status == "done":
             # Shown when the visit happened (a plan can be fulfilled days early).
-            when = _as_dt(visited) if visited else _at(day)
+            when = as_datetime(visited) if visited else as_datetime(day)
             yield TimelineEvent(when, "visit_plan", f"planned visit done: {what}", f"{who} · planned {day:%Y-%m-%d}", "planned_visit", pid, False, "done")
         elif status == "cancelled":
-            yield TimelineEvent(_at(day), "visit_plan", f"planned visit cancelled: {what}", who, "planned_visit", pid, False, "")
+            yield TimelineEvent(as_datetime(day), "visit_plan", f"planned visit cancelled: {what}", who, "planned_visit", pid, False, "")
         elif status == "missed" or day < today:
-            yield TimelineEvent(_at(day), "visit_plan", f"planned visit missed: {what}", f"{who} · {(today - day).days} days late", "planned_visit", pid, False, "late")
+            yield TimelineEvent(as_datetime(day), "visit_plan", f"planned visit missed: {what}", f"{who} · {(today - day).days} days late", "planned_visit", pid, False, "late")
         else:
-            yield TimelineEvent(_at(day), "visit_plan", f"visit planned: {what}", f"{who} · in {(day - today).days} days", "planned_visit", pid, True, "")
+            yield TimelineEvent(as_datetime(day), "visit_plan", f"visit planned: {what}", f"{who} · in {(day - today).days} days", "planned_visit", pid, True, "")
 
 
 def _alerts(_viewer, account_id: int, _today):
@@ -177,14 +166,14 @@ def _alerts(_viewer, account_id: int, _today):
     rows = list(query.tuples())
     logins = dict(User.select(User.id, User.login).where(User.id.in_([r[11] for r in rows if r[11]])).tuples()) if rows else {}
     for aid, rule, severity, reason, first, acked, acked_by, resolved, resolved_by, note, escalated, escalated_to in rows:
-        yield TimelineEvent(_as_dt(first), "alert", f"alert raised: {rule}", reason, "alert", aid, False, severity)
+        yield TimelineEvent(as_datetime(first), "alert", f"alert raised: {rule}", reason, "alert", aid, False, severity)
         if acked:
-            yield TimelineEvent(_as_dt(acked), "alert", f"alert acknowledged: {rule}", f"by {acked_by or '?'}", "alert", aid)
+            yield TimelineEvent(as_datetime(acked), "alert", f"alert acknowledged: {rule}", f"by {acked_by or '?'}", "alert", aid)
         if escalated:
-            yield TimelineEvent(_as_dt(escalated), "alert", f"alert escalated: {rule}", f"to {logins.get(escalated_to, '?')}", "alert", aid, False, "warn")
+            yield TimelineEvent(as_datetime(escalated), "alert", f"alert escalated: {rule}", f"to {logins.get(escalated_to, '?')}", "alert", aid, False, "warn")
         if resolved:
             text = f"by {resolved_by or '?'}" + (f" · {note}" if note else "")
-            yield TimelineEvent(_as_dt(resolved), "alert", f"alert resolved: {rule}", text, "alert", aid, False, "done")
+            yield TimelineEvent(as_datetime(resolved), "alert", f"alert resolved: {rule}", text, "alert", aid, False, "done")
     if rows:
         rules = {r[0]: r[1] for r in rows}
         snoozes = AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at).where(
@@ -195,7 +184,7 @@ def _alerts(_viewer, account_id: int, _today):
             until = changes.get("snoozed_until") or changes.get("until") or "?"
             why = changes.get("snooze_reason") or changes.get("reason") or ""
             text = f"by {actor} until {str(until)[:10]}" + (f" · {why}" if why else "")
-            yield TimelineEvent(_as_dt(at), "alert", f"alert snoozed: {rules[row_id]}", text, "alert", row_id)
+            yield TimelineEvent(as_datetime(at), "alert", f"alert snoozed: {rules[row_id]}", text, "alert", row_id)
 
 
 def _health(_viewer, account_id: int, _today):
@@ -206,7 +195,7 @@ def _health(_viewer, account_id: int, _today):
     for sid, day, score, band in query.tuples():
         if band != previous:
             title = f"health {band}" if previous is None else f"health {previous} → {band}"
-            yield TimelineEvent(_at(day), "health", title, f"score {score}", "health_snapshot", sid, False, band)
+            yield TimelineEvent(as_datetime(day), "health", title, f"score {score}", "health_snapshot", sid, False, band)
             previous = band
 
 

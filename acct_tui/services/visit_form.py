@@ -15,7 +15,7 @@ from acct_tui import clock
 from acct_tui.core.capture import CaptureError, parse_duration, parse_step
 from acct_tui.core.dates import parse_human_date
 from acct_tui.core.text import clean_text
-from acct_tui.services import visits
+from acct_tui.services import account_lookup, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visits import ActivityDraft
 
@@ -78,56 +78,11 @@ def read_form(viewer: Viewer, values: FormValues) -> FormCheck:
     problems: dict[str, str] = {}
     understood: dict[str, str] = {}
     today = clock.today()
-
-    account_id = values.account_id
-    if account_id is None:
-        if not values.account.strip():
-            problems["account_id"] = "choose an account"
-        else:
-            found = visits.resolve_account(viewer, values.account)
-            if isinstance(found, visits.AccountChoice):
-                account_id = found.id
-                understood["account_id"] = found.name
-            elif found:
-                names = ", ".join(c.name for c in found[:4]) + (" ..." if len(found) > 4 else "")
-                problems["account_id"] = f"several accounts match: {names}"
-            else:
-                problems["account_id"] = f"no account you may see matches {values.account.strip()!r}"
-
-    occurred: dt.datetime | None = None
-    try:
-        day = parse_human_date(values.date, today, "past")
-        occurred = clock.now() if day == today else dt.datetime.combine(day, dt.time(12, 0))
-        understood["occurred_at"] = f"{day:%a %Y-%m-%d}"
-    except ValueError as exc:
-        problems["occurred_at"] = str(exc)
-
-    duration = None
-    if values.duration.strip():
-        try:
-            duration = parse_duration(values.duration)
-        except ValueError as exc:
-            problems["duration_min"] = str(exc)
-
-    sentiment = None
-    if values.sentiment.strip():
-        try:
-            sentiment = int(values.sentiment)
-        except ValueError:
-            problems["sentiment"] = "sentiment is a whole number from -2 to 2"
-
-    steps, step_lines = [], []
-    for number, line in enumerate(values.next_steps.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            step = parse_step(line, today)
-        except CaptureError as exc:
-            problems.setdefault("next_steps", f"line {number}: {exc.reason}")
-            continue
-        steps.append((step.title, step.owner, step.due_on))
-        step_lines.append(number)
-
+    account_id = _read_account(viewer, values, problems, understood)
+    occurred = _read_when(values.date, today, problems, understood)
+    duration = _optional(values.duration, parse_duration, "duration_min", problems)
+    sentiment = _optional(values.sentiment, int, "sentiment", problems, "sentiment is a whole number from -2 to 2")
+    steps, step_lines = _read_steps(values.next_steps, today, problems)
     draft = ActivityDraft(
         account_id=account_id,
         kind=values.kind,
@@ -152,6 +107,63 @@ def read_form(viewer: Viewer, values: FormValues) -> FormCheck:
         else:
             problems.setdefault(key, reason)
     return FormCheck(draft=None if problems else draft, problems=problems, understood=understood)
+
+
+def _read_account(viewer: Viewer, values: FormValues, problems: dict, understood: dict) -> int | None:
+    """The picked account, else the one the text names (`account_lookup`, as everywhere)."""
+    if values.account_id is not None:
+        return values.account_id
+    if not values.account.strip():
+        problems["account_id"] = "choose an account"
+        return None
+    found = account_lookup.resolve_account(viewer, values.account)
+    if isinstance(found, account_lookup.AccountHit):
+        understood["account_id"] = found.name
+        return found.id
+    if found:
+        names = ", ".join(c.name for c in found[:4]) + (" ..." if len(found) > 4 else "")
+        problems["account_id"] = f"several accounts match: {names}"
+    else:
+        problems["account_id"] = f"no account you may see matches {values.account.strip()!r}"
+    return None
+
+
+def _read_when(text: str, today: dt.date, problems: dict, understood: dict) -> dt.datetime | None:
+    """Today is now; an earlier day is noon of that day."""
+    try:
+        day = parse_human_date(text, today, "past")
+    except ValueError as exc:
+        problems["occurred_at"] = str(exc)
+        return None
+    understood["occurred_at"] = f"{day:%a %Y-%m-%d}"
+    return clock.now() if day == today else dt.datetime.combine(day, dt.time(12, 0))
+
+
+def _optional(text: str, read, key: str, problems: dict, reason: str | None = None):
+    """`read(text)` for a field that may be left blank (None); a ValueError becomes the field's problem."""
+    if not text.strip():
+        return None
+    try:
+        return read(text)
+    except ValueError as exc:
+        problems[key] = reason or str(exc)
+        return None
+
+
+def _read_steps(text: str, today: dt.date, problems: dict) -> tuple[list[tuple], list[int]]:
+    """Next steps, one a line (`title [by DATE] [@owner]`), with the line number of each."""
+    steps, step_lines = [], []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            step = parse_step(line, today)
+        except CaptureError as exc:
+            problems.setdefault("next_steps", f"line {number}: {exc.reason}")
+            continue
+        steps.append((step.title, step.owner, step.due_on))
+        step_lines.append(number)
+    return steps, step_lines
 
 
 def save_form(viewer: Viewer, values: FormValues) -> int:

@@ -22,7 +22,6 @@ from acct_tui.services import audit
 from acct_tui.core.text import clean_text
 from acct_tui.services.access import Viewer, account_visible, from_user, who_may_see
 # Re-exported: the form, quick capture and CLI find accounts through this module.
-from acct_tui.services.account_lookup import AccountChoice, resolve_account, suggest_account_name  # noqa: F401
 
 #: A visit within this many days of a planned visit fulfils that plan.
 FULFIL_WINDOW_DAYS = 14
@@ -329,6 +328,17 @@ def complete_milestone(viewer: Viewer, milestone_id: int) -> None:
             raise UsageError(f"milestone {milestone_id} is already done")
         Milestone.update(status="done", completed_on=clock.today()).where(Milestone.id == milestone_id).execute()
         audit.record(viewer.actor, "complete", "milestone", milestone_id, {"status": [milestone.status, "done"]})
+
+
+def current_contacts(viewer: Viewer, account_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, role) of the account's contacts who have not left, by role and name."""
+    _visible_account(viewer, account_id)
+    query = (
+        Contact.select(Contact.id, Contact.name, Contact.role)
+        .where((Contact.account == account_id) & Contact.left_on.is_null())
+        .order_by(Contact.role, Contact.name)
+    )
+    return list(query.tuples())
 
 
 def record_contact_left(viewer: Viewer, contact_id: int, left_on: dt.date | None = None) -> None:

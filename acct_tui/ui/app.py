@@ -28,10 +28,11 @@ from textual.worker import Worker, WorkerState
 from acct_tui import clock
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
-from acct_tui.core.settings import settings_from_config
+from acct_tui.core.settings import settings_from_config, use as use_settings
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
+from acct_tui.ui.background import call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.safe import safe_update
@@ -100,9 +101,22 @@ class AcctApp(App):
 
     @dataclass
     class ScanFinished(Message):
-        """A background scan is done; `outcome` is None when no scan engine is installed."""
+        """A background scan is done; `outcome` is None when another scanner held the lock."""
 
         outcome: risk_bridge.ScanOutcome | None
+
+    @dataclass
+    class AccountChecked(Message):
+        """`open_account`'s visibility check is back."""
+
+        account_id: int
+        visible: bool
+
+    @dataclass
+    class AlertsCounted(Message):
+        """Fresh open red/yellow counts for the header."""
+
+        counts: dict[str, int] | None
 
     def __init__(
         self,
@@ -119,7 +133,9 @@ class AcctApp(App):
         self.config = config
         self.db_label = db_label
         self.policy = policy or policy_from_config(config.section("cadence"))
+        # The one loaded object every service scores with (the card, briefs, the scan).
         self.risk_settings = settings_from_config(config)
+        use_settings(self.risk_settings)
         self.scan_enabled = scan
         self._mode_history: list[str] = []
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
@@ -180,11 +196,21 @@ class AcctApp(App):
         self.push_screen(QuickCaptureScreen(), saved)
 
     def open_account(self, account_id: int) -> None:
-        """Select an account and show its timeline; an account the viewer may not see is refused."""
-        if not account_visible(self.viewer, account_id):
+        """Select an account and show its timeline; an account the viewer may not see is refused.
+
+        The check runs in a worker; `AccountChecked` brings the answer back.
+        """
+        self._check_account(account_id)
+
+    @work(thread=True, exclusive=True, group="open-account", exit_on_error=False)
+    def _check_account(self, account_id: int) -> None:
+        self.post_message(self.AccountChecked(account_id, call(account_visible, self.viewer, account_id)))
+
+    def on_acct_app_account_checked(self, message: AccountChecked) -> None:
+        if not message.visible:
             self.notify("No such account.", severity="error")
             return
-        self.selected_account_id = account_id
+        self.selected_account_id = message.account_id
         self.action_mode("timeline")
 
     def get_system_commands(self, screen):
@@ -209,7 +235,15 @@ class AcctApp(App):
         self.refresh_alert_counts()
 
     def refresh_alert_counts(self) -> None:
-        self.alert_counts = risk_bridge.alert_counts(self.viewer)
+        """Recount the header's open red/yellow alerts (in a worker; `AlertsCounted` brings them)."""
+        self._count_alerts()
+
+    @work(thread=True, exclusive=True, group="alert-counts", exit_on_error=False)
+    def _count_alerts(self) -> None:
+        self.post_message(self.AlertsCounted(call(risk_bridge.alert_counts, self.viewer)))
+
+    def on_acct_app_alerts_counted(self, message: AlertsCounted) -> None:
+        self.alert_counts = message.counts
 
     def run_scan(self) -> None:
         """Start a background risk scan now (one at a time; a newer one replaces a running one).

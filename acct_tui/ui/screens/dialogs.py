@@ -8,9 +8,6 @@ runs in a thread worker and raises `DraftInvalid` to mark fields inline.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -20,11 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from acct_tui import clock
-from acct_tui.core.dates import parse_human_date
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services.account_card import RecordDetail
+from acct_tui.services.entry_forms import EntryField, EntryForm, understand_date
 from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.safe import plain
 
@@ -32,10 +28,7 @@ from acct_tui.ui.safe import plain
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question: `y`/enter is yes, `n`/escape is no."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Static { width: 56; height: auto; border: round $warning; background: $surface; padding: 1 2; }
-    """
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -55,11 +48,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class RecordScreen(ModalScreen[None]):
     """The full record behind a timeline line or a visit record, with its audit history."""
 
-    DEFAULT_CSS = """
-    RecordScreen { align: center middle; }
-    RecordScreen > VerticalScroll { width: 90; max-width: 95%; height: auto; max-height: 85%;
-        border: round $primary; background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,enter,q", "close", "Close", id="record.close")]
 
     def __init__(self, detail: RecordDetail) -> None:
@@ -73,7 +62,7 @@ class RecordScreen(ModalScreen[None]):
         for label, value in self.detail.fields:
             table.add_row(label, plain(value) if isinstance(value, str) and value else value or Text("-", style="dim"))
         with VerticalScroll() as scroll:
-            scroll.border_title = self.detail.title
+            scroll.border_title = plain(self.detail.title)
             scroll.border_subtitle = "escape closes"
             yield Static(table, id="record-fields")
             if self.detail.history:
@@ -83,52 +72,30 @@ class RecordScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-@dataclass(frozen=True)
-class EntryField:
-    """One field of an `EntryScreen`: `kind` is text, past_date, future_date or select."""
-
-    key: str
-    label: str
-    kind: str = "text"
-    value: str = ""
-    placeholder: str = ""
-    options: tuple[tuple[str, str], ...] = ()
-
-
 class EntryScreen(ModalScreen[bool]):
-    """A short form; `submit(values)` (a thread) saves or raises `DraftInvalid` / `AcctError`.
+    """A short form (`services.entry_forms.EntryForm`); its `save(values)` runs in a thread
+    worker and saves or raises `DraftInvalid` / `AcctError`.
 
     Dismisses with True once saved, False when cancelled. Date fields accept
     every human date (`fri`, `in 2w`, `20/11`) and show what they understood.
     """
 
-    DEFAULT_CSS = """
-    EntryScreen { align: center middle; }
-    EntryScreen > Vertical { width: 76; height: auto; border: round $primary; background: $surface; padding: 0 1; }
-    EntryScreen .entry-row { height: auto; margin-top: 1; }
-    EntryScreen .entry-label { width: 14; text-style: bold; }
-    EntryScreen Input, EntryScreen Select { width: 1fr; }
-    EntryScreen .-invalid { background: $error 25%; }
-    EntryScreen .entry-hint { width: 18; padding: 0 0 0 1; color: $text-muted; }
-    EntryScreen .entry-error { color: $error; padding-left: 14; height: auto; }
-    EntryScreen .entry-error:disabled, EntryScreen .entry-error.-empty { display: none; }
-    EntryScreen #entry-status { color: $text-muted; padding-top: 1; }
-    EntryScreen #entry-status.-error { color: $error; }
-    """
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="entry.save"),
         Binding("escape", "cancel", "Cancel", id="entry.cancel"),
     ]
 
-    def __init__(self, title: str, fields: list[EntryField], submit: Callable[[dict[str, str]], object]) -> None:
+    def __init__(self, form: EntryForm) -> None:
         super().__init__()
-        self.title_text = title
-        self.fields = fields
-        self.submit = submit
+        self.form = form
+        self.title_text = form.title
+        self.fields = form.fields
+        self.submit = form.submit
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = plain(self.title_text)  # it may name an account: never markup
             for field in self.fields:
                 with Horizontal(classes="entry-row"):
                     yield Label(field.label, classes="entry-label")
@@ -142,13 +109,7 @@ class EntryScreen(ModalScreen[bool]):
             yield Static("enter or ctrl+s saves · escape cancels", id="entry-status")
 
     def _understood(self, field: EntryField, text: str) -> str:
-        if not text.strip():
-            return ""
-        try:
-            day = parse_human_date(text, clock.today(), "future" if field.kind == "future_date" else "past")
-        except ValueError:
-            return "?"
-        return f"{day:%a %Y-%m-%d}"
+        return understand_date(text, "future" if field.kind == "future_date" else "past")
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

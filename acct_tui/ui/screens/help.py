@@ -51,18 +51,7 @@ def bindings_of(screen: Screen) -> list[BindingInfo]:
 class HelpScreen(ModalScreen[None]):
     """A modal table of keys; escape, `?` or `q` closes it."""
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 84;
-        max-height: 90%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    HelpScreen #help-intro { color: $text-muted; padding-bottom: 1; }
-    """
+    CSS_PATH = "help.tcss"
     BINDINGS = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close"),
     ]

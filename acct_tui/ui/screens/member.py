@@ -17,10 +17,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.db import database
-from acct_tui.services import handover, team
+from acct_tui.ui.background import call
+from acct_tui.services import team
+from acct_tui.services.access import may_reassign
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.reassign import open_reassign
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.safe import plain
 
@@ -52,6 +54,7 @@ class MemberScreen(AcctScreen):
 
     MODE = "team"
     MAIN = "member-accounts"
+    CSS_PATH = "member.tcss"
     HELP = (
         "One person's accounts and open alerts, as you see them. enter opens the account's timeline, "
         "tab switches lists, p shows them in the Portfolio, R hands accounts over, escape goes back."
@@ -84,17 +87,7 @@ class MemberScreen(AcctScreen):
 
     @work(thread=True, exclusive=True, group="member-load", exit_on_error=False)
     def _load(self) -> None:
-        from acct_tui.services import alerts
-
-        viewer = self.app.viewer
-        with database.connection_context():
-            accounts = team.member_accounts(viewer, self.login)
-            ids = {a.id for a in accounts}
-            if self.login is not None:
-                found = alerts.list_alerts(viewer, owner=self.login)
-            else:
-                found = [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
-        self.post_message(self.Loaded(accounts, found))
+        self.post_message(self.Loaded(*call(team.member_portfolio, self.app.viewer, self.login)))
 
     def on_member_screen_loaded(self, message: Loaded) -> None:
         self.accounts, self.alerts = message.accounts, message.alerts
@@ -124,15 +117,13 @@ class MemberScreen(AcctScreen):
         self.app.open_account(row.account_id if event.table.id == "member-alerts" else row.id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reassign" and not handover.may_reassign(self.app.viewer):
+        if action == "reassign" and not may_reassign(self.app.viewer):
             return False
         if action == "in_portfolio" and self.login is None:
             return False
         return True
 
     def action_reassign(self) -> None:
-        from acct_tui.ui.screens.team import open_reassign
-
         open_reassign(self, self.login, self.person if self.login is None else f"{self.person} ({self.login})")
 
     def action_in_portfolio(self) -> None:

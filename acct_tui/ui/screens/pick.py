@@ -13,10 +13,7 @@ from acct_tui.ui.safe import plain
 class PickScreen(ModalScreen[str | None]):
     """Pick one of `choices` ((value, label) pairs): enter picks, escape cancels (None)."""
 
-    DEFAULT_CSS = """
-    PickScreen { align: center middle; }
-    PickScreen > OptionList { width: 50; max-height: 70%; border: round $primary; background: $surface; }
-    """
+    CSS_PATH = "pick.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None) -> None:

@@ -25,7 +25,7 @@ from acct_tui import clock
 from acct_tui.core.capture import Capture, CaptureError, parse_capture
 from acct_tui.db import database
 from acct_tui.errors import AcctError
-from acct_tui.services import visits
+from acct_tui.services import account_lookup, visits
 from acct_tui.ui.safe import plain
 
 EXAMPLE = "acme visit 45m w/ Lan, Minh +pricing :) next: send proposal by fri"
@@ -35,16 +35,7 @@ SENTIMENT_TEXT = {-2: ":(( hostile", -1: ":( sour", 0: ":| neutral", 1: ":) good
 class QuickCaptureScreen(ModalScreen[int | None]):
     """One line in, a visit record out."""
 
-    DEFAULT_CSS = """
-    QuickCaptureScreen { align: center top; }
-    QuickCaptureScreen > Vertical { width: 100; max-width: 98%; height: auto; margin-top: 3;
-        border: round $accent; background: $surface; padding: 0 1; }
-    QuickCaptureScreen #capture-preview { height: auto; min-height: 3; padding: 1 0 0 0; }
-    QuickCaptureScreen #capture-choices { height: auto; max-height: 10; display: none; }
-    QuickCaptureScreen #capture-choices.-shown { display: block; }
-    QuickCaptureScreen #capture-status { color: $text-muted; }
-    QuickCaptureScreen #capture-status.-error { color: $error; text-style: bold; }
-    """
+    CSS_PATH = "quick_capture.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="capture.cancel")]
 
     @dataclass
@@ -63,7 +54,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         self.initial = line
         self.capture: Capture | None = None
         self.account_hint: dict[str, object] = {}
-        self.candidates: list[visits.AccountChoice] = []
+        self.candidates: list[account_lookup.AccountHit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -106,7 +97,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         found = self.account_hint.get(capture.account_text)
-        if isinstance(found, visits.AccountChoice):
+        if isinstance(found, account_lookup.AccountHit):
             account = Text.assemble((found.name, "bold green"), f"  ({found.tier}, {found.owner or 'no owner'})")
         elif found:
             account = Text(f"{capture.account_text!r}: {len(found)} accounts match; enter asks which", style="yellow")
@@ -139,7 +130,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
     @work(thread=True, exclusive=True, group="capture-resolve", exit_on_error=False)
     def _resolve(self, text: str) -> None:
         with database.connection_context():
-            found = visits.resolve_account(self.app.viewer, text)
+            found = account_lookup.resolve_account(self.app.viewer, text)
         self.post_message(self.Resolved(text, found))
 
     def on_quick_capture_screen_resolved(self, message: Resolved) -> None:
@@ -166,8 +157,8 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         try:
             with database.connection_context():
                 if account_id is None:
-                    found = visits.resolve_account(self.app.viewer, capture.account_text)
-                    if not isinstance(found, visits.AccountChoice):
+                    found = account_lookup.resolve_account(self.app.viewer, capture.account_text)
+                    if not isinstance(found, account_lookup.AccountHit):
                         self.post_message(self.Resolved(capture.account_text, found))
                         self.app.call_from_thread(self._ask, found)
                         return
@@ -181,7 +172,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
     def on_quick_capture_screen_problem(self, message: Problem) -> None:
         self._status(f"not saved: {message.text}", error=True)
 
-    def _ask(self, candidates: list[visits.AccountChoice]) -> None:
+    def _ask(self, candidates: list[account_lookup.AccountHit]) -> None:
         if not candidates:
             self._status("no account you may see matches; write more of the name", error=True)
             return

@@ -19,26 +19,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Markdown, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from acct_tui.db import database
-from acct_tui.errors import AcctError
 from acct_tui.services import briefs, handover, team
+from acct_tui.ui.background import attempt, call
 from acct_tui.ui.safe import plain
 
 
 class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     """Hand some or all of one person's (or the unowned) accounts to someone else."""
 
-    DEFAULT_CSS = """
-    ReassignScreen { align: center middle; }
-    ReassignScreen > Vertical { width: 90%; height: 90%; border: thick $accent; background: $surface; padding: 0 1; }
-    ReassignScreen #reassign-pick { height: auto; max-height: 45%; }
-    ReassignScreen #reassign-accounts { width: 1fr; height: auto; max-height: 14; }
-    ReassignScreen #reassign-right { width: 36; height: auto; padding-left: 1; }
-    ReassignScreen #reassign-error { color: $error; height: auto; }
-    ReassignScreen #reassign-preview { height: 1fr; border-top: solid $primary; }
-    ReassignScreen #reassign-buttons { height: auto; align-horizontal: right; }
-    ReassignScreen Button { margin-left: 1; }
-    """
+    CSS_PATH = "reassign.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="reassign.cancel"),
         Binding("ctrl+r", "preview", "Preview", id="reassign.preview"),
@@ -89,11 +78,9 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     @work(thread=True, exclusive=True, group="reassign-load", exit_on_error=False)
     def _load(self) -> None:
-        viewer = self.app.viewer
-        with database.connection_context():
-            accounts = team.member_accounts(viewer, self.from_login)
-            owners = [(login, name) for login, name in handover.owner_choices(viewer) if login != self.from_login]
-        self.post_message(self.Loaded(accounts, owners))
+        accounts = call(team.member_accounts, self.app.viewer, self.from_login)
+        owners = call(handover.owner_choices, self.app.viewer)
+        self.post_message(self.Loaded(accounts, [(login, name) for login, name in owners if login != self.from_login]))
 
     def on_reassign_screen_loaded(self, message: Loaded) -> None:
         accounts = self.query_one("#reassign-accounts", SelectionList)
@@ -145,19 +132,13 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     @work(thread=True, exclusive=True, group="reassign-preview", exit_on_error=False)
     def _preview(self, ids: list[int], owner: str) -> None:
-        try:
-            with database.connection_context():
-                plan = handover.preview(self.app.viewer, self.from_login, owner, ids)
-        except AcctError as exc:
-            self.post_message(self.Previewed(None, str(exc)))
-            return
-        self.post_message(self.Previewed(plan))
+        self.post_message(self.Previewed(*attempt(handover.preview, self.app.viewer, self.from_login, owner, ids)))
 
     def on_reassign_screen_previewed(self, message: Previewed) -> None:
-        if message.error:
-            self._error(message.error)
-            return
+        self._error(message.error or "")
         plan = message.plan
+        if plan is None:
+            return
         self.plan = plan
         counts = ", ".join(
             f"{plan.count(kind)} {label}" for kind, label in
@@ -177,16 +158,26 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     @work(thread=True, exclusive=True, group="reassign-apply", exit_on_error=False)
     def _apply(self, plan) -> None:
-        try:
-            with database.connection_context():
-                result = handover.apply(self.app.viewer, plan)
-        except AcctError as exc:
-            self.post_message(self.Applied(None, str(exc)))
-            return
-        self.post_message(self.Applied(result))
+        self.post_message(self.Applied(*attempt(handover.apply, self.app.viewer, plan)))
 
     def on_reassign_screen_applied(self, message: Applied) -> None:
-        if message.error:
-            self._error(message.error)
+        if message.result is not None:
+            self.dismiss(message.result)
+        else:
+            self._error(message.error or "")
+
+
+def open_reassign(screen, from_login: str | None, label: str) -> None:
+    """Push the reassign flow; on success say what moved and refresh every screen."""
+    def done(result) -> None:
+        if result is None:
             return
-        self.dismiss(message.result)
+        screen.notify(
+            f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
+            f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
+            title="Handover done",
+            markup=False,
+        )
+        screen.app.data_changed()
+
+    screen.app.push_screen(ReassignScreen(from_login, label), done)

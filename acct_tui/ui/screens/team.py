@@ -18,9 +18,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui.db import database
-from acct_tui.services import handover, team
+from acct_tui.services import team
+from acct_tui.services.access import may_reassign
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.member import MemberScreen
+from acct_tui.ui.screens.reassign import open_reassign
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 
@@ -227,13 +230,11 @@ class TeamScreen(AcctScreen):
         if event.table.id == "inbox-table":
             self.app.open_account(event.row.account_id)
             return
-        from acct_tui.ui.screens.member import MemberScreen
-
         row = event.row
         self.app.push_screen(MemberScreen(row.login, row.name))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reassign" and not handover.may_reassign(self.app.viewer):
+        if action == "reassign" and not may_reassign(self.app.viewer):
             return False
         return True
 
@@ -242,21 +243,3 @@ class TeamScreen(AcctScreen):
         if row is None:
             return
         open_reassign(self, row.login, row.name if row.is_unowned else f"{row.name} ({row.login})")
-
-
-def open_reassign(screen, from_login: str | None, label: str) -> None:
-    """Push the reassign flow; on success say what moved and refresh every screen."""
-    from acct_tui.ui.screens.reassign import ReassignScreen
-
-    def done(result) -> None:
-        if result is None:
-            return
-        screen.notify(
-            f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
-            f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
-            title="Handover done",
-            markup=False,
-        )
-        screen.app.data_changed()
-
-    screen.app.push_screen(ReassignScreen(from_login, label), done)

@@ -21,16 +21,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.core.dates import parse_human_date
 from acct_tui.db import database
-from acct_tui.enums import MILESTONE_KINDS
 from acct_tui.errors import AcctError
-from acct_tui.services import visits
+from acct_tui.services import entry_forms, visits
 from acct_tui.services.account_card import AccountCard, account_card, record_detail
+from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
-from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
@@ -256,66 +254,30 @@ class TimelineScreen(AcctScreen):
 
         self.app.push_screen(VisitFormScreen(card.id, card.name), saved)
 
-    def _entry(self, title: str, fields: list[EntryField], submit, done: str) -> None:
+    def _entry(self, form: EntryForm) -> None:
         def finished(saved: bool | None) -> None:
             if saved:
-                after_write(self.app, done)
+                after_write(self.app, form.done)
 
-        self.app.push_screen(EntryScreen(title, fields, submit), finished)
+        self.app.push_screen(EntryScreen(form), finished)
+
+    def _account_form(self, build) -> None:
+        """Open the form `build(viewer, account_id, name, owner)` makes, for the shown account."""
+        card = self._need_account()
+        if card is not None:
+            self._entry(build(self.app.viewer, card.id, card.name, card.owner))
 
     def action_plan_visit(self) -> None:
         """Put a visit for this account on the plan."""
-        card = self._need_account()
-        if card is None:
-            return
-        viewer = self.app.viewer
-
-        def submit(values: dict[str, str]) -> None:
-            day = _future_date(values["date"], "date")
-            visits.plan_visit(viewer, card.id, day, values["purpose"], values["owner"].strip() or None)
-
-        fields = [
-            EntryField("date", "Date", "future_date", placeholder="fri, in 2w, 20/12"),
-            EntryField("purpose", "Purpose", placeholder="QBR, renewal talk..."),
-            EntryField("owner", "Owner", value=card.owner or "", placeholder="login"),
-        ]
-        self._entry(f"Plan a visit to {card.name}", fields, submit, f"Visit planned for {card.name}.")
+        self._account_form(entry_forms.plan_visit_form)
 
     def action_add_commitment(self) -> None:
         """Record a promise to this customer, with an owner and a due date."""
-        card = self._need_account()
-        if card is None:
-            return
-        viewer = self.app.viewer
-
-        def submit(values: dict[str, str]) -> None:
-            due = _future_date(values["due_on"], "due_on") if values["due_on"].strip() else None
-            visits.add_commitment(viewer, card.id, values["title"], due, values["owner"].strip() or None)
-
-        fields = [
-            EntryField("title", "Commitment", placeholder="send the proposal"),
-            EntryField("due_on", "Due", "future_date", placeholder="fri, in 2w (optional)"),
-            EntryField("owner", "Owner", value=viewer.login if viewer.user_id else (card.owner or ""), placeholder="login"),
-        ]
-        self._entry(f"Commitment to {card.name}", fields, submit, "Commitment added.")
+        self._account_form(entry_forms.commitment_form)
 
     def action_add_milestone(self) -> None:
         """Add a milestone (deliverable, renewal, QBR, deadline, contract) to the timeline."""
-        card = self._need_account()
-        if card is None:
-            return
-        viewer = self.app.viewer
-
-        def submit(values: dict[str, str]) -> None:
-            due = _future_date(values["due_on"], "due_on") if values["due_on"].strip() else None
-            visits.add_milestone(viewer, card.id, values["title"], due, values["kind"])
-
-        fields = [
-            EntryField("title", "Milestone", placeholder="go-live"),
-            EntryField("kind", "Kind", "select", options=tuple((k, k) for k in MILESTONE_KINDS)),
-            EntryField("due_on", "Due", "future_date", placeholder="20/12, in 6w"),
-        ]
-        self._entry(f"Milestone for {card.name}", fields, submit, "Milestone added.")
+        self._account_form(entry_forms.milestone_form)
 
     def action_mark_done(self) -> None:
         """Mark the selected commitment or milestone done."""
@@ -348,15 +310,8 @@ class TimelineScreen(AcctScreen):
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
     def _pick_contact(self, account_id: int) -> None:
-        from acct_tui.models import Contact
-
         with database.connection_context():
-            people = list(
-                Contact.select(Contact.id, Contact.name, Contact.role)
-                .where((Contact.account == account_id) & Contact.left_on.is_null())
-                .order_by(Contact.role, Contact.name)
-                .tuples()
-            )
+            people = visits.current_contacts(self.app.viewer, account_id)
         self.app.call_from_thread(self._ask_contact, people)
 
     def _ask_contact(self, people: list[tuple[int, str, str]]) -> None:
@@ -366,27 +321,10 @@ class TimelineScreen(AcctScreen):
         viewer = self.app.viewer
 
         def chosen(value: str | None) -> None:
-            if value is None:
-                return
-            contact_id = int(value)
-            name = next(p[1] for p in people if p[0] == contact_id)
-
-            def submit(values: dict[str, str]) -> None:
-                try:
-                    day = parse_human_date(values["left_on"], clock.today(), "past")
-                except ValueError as exc:
-                    raise DraftInvalid({"left_on": str(exc)}) from None
-                visits.record_contact_left(viewer, contact_id, day)
-
-            fields = [EntryField("left_on", "Left on", "past_date", value="today")]
-            self._entry(f"{name} left", fields, submit, f"Recorded: {name} left.")
+            if value is not None:
+                contact_id = int(value)
+                name = next(p[1] for p in people if p[0] == contact_id)
+                self._entry(entry_forms.contact_left_form(viewer, contact_id, name))
 
         self.app.push_screen(PickScreen("Who left?", [(str(i), f"{name} ({role})") for i, name, role in people]), chosen)
 
-
-def _future_date(text: str, key: str) -> dt.date:
-    """A due or planned date from a field (a bare weekday is the coming one)."""
-    try:
-        return parse_human_date(text, clock.today(), "future")
-    except ValueError as exc:
-        raise DraftInvalid({key: str(exc)}) from None

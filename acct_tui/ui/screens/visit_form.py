@@ -22,7 +22,7 @@ from acct_tui import clock
 from acct_tui.core.dates import parse_human_date
 from acct_tui.db import database
 from acct_tui.enums import ACTIVITY_KINDS
-from acct_tui.services import visits
+from acct_tui.services import account_lookup, visits
 from acct_tui.services.visit_form import FormValues, save_form
 from acct_tui.ui.screens.dialogs import ConfirmScreen
 from acct_tui.ui.widgets.account_input import AccountSuggester
@@ -163,8 +163,8 @@ class VisitFormScreen(ModalScreen[int | None]):
             self.post_message(self.AccountResolved(text, ""))
             return
         with database.connection_context():
-            found = visits.resolve_account(self.app.viewer, text)
-        if isinstance(found, visits.AccountChoice):
+            found = account_lookup.resolve_account(self.app.viewer, text)
+        if isinstance(found, account_lookup.AccountHit):
             hint = f"✓ {found.name}"
         elif found:
             hint = f"{len(found)} match"

@@ -9,7 +9,6 @@ filters (account, kind, who logged it, dates, sentiment) in a small form;
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -20,16 +19,14 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.core.dates import parse_human_date
 from acct_tui.db import database
-from acct_tui.enums import ACTIVITY_KINDS
 from acct_tui.errors import AcctError
-from acct_tui.services import visit_log, visits
+from acct_tui.services import entry_forms, visit_log
 from acct_tui.services.account_card import record_detail
-from acct_tui.services.visit_log import SENTIMENT_FILTERS, PlannedVisitRow, VisitFilter, VisitRecordRow
-from acct_tui.services.visits import DraftInvalid
+from acct_tui.services.entry_forms import EntryForm
+from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import EntryField, EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
@@ -256,55 +253,15 @@ class VisitLogScreen(AcctScreen):
     def action_filter_records(self) -> None:
         """Narrow the records by account, kind, who logged them, dates and sentiment."""
         viewer = self.app.viewer
-        current = self.filters
         chosen: dict[str, VisitFilter] = {}
 
         def submit(values: dict[str, str]) -> None:
-            chosen["filter"] = read_filter(viewer, values)
+            chosen["filter"] = entry_forms.read_record_filter(viewer, values)
 
         def done(saved: bool | None) -> None:
             if saved:
                 self.filters = chosen["filter"]
                 self._show_records()
 
-        fields = [
-            EntryField("account", "Account", placeholder="any (a name or part of it)"),
-            EntryField("kind", "Kind", "select", value=current.kind or "any", options=(("any", "any"), *((k, k) for k in ACTIVITY_KINDS))),
-            EntryField("author", "Logged by", value=current.author or "", placeholder="any (a login)"),
-            EntryField("since", "From", "past_date", value=current.since.isoformat() if current.since else "", placeholder="e.g. 30d ago"),
-            EntryField("until", "To", "past_date", value=current.until.isoformat() if current.until else "", placeholder="e.g. today"),
-            EntryField("sentiment", "Sentiment", "select", value=current.sentiment or "any", options=(("any", "any"), *((s, s) for s in SENTIMENT_FILTERS))),
-        ]
-        self.app.push_screen(EntryScreen("Filter visit records", fields, submit), done)
-
-
-def read_filter(viewer, values: dict[str, str]) -> VisitFilter:
-    """The records filter a filter form describes; `DraftInvalid` naming each bad field."""
-    problems: dict[str, str] = {}
-    account_id = None
-    if values["account"].strip():
-        found = visits.resolve_account(viewer, values["account"])
-        if isinstance(found, visits.AccountChoice):
-            account_id = found.id
-        else:
-            problems["account"] = "several accounts match; write more of the name" if found else "no account you may see matches"
-    dates: dict[str, dt.date | None] = {}
-    for key in ("since", "until"):
-        dates[key] = None
-        if values[key].strip():
-            try:
-                dates[key] = parse_human_date(values[key], clock.today(), "past")
-            except ValueError as exc:
-                problems[key] = str(exc)
-    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
-        problems["until"] = "the end is before the start"
-    if problems:
-        raise DraftInvalid(problems)
-    return VisitFilter(
-        account_id=account_id,
-        kind=None if values["kind"] == "any" else values["kind"],
-        author=values["author"].strip() or None,
-        since=dates["since"],
-        until=dates["until"],
-        sentiment=None if values["sentiment"] == "any" else values["sentiment"],
-    )
+        form = EntryForm("Filter visit records", entry_forms.record_filter_fields(self.filters), submit)
+        self.app.push_screen(EntryScreen(form), done)

@@ -6,9 +6,9 @@ import asyncio
 
 from textual.suggester import Suggester
 
-from acct_tui.db import database
 from acct_tui.services.access import Viewer
-from acct_tui.services.visits import suggest_account_name
+from acct_tui.services.account_lookup import suggest_account_name
+from acct_tui.ui.background import call
 
 
 class AccountSuggester(Suggester):
@@ -20,8 +20,4 @@ class AccountSuggester(Suggester):
 
     async def get_suggestion(self, value: str) -> str | None:
         # The query is quick but is still I/O: keep it off the event loop.
-        return await asyncio.to_thread(self._lookup, value)
-
-    def _lookup(self, value: str) -> str | None:
-        with database.connection_context():
-            return suggest_account_name(self.viewer, value)
+        return await asyncio.to_thread(call, suggest_account_name, self.viewer, value)

@@ -16,18 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from acct_tui.clock import today
-from acct_tui.core.dates import parse_human_date
+from acct_tui.services.entry_forms import read_snooze_until, understand_date
 from acct_tui.ui.safe import plain
-
-
-def parse_date(text: str, base: dt.date) -> dt.date:
-    """A snooze's end date in the human-date grammar (`in 2w`, `fri`, ISO); ValueError otherwise."""
-    text = text.strip()
-    if not text:
-        raise ValueError("a date is required")
-    # A snooze ends ahead of today: a bare "fri" means the coming Friday.
-    return parse_human_date(text, base, direction="future")
 
 
 @dataclass(frozen=True)
@@ -39,14 +29,7 @@ class SnoozeRequest:
 class FormModal(ModalScreen):
     """What the alert forms share: the box, inline errors, Cancel/OK buttons, escape."""
 
-    DEFAULT_CSS = """
-    FormModal { align: center middle; }
-    FormModal > Vertical { width: 64; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
-    FormModal .error { color: $error; height: auto; }
-    FormModal .understood, FormModal .hint { color: $text-muted; height: auto; }
-    FormModal Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
-    FormModal Button { margin-left: 1; }
-    """
+    CSS_PATH = "prompts.tcss"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "ok":
@@ -90,11 +73,8 @@ class SnoozeModal(FormModal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "until":
-            try:
-                when = parse_date(event.value, today())
-                shown = f"= {when.strftime('%a %Y-%m-%d')}"
-            except ValueError:
-                shown = ""
+            understood = understand_date(event.value, "future")
+            shown = f"= {understood}" if understood not in ("", "?") else ""
             self.query_one("#until-understood", Static).update(shown)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -109,9 +89,7 @@ class SnoozeModal(FormModal):
         until_error = reason_error = ""
         until = None
         try:
-            until = parse_date(until_text, today())
-            if until <= today():
-                until_error = f"{until.isoformat()} is not in the future"
+            until = read_snooze_until(until_text)
         except ValueError as exc:
             until_error = str(exc)
         if not reason:

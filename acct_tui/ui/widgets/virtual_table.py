@@ -32,7 +32,7 @@ Using it (everything a screen needs; no need to read the code below):
     def on_virtual_table_selected(self, event: VirtualTable.Selected): ...
         # event.row is the row object, event.index its position, event.table the widget
 
-- `Column(key, label, width, justify="left", render=None, style="", min_width)`:
+- `Column(key, label, width=10, justify="left", render=None, style="")`:
   `render(row)` returns `str` or `rich.text.Text` (a `Text` keeps its own
   styles per cell); without it the cell shows `getattr(row, key)`. The last
   column with `width=0` takes the remaining width.
@@ -51,7 +51,7 @@ Using it (everything a screen needs; no need to read the code below):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -64,8 +64,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from acct_tui.core.text import terminal_safe
-from acct_tui.ui.safe import safe_text
+from acct_tui.ui.widgets.table_source import Column, ListSource, TableSource
+
+__all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
 
 #: Rows fetched from the source in one call, and cached together.
 PAGE_SIZE = 200
@@ -73,44 +74,17 @@ PAGE_SIZE = 200
 MAX_PAGES = 32
 
 
-class TableSource(Protocol):
-    """What a `VirtualTable` reads: a row count and a window of rows."""
+@dataclass
+class RowMessage(Message):
+    """A message about one row of a `VirtualTable`."""
 
-    def count(self) -> int: ...
+    table: "VirtualTable"
+    index: int
+    row: Any
 
-    def fetch(self, offset: int, limit: int) -> Sequence[Any]: ...
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: which field, its header, width and how a cell is drawn."""
-
-    key: str
-    label: str
-    width: int = 10
-    justify: str = "left"
-    render: Callable[[Any], str | Text] | None = None
-    style: str = ""
-
-    def cell(self, row: Any) -> Text:
-        """The cell as text: never markup, control characters shown as stand-ins (`ui/safe.py`)."""
-        value = self.render(row) if self.render else getattr(row, self.key, "")
-        if isinstance(value, Text):
-            return safe_text(value)
-        return Text(terminal_safe("" if value is None else str(value)), style=self.style)
-
-
-class ListSource:
-    """A source over an in-memory sequence (small lists, tests)."""
-
-    def __init__(self, rows: Sequence[Any]):
-        self.rows = rows
-
-    def count(self) -> int:
-        return len(self.rows)
-
-    def fetch(self, offset: int, limit: int) -> Sequence[Any]:
-        return self.rows[offset : offset + limit]
+    @property
+    def control(self) -> "VirtualTable":
+        return self.table
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -157,28 +131,12 @@ class VirtualTable(ScrollView, can_focus=True):
     }
 
     @dataclass
-    class Highlighted(Message):
+    class Highlighted(RowMessage):
         """The cursor moved onto `row` (at `index` in the source)."""
 
-        table: "VirtualTable"
-        index: int
-        row: Any
-
-        @property
-        def control(self) -> "VirtualTable":
-            return self.table
-
     @dataclass
-    class Selected(Message):
+    class Selected(RowMessage):
         """`row` was opened (enter, or a click on the highlighted row)."""
-
-        table: "VirtualTable"
-        index: int
-        row: Any
-
-        @property
-        def control(self) -> "VirtualTable":
-            return self.table
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
     #: (column key, descending) to mark in the header, or None.

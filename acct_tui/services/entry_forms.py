@@ -1,0 +1,180 @@
+"""The short forms (plan a visit, add a commitment or milestone, record a contact
+leaving, filter the visit records, snooze an alert): what they ask, and reading
+what was typed.
+
+The UI shows an `EntryForm`'s fields and hands back the typed strings; the
+form's `save` (run in a worker) reads them here and either writes through the
+services or raises `DraftInvalid` naming each bad field. Nothing is parsed in
+a screen. The visit record form, larger, is `services/visit_form.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from acct_tui import clock
+from acct_tui.core.dates import parse_human_date
+from acct_tui.core.text import clean_text
+from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
+from acct_tui.services import account_lookup, visits
+from acct_tui.services.access import Viewer
+from acct_tui.services.visit_log import SENTIMENT_FILTERS, VisitFilter
+from acct_tui.services.visits import DraftInvalid
+
+
+@dataclass(frozen=True)
+class EntryField:
+    """One field: `kind` is text, past_date, future_date or select (`options` as (label, value))."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    value: str = ""
+    placeholder: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """A short form: its title, fields, what `save(values)` does, and what to say once saved."""
+
+    title: str
+    fields: tuple[EntryField, ...]
+    save: Callable[[dict[str, str]], object]
+    done: str = "Saved."
+
+    def submit(self, values: dict[str, str]) -> object:
+        """`save` what was typed or pasted, without control characters (every field is one line)."""
+        return self.save({key: clean_text(text) for key, text in values.items()})
+
+
+def read_date(values: dict[str, str], key: str, direction: str, *, required: bool = True) -> dt.date | None:
+    """A human date field (`fri`, `in 2w`, `20/11`): the date, None when blank and optional,
+    else `DraftInvalid` for that field. A bare weekday is the coming one ("future") or the latest ("past")."""
+    text = values.get(key, "").strip()
+    if not text:
+        if required:
+            raise DraftInvalid({key: "a date is required"})
+        return None
+    try:
+        return parse_human_date(text, clock.today(), direction)
+    except ValueError as exc:
+        raise DraftInvalid({key: str(exc)}) from None
+
+
+def understand_date(text: str, direction: str) -> str:
+    """What a date field's text means, for the hint beside it ("" when blank, "?" when nothing)."""
+    if not text.strip():
+        return ""
+    try:
+        return f"{parse_human_date(text, clock.today(), direction):%a %Y-%m-%d}"
+    except ValueError:
+        return "?"
+
+
+def _owner(values: dict[str, str]) -> str | None:
+    return values.get("owner", "").strip() or None
+
+
+def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: str | None) -> EntryForm:
+    def save(values: dict[str, str]) -> int:
+        day = read_date(values, "date", "future")
+        return visits.plan_visit(viewer, account_id, day, values["purpose"], _owner(values))
+
+    fields = (
+        EntryField("date", "Date", "future_date", placeholder="fri, in 2w, 20/12"),
+        EntryField("purpose", "Purpose", placeholder="QBR, renewal talk..."),
+        EntryField("owner", "Owner", value=owner or "", placeholder="login"),
+    )
+    return EntryForm(f"Plan a visit to {account_name}", fields, save, f"Visit planned for {account_name}.")
+
+
+def commitment_form(viewer: Viewer, account_id: int, account_name: str, owner: str | None) -> EntryForm:
+    def save(values: dict[str, str]) -> int:
+        due = read_date(values, "due_on", "future", required=False)
+        return visits.add_commitment(viewer, account_id, values["title"], due, _owner(values))
+
+    fields = (
+        EntryField("title", "Commitment", placeholder="send the proposal"),
+        EntryField("due_on", "Due", "future_date", placeholder="fri, in 2w (optional)"),
+        EntryField("owner", "Owner", value=viewer.login if viewer.user_id else (owner or ""), placeholder="login"),
+    )
+    return EntryForm(f"Commitment to {account_name}", fields, save, "Commitment added.")
+
+
+def milestone_form(viewer: Viewer, account_id: int, account_name: str, owner: str | None) -> EntryForm:
+    def save(values: dict[str, str]) -> int:
+        due = read_date(values, "due_on", "future", required=False)
+        return visits.add_milestone(viewer, account_id, values["title"], due, values["kind"])
+
+    fields = (
+        EntryField("title", "Milestone", placeholder="go-live"),
+        EntryField("kind", "Kind", "select", options=tuple((k, k) for k in MILESTONE_KINDS)),
+        EntryField("due_on", "Due", "future_date", placeholder="20/12, in 6w"),
+    )
+    return EntryForm(f"Milestone for {account_name}", fields, save, "Milestone added.")
+
+
+def contact_left_form(viewer: Viewer, contact_id: int, name: str) -> EntryForm:
+    def save(values: dict[str, str]) -> None:
+        visits.record_contact_left(viewer, contact_id, read_date(values, "left_on", "past"))
+
+    fields = (EntryField("left_on", "Left on", "past_date", value="today"),)
+    return EntryForm(f"{name} left", fields, save, f"Recorded: {name} left.")
+
+
+def record_filter_fields(current: VisitFilter, account_name: str = "") -> tuple[EntryField, ...]:
+    """The visit records' filter form, filled in with the filter in force."""
+    return (
+        EntryField("account", "Account", value=account_name, placeholder="any (a name or part of it)"),
+        EntryField("kind", "Kind", "select", value=current.kind or "any", options=(("any", "any"), *((k, k) for k in ACTIVITY_KINDS))),
+        EntryField("author", "Logged by", value=current.author or "", placeholder="any (a login)"),
+        EntryField("since", "From", "past_date", value=current.since.isoformat() if current.since else "", placeholder="e.g. 30d ago"),
+        EntryField("until", "To", "past_date", value=current.until.isoformat() if current.until else "", placeholder="e.g. today"),
+        EntryField("sentiment", "Sentiment", "select", value=current.sentiment or "any",
+                   options=(("any", "any"), *((s, s) for s in SENTIMENT_FILTERS))),
+    )
+
+
+def read_record_filter(viewer: Viewer, values: dict[str, str]) -> VisitFilter:
+    """The records filter a filter form describes; `DraftInvalid` naming each bad field."""
+    problems: dict[str, str] = {}
+    account_id = None
+    if values["account"].strip():
+        found = account_lookup.resolve_account(viewer, values["account"])
+        if isinstance(found, account_lookup.AccountHit):
+            account_id = found.id
+        else:
+            problems["account"] = "several accounts match; write more of the name" if found else "no account you may see matches"
+    dates: dict[str, dt.date | None] = {}
+    for key in ("since", "until"):
+        try:
+            dates[key] = read_date(values, key, "past", required=False)
+        except DraftInvalid as exc:
+            problems.update(exc.problems)
+            dates[key] = None
+    if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+        problems["until"] = "the end is before the start"
+    if problems:
+        raise DraftInvalid(problems)
+    return VisitFilter(
+        account_id=account_id,
+        kind=None if values["kind"] == "any" else values["kind"],
+        author=values["author"].strip() or None,
+        since=dates["since"],
+        until=dates["until"],
+        sentiment=None if values["sentiment"] == "any" else values["sentiment"],
+    )
+
+
+def read_snooze_until(text: str) -> dt.date:
+    """A snooze's end: a human date strictly after today (a bare "fri" is the coming Friday); ValueError otherwise."""
+    try:
+        until = read_date({"until": text}, "until", "future")
+    except DraftInvalid as exc:
+        raise ValueError(exc.problems["until"]) from None
+    if until <= clock.today():
+        raise ValueError(f"{until.isoformat()} is not in the future")
+    return until

@@ -1,0 +1,106 @@
+"""How services run set-based queries: raw rows, the values in them, and id chunks.
+
+The one home for:
+
+- `raw_rows(query)`: a peewee query's rows as plain tuples, skipping
+  peewee's per-row model work (several times faster on 100k-row results);
+- `as_date` / `as_datetime`: a raw value back to a date or datetime
+  (SQLite hands aggregates back as ISO text, PostgreSQL typed);
+- `chunks(values)`: `peewee.chunked` with the one chunk size of the
+  database in use, for `IN (...)` lists and bulk writes;
+- `days_before_sql` and `name_like`: the two SQL snippets that differ
+  between SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Iterable, Iterator, TypeVar
+
+import peewee
+from peewee import SQL, NodeList, fn
+
+from acct_tui.db import database
+
+T = TypeVar("T")
+
+#: Values bound in one statement, per database. SQLite accepts 32,766
+#: parameters per statement (3.32 and later), PostgreSQL 65,535; 5,000 ids
+#: leave room for the rest of any query and measured as fast as longer lists.
+CHUNK_SIZE = {"sqlite": 5000, "postgresql": 5000}
+
+
+def raw_rows(query) -> list[tuple]:
+    """Run a peewee query and fetch plain tuples (no per-row model conversion)."""
+    return database.execute_sql(*query.sql()).fetchall()
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def chunk_size(columns: int = 1) -> int:
+    """Rows per statement when each row binds `columns` values."""
+    return max(1, CHUNK_SIZE["postgresql" if is_postgres() else "sqlite"] // columns)
+
+
+def chunks(values: Iterable[T], columns: int = 1) -> Iterator[list[T]]:
+    """`values` in lists small enough for one statement (`columns` bound values per item).
+
+    Sliced, not `peewee.chunked`: that pads every group to the chunk size and
+    pops the padding one item at a time, a millisecond for three ids at 5,000.
+    """
+    items = values if isinstance(values, (list, tuple)) else list(values)
+    size = chunk_size(columns)
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def as_datetime(value) -> dt.datetime | None:
+    """A raw time value (ISO text from SQLite, typed from PostgreSQL) as a datetime."""
+    if type(value) is str:
+        return dt.datetime.fromisoformat(value)
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    return dt.datetime.fromisoformat(str(value))
+
+
+def as_date(value) -> dt.date | None:
+    """A raw date or time value as a date (the day of a datetime)."""
+    if type(value) is str:  # SQLite: the common case first
+        return _parse_date(value[:10])
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return _parse_date(str(value)[:10])
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(text: str) -> dt.date:
+    # A portfolio has a few thousand distinct days and a million date cells.
+    return dt.date.fromisoformat(text)
+
+
+def days_before_sql(column: str, days: int) -> str:
+    """SQL for `column - days` on a date column, on SQLite (ISO text) and PostgreSQL."""
+    if is_postgres():
+        return f"({column} - {int(days)})"
+    return f"date({column}, '-{int(days)} days')"
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for LIKE with `\\` escaping, so `%` and `_` in the text match themselves."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def name_like(column, text: str, *, prefix: bool = False):
+    """A case-insensitive "`column` contains (or starts with) `text`", the same on SQLite and PostgreSQL."""
+    pattern = like_pattern(text)[1:] if prefix else like_pattern(text)
+    return NodeList((fn.LOWER(column), SQL("LIKE"), pattern, SQL("ESCAPE '\\'")))

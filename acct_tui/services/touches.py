@@ -1,0 +1,70 @@
+"""Last touch: the one definition, used by every screen, listing, brief and the scan.
+
+A touch is an activity of a kind in `enums.TOUCH_KINDS` (a note is not a
+touch); an account's last touch is the newest one's `occurred_at`. Every
+place that shows or judges it (Portfolio, account listings, the Team pane,
+briefs, the risk facts) builds its query here. Values come back raw (ISO
+text on SQLite): convert with `query.as_date` / `query.as_datetime` where
+they are used, which keeps the 100k-row Portfolio load cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import fn
+
+from acct_tui.enums import TOUCH_KINDS
+from acct_tui.models import Activity
+from acct_tui.services.query import raw_rows
+
+
+def is_touch():
+    """The WHERE clause that makes an activity a touch."""
+    return Activity.kind.in_(TOUCH_KINDS)
+
+
+def last_touch_query(accounts=None, *, until: dt.datetime | None = None):
+    """(account_id, at) per account: the newest touch, optionally among `accounts`
+    (a subquery or list of ids) and at or before `until`."""
+    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(is_touch())
+    if accounts is not None:
+        query = query.where(Activity.account.in_(accounts))
+    if until is not None:
+        query = query.where(Activity.occurred_at <= until)
+    return query.group_by(Activity.account)
+
+
+def last_touch_subquery(accounts=None):
+    """`last_touch_query` as a subquery to LEFT JOIN on `last_touch.c.account_id`; the time is `.c.at`."""
+    return last_touch_query(accounts).alias("last_touch")
+
+
+def last_touches(accounts) -> dict[int, object]:
+    """{account_id: raw time of the newest touch} for the accounts that have one."""
+    return dict(raw_rows(last_touch_query(accounts)))
+
+
+def newest_touch_by_kind(until: dt.datetime):
+    """(account, kind, at): the newest touch of each kind per account, at or before `until`.
+
+    Served from the (account, kind, time) index alone; the risk facts fold it
+    into the last touch and the last visit in one pass.
+    """
+    return (
+        Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at))
+        .where(is_touch() & (Activity.occurred_at <= until))
+        .group_by(Activity.account, Activity.kind)
+    )
+
+
+def last_touch_by_author(user_ids) -> dict[int, object]:
+    """{user_id: raw time of the newest touch they logged, on any account}."""
+    if not user_ids:
+        return {}
+    query = (
+        Activity.select(Activity.author, fn.MAX(Activity.occurred_at))
+        .where(Activity.author.in_(user_ids) & is_touch())
+        .group_by(Activity.author)
+    )
+    return dict(raw_rows(query))
