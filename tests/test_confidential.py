@@ -89,3 +89,27 @@ def test_a_commitment_is_owed_only_by_someone_who_may_see_the_account(org):
         visits.log_activity(am1, draft)
     # Its owner's lead may owe it.
     assert visits.add_commitment(am1, org["a1"].id, "Escalate pricing", None, owner_login="lena.lead")
+
+
+def test_the_timeline_names_a_promise_from_a_record_i_may_not_read_by_whose_it_is(org):
+    from acct_tui.services.timeline import build_timeline
+
+    secret = f.activity(org["a1"], kind="visit", at=NOW - dt.timedelta(days=1), author=org["lead"], confidential=True)
+    f.action_item(org["a1"], title="Match Rival Corp's discount", due_on=dt.date(2026, 12, 1), source_activity=secret, owner=org["am1"])
+
+    def titles(user):
+        return {e.title for e in build_timeline(from_user(user), org["a1"].id).events if e.kind == "commitment"}
+
+    assert titles(org["am1"]) == {"commitment made: from a confidential record by lena.lead",
+                                  "commitment due: from a confidential record by lena.lead"}
+    assert titles(org["lead"]) == {"commitment made: Match Rival Corp's discount", "commitment due: Match Rival Corp's discount"}
+
+
+def test_a_handover_brief_names_a_promise_from_a_confidential_record_by_whose_it_is(org):
+    from acct_tui.services.briefs import build_briefs
+
+    secret = f.activity(org["a1"], kind="visit", at=NOW - dt.timedelta(days=1), author=org["am1"], confidential=True)
+    f.action_item(org["a1"], title="Match Rival Corp's discount", due_on=dt.date(2026, 12, 1), source_activity=secret)
+    f.action_item(org["a1"], title="Send the deck", due_on=dt.date(2026, 12, 2))
+    (brief,) = build_briefs([org["a1"].id])
+    assert [c.title for c in brief.open_commitments] == ["a commitment from a confidential record by minh.pham", "Send the deck"]

@@ -16,12 +16,11 @@ from __future__ import annotations
 import datetime as dt
 
 from icalendar import Calendar, Event
-from peewee import JOIN
 
 from acct_tui import clock
 from acct_tui.core.text import terminal_safe
-from acct_tui.models import Account, ActionItem, Activity, Milestone, PlannedVisit, User
-from acct_tui.services.access import Viewer, visible_account_ids
+from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit
+from acct_tui.services.access import Viewer, confidential_sources, visible_account_ids
 
 UID_DOMAIN = "acct-tui"
 
@@ -70,24 +69,19 @@ def calendar_events(viewer: Viewer) -> list[tuple[str, dt.date, str, str, str]]:
     )
     for m in milestones:
         events.append((uid("milestone", m.id), m.due_on, f"{m.kind.capitalize()}: {m.title} ({m.account.name})", "", "milestone"))
-    source = Activity.alias()
-    author = User.alias()
     items = (
-        ActionItem.select(ActionItem.id, ActionItem.due_on, ActionItem.title, Account.name, ActionItem.source_activity,
-                          source.id, source.confidential, author.login)
-        .join(Account).switch(ActionItem)
-        .join(source, JOIN.LEFT_OUTER, on=(ActionItem.source_activity == source.id))
-        .join(author, JOIN.LEFT_OUTER, on=(source.author == author.id))
+        ActionItem.select(ActionItem.id, ActionItem.due_on, ActionItem.title, Account.name, ActionItem.source_activity)
+        .join(Account)
         .where((ActionItem.status == "open") & ActionItem.due_on.is_null(False)
                & ActionItem.account.in_(visible) & mine(ActionItem.owner))
         .tuples()
     )
-    for item_id, due_on, title, account_name, source_id, seen_id, confidential, by in items:
-        # A feed leaves acct-tui for calendar servers and phones: a promise made in a
-        # confidential record is named by whose record it is, not by its words (and
-        # a source the database would not show is one).
-        confidential = confidential or (source_id is not None and seen_id is None)
-        what = f"a commitment from a confidential record by {by or 'someone'}" if confidential else title
+    items = list(items)
+    # A feed leaves acct-tui for calendar servers and phones: a promise made in a
+    # confidential record is named by whose record it is, not by its words.
+    secret = confidential_sources(row[-1] for row in items)
+    for item_id, due_on, title, account_name, source in items:
+        what = f"a commitment from a confidential record by {secret[source]}" if source in secret else title
         events.append((uid("commitment", item_id), due_on, f"Due: {what} ({account_name})", "", "commitment"))
     events.sort(key=lambda e: (e[1], e[0]))
     return events

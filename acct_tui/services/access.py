@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from peewee import Expression
+from peewee import JOIN, Expression
 
 from acct_tui import db
 from acct_tui.db import database
@@ -265,6 +265,41 @@ def audit_filter(viewer: Viewer) -> Expression | None:
     if viewer.sees_everything:  # people, imports: an admin's business
         clause |= AuditLog.table.not_in(list(about))
     return clause
+
+
+def confidential_sources(activity_ids) -> dict[int, str]:
+    """Of these activities, the confidential ones (and any the database would not show): id -> whose record.
+
+    For what leaves acct-tui (a calendar feed, a handover brief): a promise
+    made in a confidential record is named by whose record it is, whoever reads it.
+    """
+    ids = sorted({i for i in activity_ids if i is not None})
+    if not ids:
+        return {}
+    rows = (Activity.select(Activity.id, Activity.confidential, User.login)
+            .join(User, JOIN.LEFT_OUTER, on=(Activity.author == User.id)).where(Activity.id.in_(ids)).tuples())
+    seen = {i: (confidential, login) for i, confidential, login in rows}
+    return {i: (seen[i][1] if i in seen else None) or "someone" for i in ids if i not in seen or seen[i][0]}
+
+
+def hidden_sources(viewer: Viewer, activity_ids) -> dict[int, str]:
+    """Of these activities, those `viewer` may not read (confidential ones): id -> whose record it is.
+
+    What was derived from such a record (a commitment made in it) is then
+    named by whose record it is, never by its words. Under row-level security
+    the author of a record one may not read is not visible either: "someone".
+    """
+    ids = sorted({i for i in activity_ids if i is not None})
+    if not ids or viewer.is_operator:
+        return {}
+    readable = {i for (i,) in scope_activities(Activity.select(Activity.id).where(Activity.id.in_(ids)), viewer).tuples()}
+    hidden = [i for i in ids if i not in readable]
+    if not hidden:
+        return {}
+    authors = dict(
+        Activity.select(Activity.id, User.login).join(User, on=(Activity.author == User.id)).where(Activity.id.in_(hidden)).tuples()
+    )
+    return {i: authors.get(i) or "someone" for i in hidden}
 
 
 def who_may_see(account_id: int) -> list[str]:
