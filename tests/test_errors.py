@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from acct_tui import clock, db as dbmod
+from acct_tui import clock, db as dbmod, db_sqlite
 from acct_tui.cli import main
 from acct_tui.core.capture import CaptureError, parse_capture
 from acct_tui.core.dates import parse_human_date
@@ -51,8 +51,8 @@ def blocker(sqlite_db, monkeypatch):
     path = dbmod._sqlite_path(sqlite_db)
     other = sqlite3.connect(path, timeout=0, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
-    monkeypatch.setattr(dbmod, "LOCK_FIRST_TRY_MS", 20)
-    monkeypatch.setattr(dbmod, "LOCK_RETRY_MS", 20)
+    monkeypatch.setattr(db_sqlite, "LOCK_FIRST_TRY_MS", 20)
+    monkeypatch.setattr(db_sqlite, "LOCK_RETRY_MS", 20)
     yield other
     if other.in_transaction:
         other.execute("ROLLBACK")
@@ -64,10 +64,10 @@ def test_a_writer_waits_for_the_lock_with_a_message_then_saves(org, blocker, cap
 
     def release():  # the other writer finishes while we wait
         heard.append(True)
-        dbmod._tell_waiting()
+        db_sqlite._tell_waiting()
         blocker.execute("COMMIT")
 
-    monkeypatch.setattr(dbmod, "on_lock_wait", release)
+    monkeypatch.setattr(db_sqlite, "on_lock_wait", release)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, err = run(capsys, "log", "--db", dbmod.database.obj.acct_url, "--user", "minh.pham", "--yes", "acme call went fine")
     assert code == 0, err
@@ -76,7 +76,7 @@ def test_a_writer_waits_for_the_lock_with_a_message_then_saves(org, blocker, cap
 
 
 def test_a_lock_held_too_long_is_one_line_and_nothing_is_saved(org, blocker, capsys, monkeypatch):
-    monkeypatch.setattr(dbmod, "LOCK_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(db_sqlite, "LOCK_WAIT_SECONDS", 0.1)
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, _, err = run(capsys, "log", "--db", dbmod.database.obj.acct_url, "--user", "minh.pham", "--yes", "acme call")
     assert code == 1

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from acct_tui import db as dbmod
+from acct_tui import db_sqlite
 from acct_tui.cli import main
 from acct_tui.db import database
 from acct_tui.models import (
@@ -333,6 +333,6 @@ def test_the_migration_runs_again_without_harm_and_does_nothing_on_sqlite(pg, tm
         migration.up(None, database.obj)
         policies = database.execute_sql("SELECT count(*) FROM pg_policy WHERE polname LIKE 'acct_%%'").fetchone()[0]
     assert policies == 19
-    sqlite = dbmod.SafeSqliteDatabase(str(tmp_path / "x.db"))
+    sqlite = db_sqlite.SafeSqliteDatabase(str(tmp_path / "x.db"))
     migration.up(None, sqlite)  # nothing to do, nothing written
     assert sqlite.get_tables() == []

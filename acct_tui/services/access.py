@@ -45,6 +45,7 @@ from acct_tui.models import (
     Receivable,
     User,
 )
+from acct_tui.services import audit
 
 OPERATOR_LOGIN = "operator"
 #: Who may hand accounts over (and deactivate people): within the people they oversee.
@@ -145,8 +146,6 @@ def session_viewer(requested: str | None, *, only_user: bool = False) -> Viewer:
             f"you are {me.login} ({me.role}) on this database: only an admin may see as someone else (--user {requested})"
         )
     other = viewer_for(requested)
-    from acct_tui.services import audit
-
     with database.atomic():
         audit.record(me.login, "act_as", "user", other.user_id, {"as": other.login})
     return replace(other, acting_admin=me.login, may_scan=me.may_scan)

@@ -248,7 +248,7 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
             raise UsageError("a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
         before = alert.status
         alert.status = "resolved"
-        alert.resolved_by = viewer.login
+        alert.resolved_by = viewer.actor
         alert.resolved_at = now()
         alert.resolution_note = note
         return {"status": [before, "resolved"], "note": note}
@@ -286,7 +286,7 @@ def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None) -> Aler
                 raise UsageError(f"alert #{alert.id}: the account owner has no manager; name someone to escalate to")
         alert.escalated_to = target.id
         alert.escalated_at = now()
-        alert.escalated_by = viewer.login
+        alert.escalated_by = viewer.actor
         return {"escalated_to": target.login}
 
     return _change(viewer, alert_id, "escalate", apply)

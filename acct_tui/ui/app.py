@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from acct_tui import clock
+from acct_tui import clock, db_sqlite
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
 from acct_tui.core.settings import settings_from_config, use as use_settings
@@ -144,12 +144,23 @@ class AcctApp(App):
                 raise UsageError(f"config file {config.path}: theme {config.theme!r} is not a known theme")
             self.theme = config.theme
 
+    def on_unmount(self) -> None:
+        db_sqlite.set_lock_wait_hook(None)
+
+    def _waiting_for_writer(self) -> None:
+        """A save waits for another writer's lock (a long import, a scan): say so instead of looking frozen."""
+        try:
+            self.call_from_thread(self.notify, "Waiting for another writer…", timeout=5)
+        except RuntimeError:  # on the event loop itself
+            self.notify("Waiting for another writer…", timeout=5)
+
     def _display(self, screen, renderable) -> None:
         # The last step before the terminal: no escape sequence from data gets through (ui/safe.py).
         super()._display(screen, safe_update(renderable))
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        db_sqlite.set_lock_wait_hook(self._waiting_for_writer)
         self.refresh_alert_counts()
         if self.scan_enabled:
             # Not at once: the first screen's own loading comes first.
