@@ -21,6 +21,7 @@ small SQLite database.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 
 import pytest
@@ -32,7 +33,8 @@ from acct_tui.errors import UsageError
 from acct_tui.io import importer
 from tests import factories as f
 
-EXAMPLES = 2000
+#: Per target; ACCT_TUI_FUZZ_EXAMPLES runs more (or fewer) locally.
+EXAMPLES = int(os.environ.get("ACCT_TUI_FUZZ_EXAMPLES", "2000"))
 
 #: Characters a mutation inserts: structure, controls, spaces, other scripts, surrogates of trouble.
 ALPHABET = (

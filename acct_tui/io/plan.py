@@ -35,8 +35,7 @@ import peewee
 from peewee import BooleanField, DateTimeField, DecimalField, FloatField, ForeignKeyField
 
 from acct_tui.clock import now
-from acct_tui.db import database
-from acct_tui.db import translate_error
+from acct_tui.db import database, translate_error
 from acct_tui.errors import AcctError, DatabaseBusy, StorageFull
 from acct_tui.io.common import Problem, Report, ReportBuilder
 from acct_tui.models import (
@@ -121,10 +120,6 @@ class Batch:
     def keys(self, model: type[BaseModel]) -> set[str]:
         name = lookup_field(model)
         return {s.values[name] for s in self.staged.get(model, ())}
-
-
-class _Rollback(Exception):
-    pass
 
 
 def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Report:
