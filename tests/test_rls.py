@@ -287,10 +287,11 @@ def test_a_role_that_maps_to_no_active_user_is_refused_naming_it(team, capsys, r
     _, people = team
     with database.connection_context():
         User.update(active=False).where(User.login == people["other"]).execute()
-    code, out, err = run(capsys, "accounts", "--db", role_url(people["other"]))
-    assert code == 2 and out == ""
-    assert err == (f"acct-tui: error: database role {people['other']!r} is not an active acct-tui user: "
-                   "the operator grants people with `acct-tui db grant LOGIN`\n")
+    for command in ("accounts", "users", "alerts"):
+        code, out, err = run(capsys, command, "--db", role_url(people["other"]))
+        assert code == 2 and out == ""
+        assert err == (f"acct-tui: error: database role {people['other']!r} is not an active acct-tui user: "
+                       "the operator grants people with `acct-tui db grant LOGIN`\n")
 
 
 def test_grant_prints_how_to_connect_and_revoke_takes_the_login_away(team, capsys, tmp_path, roles_made):
