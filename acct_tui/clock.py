@@ -10,6 +10,8 @@ import datetime as dt
 import os
 
 _pinned: dt.datetime | None = None
+#: The years `--now` may name: far enough from 1 and 9999 that date arithmetic never overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1000, 9000
 
 
 def now() -> dt.datetime:
@@ -39,8 +41,9 @@ def parse_moment(text: str, *, whole_seconds: bool = True) -> dt.datetime:
     text = text.strip()
     try:
         if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
-        moment = dt.datetime.fromisoformat(text)
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+        else:
+            moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{text!r} is not an ISO 8601 time (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HHMM])") from None
     if moment.tzinfo is not None:
@@ -48,8 +51,17 @@ def parse_moment(text: str, *, whole_seconds: bool = True) -> dt.datetime:
     return moment.replace(microsecond=0) if whole_seconds else moment
 
 
+def parse_pin(text: str) -> dt.datetime:
+    """A moment to pin the clock to (`--now`, `ACCT_TUI_NOW`): `parse_moment` within the supported years."""
+    moment = parse_moment(text)
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        # Reports look years back and plans years ahead: at the calendar's edges that overflows.
+        raise ValueError(f"{text.strip()!r} is outside the years {EARLIEST_YEAR} to {LATEST_YEAR} the clock can be pinned to")
+    return moment
+
+
 def pin_from_env() -> None:
     """Honour ACCT_TUI_NOW when nothing pinned the clock yet."""
     value = os.environ.get("ACCT_TUI_NOW")
     if value and _pinned is None:
-        pin(parse_moment(value))
+        pin(parse_pin(value))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from acct_tui.core.currency import DEFAULT_BASE, currency_code
+from acct_tui.core.text import clean_text
 from acct_tui.errors import UsageError
 
 #: Top-level keys this file understands; anything else is reported as a typo.
@@ -73,6 +74,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
         raise UsageError(f"config file {target}: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot read config file {target}: {exc.strerror}") from None
+    raw = _cleaned(raw)
     for key, value in raw.items():
         expected = KNOWN_KEYS.get(key)
         if expected is None:
@@ -100,6 +102,17 @@ def load(path: str | os.PathLike | None = None) -> Config:
         keys=dict(keys),
         raw=raw,
     )
+
+
+def _cleaned(value: Any) -> Any:
+    """Every string in the file (keys and values, nested too) without control characters."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_cleaned(k): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def save_setting(config: Config, key: str, value: Any) -> None:

@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,18 +21,12 @@ from peewee import DatabaseProxy
 from playhouse.db_url import connect as url_connect
 from playhouse.migrations import Runner
 
-from acct_tui.errors import DatabaseUnavailable, SchemaTooNew
+from acct_tui.db_sqlite import default_folder, open_sqlite
+from acct_tui.errors import AcctError, DatabaseBusy, DatabaseUnavailable, Forbidden, SchemaTooNew, StorageFull
 
 database = DatabaseProxy()
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQLITE_PRAGMAS = {
-    "journal_mode": "wal",
-    "foreign_keys": 1,
-    "busy_timeout": 10_000,
-    "synchronous": "normal",
-    "cache_size": -64_000,
-}
 POSTGRES_SCHEMES = ("postgres", "postgresql")
 #: Held by the one process applying migrations to a PostgreSQL database.
 MIGRATION_LOCK_KEY = 0x41435431
@@ -39,9 +34,7 @@ MIGRATION_LOCK_KEY = 0x41435431
 
 def default_url() -> str:
     """A SQLite file in the user data directory: works with no setup at all."""
-    from platformdirs import user_data_dir
-
-    return f"sqlite:///{Path(user_data_dir('acct-tui')) / 'acct-tui.db'}"
+    return f"sqlite:///{default_folder() / 'acct-tui.db'}"
 
 
 def resolve_url(cli_url: str | None, config_url: str | None) -> str:
@@ -79,7 +72,7 @@ def connect(url: str) -> peewee.Database:
         return current
     scheme = urlparse(url).scheme
     if scheme.startswith("sqlite"):
-        db = _open_sqlite(url)
+        db = open_sqlite(_sqlite_path(url))
     elif scheme.split("+")[0] in POSTGRES_SCHEMES:
         db = _open_postgres(url)
     else:
@@ -99,25 +92,28 @@ def connect(url: str) -> peewee.Database:
     return db
 
 
-def _open_sqlite(url: str) -> peewee.SqliteDatabase:
-    path = _sqlite_path(url)
-    if path in ("", ":memory:"):
-        raise DatabaseUnavailable("an in-memory SQLite database cannot be shared; give a file path")
-    folder = Path(path).expanduser().resolve().parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseUnavailable(f"cannot create folder {folder}: {exc.strerror}") from None
-    if not os.access(folder, os.W_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
-        raise DatabaseUnavailable(f"cannot write the database file {path}: permission denied")
-    return peewee.SqliteDatabase(
-        str(Path(path).expanduser()),
-        pragmas=SQLITE_PRAGMAS,
-        timeout=10,
-        # A deferred read-then-write transaction fails at once when another
-        # connection committed first; IMMEDIATE takes the write lock up front.
-        lock_type="IMMEDIATE",
-    )
+def translate_error(exc: BaseException) -> AcctError | None:
+    """A database failure a person can act on, as one line; None for anything else.
+
+    A full disk and a lock held too long are said plainly; the transaction that
+    met them was rolled back, so nothing of it was saved.
+    """
+    if isinstance(exc, AcctError):
+        return exc
+    text = str(exc).lower()
+    if "disk is full" in text or "no space left" in text or "disk full" in text:
+        return StorageFull("the disk is full: nothing was saved")
+    if "database is locked" in text:
+        return DatabaseBusy("another program is writing to the database: nothing was saved; try again")
+    if "row-level security" in text or "permission denied" in text:
+        return Forbidden(f"the database refused it: {_first_line(exc)}")
+    if isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError)) or _is_psycopg_error(exc):
+        return DatabaseUnavailable(f"database error: {_first_line(exc)}")
+    return None
+
+
+def _is_psycopg_error(exc: BaseException) -> bool:
+    return type(exc).__module__.startswith("psycopg")
 
 
 def _open_postgres(url: str) -> peewee.Database:
@@ -162,19 +158,69 @@ def upgrade() -> list[str]:
     """Apply every pending migration; returns their names (empty when current).
 
     Refuses, with `SchemaTooNew`, a database that a newer version upgraded.
+    On PostgreSQL only the operator (the role owning the schema) upgrades;
+    afterwards every table holding account data is secured again
+    (`acct_secure`, from migration 0003), so a new one is never left open.
     """
     db = database.obj
     with database.connection_context(), _migration_lock(db):
         runner = Runner(db, str(MIGRATIONS_DIR))
         known = {m.name for m in runner.migrations()}
         newest_known = max((_number(name) for name in known), default=0)
-        unknown = sorted(name for name in runner.applied() if name not in known)
+        applied = runner.applied()
+        unknown = sorted(name for name in applied if name not in known)
         if unknown and max(_number(name) for name in unknown) > newest_known:
             raise SchemaTooNew(
                 f"this database was upgraded by a newer acct-tui (migration {unknown[-1]}); "
                 "upgrade acct-tui to open it"
             )
-        return runner.up()
+        pending = sorted(known - set(applied), key=_number)
+        if not pending:
+            return []
+        postgres = isinstance(db, peewee.PostgresqlDatabase)
+        if postgres and not _session_role(db).operator:
+            raise DatabaseUnavailable(
+                f"this database needs a schema upgrade ({pending[-1]}): the operator, "
+                "the role that owns it, runs `acct-tui db upgrade`"
+            )
+        done = runner.up()
+        if postgres and db.execute_sql("SELECT to_regproc('acct_secure') IS NOT NULL").fetchone()[0]:
+            db.execute_sql("SELECT acct_secure()")
+        return done
+
+
+@dataclass(frozen=True)
+class SessionRole:
+    """Who a PostgreSQL connection is: its role, and whether that role is the operator."""
+
+    name: str
+    #: Owns the schema (or is a superuser): not subject to row-level security.
+    operator: bool
+
+
+_SESSION_SQL = """
+SELECT current_user::text,
+       r.rolsuper OR r.rolbypassrls OR coalesce(pg_has_role(current_user, c.relowner, 'USAGE'), true)
+FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('account')
+WHERE r.rolname = current_user
+"""
+
+
+def _session_role(db: peewee.Database) -> SessionRole:
+    name, operator = db.execute_sql(_SESSION_SQL).fetchone()
+    return SessionRole(name, bool(operator))
+
+
+def session_role() -> SessionRole | None:
+    """The PostgreSQL role this session connects as; None on SQLite (a file has no roles).
+
+    A database with no schema yet belongs to whoever creates it: its operator.
+    """
+    db = database.obj
+    if not isinstance(db, peewee.PostgresqlDatabase):
+        return None
+    with database.connection_context():
+        return _session_role(db)
 
 
 def schema_version() -> str | None:

@@ -35,3 +35,15 @@ class Forbidden(AcctError):
     """The acting user may not do this."""
 
     exit_code = 1
+
+
+class DatabaseBusy(AcctError):
+    """Another writer held the database longer than we wait; nothing was saved."""
+
+    exit_code = 1
+
+
+class StorageFull(AcctError):
+    """The disk (or the database's size limit) is full; the transaction was rolled back."""
+
+    exit_code = 1

@@ -55,7 +55,7 @@ def test_sqlite_pragmas(tmp_path):
     [
         ("mysql://root@localhost/x", "unsupported database URL"),
         ("postgresql://postgres@127.0.0.1:1/nowhere", "cannot open database server 127.0.0.1/nowhere"),
-        ("sqlite:////proc/acct/nope.db", "cannot create folder"),
+        ("sqlite:////proc/acct/nope.db", "folder /proc/acct does not exist"),
     ],
 )
 def test_bad_database_is_one_line_and_exit_2(url, message, capsys):
@@ -70,7 +70,7 @@ def test_unwritable_sqlite_path_is_refused(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["users", "--db", f"sqlite:///{blocker / 'x.db'}"]) == 2
     err = capsys.readouterr().err
-    assert "cannot create folder" in err and "Traceback" not in err
+    assert "not-a-folder is not a folder" in err and "Traceback" not in err
 
 
 def test_db_url_precedence(monkeypatch):

@@ -102,7 +102,7 @@ def test_references_resolve_within_the_import_and_report_missing_ones(db, tmp_pa
     reasons = {(p.file, p.line): p.reason for p in report.rejected}
     assert reasons == {
         ("contacts.csv", 3): "no account with external_id 'A-9'",
-        ("metrics.csv", 3): "duplicate of line 2 (NEW, 2026-10-01, revenue)",
+        ("metrics.csv", 3): "duplicate of line 2 (A-1, 2026-10-01, revenue)",
         ("metrics.csv", 4): "'2026-13' is not a month (YYYY-MM)",
     }
     assert Contact.select().count() == 0

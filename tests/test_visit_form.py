@@ -20,7 +20,7 @@ def test_a_full_form_becomes_a_draft_and_saves(org):
     me = from_user(org["am1"])
     values = FormValues(
         account="acme", date="yesterday", kind="visit", duration="1h30", attendees="Lan, Minh ,", purpose="QBR",
-        summary="went well", outcome="pilot agreed", sentiment="2", next_steps="send deck by fri\n\ncall Lan @an.nguyen by 2026-12-01",
+        summary="went well", outcome="pilot agreed", sentiment="2", next_steps="send deck by fri\n\ncall Lan @lena.lead by 2026-12-01",
         confirmed_by="Lan Tran", intent_to_leave=False, confidential=True,
     )
     check = read_form(me, values)
@@ -28,7 +28,7 @@ def test_a_full_form_becomes_a_draft_and_saves(org):
     assert check.understood == {"account_id": "Acme Corp", "occurred_at": "Thu 2026-11-19"}
     d = check.draft
     assert (d.account_id, d.occurred_at, d.duration_min, d.attendees, d.sentiment) == (org["a1"].id, dt.datetime(2026, 11, 19, 12), 90, ("Lan", "Minh"), 2)
-    assert d.next_steps == (("send deck", None, dt.date(2026, 11, 20)), ("call Lan", "an.nguyen", dt.date(2026, 12, 1)))
+    assert d.next_steps == (("send deck", None, dt.date(2026, 11, 20)), ("call Lan", "lena.lead", dt.date(2026, 12, 1)))
     activity_id = save_form(me, values)
     assert Activity.get_by_id(activity_id).confidential is True
     assert ActionItem.select().count() == 2

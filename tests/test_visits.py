@@ -41,7 +41,7 @@ def test_log_activity_writes_the_record_its_commitments_the_plan_and_the_audit(o
             sentiment=1,
             attendees=("Lan", "Minh"),
             tags=("pricing",),
-            next_steps=(("Send proposal", None, TODAY + dt.timedelta(days=7)), ("Call back", "an.nguyen", None)),
+            next_steps=(("Send proposal", None, TODAY + dt.timedelta(days=7)), ("Call back", "lena.lead", None)),
             confirmed_by="Lan Tran",
         ),
     )
@@ -51,7 +51,7 @@ def test_log_activity_writes_the_record_its_commitments_the_plan_and_the_audit(o
     items = list(ActionItem.select().where(ActionItem.source_activity == activity_id).order_by(ActionItem.id))
     assert [(i.title, i.owner_id, i.due_on) for i in items] == [
         ("Send proposal", org["am1"].id, TODAY + dt.timedelta(days=7)),
-        ("Call back", org["am2"].id, None),
+        ("Call back", org["lead"].id, None),
     ]
     assert PlannedVisit.get_by_id(plan.id).status == "done"
     assert PlannedVisit.get_by_id(plan.id).activity_id == activity_id

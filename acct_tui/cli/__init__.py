@@ -12,10 +12,10 @@ import argparse
 import importlib
 import sys
 
-from acct_tui import __version__, clock
+from acct_tui import __version__, clock, db
 from acct_tui.cli.context import Context
-from acct_tui.cli.output import FORMATS
-from acct_tui.errors import AcctError
+from acct_tui.cli.output import FORMATS, say
+from acct_tui.errors import AcctError, UsageError
 
 #: Subcommand modules, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -70,11 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         moment = getattr(args, "now", None)
         if moment:
             try:
-                clock.pin(clock.parse_moment(moment))
+                clock.pin(clock.parse_pin(moment))
             except ValueError as exc:
                 parser.error(f"--now: {exc}")
         else:
-            clock.pin_from_env()
+            try:
+                clock.pin_from_env()
+            except ValueError as exc:
+                raise UsageError(f"ACCT_TUI_NOW: {exc}") from None
         handler = args.handler
         if handler is None:
             from acct_tui.cli.app_cmd import run_app
@@ -82,10 +85,21 @@ def main(argv: list[str] | None = None) -> int:
             handler = run_app
         return handler(Context(args)) or 0
     except AcctError as exc:
-        print(f"acct-tui: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _fail(exc)
     except KeyboardInterrupt:
         print("acct-tui: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        # A database that fails under us (a full disk, a lock held too long, a
+        # refused row) is one line; anything else is a bug and keeps its traceback.
+        failure = db.translate_error(exc)
+        if failure is None:
+            raise
+        return _fail(failure)
+
+
+def _fail(exc: AcctError) -> int:
+    say(f"acct-tui: error: {exc}", file=sys.stderr)
+    return exc.exit_code

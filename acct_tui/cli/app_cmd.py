@@ -16,8 +16,7 @@ def run_app(ctx: Context) -> int:
     from acct_tui.services import access
 
     ctx.open_db()
-    login = access.default_login(ctx.login)
-    viewer = access.viewer_for(login)
+    viewer = access.session_viewer(ctx.login, only_user=True)
     try:
         from acct_tui.ui.app import run
     except ImportError as exc:  # pragma: no cover - a broken install

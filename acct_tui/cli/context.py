@@ -46,8 +46,9 @@ class Context:
 
     @cached_property
     def viewer(self) -> access.Viewer:
+        """Who this command acts as (`access.session_viewer`: the database role on PostgreSQL)."""
         self.open_db()
-        return access.viewer_for(self.login)
+        return access.session_viewer(self.login)
 
     @property
     def fmt(self) -> str:

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from acct_tui.cli.context import Context
+from acct_tui.cli.output import say
+from acct_tui.core.text import terminal_safe
 from acct_tui.errors import UsageError
 from acct_tui.services import briefs as briefs_mod
 from acct_tui.services import handover, money
@@ -54,7 +56,7 @@ def reassign(ctx: Context) -> int:
             Path(args.output).write_text(briefs_mod.markdown(plan.briefs, title) + "\n", encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
-        print(f"briefs written to {args.output}")
+        say(f"briefs written to {args.output}")
     return 0
 
 
@@ -62,21 +64,23 @@ def _print_plan(plan: handover.HandoverPlan, applied: bool) -> None:
     from rich.console import Console
     from rich.markdown import Markdown
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120)
     verb = "Handed over" if applied else "Preview: hand over"
-    console.print(f"[bold]{verb} {len(plan.account_ids)} account(s) from {plan.from_label} to {plan.to_login}[/bold]")
+    console.print(Text(terminal_safe(f"{verb} {len(plan.account_ids)} account(s) from {plan.from_label} to {plan.to_login}"), style="bold"))
     for brief in plan.briefs:
         console.print()
         ref = f" ({brief.external_id})" if brief.external_id else ""
-        console.print(f"[bold underline]{brief.name}{ref}[/] [dim]#{brief.id}[/dim]")
-        console.print(Markdown("\n".join(briefs_mod.brief_lines(brief))))
+        console.print(Text.assemble((terminal_safe(f"{brief.name}{ref}"), "bold underline"), " ", (f"#{brief.id}", "dim")))
+        console.print(Markdown(terminal_safe("\n".join(briefs_mod.brief_lines(brief)), multiline=True)))
     table = Table(title="What changes owner", header_style="bold")
     for column in ("kind", "id", "account", "what", "from", "to"):
         table.add_column(column, overflow="fold")
     for change in plan.changes:
-        table.add_row(change.kind.replace("_", " "), str(change.id), change.account_name, change.description,
-                      change.from_owner or "-", change.to_owner)
+        cells = (change.kind.replace("_", " "), str(change.id), change.account_name, change.description,
+                 change.from_owner or "-", change.to_owner)
+        table.add_row(*(Text(terminal_safe(cell)) for cell in cells))
     console.print()
     console.print(table)
     counts = ", ".join(f"{plan.count(k)} {k.replace('_', ' ')}(s)" for k in ("account", "commitment", "planned_visit", "alert", "escalation"))
@@ -87,6 +91,13 @@ def _print_plan(plan: handover.HandoverPlan, applied: bool) -> None:
 
 
 def deactivate(ctx: Context) -> int:
+    from acct_tui.services import logins
+
     handover.deactivate(ctx.viewer, ctx.args.login)
-    print(f"{ctx.args.login} deactivated; their accounts show as unowned until reassigned")
+    say(f"{ctx.args.login} deactivated; their accounts show as unowned until reassigned")
+    if logins.is_operator():
+        if logins.revoke(ctx.args.login):
+            say(f"{ctx.args.login} can no longer connect to the database")
+    elif logins.is_team_database():
+        say(f"they now see nothing here; the operator removes their database login with `acct-tui db revoke {ctx.args.login}`")
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from acct_tui.cli import format_option
 from acct_tui.cli.context import Context
-from acct_tui.cli.output import emit
+from acct_tui.cli.output import emit, say
 from acct_tui.errors import Forbidden, UsageError
 
 SOURCES = ("dir", "salesforce", "hubspot")
@@ -87,9 +87,9 @@ def run_import(ctx: Context) -> int:
     if not viewer.sees_everything:
         raise Forbidden(f"{viewer.login} may not import: it takes an admin or the database operator")
     owner_map = _owner_map(getattr(ctx.args, "owner_map", None))
-    report = importer.run(ctx.args.source, ctx.args.directory, commit=ctx.args.commit, actor=viewer.login, owner_map=owner_map,
+    report = importer.run(ctx.args.source, ctx.args.directory, commit=ctx.args.commit, actor=viewer.actor, owner_map=owner_map,
                           base_currency=ctx.config.base_currency)
-    print(report.render())
+    say(report.render())
     return report.exit_code
 
 

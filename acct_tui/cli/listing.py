@@ -19,7 +19,7 @@ def register(sub, common) -> None:
 
 
 def list_users(ctx: Context) -> int:
-    ctx.open_db()
+    ctx.viewer  # noqa: B018 - who you are is checked first (a role that is nobody is refused)
     emit(users.list_users(), ctx.fmt, ["login", "name", "role", "team", "manager", "active"], title="Users")
     return 0
 

@@ -12,6 +12,7 @@ import sys
 
 from acct_tui import clock
 from acct_tui.cli.context import Context
+from acct_tui.cli.output import say
 from acct_tui.core.capture import CaptureError, parse_capture
 from acct_tui.errors import AcctError, NotFound, UsageError
 from acct_tui.services import account_lookup, visits
@@ -48,7 +49,7 @@ def log(ctx: Context) -> int:
     interactive = sys.stdin.isatty()
     account = _choose_account(viewer, capture.account_text, interactive and not ctx.args.yes)
     draft = visits.draft_from_capture(capture, account.id)
-    print(describe(account, capture, draft))
+    say(describe(account, capture, draft))
     if not ctx.args.yes:
         if not interactive:
             raise UsageError("stdin is not a terminal, so nobody can confirm: add --yes to save without asking")
@@ -57,7 +58,7 @@ def log(ctx: Context) -> int:
             return 1
     activity_id = visits.log_activity(viewer, draft)
     steps = len(draft.next_steps)
-    print(f"saved {draft.kind} #{activity_id} for {account.name}" + (f" with {steps} commitment{'s' * (steps != 1)}" if steps else ""))
+    say(f"saved {draft.kind} #{activity_id} for {account.name}" + (f" with {steps} commitment{'s' * (steps != 1)}" if steps else ""))
     return 0
 
 
@@ -69,9 +70,9 @@ def _choose_account(viewer: Viewer, text: str, can_ask: bool) -> account_lookup.
         raise NotFound(f"no account you may see matches {text!r}")
     listing = "\n".join(f"  {i}. {c.name} ({c.tier}, {c.owner or 'no owner'})" for i, c in enumerate(found, 1))
     if not can_ask:
-        print(f"{text!r} matches several accounts:\n{listing}", file=sys.stderr)
+        say(f"{text!r} matches several accounts:\n{listing}", file=sys.stderr)
         raise Ambiguous(f"{text!r} is ambiguous: write more of the name, or \"quote\" the full name")
-    print(f"{text!r} matches several accounts:\n{listing}")
+    say(f"{text!r} matches several accounts:\n{listing}")
     answer = input(f"Which one? [1-{len(found)}] ").strip()
     if not answer.isdigit() or not 1 <= int(answer) <= len(found):
         raise Ambiguous("no account chosen")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from acct_tui.cli import format_option
 from acct_tui.cli.context import Context
-from acct_tui.cli.output import emit
+from acct_tui.cli.output import emit, say
 from acct_tui.errors import Forbidden
 
 
@@ -36,6 +36,6 @@ def import_rates(ctx: Context) -> int:
     viewer = ctx.viewer
     if not viewer.sees_everything:
         raise Forbidden(f"{viewer.login} may not import rates: it takes an admin or the database operator")
-    report = importer.run_rates(ctx.args.file, commit=ctx.args.commit, actor=viewer.login, base_currency=ctx.config.base_currency)
-    print(report.render())
+    report = importer.run_rates(ctx.args.file, commit=ctx.args.commit, actor=viewer.actor, base_currency=ctx.config.base_currency)
+    say(report.render())
     return report.exit_code

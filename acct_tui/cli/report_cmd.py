@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 from acct_tui.cli import format_option
 from acct_tui.cli.context import Context
-from acct_tui.cli.output import emit
+from acct_tui.cli.output import emit, say
 from acct_tui.core.kpi import FIGURES, show
 from acct_tui.core.periods import parse_period
 from acct_tui.errors import UsageError
@@ -55,5 +53,5 @@ def run_report(ctx: Context) -> int:
     emit(shown, "table", [ctx.args.by, *HEADERS.values()], title=title)
     for r in rows:
         if r.without_rate:
-            print(f"left out of {r.label if ctx.args.by == 'owner' else r.group}: {r.without_rate}", file=sys.stdout)
+            say(f"left out of {r.label if ctx.args.by == 'owner' else r.group}: {r.without_rate}")
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import signal
 import sys
 import threading
@@ -13,7 +12,7 @@ from acct_tui import clock
 from acct_tui.cli import format_option
 from acct_tui.cli.args import iso_date, seconds
 from acct_tui.cli.context import Context
-from acct_tui.cli.output import emit, plain
+from acct_tui.cli.output import dump_json, emit, plain, say
 from acct_tui.enums import ALERT_STATUSES
 
 ALERT_COLUMNS = [
@@ -85,8 +84,11 @@ def run_scan(ctx: Context) -> int:
     """One scan, or a scan every interval until interrupted."""
     from acct_tui.services.scan import scan_all
 
+    from acct_tui.services.access import require_scanner
+
     settings = ctx.settings
     viewer = ctx.viewer  # opens the database and checks --user before any work
+    require_scanner(viewer)
     if ctx.args.watch:
         return _watch(ctx, settings)
     moment = clock.now()
@@ -102,8 +104,7 @@ def run_scan(ctx: Context) -> int:
              "severity": a.severity, "status": a.status, "reason": a.reason}
             for a in list_alerts(viewer)
         ]
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        dump_json(data, sys.stdout)
     else:
         print(_summary_line(summary, moment))
     return 0
@@ -129,9 +130,9 @@ def _watch(ctx: Context, settings) -> int:
             try:
                 print(_summary_line(scan_all(moment, settings), moment), flush=True)
             except AcctError as exc:  # a server restart should not end a team server's scanner
-                print(f"{moment.isoformat()} scan failed: {exc}", file=sys.stderr, flush=True)
+                say(f"{moment.isoformat()} scan failed: {exc}", file=sys.stderr)
             except Exception as exc:  # noqa: BLE001 - e.g. a dropped connection; try again next round
-                print(f"{moment.isoformat()} scan failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+                say(f"{moment.isoformat()} scan failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             stop.wait(interval)
     except KeyboardInterrupt:
         pass
@@ -165,14 +166,13 @@ def run_explain(ctx: Context) -> int:
             "no_data": missing if result.score is not None else [],
             "signals": [vars(s) for s in result.signals],
         }
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=plain)
-        sys.stdout.write("\n")
+        dump_json(data, sys.stdout, default=plain)
         return 0
     if result.score is None:
-        print(f"{result.account_name} (#{result.account_id}): no health score (account is {account.status} or has no data)")
+        say(f"{result.account_name} (#{result.account_id}): no health score (account is {account.status} or has no data)")
     else:
         trend = "" if result.trend is None else f", {result.trend:+d} against a week or more ago"
-        print(f"{result.account_name} (#{result.account_id}): health {result.score} ({result.band}){trend}")
+        say(f"{result.account_name} (#{result.account_id}): health {result.score} ({result.band}){trend}")
         rows = [{"component": c.name, "value": f"{c.value:.1f}", "weight": f"{c.weight:.0%}", "contribution": f"{c.contribution:.1f}"}
                 for c in result.components]
         rows += [{"component": name, "value": "no data", "weight": "-", "contribution": "-"} for name in missing]

@@ -43,6 +43,7 @@ import re
 from dataclasses import dataclass
 
 from acct_tui.core.dates import parse_human_date
+from acct_tui.core.text import clean_text
 
 __all__ = ["Capture", "CaptureError", "NextStep", "parse_capture", "parse_step", "parse_duration", "KIND_ALIASES", "SENTIMENTS"]
 
@@ -165,6 +166,7 @@ def parse_capture(line: str, today: dt.date) -> Capture:
     """Read one quick-capture line (see the module docstring); `CaptureError` if it cannot."""
     if not isinstance(line, str):
         raise CaptureError("a quick capture is a line of text")
+    line = clean_text(line)  # pasted text may carry control characters; a line has no breaks
     head, steps_text, steps_at = _split_next(line)
     tokens = _tokenize(head)
     if not tokens:
@@ -320,6 +322,7 @@ def parse_step(piece: str, today: dt.date, offset: int = 0) -> NextStep:
 
     Also what each line of the visit form's next steps is.
     """
+    piece = clean_text(piece)
     owners = list(_OWNER.finditer(piece))
     owner = None
     if len(owners) > 1:

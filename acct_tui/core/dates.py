@@ -85,7 +85,10 @@ def parse_human_date(text: str, today: dt.date, direction: str = "past") -> dt.d
     if not cleaned:
         raise ValueError(f"no date given; {HINT}")
     for parse in (_named, _relative, _iso, _slashed, _with_month_name, _weekday):
-        found = parse(cleaned, today, direction)
+        try:
+            found = parse(cleaned, today, direction)
+        except OverflowError:  # a day before 0001-01-01 or after 9999-12-31
+            raise ValueError(f"{text.strip()!r} falls outside the calendar (years 1 to 9999)") from None
         if found is not None:
             return found
     raise ValueError(f"{text.strip()!r} is not a date I understand; {HINT}")

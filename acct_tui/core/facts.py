@@ -33,6 +33,10 @@ class AccountFacts:
     last_intent: dt.datetime | None = None
     #: Sentiments of the newest touches that have one, newest first.
     recent_sentiments: tuple[int, ...] = ()
+    #: Records whose details stay with their readers: the author's login for the newest
+    #: intent to leave, and for each of `recent_sentiments`, when that record is confidential.
+    intent_confidential_by: str | None = None
+    sentiment_confidential_by: tuple[str | None, ...] = ()
     #: The oldest planned visit whose date passed without being done.
     missed_visit_on: dt.date | None = None
 

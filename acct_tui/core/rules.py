@@ -205,6 +205,9 @@ def sentiment_decline(f: AccountFacts, s: RiskSettings) -> Signal | None:
     if mean > t.sentiment_yellow:
         return None
     severity = "red" if mean <= t.sentiment_red else "yellow"
+    secret = [who for who in f.sentiment_confidential_by[: t.sentiment_touches] if who]
+    if secret:
+        return _from_confidential("sentiment_decline", severity, secret)
     return Signal("sentiment_decline", severity,
                   f"The last {len(values)} touches averaged sentiment {mean:+.1f} (on -2 to +2)",
                   {"sentiments": list(values), "mean": round(mean, 2)})
@@ -241,9 +244,21 @@ def departure_intent(f: AccountFacts, s: RiskSettings) -> Signal | None:
         return None
     if f.last_visit is not None and f.last_visit > f.last_intent:
         return None
+    if f.intent_confidential_by:
+        return _from_confidential("departure_intent", "red", [f.intent_confidential_by])
     return Signal("departure_intent", "red",
                   f"The client signalled intent to leave on {f.last_intent.date().isoformat()} and no visit has happened since",
                   {"intent_at": _iso(f.last_intent), "last_visit": _iso(f.last_visit)})
+
+
+def _from_confidential(rule: str, severity: str, authors: list[str]) -> Signal:
+    """A signal raised from confidential records: the owner must act, but learns only whose record it is.
+
+    No date, no words, no sentiment values: those stay with the record's readers.
+    """
+    who = ", ".join(sorted(set(authors)))
+    source = f"a confidential record by {who}" if len(set(authors)) == 1 else f"confidential records by {who}"
+    return Signal(rule, severity, f"From {source}", {"source": source})
 
 
 #: Every rule, by its id (the ids are part of the interface).

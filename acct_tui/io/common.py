@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from acct_tui import clock
+from acct_tui.core.text import clean_text
 from acct_tui.errors import UsageError
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
@@ -190,11 +191,11 @@ class Row:
         return column in self.cells
 
     def raw(self, column: str) -> str | None:
-        """The stripped cell, None when empty or absent."""
+        """The stripped cell without control characters (lines kept), None when empty or absent."""
         value = self.cells.get(column)
         if value is None:
             return None
-        value = value.strip()
+        value = clean_text(value, multiline=True).strip()
         return value or None
 
     def bad(self, column: str | None, reason: str) -> None:
@@ -206,11 +207,12 @@ class Row:
             self.bad(column, "is required")
         return value
 
-    def text(self, column: str, required: bool = False, max_len: int | None = None) -> str | None:
+    def text(self, column: str, required: bool = False, max_len: int | None = None, multiline: bool | None = None) -> str | None:
+        """A text cell. A capped one (a name, a subject) is one line; an uncapped one (notes) keeps its lines."""
         value = self._get(column, required)
         if value is None:
             return None
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value = clean_text(value, multiline=max_len is None if multiline is None else multiline)
         if self.unescape and ESCAPED_FORMULA.match(value):
             value = value[1:]
         if max_len is not None and len(value) > max_len:

@@ -18,8 +18,9 @@ import datetime as dt
 from icalendar import Calendar, Event
 
 from acct_tui import clock
+from acct_tui.core.text import terminal_safe
 from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit
-from acct_tui.services.access import Viewer, visible_account_ids
+from acct_tui.services.access import Viewer, confidential_sources, visible_account_ids
 
 UID_DOMAIN = "acct-tui"
 
@@ -34,11 +35,12 @@ def _event(uid_: str, day: dt.date, summary: str, description: str, stamp: dt.da
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
-    event.add("summary", summary)
+    # A calendar shows text too: control characters from data arrive as visible stand-ins.
+    event.add("summary", terminal_safe(summary))
     event.add("categories", [category])
     event.add("transp", "TRANSPARENT")
     if description:
-        event.add("description", description)
+        event.add("description", terminal_safe(description, multiline=True))
     return event
 
 
@@ -68,12 +70,19 @@ def calendar_events(viewer: Viewer) -> list[tuple[str, dt.date, str, str, str]]:
     for m in milestones:
         events.append((uid("milestone", m.id), m.due_on, f"{m.kind.capitalize()}: {m.title} ({m.account.name})", "", "milestone"))
     items = (
-        ActionItem.select(ActionItem, Account.name).join(Account)
+        ActionItem.select(ActionItem.id, ActionItem.due_on, ActionItem.title, Account.name, ActionItem.source_activity)
+        .join(Account)
         .where((ActionItem.status == "open") & ActionItem.due_on.is_null(False)
                & ActionItem.account.in_(visible) & mine(ActionItem.owner))
+        .tuples()
     )
-    for i in items:
-        events.append((uid("commitment", i.id), i.due_on, f"Due: {i.title} ({i.account.name})", "", "commitment"))
+    items = list(items)
+    # A feed leaves acct-tui for calendar servers and phones: a promise made in a
+    # confidential record is named by whose record it is, not by its words.
+    secret = confidential_sources(row[-1] for row in items)
+    for item_id, due_on, title, account_name, source in items:
+        what = f"a commitment from a confidential record by {secret[source]}" if source in secret else title
+        events.append((uid("commitment", item_id), due_on, f"Due: {what} ({account_name})", "", "commitment"))
     events.sort(key=lambda e: (e[1], e[0]))
     return events
 
@@ -83,7 +92,7 @@ def build_calendar(viewer: Viewer) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//acct-tui//calendar feed//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"acct-tui: {viewer.name}")
+    cal.add("x-wr-calname", terminal_safe(f"acct-tui: {viewer.name}"))
     stamp = clock.now().astimezone(dt.timezone.utc)
     for uid_, day, summary, description, category in calendar_events(viewer):
         cal.add_component(_event(uid_, day, summary, description, stamp, category))

@@ -14,8 +14,9 @@ tables in dependency order and, for each staged record:
 3. with `commit`, writes: `insert_many` in chunks for new rows, one UPDATE per
    changed row, nothing for unchanged ones.
 
-A dry run runs steps 1-2 only and writes nothing. A commit runs inside one
-transaction that is rolled back if any row anywhere was rejected.
+A dry run runs steps 1-2 only and writes nothing. A commit runs steps 1-2
+outside any transaction (reads only), and only when no row anywhere was
+rejected, step 3 in one short transaction.
 
 External ids that our own export invents for records created in the app
 (`acct-<id>`) match, in the database that exported them, the row with that id
@@ -34,8 +35,8 @@ import peewee
 from peewee import BooleanField, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField
 
 from acct_tui.clock import now
-from acct_tui.db import database
-from acct_tui.errors import AcctError
+from acct_tui.db import database, translate_error
+from acct_tui.errors import AcctError, DatabaseBusy, StorageFull
 from acct_tui.io.common import Problem, Report, ReportBuilder
 from acct_tui.models import (
     Account,
@@ -126,30 +127,32 @@ class Batch:
         return {s.values[name] for s in self.staged.get(model, ())}
 
 
-class _Rollback(Exception):
-    pass
-
-
 def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Report:
-    """Classify (and with `commit`, write) every staged record; returns the report."""
+    """Classify (and with `commit`, write) every staged record; returns the report.
+
+    Everything that reads and decides (references, matching, comparing) runs
+    first, outside any transaction; only the writes it planned run inside the
+    one transaction, so another writer (a scan, a logged call) waits seconds,
+    not the whole import. A rejected row anywhere means nothing is written and
+    no transaction is even begun.
+    """
+    run = _Run(batch, builder)
+    run.plan()
     if not commit or builder.rejected:
-        _Run(batch, builder, write=False).run()
         return builder.build(committed=False)
     try:
         with database.atomic():
-            try:
-                _Run(batch, builder, write=True).run()
-            except (InvalidValue, peewee.DatabaseError) as exc:
-                # Validation should have caught it; if the database still refuses, nothing is applied.
-                raise AcctError(f"the import was rolled back, nothing applied: {str(exc).strip().splitlines()[0]}") from exc
-            if builder.rejected:
-                raise _Rollback
+            run.write()
             totals = builder.build(committed=True).totals()
             audit.record(actor, "import", "import", None, {
                 "source": builder.source, "new": totals.new, "updated": totals.updated, "unchanged": totals.unchanged,
             })
-    except _Rollback:
-        return builder.build(committed=False)
+    except (InvalidValue, peewee.DatabaseError) as exc:
+        failure = translate_error(exc)
+        if isinstance(failure, (StorageFull, DatabaseBusy)):
+            raise failure from exc
+        # Validation should have caught it, or the data changed since it was checked.
+        raise AcctError(f"the import was rolled back, nothing applied: {str(exc).strip().splitlines()[0]}") from exc
     return builder.build(committed=True)
 
 
@@ -226,20 +229,35 @@ def same(model_field, old, new) -> bool:
 
 
 class _Run:
-    """One pass over a batch; `write` decides whether it touches the database."""
+    """An import in two steps: `plan` reads and decides, `write` carries the plan out."""
 
-    def __init__(self, batch: Batch, builder: ReportBuilder, write: bool):
+    def __init__(self, batch: Batch, builder: ReportBuilder):
         self.batch = batch
         self.builder = builder
-        self.write = write
         #: natural key -> id (or NEW) per table, filled as tables are processed.
         self.index: dict[type[BaseModel], dict[str, Any]] = defaultdict(dict)
+        #: Per table, in order: the rows to insert and the rows to update.
+        self.planned: list[tuple[type[BaseModel], list, list]] = []
 
-    def run(self) -> None:
+    def plan(self) -> None:
+        """Resolve, match and classify every record; reads only."""
         for model in ORDER:
             records = self.batch.staged.get(model)
             if records:
                 self.table(model, records)
+
+    def write(self) -> None:
+        """Insert and update what `plan` decided, table by table (inside the caller's transaction).
+
+        A reference to a row this import creates was NEW when planned; the row
+        exists by the time its table's turn comes, so its id is looked up here.
+        """
+        for model, inserts, updates in self.planned:
+            for record, values in [*inserts, *((record, changes) for record, _, changes in updates)]:
+                for name, ref in record.refs.items():
+                    if values.get(name) is NEW:
+                        values[name] = self.index[ref.model][ref.value]
+            self.store(model, inserts, updates)
 
     def table(self, model: type[BaseModel], records: list[Staged]) -> None:
         simple_key = model not in COMPOSITE_KEYS
@@ -256,10 +274,10 @@ class _Run:
         seen: dict[tuple, int] = {}
         for record in records:
             resolved, problems = self.resolve(record)
-            key = tuple(resolved.get(k, record.values.get(k)) for k in key_fields(model))
+            key = tuple(self.key_part(record, resolved, k) for k in key_fields(model))
             if not problems and key in seen:
                 problems.append(Problem(record.file, record.line, key_fields(model)[0],
-                                        f"duplicate of line {seen[key]} ({', '.join(map(str, key))})"))
+                                        f"duplicate of line {seen[key]} ({', '.join(self.key_text(record, model))})"))
             if problems:
                 self.builder.reject(record.bucket, problems)
                 continue
@@ -285,9 +303,18 @@ class _Run:
                 updates.append((record, row, changes))
             else:
                 counts.unchanged += 1
-        # Once anything was rejected the transaction will be rolled back: stop writing.
-        if self.write and not self.builder.rejected:
-            self.store(model, inserts, updates)
+        self.planned.append((model, inserts, updates))
+
+    @staticmethod
+    def key_part(record: Staged, resolved: dict[str, Any], name: str):
+        """One part of a record's natural key; a row not created yet is known by its own key."""
+        value = resolved.get(name, record.values.get(name))
+        return ("new", record.refs[name].value) if value is NEW else value
+
+    @staticmethod
+    def key_text(record: Staged, model: type[BaseModel]) -> list[str]:
+        """The natural key as the file wrote it (a reference as its external id)."""
+        return [record.refs[k].value if k in record.refs else str(record.values.get(k)) for k in key_fields(model)]
 
     def prefetch(self, model: type[BaseModel], records: list[Staged]) -> None:
         wanted: dict[type[BaseModel], set[str]] = defaultdict(set)
@@ -320,7 +347,7 @@ class _Run:
         return {tuple(as_date(row[f]) if f in dates else row[f] for f in fields): row for row in model.select().dicts()}
 
     def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
-        account_ids = sorted({k[0] for k in keys if k[0] is not NEW})
+        account_ids = sorted({k[0] for k in keys if isinstance(k[0], int)})
         found = {}
         for part in chunks(account_ids):
             query = MetricSample.select().where(MetricSample.account.in_(part)).dicts()

@@ -9,6 +9,29 @@ time, escalations, the touches before a day).
 from peewee import *
 from playhouse.migrate import make_index_name
 
+#: Team mode on PostgreSQL (after 0003's row-level security): everyone reads the
+#: rates, only an admin writes them; the audit trail shows entries about an
+#: opportunity to whoever sees it. The opportunity table itself gets the standard
+#: account policy from `acct_secure()`, like every table with an account_id.
+RLS = r'''
+ALTER TABLE rate ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS acct_read ON rate;
+CREATE POLICY acct_read ON rate FOR SELECT USING (true);
+DROP POLICY IF EXISTS acct_admin ON rate;
+CREATE POLICY acct_admin ON rate FOR INSERT WITH CHECK ((SELECT acct_sees_all(current_user)));
+DROP POLICY IF EXISTS acct_admin_update ON rate;
+CREATE POLICY acct_admin_update ON rate FOR UPDATE
+    USING ((SELECT acct_sees_all(current_user))) WITH CHECK ((SELECT acct_sees_all(current_user)));
+
+-- Permissive policies add up: this one lets an entry about an opportunity be
+-- read by whoever sees the opportunity, beside 0003's policy for the rest.
+DROP POLICY IF EXISTS acct_visible_opportunity ON audit_log;
+CREATE POLICY acct_visible_opportunity ON audit_log FOR SELECT USING (
+    table_name = 'opportunity' AND EXISTS (SELECT 1 FROM opportunity t WHERE t.id = audit_log.row_id));
+
+SELECT acct_secure();
+'''
+
 INDEXES = (
     # Each holds every column its fact reads, so a period's rows are read from the index alone.
     ("metric_sample", ("metric", "period", "account_id", "value")),
@@ -67,6 +90,9 @@ def up(migrator, db):
 
     db.create_tables([Rate, Opportunity])
     migrator.migrate(*(migrator.add_index(table, columns, False) for table, columns in INDEXES))
+    if isinstance(db, PostgresqlDatabase) and db.execute_sql("SELECT to_regproc('acct_secure') IS NOT NULL").fetchone()[0]:
+        with db.connection().cursor() as cursor:
+            cursor.execute(RLS)
 
 
 def down(migrator, db):

@@ -11,16 +11,42 @@ this module for a filter expression and applies it in SQL.
 Confidential visit records are shown only to their author and the author's
 lead (their manager, or a lead of their team); the operator sees them too,
 an admin does not.
+
+Who the viewer is (`session_viewer`, for the app, the CLI and the scanner
+alike): on SQLite, `--user` (else the config's user) picks whose view to show;
+a local file is not a security boundary. On PostgreSQL the database role a
+session connects as is who they are; the role owning the schema is the
+operator; `--user` is an admin's (or the operator's) way to see as someone
+else, and is audited. PostgreSQL enforces the same rules with row-level
+security (migration 0003); `tests/test_rls.py` holds the two to each other.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from peewee import Expression
+from peewee import JOIN, Expression
 
-from acct_tui.errors import NotFound, UsageError
-from acct_tui.models import Account, Activity, User
+from acct_tui import db
+from acct_tui.db import database
+from acct_tui.errors import DatabaseUnavailable, Forbidden, NotFound, UsageError
+from acct_tui.models import (
+    Account,
+    ActionItem,
+    Activity,
+    Alert,
+    AuditLog,
+    CustomerCase,
+    Contact,
+    HealthSnapshot,
+    MetricSample,
+    Milestone,
+    Opportunity,
+    PlannedVisit,
+    Receivable,
+    User,
+)
+from acct_tui.services import audit
 
 OPERATOR_LOGIN = "operator"
 #: Who may hand accounts over (and deactivate people): within the people they oversee.
@@ -37,10 +63,19 @@ class Viewer:
     role: str
     team_id: int | None = None
     team_name: str | None = None
+    #: Who is really at the keyboard when an admin (or the operator) sees as this person.
+    acting_admin: str | None = None
+    #: Whether this session runs the risk scan: on PostgreSQL only the operator's does.
+    may_scan: bool = True
 
     @property
     def is_operator(self) -> bool:
         return self.user_id is None
+
+    @property
+    def actor(self) -> str:
+        """Who the audit trail names for what this session does: the person at the keyboard."""
+        return self.acting_admin or self.login
 
     @property
     def sees_everything(self) -> bool:
@@ -80,6 +115,50 @@ def from_user(user: User) -> Viewer:
         team_id=team.id if team else None,
         team_name=team.name if team else None,
     )
+
+
+def session_viewer(requested: str | None, *, only_user: bool = False) -> Viewer:
+    """Who this session acts as: the one answer for the app, the CLI and the scanner.
+
+    `requested` is `--user` (else the config's `user`). On SQLite it picks the
+    view (none: the operator, or with `only_user` the only active user, as the
+    app wants). On PostgreSQL the connection's role decides: the operator
+    (the schema's owner), or the active user whose login is the role name;
+    a role that maps to nobody is refused. `requested` naming someone else is
+    refused unless that is an admin or the operator, and is audited.
+    """
+    role = db.session_role()
+    if role is None:
+        return viewer_for(default_login(requested) if only_user else requested)
+    if role.operator:
+        me = OPERATOR
+    else:
+        user = User.get_or_none(User.login == role.name)
+        if user is None or not user.active:
+            raise DatabaseUnavailable(
+                f"database role {role.name!r} is not an active acct-tui user: "
+                "the operator grants people with `acct-tui db grant LOGIN`"
+            )
+        me = replace(from_user(user), may_scan=False)
+    if not requested or requested == me.login:
+        return me
+    if not me.sees_everything:
+        raise Forbidden(
+            f"you are {me.login} ({me.role}) on this database: only an admin may see as someone else (--user {requested})"
+        )
+    other = viewer_for(requested)
+    with database.atomic():
+        audit.record(me.login, "act_as", "user", other.user_id, {"as": other.login})
+    return replace(other, acting_admin=me.login, may_scan=me.may_scan)
+
+
+def require_scanner(viewer: Viewer) -> None:
+    """The risk scan writes every account's alerts: on a team database only the operator runs it."""
+    if not viewer.may_scan:
+        raise Forbidden(
+            f"the risk scan runs as the database operator (the role that owns the schema), not as {viewer.actor}; "
+            "the team's scanner keeps alerts current"
+        )
 
 
 def default_login(configured: str | None) -> str | None:
@@ -152,6 +231,93 @@ def visible_users(viewer: Viewer):
     if viewer.sees_everything:
         return query
     return query.where(User.id.in_(_people_under(viewer)))
+
+
+#: The tables that hang off an account: visible with it (the standard policy in SQL).
+ACCOUNT_TABLES = (
+    Contact, ActionItem, Milestone, PlannedVisit, CustomerCase, MetricSample, Receivable, Alert, HealthSnapshot, Opportunity,
+)
+
+
+def scope_rows(model, query, viewer: Viewer):
+    """Restrict a query on any account-data table (or `Account`, `Activity`) to what `viewer` sees."""
+    if model is Account:
+        return scope_accounts(query, viewer)
+    if model is Activity:
+        return scope_activities(query, viewer)
+    if model is AuditLog:
+        clause = audit_filter(viewer)
+        return query if clause is None else query.where(clause)
+    return query if viewer.sees_everything else query.where(model.account.in_(visible_account_ids(viewer)))
+
+
+def audit_filter(viewer: Viewer) -> Expression | None:
+    """A WHERE clause on `AuditLog`: what I did, and entries about records I may see."""
+    if viewer.is_operator:
+        return None
+    about = {
+        "account": AuditLog.row_id.in_(visible_account_ids(viewer)),
+        "activity": AuditLog.row_id.in_(scope_activities(Activity.select(Activity.id), viewer)),
+    }
+    for model in ACCOUNT_TABLES:
+        about[model._meta.table_name] = AuditLog.row_id.in_(scope_rows(model, model.select(model.id), viewer))
+    clause = AuditLog.actor == viewer.login
+    for table, visible in about.items():
+        clause |= (AuditLog.table == table) & visible
+    if viewer.sees_everything:  # people, imports: an admin's business
+        clause |= AuditLog.table.not_in(list(about))
+    return clause
+
+
+def confidential_sources(activity_ids) -> dict[int, str]:
+    """Of these activities, the confidential ones (and any the database would not show): id -> whose record.
+
+    For what leaves acct-tui (a calendar feed, a handover brief): a promise
+    made in a confidential record is named by whose record it is, whoever reads it.
+    """
+    ids = sorted({i for i in activity_ids if i is not None})
+    if not ids:
+        return {}
+    rows = (Activity.select(Activity.id, Activity.confidential, User.login)
+            .join(User, JOIN.LEFT_OUTER, on=(Activity.author == User.id)).where(Activity.id.in_(ids)).tuples())
+    seen = {i: (confidential, login) for i, confidential, login in rows}
+    return {i: (seen[i][1] if i in seen else None) or "someone" for i in ids if i not in seen or seen[i][0]}
+
+
+def hidden_sources(viewer: Viewer, activity_ids) -> dict[int, str]:
+    """Of these activities, those `viewer` may not read (confidential ones): id -> whose record it is.
+
+    What was derived from such a record (a commitment made in it) is then
+    named by whose record it is, never by its words. Under row-level security
+    the author of a record one may not read is not visible either: "someone".
+    """
+    ids = sorted({i for i in activity_ids if i is not None})
+    if not ids or viewer.is_operator:
+        return {}
+    readable = {i for (i,) in scope_activities(Activity.select(Activity.id).where(Activity.id.in_(ids)), viewer).tuples()}
+    hidden = [i for i in ids if i not in readable]
+    if not hidden:
+        return {}
+    authors = dict(
+        Activity.select(Activity.id, User.login).join(User, on=(Activity.author == User.id)).where(Activity.id.in_(hidden)).tuples()
+    )
+    return {i: authors.get(i) or "someone" for i in hidden}
+
+
+def who_may_see(account_id: int) -> list[str]:
+    """Logins of the active people who see an account through the line (every admin does too).
+
+    Its owner, the owner's manager when a lead or senior, and the leads of
+    the owner's team: `account_filter` read the other way round.
+    """
+    owner = User.select().join(Account, on=(Account.owner == User.id)).where(Account.id == account_id).first()
+    if owner is None:
+        return []
+    line = (User.id == owner.id) | ((User.id == owner.manager_id) & User.role.in_(("lead", "senior")))
+    if owner.team_id is not None:
+        line |= (User.team == owner.team_id) & (User.role == "lead")
+    query = User.select(User.login).where(line & (User.active == True))  # noqa: E712
+    return sorted(u.login for u in query)
 
 
 def oversees(viewer: Viewer, user_id: int) -> bool:

@@ -15,6 +15,7 @@ from typing import Iterable
 from peewee import JOIN, Case, fn
 
 from acct_tui.clock import now, today
+from acct_tui.core.text import clean_text
 from acct_tui.db import database
 from acct_tui.enums import ALERT_STATUSES, SEVERITIES
 from acct_tui.errors import NotFound, UsageError
@@ -188,7 +189,7 @@ def _change(viewer: Viewer, alert_id: int, action: str, apply) -> AlertRow:
         alert = _load_for_change(viewer, alert_id)
         changes = apply(alert)
         alert.save()
-        audit.record(viewer.login, action, "alert", alert.id, changes)
+        audit.record(viewer.actor, action, "alert", alert.id, changes)
     return get_alert(viewer, alert_id)
 
 
@@ -213,7 +214,7 @@ def acknowledge(viewer: Viewer, alert_id: int) -> AlertRow:
 
 def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertRow:
     """Silence the alert until `until` (a future date) for a stated reason."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "", multiline=True).strip()
     problems = []
     if until is None:
         problems.append("a date to snooze until is required")
@@ -237,7 +238,7 @@ def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertR
 
 def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
     """Close the alert by hand with a note saying what was done."""
-    note = (note or "").strip()
+    note = clean_text(note or "", multiline=True).strip()
     if not note:
         raise UsageError("a resolution note is required")
 
@@ -247,7 +248,7 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
             raise UsageError("a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
         before = alert.status
         alert.status = "resolved"
-        alert.resolved_by = viewer.login
+        alert.resolved_by = viewer.actor
         alert.resolved_at = now()
         alert.resolution_note = note
         return {"status": [before, "resolved"], "note": note}
@@ -256,14 +257,15 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
 
 
 def _visited_after_intent(alert: Alert) -> bool:
-    intent = (alert.evidence or {}).get("intent_at")
-    if not intent:
+    """Whether a visit followed the latest intent to leave (read from the records: the evidence
+    of an alert raised from a confidential record does not carry its date)."""
+    touches = Activity.select(fn.MAX(Activity.occurred_at)).where(Activity.account == alert.account_id)
+    intent = touches.where(Activity.intent_to_leave == True).scalar()  # noqa: E712
+    if intent is None:
         return True
-    return (
-        Activity.select()
-        .where((Activity.account == alert.account_id) & (Activity.kind == "visit") & (Activity.occurred_at > dt.datetime.fromisoformat(intent)))
-        .exists()
-    )
+    if isinstance(intent, str):
+        intent = dt.datetime.fromisoformat(intent)
+    return touches.where((Activity.kind == "visit") & (Activity.occurred_at > intent)).scalar() is not None
 
 
 def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None) -> AlertRow:
@@ -284,7 +286,7 @@ def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None) -> Aler
                 raise UsageError(f"alert #{alert.id}: the account owner has no manager; name someone to escalate to")
         alert.escalated_to = target.id
         alert.escalated_at = now()
-        alert.escalated_by = viewer.login
+        alert.escalated_by = viewer.actor
         return {"escalated_to": target.login}
 
     return _change(viewer, alert_id, "escalate", apply)

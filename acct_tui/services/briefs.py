@@ -20,6 +20,7 @@ from acct_tui.core import rules as rules_core
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.enums import KEY_CONTACT_ROLES
 from acct_tui.models import ActionItem, Contact, PlannedVisit, User
+from acct_tui.services.access import confidential_sources
 from acct_tui.services.accounts import AccountRow, account_rows
 from acct_tui.services.alerts import AlertRow, alerts_on
 from acct_tui.services.facts import gather
@@ -128,10 +129,15 @@ def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
             .where(ActionItem.account.in_(part) & (ActionItem.status == "open"))
             .order_by(ActionItem.due_on.asc(nulls="LAST"), ActionItem.id)
         )
-        for row in query.dicts():
+        rows = list(query.dicts())
+        # A brief is handed on: a promise made in a confidential record is named by whose record it is.
+        secret = confidential_sources(row["source_activity"] for row in rows)
+        for row in rows:
             due = as_date(row["due_on"])
+            source = row["source_activity"]
+            title = f"a commitment from a confidential record by {secret[source]}" if source in secret else row["title"]
             found.setdefault(row["account"], []).append(
-                CommitmentBrief(row["id"], row["title"], row["owner_login"], due, due is not None and due < now_day)
+                CommitmentBrief(row["id"], title, row["owner_login"], due, due is not None and due < now_day)
             )
     return found
 

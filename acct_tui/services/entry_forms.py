@@ -16,6 +16,7 @@ from typing import Callable
 
 from acct_tui import clock
 from acct_tui.core.dates import parse_human_date
+from acct_tui.core.text import clean_text
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
 from acct_tui.services import account_lookup, visits
 from acct_tui.services.access import Viewer
@@ -43,6 +44,10 @@ class EntryForm:
     fields: tuple[EntryField, ...]
     save: Callable[[dict[str, str]], object]
     done: str = "Saved."
+
+    def submit(self, values: dict[str, str]) -> object:
+        """`save` what was typed or pasted, without control characters (every field is one line)."""
+        return self.save({key: clean_text(text) for key, text in values.items()})
 
 
 def read_date(values: dict[str, str], key: str, direction: str, *, required: bool = True) -> dt.date | None:

@@ -35,6 +35,7 @@ from acct_tui.models import (
     Milestone,
     PlannedVisit,
     Receivable,
+    User,
 )
 from acct_tui.services import touches
 from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
@@ -119,6 +120,7 @@ def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> 
         if values:
             for query, apply in steps:
                 apply(values, raw_rows(query), now)
+    _name_confidential_authors(values)
     return {aid: AccountFacts(**kw) for aid, kw in values.items()}
 
 
@@ -153,19 +155,19 @@ def _apply_activity(values, rows, now) -> None:
 
 
 def _intent_query(now: dt.datetime):
-    """The newest touch that recorded an intent to leave (a rare flag: few rows)."""
-    return (
-        Activity.select(Activity.account, fn.MAX(Activity.occurred_at))
-        .where((Activity.intent_to_leave == True) & touches.is_touch() & (Activity.occurred_at <= now))  # noqa: E712
-        .group_by(Activity.account)
+    """Touches that recorded an intent to leave (a rare flag: few rows), with whose and whether confidential."""
+    return Activity.select(Activity.account, Activity.occurred_at, Activity.confidential, Activity.author).where(
+        (Activity.intent_to_leave == True) & touches.is_touch() & (Activity.occurred_at <= now)  # noqa: E712
     )
 
 
 def _apply_intent(values, rows, now) -> None:
-    for aid, at in rows:
+    for aid, at, confidential, author in rows:
         record = values.get(aid)
-        if record is not None:
-            record["last_intent"] = as_datetime(at)
+        at = as_datetime(at)
+        if record is not None and (record.get("last_intent") is None or at > record["last_intent"]):
+            record["last_intent"] = at
+            record["intent_confidential_by"] = (author or -1) if confidential else None  # -1: nobody on record
 
 
 def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
@@ -175,7 +177,8 @@ def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
     # are not a case worth a sort of a year of activity).
     rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc()])
     inner = (
-        Activity.select(Activity.account.alias("account_id"), Activity.sentiment.alias("sentiment"), rank.alias("rn"))
+        Activity.select(Activity.account.alias("account_id"), Activity.sentiment.alias("sentiment"),
+                        Activity.confidential.alias("confidential"), Activity.author.alias("author_id"), rank.alias("rn"))
         .where(
             Activity.sentiment.is_null(False)
             & touches.is_touch()
@@ -187,7 +190,7 @@ def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
         inner = inner.where(Activity.account.in_(ids))
     inner = inner.alias("ranked")
     return (
-        Activity.select(inner.c.account_id, inner.c.sentiment)
+        Activity.select(inner.c.account_id, inner.c.sentiment, inner.c.confidential, inner.c.author_id)
         .from_(inner)
         .where(inner.c.rn <= keep)
         .order_by(inner.c.account_id, inner.c.rn)
@@ -196,11 +199,29 @@ def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
 
 def _apply_sentiments(values, rows, now) -> None:
     found = defaultdict(list)
-    for aid, sentiment in rows:
+    secret = defaultdict(list)
+    for aid, sentiment, confidential, author in rows:
         found[aid].append(int(sentiment))
+        secret[aid].append((author or -1) if confidential else None)
     for aid, items in found.items():
         if aid in values:
             values[aid]["recent_sentiments"] = tuple(items)
+            if any(secret[aid]):
+                values[aid]["sentiment_confidential_by"] = tuple(secret[aid])
+
+
+def _name_confidential_authors(values: dict[int, dict]) -> None:
+    """Author ids of confidential records become logins (one small query, only when there are any)."""
+    wanted = {record["intent_confidential_by"] for record in values.values() if record.get("intent_confidential_by")}
+    wanted |= {a for record in values.values() for a in record.get("sentiment_confidential_by", ()) if a}
+    if not wanted:
+        return
+    logins = dict(User.select(User.id, User.login).where(User.id.in_(list(wanted))).tuples())
+    for record in values.values():
+        if record.get("intent_confidential_by"):
+            record["intent_confidential_by"] = logins.get(record["intent_confidential_by"], "someone")
+        if record.get("sentiment_confidential_by"):
+            record["sentiment_confidential_by"] = tuple(a and logins.get(a, "someone") for a in record["sentiment_confidential_by"])
 
 
 def _missed_visit_query(now: dt.datetime, today: dt.date):

@@ -237,7 +237,7 @@ def _audit_entries(viewer: Viewer, plan: HandoverPlan) -> list[dict]:
             continue
         field = "escalated_to" if change.kind == "escalation" else "owner"
         entries.append(
-            dict(actor=viewer.login, action="reassign", table=table, row_id=change.id,
+            dict(actor=viewer.actor, action="reassign", table=table, row_id=change.id,
                  changes={field: [change.from_owner, change.to_owner], "handover_from": plan.from_label})
         )
     return entries
@@ -258,7 +258,7 @@ def deactivate(viewer: Viewer, login: str) -> None:
         raise UsageError(f"{login!r} is already deactivated")
     with database.atomic():
         User.update(active=False).where(User.id == user.id).execute()
-        audit.record(viewer.login, "deactivate", "user", user.id, {"active": [True, False]})
+        audit.record(viewer.actor, "deactivate", "user", user.id, {"active": [True, False]})
 
 
 def unowned_account_ids(viewer: Viewer) -> list[int]:

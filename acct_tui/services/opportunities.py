@@ -141,7 +141,7 @@ def add_opportunity(viewer: Viewer, account_id: int, draft: OpportunityDraft) ->
         account = Account.get_by_id(account_id)
         owner = _owner_id(draft, account.owner_id or viewer.user_id)
         opp = Opportunity.create(account=account_id, created_on=clock.today(), **_fields(draft, owner))
-        audit.record(viewer.login, "create", "opportunity", opp.id, {
+        audit.record(viewer.actor, "create", "opportunity", opp.id, {
             "account_id": account_id, "name": draft.name, "kind": draft.kind, "stage": draft.stage, "status": draft.status,
         })
     return opp.id
@@ -164,7 +164,7 @@ def update_opportunity(viewer: Viewer, opportunity_id: int, draft: OpportunityDr
             changes["owner"] = [logins.get(i) for i in changes["owner"]]
         if changes:
             Opportunity.update(wanted).where(Opportunity.id == opportunity_id).execute()
-            audit.record(viewer.login, "update", "opportunity", opportunity_id, changes)
+            audit.record(viewer.actor, "update", "opportunity", opportunity_id, changes)
     return changes
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Iterable, Iterator, TypeVar
 
 import peewee
-from peewee import SQL, NodeList, chunked, fn
+from peewee import SQL, NodeList, fn
 
 from acct_tui.db import database
 
@@ -46,8 +46,15 @@ def chunk_size(columns: int = 1) -> int:
 
 
 def chunks(values: Iterable[T], columns: int = 1) -> Iterator[list[T]]:
-    """`values` in lists small enough for one statement (`columns` bound values per item)."""
-    return chunked(values, chunk_size(columns))
+    """`values` in lists small enough for one statement (`columns` bound values per item).
+
+    Sliced, not `peewee.chunked`: that pads every group to the chunk size and
+    pops the padding one item at a time, a millisecond for three ids at 5,000.
+    """
+    items = values if isinstance(values, (list, tuple)) else list(values)
+    size = chunk_size(columns)
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
 
 
 def as_datetime(value) -> dt.datetime | None:

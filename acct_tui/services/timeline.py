@@ -31,7 +31,7 @@ from acct_tui.models import (
     PlannedVisit,
     User,
 )
-from acct_tui.services.access import Viewer, account_visible, scope_activities
+from acct_tui.services.access import Viewer, account_visible, hidden_sources, scope_activities
 from acct_tui.services.query import as_datetime
 
 #: The kinds of event, in the order the filter cycles through them.
@@ -127,13 +127,19 @@ def _milestones(_viewer, account_id: int, today: dt.date):
             yield TimelineEvent(as_datetime(due), "milestone", f"{kind}: {title}", f"in {(due - today).days} days", "milestone", mid, True, "")
 
 
-def _commitments(_viewer, account_id: int, today: dt.date):
+def _commitments(viewer, account_id: int, today: dt.date):
     query = (
-        ActionItem.select(ActionItem.id, ActionItem.title, User.login, ActionItem.due_on, ActionItem.status, ActionItem.done_on, ActionItem.created_at)
+        ActionItem.select(ActionItem.id, ActionItem.title, User.login, ActionItem.due_on, ActionItem.status, ActionItem.done_on,
+                          ActionItem.created_at, ActionItem.source_activity)
         .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
         .where(ActionItem.account == account_id)
     )
-    for iid, title, owner, due, status, done_on, created in query.tuples():
+    rows = list(query.tuples())
+    # A promise made in a confidential record this viewer may not read: whose record, not its words.
+    hidden = hidden_sources(viewer, [row[-1] for row in rows])
+    for iid, title, owner, due, status, done_on, created, source in rows:
+        if source in hidden:
+            title = f"from a confidential record by {hidden[source]}"
         who = f"owner {owner or 'nobody'}"
         due_text = f"due {due:%Y-%m-%d}" if due else "no due date"
         yield TimelineEvent(as_datetime(created), "commitment", f"commitment made: {title}", f"{who} · {due_text}", "action_item", iid, False, "")

@@ -9,11 +9,12 @@ keyed by the draft's field names (`account_id`, `occurred_at`,
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 from acct_tui import clock
 from acct_tui.core.capture import CaptureError, parse_duration, parse_step
 from acct_tui.core.dates import parse_human_date
+from acct_tui.core.text import clean_text
 from acct_tui.services import account_lookup, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visits import ActivityDraft
@@ -59,8 +60,21 @@ def understand_date(text: str) -> str:
         return str(exc)
 
 
+#: Form fields that may hold several lines; every other one is a single line.
+MULTILINE_FIELDS = frozenset({"summary", "outcome", "next_steps"})
+
+
+def _cleaned(values: FormValues) -> FormValues:
+    """The form as typed or pasted, without control characters."""
+    return replace(values, **{
+        f.name: clean_text(getattr(values, f.name), f.name in MULTILINE_FIELDS)
+        for f in fields(values) if isinstance(getattr(values, f.name), str)
+    })
+
+
 def read_form(viewer: Viewer, values: FormValues) -> FormCheck:
     """Read and check every field; the draft is set only when nothing is wrong."""
+    values = _cleaned(values)
     problems: dict[str, str] = {}
     understood: dict[str, str] = {}
     today = clock.today()

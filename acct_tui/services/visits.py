@@ -19,7 +19,8 @@ from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS, SENTIMENT_RANGE
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Activity, Contact, Milestone, PlannedVisit, User
 from acct_tui.services import audit
-from acct_tui.services.access import Viewer, account_visible
+from acct_tui.core.text import clean_text
+from acct_tui.services.access import Viewer, account_visible, from_user, who_may_see
 # Re-exported: the form, quick capture and CLI find accounts through this module.
 
 #: A visit within this many days of a planned visit fulfils that plan.
@@ -118,20 +119,22 @@ def validate(viewer: Viewer, draft: ActivityDraft) -> dict[str, str]:
         if not Contact.select().where((Contact.id == draft.contact_id) & (Contact.account == draft.account_id)).exists():
             problems["contact_id"] = "that contact is not one of this account's"
     for index, step in enumerate(draft.next_steps):
-        reason = _step_problem(step, today)
+        reason = _step_problem(step, today, None if "account_id" in problems else draft.account_id)
         if reason:
             problems[f"next_steps.{index}"] = reason
     return problems
 
 
-def _step_problem(step: NextStepDraft, today: dt.date) -> str | None:
+def _step_problem(step: NextStepDraft, today: dt.date, account_id: int | None) -> str | None:
     title, owner_login, due_on = step
     if not title or not title.strip():
         return "a next step needs a title"
     if len(title) > LIMITS["title"]:
         return f"title too long: {len(title)} characters, at most {LIMITS['title']}"
-    if owner_login and _user_by_login(owner_login) is None:
-        return f"no active user {owner_login!r} to own it"
+    if owner_login:
+        reason = _commitment_owner_problem(owner_login, account_id)
+        if reason:
+            return reason
     if due_on is not None and due_on < today:
         return f"due {due_on:%Y-%m-%d} is already past"
     return None
@@ -179,7 +182,7 @@ def log_activity(viewer: Viewer, draft: ActivityDraft) -> int:
             item_ids.append(item.id)
         fulfilled = _fulfil_planned_visit(draft, activity.id) if draft.kind == "visit" else None
         audit.record(
-            viewer.login,
+            viewer.actor,
             "log",
             "activity",
             activity.id,
@@ -221,6 +224,7 @@ def _fulfil_planned_visit(draft: ActivityDraft, activity_id: int) -> int | None:
 
 def plan_visit(viewer: Viewer, account_id: int, scheduled_for: dt.date, purpose: str = "", owner_login: str | None = None) -> int:
     """Put a visit on the plan; returns its id. The date may not be in the past."""
+    purpose = clean_text(purpose)
     with database.atomic():
         account = _visible_account(viewer, account_id)
         problems = {}
@@ -234,8 +238,20 @@ def plan_visit(viewer: Viewer, account_id: int, scheduled_for: dt.date, purpose:
         visit = PlannedVisit.create(
             account=account.id, owner=owner or account.owner_id or viewer.user_id, scheduled_for=scheduled_for, purpose=purpose.strip()
         )
-        audit.record(viewer.login, "plan", "planned_visit", visit.id, {"account_id": account.id, "scheduled_for": scheduled_for})
+        audit.record(viewer.actor, "plan", "planned_visit", visit.id, {"account_id": account.id, "scheduled_for": scheduled_for})
     return visit.id
+
+
+def _commitment_owner_problem(owner_login: str, account_id: int | None) -> str | None:
+    """A commitment is owed by someone who may see its account: the owner, their leads, or whoever records it."""
+    user = _user_by_login(owner_login)
+    if user is None:
+        return f"no active user {owner_login!r} to own it"
+    if account_id is not None and not account_visible(from_user(user), account_id):
+        line = who_may_see(account_id)
+        named = f"{', '.join(line)} or you" if line else "you"
+        return f"{owner_login} may not see this account: it may be owned by {named}"
+    return None
 
 
 def _owner_or_problem(owner_login: str | None, problems: dict[str, str]) -> int | None:
@@ -250,22 +266,28 @@ def _owner_or_problem(owner_login: str | None, problems: dict[str, str]) -> int 
 
 def add_commitment(viewer: Viewer, account_id: int, title: str, due_on: dt.date | None, owner_login: str | None = None) -> int:
     """A promise to the customer (not tied to a visit); returns its id."""
+    title = clean_text(title)
     with database.atomic():
         _visible_account(viewer, account_id)
         problems = {}
-        reason = _step_problem((title, None, due_on), clock.today())
+        reason = _step_problem((title, None, due_on), clock.today(), account_id)
         if reason:
             problems["title" if "title" in reason else "due_on"] = reason
-        owner = _owner_or_problem(owner_login, problems)
+        if owner_login:
+            reason = _commitment_owner_problem(owner_login, account_id)
+            if reason:
+                problems["owner"] = reason
+        owner = None if "owner" in problems else _owner_or_problem(owner_login, problems)
         if problems:
             raise DraftInvalid(problems)
         item = ActionItem.create(account=account_id, title=title.strip(), owner=owner or _default_owner(viewer, account_id), due_on=due_on)
-        audit.record(viewer.login, "create", "action_item", item.id, {"account_id": account_id, "title": item.title, "due_on": due_on})
+        audit.record(viewer.actor, "create", "action_item", item.id, {"account_id": account_id, "title": item.title, "due_on": due_on})
     return item.id
 
 
 def add_milestone(viewer: Viewer, account_id: int, title: str, due_on: dt.date, kind: str = "deliverable") -> int:
     """A milestone on the account's timeline; returns its id."""
+    title = clean_text(title)
     with database.atomic():
         _visible_account(viewer, account_id)
         problems = {}
@@ -280,7 +302,7 @@ def add_milestone(viewer: Viewer, account_id: int, title: str, due_on: dt.date, 
         if problems:
             raise DraftInvalid(problems)
         milestone = Milestone.create(account=account_id, title=title.strip(), kind=kind, due_on=due_on)
-        audit.record(viewer.login, "create", "milestone", milestone.id, {"account_id": account_id, "title": milestone.title, "due_on": due_on})
+        audit.record(viewer.actor, "create", "milestone", milestone.id, {"account_id": account_id, "title": milestone.title, "due_on": due_on})
     return milestone.id
 
 
@@ -293,7 +315,7 @@ def complete_commitment(viewer: Viewer, item_id: int) -> None:
         if item.status != "open":
             raise UsageError(f"commitment {item_id} is already {item.status}")
         ActionItem.update(status="done", done_on=clock.today()).where(ActionItem.id == item_id).execute()
-        audit.record(viewer.login, "complete", "action_item", item_id, {"status": ["open", "done"]})
+        audit.record(viewer.actor, "complete", "action_item", item_id, {"status": ["open", "done"]})
 
 
 def complete_milestone(viewer: Viewer, milestone_id: int) -> None:
@@ -305,7 +327,7 @@ def complete_milestone(viewer: Viewer, milestone_id: int) -> None:
         if milestone.status == "done":
             raise UsageError(f"milestone {milestone_id} is already done")
         Milestone.update(status="done", completed_on=clock.today()).where(Milestone.id == milestone_id).execute()
-        audit.record(viewer.login, "complete", "milestone", milestone_id, {"status": [milestone.status, "done"]})
+        audit.record(viewer.actor, "complete", "milestone", milestone_id, {"status": [milestone.status, "done"]})
 
 
 def current_contacts(viewer: Viewer, account_id: int) -> list[tuple[int, str, str]]:
@@ -331,7 +353,7 @@ def record_contact_left(viewer: Viewer, contact_id: int, left_on: dt.date | None
         if contact.left_on is not None:
             raise UsageError(f"{contact.name} already left on {contact.left_on:%Y-%m-%d}")
         Contact.update(left_on=left_on).where(Contact.id == contact_id).execute()
-        audit.record(viewer.login, "left", "contact", contact_id, {"name": contact.name, "role": contact.role, "left_on": left_on})
+        audit.record(viewer.actor, "left", "contact", contact_id, {"name": contact.name, "role": contact.role, "left_on": left_on})
 
 
 def draft_from_capture(capture, account_id: int) -> ActivityDraft:

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from acct_tui import clock
+from acct_tui import clock, db_sqlite
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
 from acct_tui.core.settings import settings_from_config, use as use_settings
@@ -35,6 +35,7 @@ from acct_tui.ui import risk_bridge
 from acct_tui.ui.background import call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
+from acct_tui.ui.safe import safe_update
 
 
 def _portfolio():
@@ -143,13 +144,31 @@ class AcctApp(App):
                 raise UsageError(f"config file {config.path}: theme {config.theme!r} is not a known theme")
             self.theme = config.theme
 
+    def on_unmount(self) -> None:
+        db_sqlite.set_lock_wait_hook(None)
+
+    def _waiting_for_writer(self) -> None:
+        """A save waits for another writer's lock (a long import, a scan): say so instead of looking frozen."""
+        try:
+            self.call_from_thread(self.notify, "Waiting for another writer…", timeout=5)
+        except RuntimeError:  # on the event loop itself
+            self.notify("Waiting for another writer…", timeout=5)
+
+    def _display(self, screen, renderable) -> None:
+        # The last step before the terminal: no escape sequence from data gets through (ui/safe.py).
+        super()._display(screen, safe_update(renderable))
+
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
+        db_sqlite.set_lock_wait_hook(self._waiting_for_writer)
         self.refresh_alert_counts()
         if self.scan_enabled:
             # Not at once: the first screen's own loading comes first.
-            self.set_timer(self.FIRST_SCAN_DELAY, self.run_scan, name="first-scan")
-            self.set_interval(self.config.scan_interval_minutes * 60, self.run_scan, name="scan")
+            if self.viewer.may_scan:
+                self.set_timer(self.FIRST_SCAN_DELAY, self.run_scan, name="first-scan")
+            # On a team database the operator's scanner scans; the app reloads what it wrote.
+            periodic = self.run_scan if self.viewer.may_scan else self.data_changed
+            self.set_interval(self.config.scan_interval_minutes * 60, periodic, name="scan")
 
     # -- modes and navigation ---------------------------------------------
 
@@ -235,7 +254,13 @@ class AcctApp(App):
         self.alert_counts = message.counts
 
     def run_scan(self) -> None:
-        """Start a background risk scan now (one at a time; a newer one replaces a running one)."""
+        """Start a background risk scan now (one at a time; a newer one replaces a running one).
+
+        On a team database only the operator scans (`Viewer.may_scan`): for
+        anyone else this does nothing (the save already reloaded the screens).
+        """
+        if not self.viewer.may_scan:
+            return
         self._scan_worker()
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
@@ -255,16 +280,17 @@ class AcctApp(App):
         # A first scan of a big book can raise thousands: one toast each would bury the screen.
         if len(alerts) <= MAX_RED_TOASTS:
             for alert in alerts:
-                self.notify(f"{alert.account_name}: {alert.reason}", title="New red alert", severity="error", timeout=10)
+                self.notify(f"{alert.account_name}: {alert.reason}", title="New red alert", severity="error", timeout=10, markup=False)
             return
         names = ", ".join(alert.account_name for alert in alerts[:MAX_RED_TOASTS])
         self.notify(
-            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (4: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error", timeout=10
+            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (4: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
+            timeout=10, markup=False,
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "scan" and event.state == WorkerState.ERROR:
-            self.notify(f"The risk scan failed: {event.worker.error}", severity="error", timeout=10)
+            self.notify(f"The risk scan failed: {event.worker.error}", severity="error", timeout=10, markup=False)
 
     # -- settings ---------------------------------------------------------
 
@@ -273,7 +299,7 @@ class AcctApp(App):
             try:
                 save_setting(self.config, "theme", theme.name)
             except OSError as exc:
-                self.notify(f"Could not save the theme: {exc}", severity="warning")
+                self.notify(f"Could not save the theme: {exc}", severity="warning", markup=False)
 
 
 def run(ctx, viewer) -> int:

@@ -51,7 +51,7 @@ async def test_log_a_visit_in_the_form(org, make_app):
         form.query_one("#f-summary").text = "Went through usage."
         form.query_one("#f-outcome").text = "Pilot agreed."
         form.query_one("#f-sentiment").value = "2"
-        form.query_one("#f-next_steps").text = "send proposal by fri\ncall back @an.nguyen by 2026-12-01"
+        form.query_one("#f-next_steps").text = "send proposal by fri\ncall back @lena.lead by 2026-12-01"
         form.query_one("#f-confirmed_by").value = "Lan Tran"
         form.query_one("#f-confidential").value = True
         await pilot.press("ctrl+s")
@@ -62,7 +62,7 @@ async def test_log_a_visit_in_the_form(org, make_app):
         assert (saved.subject, saved.summary, saved.outcome, saved.sentiment, saved.attendees) == ("Quarterly review", "Went through usage.", "Pilot agreed.", 2, "Lan Tran, Minh")
         assert (saved.confirmed_by, saved.confidential, saved.intent_to_leave) == ("Lan Tran", True, False)
         items = {i.title: (i.owner_id, i.due_on) for i in ActionItem.select()}
-        assert items == {"send proposal": (org["am1"].id, TODAY), "call back": (org["am2"].id, dt.date(2026, 12, 1))}
+        assert items == {"send proposal": (org["am1"].id, TODAY), "call back": (org["lead"].id, dt.date(2026, 12, 1))}
         assert PlannedVisit.get_by_id(plan.id).status == "done"
         assert "Quarterly review" in " ".join(app.screen.records_table.visible_text())
 

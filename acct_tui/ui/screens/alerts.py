@@ -197,7 +197,7 @@ class AlertsScreen(AcctScreen):
 
     def on_alerts_screen_loaded(self, message: Loaded) -> None:
         if message.error:
-            self.notify(message.error, severity="error")
+            self.notify(message.error, severity="error", markup=False)
         self.all_rows = message.rows
         self.rules = sorted(set(message.rules) | ({self.filters.rule} if self.filters.rule else set()))
         self.loaded = True
@@ -378,7 +378,7 @@ class AlertsScreen(AcctScreen):
         if message.done:
             self.notify(f"{PAST[message.verb].capitalize()} {message.done} alert{'s' if message.done != 1 else ''}.")
         for error in message.errors[:3]:
-            self.notify(error, severity="error", timeout=8)
+            self.notify(error, severity="error", timeout=8, markup=False)
         self.marked.clear()
         # Bumps the data version: this list, the header counts and the other screens reload.
         self.app.data_changed()

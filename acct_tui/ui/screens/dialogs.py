@@ -22,6 +22,7 @@ from acct_tui.errors import AcctError
 from acct_tui.services.account_card import RecordDetail
 from acct_tui.services.entry_forms import EntryField, EntryForm, understand_date
 from acct_tui.services.visits import DraftInvalid
+from acct_tui.ui.safe import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -59,9 +60,9 @@ class RecordScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
         for label, value in self.detail.fields:
-            table.add_row(label, value or Text("-", style="dim"))
+            table.add_row(label, plain(value) if isinstance(value, str) and value else value or Text("-", style="dim"))
         with VerticalScroll() as scroll:
-            scroll.border_title = self.detail.title
+            scroll.border_title = plain(self.detail.title)
             scroll.border_subtitle = "escape closes"
             yield Static(table, id="record-fields")
             if self.detail.history:
@@ -90,11 +91,11 @@ class EntryScreen(ModalScreen[bool]):
         self.form = form
         self.title_text = form.title
         self.fields = form.fields
-        self.submit = form.save
+        self.submit = form.submit
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
+            box.border_title = plain(self.title_text)  # it may name an account: never markup
             for field in self.fields:
                 with Horizontal(classes="entry-row"):
                     yield Label(field.label, classes="entry-label")
@@ -150,7 +151,7 @@ class EntryScreen(ModalScreen[bool]):
         for field in self.fields:
             error = self.query_one(f"#error-{field.key}", Static)
             reason = problems.get(field.key, "")
-            error.update(reason)
+            error.update(plain(reason))
             error.set_class(not reason, "-empty")
             self.query_one(f"#entry-{field.key}").set_class(bool(reason), "-invalid")
         loose = [reason for key, reason in problems.items() if key not in keys]

@@ -26,6 +26,7 @@ from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.reassign import open_reassign
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+from acct_tui.ui.safe import plain
 
 
 def _touch(row: team.MemberAccount) -> str:
@@ -90,7 +91,7 @@ class MemberScreen(AcctScreen):
         self.alerts: list = []
 
     def compose_body(self) -> ComposeResult:
-        yield Static(f"{self.person}: loading…", id="member-summary")
+        yield Static(plain(f"{self.person}: loading…"), id="member-summary")
         yield VirtualTable(ACCOUNT_COLUMNS, id="member-accounts", empty_text="No accounts.")
         yield Static("Open alerts", id="member-alerts-title")
         yield VirtualTable(ALERT_COLUMNS, id="member-alerts", empty_text="No open alerts.")

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from acct_tui.ui.safe import plain
 
 
 class PickScreen(ModalScreen[str | None]):
@@ -22,7 +23,7 @@ class PickScreen(ModalScreen[str | None]):
         self.current = current
 
     def compose(self) -> ComposeResult:
-        options = OptionList(*(Option(label) for _value, label in self.choices))
+        options = OptionList(*(Option(plain(label)) for _value, label in self.choices))
         options.border_title = self.title_text
         yield options
 

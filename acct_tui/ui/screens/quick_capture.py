@@ -26,6 +26,7 @@ from acct_tui.core.capture import Capture, CaptureError, parse_capture
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import account_lookup, visits
+from acct_tui.ui.safe import plain
 
 EXAMPLE = "acme visit 45m w/ Lan, Minh +pricing :) next: send proposal by fri"
 SENTIMENT_TEXT = {-2: ":(( hostile", -1: ":( sour", 0: ":| neutral", 1: ":) good", 2: ":D delighted"}
@@ -110,20 +111,20 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         if capture.duration_min:
             table.add_row("duration", f"{capture.duration_min} min")
         if capture.attendees:
-            table.add_row("attendees", ", ".join(capture.attendees))
+            table.add_row("attendees", plain(", ".join(capture.attendees)))
         if capture.tags:
-            table.add_row("tags", " ".join("+" + t for t in capture.tags))
+            table.add_row("tags", plain(" ".join("+" + t for t in capture.tags)))
         if capture.sentiment is not None:
             table.add_row("sentiment", SENTIMENT_TEXT[capture.sentiment])
         if capture.summary:
-            table.add_row("summary", capture.summary)
+            table.add_row("summary", plain(capture.summary))
         flags = [name for name, on_ in (("intent to leave", capture.intent_to_leave), ("confidential", capture.confidential)) if on_]
         if flags:
             table.add_row("flags", Text(", ".join(flags), style="bold red" if capture.intent_to_leave else ""))
         for step in capture.next_steps:
             due = f"by {step.due_on:%a %Y-%m-%d}" if step.due_on else "no due date"
             owner = f" · @{step.owner}" if step.owner else ""
-            table.add_row("commitment", f"{step.title}  ({due}{owner})")
+            table.add_row("commitment", plain(f"{step.title}  ({due}{owner})"))
         return table
 
     @work(thread=True, exclusive=True, group="capture-resolve", exit_on_error=False)
@@ -178,7 +179,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         self.candidates = list(candidates)
         choices = self.query_one("#capture-choices", OptionList)
         choices.clear_options()
-        choices.add_options([Option(f"{c.name}  ({c.tier}, {c.owner or 'no owner'})") for c in candidates])
+        choices.add_options([Option(plain(f"{c.name}  ({c.tier}, {c.owner or 'no owner'})")) for c in candidates])
         choices.border_title = "Which account?"
         choices.add_class("-shown")
         choices.highlighted = 0
@@ -190,7 +191,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#capture-status", Static)
-        status.update(text)
+        status.update(plain(text))
         status.set_class(error, "-error")
 
     def action_cancel(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +23,7 @@ from acct_tui.core.currency import value_text
 from acct_tui.services import briefs, handover, team
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import attempt, call
+from acct_tui.ui.safe import plain
 
 
 class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
@@ -57,8 +59,8 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Hand over accounts from {self.from_label}[/b]  (space toggles an account; "
-                         "ctrl+r previews, ctrl+s confirms, escape cancels)", id="reassign-title")
+            yield Static(Text.assemble((f"Hand over accounts from {self.from_label}", "bold"), "  (space toggles an account; "
+                         "ctrl+r previews, ctrl+s confirms, escape cancels)"), id="reassign-title")
             with Horizontal(id="reassign-pick"):
                 yield SelectionList[int](id="reassign-accounts")
                 with Vertical(id="reassign-right"):
@@ -87,7 +89,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
         accounts = self.query_one("#reassign-accounts", SelectionList)
         base = self.app.config.base_currency
         accounts.add_options([
-            Selection(f"{a.name}  ({a.tier}, {value_text(a.base_value, a.annual_value, a.currency, base)})", a.id, True)
+            Selection(plain(f"{a.name}  ({a.tier}, {value_text(a.base_value, a.annual_value, a.currency, base)})"), a.id, True)
             for a in message.accounts
         ])
         self.query_one("#reassign-owner", Select).set_options([(f"{name} ({login})", login) for login, name in message.owners])
@@ -106,7 +108,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
         self._error("")
 
     def _error(self, text: str) -> None:
-        self.query_one("#reassign-error", Static).update(text)
+        self.query_one("#reassign-error", Static).update(plain(text))
 
     def _choice(self) -> tuple[list[int], str | None]:
         ids = list(self.query_one("#reassign-accounts", SelectionList).selected)
@@ -183,6 +185,7 @@ def open_reassign(screen, from_login: str | None, label: str) -> None:
             f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
             f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
             title="Handover done",
+            markup=False,
         )
         screen.app.data_changed()
 

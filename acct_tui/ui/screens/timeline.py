@@ -169,7 +169,7 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         if message.account_id != self.app.selected_account_id:
             return  # an older load for another account
         if message.error:
-            self.notify(message.error, severity="error")
+            self.notify(message.error, severity="error", markup=False)
         same_account = self.card is not None and message.card is not None and self.card.id == message.card.id
         self.card, self.timeline = message.card, message.timeline
         self._show(keep_cursor=same_account)

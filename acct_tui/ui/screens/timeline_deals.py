@@ -54,7 +54,7 @@ class OpportunityActions:
 
     def on_opportunity_actions_opportunity_fetched(self, message: OpportunityFetched) -> None:
         if message.row is None:
-            self.notify(message.error or "No such opportunity.", severity="error")
+            self.notify(message.error or "No such opportunity.", severity="error", markup=False)
             return
         r = message.row
         self._entry(opportunity_form(self.app.viewer, r.account_id, f"Opportunity: {r.name}", values_of(r), r.id))

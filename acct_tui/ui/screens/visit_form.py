@@ -26,6 +26,7 @@ from acct_tui.services import account_lookup, visits
 from acct_tui.services.visit_form import FormValues, save_form
 from acct_tui.ui.screens.dialogs import ConfirmScreen
 from acct_tui.ui.widgets.account_input import AccountSuggester
+from acct_tui.ui.safe import plain
 
 SENTIMENT_OPTIONS = (("+2 delighted  :D", "2"), ("+1 good  :)", "1"), ("0 neutral  :|", "0"), ("-1 sour  :(", "-1"), ("-2 hostile  :((", "-2"))
 #: Problem key (a draft field) -> the widget that shows it.
@@ -173,7 +174,7 @@ class VisitFormScreen(ModalScreen[int | None]):
 
     def on_visit_form_screen_account_resolved(self, message: AccountResolved) -> None:
         if message.text == self.query_one("#f-account", Input).value:
-            self.query_one("#h-account", Static).update(message.hint)
+            self.query_one("#h-account", Static).update(plain(message.hint))
 
     # -- saving -----------------------------------------------------------
 
@@ -202,7 +203,7 @@ class VisitFormScreen(ModalScreen[int | None]):
         for name in FIELD_ORDER:
             reason = by_widget.get(name, "")
             error = self.query_one(f"#e-{name}", Static)
-            error.update(reason)
+            error.update(plain(reason))
             error.set_class(not reason, "-empty")
             self.query_one(f"#f-{name}").set_class(bool(reason), "-invalid")
         count = len(by_widget)

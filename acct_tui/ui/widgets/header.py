@@ -38,9 +38,11 @@ class AppHeader(Horizontal):
     def on_mount(self) -> None:
         app = self.app
         viewer = app.viewer
-        self.query_one("#header-who", Static).update(
-            Text.assemble((viewer.name, "bold"), f" ({viewer.role}) · ", getattr(app, "db_label", ""))
-        )
+        who = Text.assemble((viewer.name, "bold"), f" ({viewer.role}) · ")
+        if viewer.acting_admin:  # an admin seeing as someone else: say so, always
+            who.append(f"seen by {viewer.acting_admin} · ", style="bold magenta")
+        who.append(getattr(app, "db_label", ""))
+        self.query_one("#header-who", Static).update(who)
         self.watch(app, "alert_counts", self._show_counts)
         self._show_modes()
 

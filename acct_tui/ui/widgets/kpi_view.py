@@ -196,7 +196,7 @@ class KpiView(Vertical):
         self._show_report()
 
     def on_kpi_view_failed(self, message: Failed) -> None:
-        self.notify(f"KPIs could not be computed: {message.error}", severity="error")
+        self.notify(f"KPIs could not be computed: {message.error}", severity="error", markup=False)
 
     # -- showing ------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from acct_tui.services.entry_forms import read_snooze_until, understand_date
+from acct_tui.ui.safe import plain
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class SnoozeModal(FormModal):
         if not reason:
             reason_error = "a reason is required"
         self.query_one("#until-error", Static).update(until_error)
-        self.query_one("#reason-error", Static).update(reason_error)
+        self.query_one("#reason-error", Static).update(plain(reason_error))
         if until_error or reason_error:
             self.query_one("#until" if until_error else "#reason", Input).focus()
             return

@@ -7,6 +7,9 @@ from typing import Any, Callable, Protocol, Sequence
 
 from rich.text import Text
 
+from acct_tui.core.text import terminal_safe
+from acct_tui.ui.safe import safe_text
+
 
 class TableSource(Protocol):
     """What a `VirtualTable` reads: a row count and a window of rows."""
@@ -28,10 +31,11 @@ class Column:
     style: str = ""
 
     def cell(self, row: Any) -> Text:
+        """The cell as text: never markup, control characters shown as stand-ins (`ui/safe.py`)."""
         value = self.render(row) if self.render else getattr(row, self.key, "")
         if isinstance(value, Text):
-            return value
-        return Text("" if value is None else str(value), style=self.style)
+            return safe_text(value)
+        return Text(terminal_safe("" if value is None else str(value)), style=self.style)
 
 
 class ListSource:
