@@ -102,3 +102,28 @@ def test_member_accounts_are_scoped(org):
     assert [a.name for a in team.member_accounts(lead, "an.nguyen")] == ["Delta Co", "Gamma Inc"]
     assert team.member_accounts(lead, "olga.other") == []
     assert User.select().count() == 7
+
+
+def test_values_are_in_the_base_currency_and_an_unrated_account_is_counted_not_added(org):
+    from acct_tui.models import Rate
+    from acct_tui.services import briefs, money
+
+    b1, b2 = org["b1"], org["b2"]  # Gamma (10,000) and Delta (5,000), an.nguyen's
+    b1.currency = "EUR"
+    b1.save()
+    b2.currency, b2.annual_value = "XAF", 5_000_000
+    b2.save()
+    Rate.create(currency="EUR", quote="USD", as_of=dt.date(2026, 11, 1), rate="1.10")
+    Rate.create(currency="EUR", quote="USD", as_of=dt.date(2026, 12, 1), rate="2.00")  # not yet
+    an = rows_by_login("lena.lead")["an.nguyen"]
+    assert (an.accounts, an.total_value, an.unrated) == (2, Decimal(11_000), (("XAF", 1),))
+
+    lead = access.viewer_for("lena.lead")
+    members = {m.name: m for m in team.member_accounts(lead, "an.nguyen")}
+    assert (members["Gamma Inc"].base_value, members["Gamma Inc"].annual_value) == (Decimal(11_000), Decimal(10_000))
+    assert members["Delta Co"].base_value is None
+
+    plan = handover.preview(lead, "an.nguyen", "minh.pham", book=money.rate_book("USD"))
+    text = briefs.markdown(plan.briefs, "handover")
+    assert "11,000 USD (10,000 EUR)" in text
+    assert "XAF (no rate)" in text and "5,000,000 USD" not in text
