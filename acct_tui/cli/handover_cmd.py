@@ -88,7 +88,8 @@ def _print_plan(plan: handover.HandoverPlan, applied: bool) -> None:
     if applied:
         console.print(f"done: {counts}; history keeps its authors; audited")
     else:
-        console.print(f"would move: {counts}. Nothing changed: add --apply to do it.")
+        console.print(f"would move: {counts}.")
+        console.print("Nothing changed: add --apply to do it.")
 
 
 def deactivate(ctx: Context) -> int:

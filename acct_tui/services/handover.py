@@ -89,6 +89,10 @@ class HandoverPlan:
             parts.append(f"{plural(f['escalations_repointed'], 'escalation')} to {self.from_label} re-pointed to {self.to_login}")
         return ", ".join(parts)
 
+    @property
+    def from_label(self) -> str:
+        return self.from_login or UNOWNED
+
 
 @dataclass(frozen=True)
 class HandoverResult:
