@@ -84,13 +84,13 @@ def detail_text(alert) -> Text:
 def alert_columns(marked: set[int], with_owner: bool) -> list[Column]:
     cols = [
         Column("mark", "", 1, render=lambda r: Text("●", style="bold magenta") if r.id in marked else Text(" ")),
-        Column("account_name", "Account", 22),
+        Column("account_name", "Account", 0, min_width=20, max_width=36),
         Column("rule", "Rule", 18),
         Column("severity", "Sev", 6, render=lambda r: Text(r.severity, style=SEVERITY_STYLE.get(r.severity, ""))),
         Column("age", "Age", 4, justify="right", render=lambda r: f"{age_days(r.first_seen)}d"),
-        Column("status", "Status", 12, render=lambda r: Text(r.status, style=STATUS_STYLE.get(r.status, ""))),
-        Column("owner", "Owner", 13, render=lambda r: r.owner or "-"),
-        Column("reason", "Reason", 0),
+        Column("status", "Status", 12, render=lambda r: Text(r.status, style=STATUS_STYLE.get(r.status, "")), priority=2),
+        Column("owner", "Owner", 13, render=lambda r: r.owner or "-", priority=1),
+        Column("reason", "Reason", 0, min_width=12),
     ]
     return cols if with_owner else [c for c in cols if c.key != "owner"]
 

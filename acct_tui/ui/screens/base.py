@@ -58,6 +58,16 @@ class AcctScreen(Screen):
         """The screen's own widgets."""
         return iter(())
 
+    #: Below this width the screen has the `-narrow` class (side panes move below their
+    #: tables) and the footer packs its keys tighter, so more of them show.
+    NARROW = 110
+
+    def on_resize(self, event) -> None:
+        narrow = event.size.width < self.NARROW
+        self.set_class(narrow, "-narrow")
+        for footer in self.query(Footer):
+            footer.compact = narrow
+
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)
         if self.MAIN:

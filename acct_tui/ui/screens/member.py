@@ -45,21 +45,21 @@ def _own(row: team.MemberAccount) -> Text:
 
 
 ACCOUNT_COLUMNS = [
-    Column("name", "Account", 30),
+    Column("name", "Account", 0, min_width=20, max_width=44),
     Column("tier", "Tier", 10),
     Column("base_value", "Value", 12, justify="right", render=_value),
-    Column("annual_value", "Own", 13, justify="right", render=_own),
-    Column("owner", "Owner", 14, render=lambda r: r.owner or "-"),
-    Column("renewal_date", "Renewal", 11, render=lambda r: r.renewal_date.isoformat() if r.renewal_date else ""),
-    Column("last_touch", "Last touch", 0, render=_touch),
+    Column("annual_value", "Own", 13, justify="right", render=_own, priority=3),
+    Column("owner", "Owner", 14, render=lambda r: r.owner or "-", priority=2),
+    Column("renewal_date", "Renewal", 11, render=lambda r: r.renewal_date.isoformat() if r.renewal_date else "", priority=1),
+    Column("last_touch", "Last touch", 10, render=_touch),
 ]
 ALERT_COLUMNS = [
-    Column("account_name", "Account", 24),
-    Column("rule", "Rule", 18),
+    Column("account_name", "Account", 0, min_width=20, max_width=36),
+    Column("rule", "Rule", 18, priority=2),
     Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
     Column("age", "Age", 5, justify="right", render=lambda a: f"{age_days(a.first_seen)}d"),
-    Column("status", "Status", 12, render=lambda a: Text(a.status, style=STATUS_STYLE.get(a.status, ""))),
-    Column("reason", "Reason", 0),
+    Column("status", "Status", 12, render=lambda a: Text(a.status, style=STATUS_STYLE.get(a.status, "")), priority=1),
+    Column("reason", "Reason", 0, min_width=16),
 ]
 
 

@@ -8,6 +8,8 @@ same as 20.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, replace
 
 from rich.text import Text
@@ -157,19 +159,41 @@ def _alerts(row: PortfolioRow) -> Text:
     return Text(str(row.open_alerts), style="bold red")
 
 
+def _days_ago(today):
+    def render(row: PortfolioRow) -> Text:
+        if row.days_since_touch is None:
+            return Text("–", style="dim")
+        return Text(dt.date.fromordinal(today.toordinal() - row.days_since_touch).strftime("%d %b %y"), style="dim")
+
+    return render
+
+
+def _renews_on(today):
+    def render(row: PortfolioRow) -> Text:
+        if row.days_to_renewal is None:
+            return Text("–", style="dim")
+        return Text(dt.date.fromordinal(today.toordinal() + row.days_to_renewal).strftime("%d %b %y"), style="dim")
+
+    return render
+
+
 def columns(today, with_owner: bool, base: str) -> list[Column]:
+    """The Portfolio's columns. At 80 columns the name keeps 20 cells and the highest `priority`
+    columns are hidden (the header says which); a wide terminal shows every one, dates too."""
     cols = [
         Column("tier", "Tier", 4, render=_tier),
-        Column("name", "Account", 0),
-        Column("owner", "Owner", 14),
+        Column("name", "Account", 0, min_width=20, max_width=44),
+        Column("owner", "Owner", 14, priority=2),
         Column("annual_value", f"Value {base}", 10, "right", render=_value),
-        Column("own_value", "Own", 12, "right", render=_own(base)),
-        Column("share", "Share", 9, "right", render=_share),
-        Column("pipeline", "Pipeline", 8, "right", render=_pipeline),
+        Column("own_value", "Own", 12, "right", render=_own(base), priority=6),
+        Column("share", "Share", 9, "right", render=_share, priority=4),
+        Column("pipeline", "Pipeline", 8, "right", render=_pipeline, priority=5),
         Column("health", "Health", 8, render=_health),
         Column("days_since_touch", "Touch", 6, "right", render=_touch),
-        Column("next_visit", "Next visit", 10, render=_next_visit(today)),
-        Column("days_to_renewal", "Renewal", 8, "right", render=_renewal),
+        Column("last_touch_on", "Touched on", 10, render=_days_ago(today), priority=8),
+        Column("next_visit", "Next visit", 10, render=_next_visit(today), priority=3),
+        Column("days_to_renewal", "Renewal", 8, "right", render=_renewal, priority=1),
+        Column("renews_on", "Renews on", 10, render=_renews_on(today), priority=7),
         Column("open_alerts", "Alerts", 6, "right", render=_alerts),
     ]
     return cols if with_owner else [c for c in cols if c.key != "owner"]

@@ -66,16 +66,16 @@ def _name(row: team.TeamRow) -> Text:
 
 
 TEAM_COLUMNS = [
-    Column("name", "Person", 30, render=_name),
-    Column("role", "Role", 7),
+    Column("name", "Person", 0, render=_name, min_width=20, max_width=36),
+    Column("role", "Role", 7, priority=3),
     Column("accounts", "Accts", 6, justify="right"),
-    Column("total_value", "Value", 12, justify="right", render=_value),
+    Column("total_value", "Value", 12, justify="right", render=_value, priority=2),
     Column("red", "Red", 5, justify="right", render=lambda r: _count(r.red, "bold red")),
     Column("yellow", "Yellow", 7, justify="right", render=lambda r: _count(r.yellow, "bold yellow")),
     Column("coverage", "Coverage", 9, justify="right", render=_coverage),
     Column("late_commitments", "Late", 5, justify="right", render=lambda r: _count(r.late_commitments, "bold red")),
     Column("escalations_waiting", "Escal.", 7, justify="right", render=lambda r: _count(r.escalations_waiting, "bold")),
-    Column("days_since_touch", "Quiet", 7, justify="right", render=_quiet),
+    Column("days_since_touch", "Quiet", 7, justify="right", render=_quiet, priority=1),
 ]
 #: Sort keys in `s` order, with the first direction (True: largest first).
 SORTS = [
@@ -106,11 +106,11 @@ def sort_rows(rows: list[team.TeamRow], key: str, descending: bool) -> list[team
 INBOX_COLUMNS = [
     Column("waiting", "Waiting", 8, justify="right",
            render=lambda a: f"{age_days(a.escalated_at or a.first_seen)}d"),
-    Column("account_name", "Account", 24),
+    Column("account_name", "Account", 0, min_width=20, max_width=36),
     Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
-    Column("rule", "Rule", 18),
-    Column("owner", "Owner", 14, render=lambda a: a.owner or "-"),
-    Column("reason", "Reason", 0),
+    Column("rule", "Rule", 18, priority=2),
+    Column("owner", "Owner", 14, render=lambda a: a.owner or "-", priority=1),
+    Column("reason", "Reason", 0, min_width=16),
 ]
 
 

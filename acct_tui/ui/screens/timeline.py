@@ -80,8 +80,8 @@ def _detail(row) -> Text:
 COLUMNS = [
     Column("when", "When", 9, render=_when),
     Column("kind", "Kind", 9, render=_kind),
-    Column("title", "Event", 0, render=_title),
-    Column("detail", "Detail", 44, render=_detail),
+    Column("title", "Event", 0, render=_title, min_width=24),
+    Column("detail", "Detail", 0, render=_detail, min_width=16, max_width=60),
 ]
 
 

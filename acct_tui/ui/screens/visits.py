@@ -93,18 +93,18 @@ def _subject(row: VisitRecordRow) -> Text:
 PLAN_COLUMNS = [
     Column("scheduled_for", "Planned", 13, render=_plan_date),
     Column("state", "When", 11, render=_plan_state),
-    Column("account_name", "Account", 32),
-    Column("owner", "Owner", 16),
-    Column("purpose", "Purpose", 0),
+    Column("account_name", "Account", 0, min_width=20, max_width=40),
+    Column("owner", "Owner", 16, priority=1),
+    Column("purpose", "Purpose", 0, min_width=12),
 ]
 RECORD_COLUMNS = [
     Column("occurred_at", "When", 16, render=lambda r: f"{r.occurred_at:%d %b %y %H:%M}"),
     Column("kind", "Kind", 8),
-    Column("account_name", "Account", 32),
-    Column("author", "By", 16),
-    Column("sentiment", "Mood", 4, render=_sentiment),
-    Column("duration_min", "Min", 4, justify="right", render=lambda r: str(r.duration_min or "")),
-    Column("subject", "Subject", 0, render=_subject),
+    Column("account_name", "Account", 0, min_width=20, max_width=40),
+    Column("author", "By", 16, priority=1),
+    Column("sentiment", "Mood", 4, render=_sentiment, priority=2),
+    Column("duration_min", "Min", 4, justify="right", render=lambda r: str(r.duration_min or ""), priority=3),
+    Column("subject", "Subject", 0, render=_subject, min_width=12),
 ]
 
 

@@ -14,6 +14,9 @@ MODE_LABELS = (("portfolio", "1 Portfolio"), ("timeline", "2 Timeline"), ("visit
 class AppHeader(Horizontal):
     """Mode tabs on the left; name, role, database and red/yellow alert counts on the right.
 
+    The tabs and the counts always show whole; at 80 columns the tabs drop the
+    app's name and the who/where text shrinks to the name (cut with an ellipsis).
+
     Reads `app.viewer`, `app.db_label`, `app.current_mode` and the reactive
     `app.alert_counts` (None shows "–": counts unknown).
     """
@@ -25,10 +28,15 @@ class AppHeader(Horizontal):
         background: $panel;
         color: $text;
     }
-    AppHeader > #header-modes { width: 1fr; }
-    AppHeader > #header-who { width: auto; padding: 0 1; color: $text-muted; }
+    AppHeader > #header-modes { width: auto; }
+    AppHeader > #header-who {
+        width: 1fr; padding: 0 1; color: $text-muted; text-align: right;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     AppHeader > #header-alerts { width: auto; padding: 0 1; }
     """
+    #: Below this width the tabs drop the app's name and the who/where line its database.
+    NARROW = 110
 
     def compose(self) -> ComposeResult:
         yield Static(id="header-modes")
@@ -41,20 +49,36 @@ class AppHeader(Horizontal):
         who = Text.assemble((viewer.name, "bold"), f" ({viewer.role}) · ")
         if viewer.acting_admin:  # an admin seeing as someone else: say so, always
             who.append(f"seen by {viewer.acting_admin} · ", style="bold magenta")
-        who.append(getattr(app, "db_label", ""))
-        self.query_one("#header-who", Static).update(who)
+        self._who_full = who.copy()
+        self._who_full.append(getattr(app, "db_label", ""))
+        self._who_short = Text(viewer.name, style="bold")
+        if viewer.acting_admin:
+            self._who_short.append(f" · seen by {viewer.acting_admin}", style="bold magenta")
         self.watch(app, "alert_counts", self._show_counts)
         self._show_modes()
 
+    def on_resize(self) -> None:
+        if hasattr(self, "_who_full"):
+            self._show_modes()
+
+    @property
+    def narrow(self) -> bool:
+        return 0 < self.size.width < self.NARROW
+
     def _show_modes(self) -> None:
         current = getattr(self.screen, "MODE", None)
-        text = Text(" acct-tui ", style="bold")
+        narrow = self.narrow
+        text = Text("" if narrow else " acct-tui ", style="bold")
         for mode, label in MODE_LABELS:
             if mode == "team" and not self.app.viewer.leads_people:
                 label = "5 My KPIs"
             style = "reverse bold" if mode == current else ""
-            text.append(f" {label} ", style=style)
+            # Narrow: one space between tabs instead of two, the current one still padded.
+            text.append(f" {label} " if not narrow or mode == current else f"{label}", style=style)
+            if narrow and mode != current:
+                text.append(" ")
         self.query_one("#header-modes", Static).update(text)
+        self.query_one("#header-who", Static).update(self._who_short if narrow else self._who_full)
 
     def _show_counts(self, counts: dict[str, int] | None) -> None:
         if counts is None:

@@ -79,18 +79,18 @@ def _label(line: KpiLine) -> Text:
 
 
 COLUMNS = [
-    Column("label", "Person", 0, render=_label),
+    Column("label", "Person", 0, render=_label, min_width=20, max_width=36),
     Column("accounts", "Accts", 5, "right", render=lambda r: f"{r.row.accounts:,}"),
-    Column("value", "Value", 7, "right", render=lambda r: show("value", r.row.value)),
-    Column("renewal_rate", "Renewal", 13, render=_trend_cell("renewal_rate")),
-    Column("nrr", "NRR", 13, render=_trend_cell("nrr")),
-    Column("grr", "GRR", 6, "right", render=lambda r: show("grr", r.row.grr)),
-    Column("expansion_won", "Exp. won", 8, "right", render=lambda r: show("expansion_won", r.row.expansion_won)),
+    Column("value", "Value", 7, "right", render=lambda r: show("value", r.row.value), priority=2),
+    Column("renewal_rate", "Renewal", 13, render=_trend_cell("renewal_rate"), priority=3),
+    Column("nrr", "NRR", 13, render=_trend_cell("nrr"), priority=4),
+    Column("grr", "GRR", 6, "right", render=lambda r: show("grr", r.row.grr), priority=5),
+    Column("expansion_won", "Exp. won", 8, "right", render=lambda r: show("expansion_won", r.row.expansion_won), priority=6),
     Column("coverage", "Coverage", 13, render=_trend_cell("coverage")),
     Column("on_time_rate", "On time", 13, render=_trend_cell("on_time_rate")),
-    Column("visit_plan_rate", "Visits", 6, "right", render=lambda r: show("visit_plan_rate", r.row.visit_plan_rate)),
-    Column("cases_opened", "Cases", 5, "right", render=lambda r: f"{r.row.cases_opened:,}"),
-    Column("escalations", "Esc.", 4, "right", render=lambda r: f"{r.row.escalations:,}"),
+    Column("visit_plan_rate", "Visits", 6, "right", render=lambda r: show("visit_plan_rate", r.row.visit_plan_rate), priority=8),
+    Column("cases_opened", "Cases", 5, "right", render=lambda r: f"{r.row.cases_opened:,}", priority=9),
+    Column("escalations", "Esc.", 4, "right", render=lambda r: f"{r.row.escalations:,}", priority=7),
 ]
 
 
@@ -145,7 +145,7 @@ class KpiView(Vertical):
         yield Static("", id="kpi-detail")
         with Horizontal(id="kpi-plot"):
             for key, title in (("nrr", "NRR"), ("coverage", "Coverage")):
-                with Vertical(classes="kpi-chart"):
+                with Vertical(id=f"chart-{key}", classes="kpi-chart"):
                     yield Static(title, id=f"plot-{key}-title", classes="kpi-chart-title")
                     yield Sparkline([], id=f"plot-{key}")
                     yield Static("", id=f"plot-{key}-axis", classes="kpi-chart-axis")

@@ -21,7 +21,13 @@ class TableSource(Protocol):
 
 @dataclass(frozen=True)
 class Column:
-    """One column: which field, its header, width and how a cell is drawn."""
+    """One column: which field, its header, width and how a cell is drawn.
+
+    `width=0` makes the column flexible: it takes a share of the spare width,
+    at least `min_width` and at most `max_width` (None: no limit). When the
+    columns do not fit, those with the highest `priority` are hidden first
+    (0: never hidden); the header says how many are hidden.
+    """
 
     key: str
     label: str
@@ -29,6 +35,9 @@ class Column:
     justify: str = "left"
     render: Callable[[Any], str | Text] | None = None
     style: str = ""
+    priority: int = 0
+    min_width: int = 8
+    max_width: int | None = None
 
     def cell(self, row: Any) -> Text:
         """The cell as text: never markup, control characters shown as stand-ins (`ui/safe.py`)."""
@@ -49,3 +58,67 @@ class ListSource:
 
     def fetch(self, offset: int, limit: int) -> Sequence[Any]:
         return self.rows[offset : offset + limit]
+
+
+def layout(columns: Sequence[Column], available: int, sort_key: str | None = None) -> tuple[list[int | None], list[Column]]:
+    """Each column's width for `available` cells (None: hidden), and the hidden columns.
+
+    Columns are hidden by priority (highest first, then the rightmost) until the
+    rest fit with their minimum widths and room for the hint that some are
+    hidden; then flexible columns share what is left, each up to its `max_width`
+    (an unlimited one takes the rest). The sorted column is wide enough for its
+    label and the sort arrow.
+    """
+
+    def base(column: Column) -> int:
+        width = column.min_width if column.width == 0 else column.width
+        if column.key == sort_key:
+            width = max(width, len(column.label) + 1)
+        return width
+
+    shown = list(range(len(columns)))
+    hint = 0
+
+    def needed() -> int:
+        return sum(base(columns[i]) + 1 for i in shown) + hint
+
+    droppable = sorted((i for i, c in enumerate(columns) if c.priority), key=lambda i: (-columns[i].priority, -i))
+    for index in droppable:
+        if needed() <= available:
+            break
+        shown.remove(index)
+        hint = HINT_ROOM
+    widths: list[int | None] = [None] * len(columns)
+    for i in shown:
+        widths[i] = base(columns[i])
+    flexible = [i for i in shown if columns[i].width == 0]
+    spare = max(available - needed(), 0)
+    # Bounded flexible columns grow first, each to its cap or its share; the unbounded take the rest.
+    bounded = sorted((i for i in flexible if columns[i].max_width is not None), key=lambda i: columns[i].max_width)
+    unbounded = [i for i in flexible if columns[i].max_width is None]
+    for n, i in enumerate(bounded):
+        share = spare // (len(bounded) - n + len(unbounded))
+        grow = min(share, columns[i].max_width - widths[i])
+        widths[i] += max(grow, 0)
+        spare -= max(grow, 0)
+    for n, i in enumerate(unbounded):
+        grow = spare // (len(unbounded) - n)
+        widths[i] += grow
+        spare -= grow
+    hidden = [c for c, w in zip(columns, widths) if w is None]
+    return widths, hidden
+
+
+#: Cells kept at the end of the header for "+2 hidden" when columns are hidden.
+HINT_ROOM = 9
+
+
+def hidden_hint(hidden: Sequence[Column], room: int) -> str:
+    """`+2 hidden: Own, Share` cut to `room` cells; empty when nothing is hidden."""
+    if not hidden:
+        return ""
+    full = f"+{len(hidden)} hidden: " + ", ".join(c.label or c.key for c in hidden)
+    short = f"+{len(hidden)} hidden"
+    if len(full) <= room:
+        return full
+    return short if len(short) <= room else f"+{len(hidden)}"[:room]

@@ -32,10 +32,13 @@ Using it (everything a screen needs; no need to read the code below):
     def on_virtual_table_selected(self, event: VirtualTable.Selected): ...
         # event.row is the row object, event.index its position, event.table the widget
 
-- `Column(key, label, width=10, justify="left", render=None, style="")`:
-  `render(row)` returns `str` or `rich.text.Text` (a `Text` keeps its own
-  styles per cell); without it the cell shows `getattr(row, key)`. The last
-  column with `width=0` takes the remaining width.
+- `Column(key, label, width=10, justify="left", render=None, style="",
+  priority=0, min_width=8, max_width=None)`: `render(row)` returns `str` or
+  `rich.text.Text` (a `Text` keeps its own styles per cell); without it the
+  cell shows `getattr(row, key)`. A column with `width=0` is flexible: it
+  shares the spare width, from `min_width` up to `max_width`. When the
+  columns do not fit, the highest `priority` ones are hidden first (0:
+  never) and the header ends with "+2 hidden: Own, Share" (`table_source.layout`).
 - Keys: j/k and arrows move, g/G (home/end) jump, pageup/pagedown (and
   ctrl+d/ctrl+u) move by a screen, enter selects. Mouse: click highlights,
   click the highlighted row (or double click) selects, the wheel scrolls.
@@ -64,7 +67,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from acct_tui.ui.widgets.table_source import Column, ListSource, TableSource
+from acct_tui.ui.widgets.table_source import Column, ListSource, TableSource, hidden_hint, layout
 
 __all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
 
@@ -159,6 +162,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._count = 0
         self._pages: dict[int, Sequence[Any]] = {}
         self._last_highlight: tuple[int, Any] | None = None
+        self._column_layout: tuple[tuple, tuple[list[int | None], list[Column]]] | None = None
         self._recount()
 
     # -- data -------------------------------------------------------------
@@ -220,15 +224,31 @@ class VirtualTable(ScrollView, can_focus=True):
     # -- layout -----------------------------------------------------------
 
     def _total_width(self) -> int:
-        return sum(c.width for c in self.columns) + len(self.columns)
+        return sum(w for w in self._widths() if w is not None) + len(self.shown_columns)
 
-    def _widths(self) -> list[int]:
-        widths = [c.width for c in self.columns]
-        if 0 in widths:
-            fixed = sum(w for w in widths) + len(widths)
-            spare = max(self.scrollable_content_region.width - fixed, 8)
-            widths = [spare if w == 0 else w for w in widths]
-        return widths
+    def _layout(self) -> tuple[list[int | None], list[Column]]:
+        """(each column's width or None when hidden, the hidden columns) for the current width."""
+        available = self.scrollable_content_region.width
+        if available <= 0:  # not laid out yet: every column at its own width
+            return [c.width or c.min_width for c in self.columns], []
+        sort_key = self.sort_indicator[0] if self.sort_indicator else None
+        key = (available, sort_key, id(self.columns), len(self.columns))
+        if self._column_layout is None or self._column_layout[0] != key:
+            self._column_layout = (key, layout(self.columns, available, sort_key))
+        return self._column_layout[1]
+
+    def _widths(self) -> list[int | None]:
+        return self._layout()[0]
+
+    @property
+    def shown_columns(self) -> list[Column]:
+        """The columns that fit the current width (the rest are hidden by priority)."""
+        return [c for c, w in zip(self.columns, self._widths()) if w is not None]
+
+    @property
+    def hidden_columns(self) -> list[Column]:
+        """The columns hidden for want of width (named at the end of the header)."""
+        return self._layout()[1]
 
     @property
     def _body_height(self) -> int:
@@ -262,17 +282,25 @@ class VirtualTable(ScrollView, can_focus=True):
         style = self.get_component_rich_style("virtual-table--header")
         line = Text(style=style, no_wrap=True, end="")
         for column, width in zip(self.columns, self._widths()):
+            if width is None:
+                continue
             label = column.label
             if self.sort_indicator and self.sort_indicator[0] == column.key:
                 label = f"{label}{'▼' if self.sort_indicator[1] else '▲'}"
             line.append(_fit(Text(label), width, column.justify))
             line.append(" ")
+        hidden = self.hidden_columns
+        if hidden:
+            room = self.scrollable_content_region.width - line.cell_len
+            line.append(hidden_hint(hidden, room), style="italic")
         return self._strip(line, style)
 
     def _render_row(self, row: Any, is_cursor: bool) -> Strip:
         base = self.rich_style
         line = Text(no_wrap=True, end="")
         for column, width in zip(self.columns, self._widths()):
+            if width is None:
+                continue
             line.append(_fit(column.cell(row), width, column.justify))
             line.append(" ")
         if is_cursor:
@@ -282,11 +310,12 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._strip(line, base)
 
     def _strip(self, line: Text, style: Style) -> Strip:
-        total = max(sum(self._widths()) + len(self.columns), self.scrollable_content_region.width)
+        total = max(self._total_width(), self.scrollable_content_region.width)
         segments = list(line.render(self.app.console))
         return Strip(segments).extend_cell_length(total, style).apply_style(style)
 
     def watch_sort_indicator(self) -> None:
+        self._recount()
         self.refresh()
 
     # -- cursor -----------------------------------------------------------
