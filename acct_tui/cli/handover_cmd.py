@@ -7,8 +7,7 @@ from pathlib import Path
 
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import say
-from acct_tui.core.currency import plural
-from acct_tui.core.text import terminal_safe
+from acct_tui.core.text import plural, terminal_safe
 from acct_tui.errors import UsageError
 from acct_tui.services import briefs as briefs_mod
 from acct_tui.services import handover, money

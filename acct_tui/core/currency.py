@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Iterable
 
+from acct_tui.core.text import plural
+
 #: The ISO 4217 codes: every current one, and the few withdrawn since 2023 that
 #: older exports still carry (ANG, CUC, HRK, SLL, ZWL). XTS (testing) and XXX
 #: (no currency) are codes but never money, so they are refused.
@@ -47,11 +49,6 @@ def currency_code(text: str) -> str:
     return code
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 account`, `2 accounts`, `3 opportunities`."""
-    if count == 1:
-        return f"{count:,} {noun}"
-    return f"{count:,} {noun[:-1]}ies" if noun.endswith("y") else f"{count:,} {noun}s"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ import statistics
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from acct_tui.core.currency import RateBook, merge_unrated, plural, short_amount
+from acct_tui.core.currency import RateBook, merge_unrated, short_amount
+from acct_tui.core.text import plural
 
 #: The report's figures, in order: the JSON keys and the CSV columns.
 FIGURES = (

@@ -73,3 +73,20 @@ def terminal_safe(text: str, multiline: bool = False) -> str:
     if not _CONTROL.search(text):
         return text
     return text.translate(_OUTPUT_TABLE_LINES if multiline else _OUTPUT_TABLE)
+
+
+def noun_for(count: int, noun: str, many: str | None = None) -> str:
+    """`noun` as `count` of it reads: account/accounts, opportunity/opportunities, day/days;
+    `many` for an irregular plural (person/people)."""
+    if count == 1:
+        return noun
+    if many is not None:
+        return many
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """`1 account`, `2 accounts`, `3 opportunities`, `1,204 people`: the count and its noun."""
+    return f"{count:,} {noun_for(count, noun, many)}"

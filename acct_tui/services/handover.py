@@ -26,7 +26,7 @@ from acct_tui.clock import now
 from acct_tui.db import database
 from acct_tui.errors import Forbidden, NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Alert, PlannedVisit, User
-from acct_tui.core.currency import plural
+from acct_tui.core.text import plural
 from acct_tui.services import audit, kpi_facts
 from acct_tui.services.access import Viewer, may_reassign, oversees, scope_accounts, visible_users
 from acct_tui.services.briefs import AccountBrief, build_briefs

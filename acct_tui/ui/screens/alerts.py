@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
+from acct_tui.core.text import noun_for
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.ui.screens.base import AcctScreen
@@ -117,10 +118,11 @@ class AlertsScreen(AcctScreen):
     CSS_PATH = "alerts.tcss"
     HELP = (
         "Your alerts (a lead: the team's), red first, then the oldest. The side pane shows the selected "
-        "alert's reason and evidence. a acknowledge, s snooze (until a date, with a reason), r resolve "
-        "(with a note), e escalate (to the owner's manager unless you name someone), o open the account's "
-        "timeline. v or space marks several alerts for one action. Filters: u rule, l severity, t status, "
-        "w owner, / text, x clears them."
+        "alert's reason and evidence. {alerts.acknowledge} acknowledge, {alerts.snooze} snooze (until a date, "
+        "with a reason), {alerts.resolve} resolve (with a note), {alerts.escalate} escalate (to the owner's "
+        "manager unless you name someone), {alerts.open} open the account's timeline. {alerts.mark} marks "
+        "several alerts for one action. Filters: {alerts.rule} rule, {alerts.severity} severity, {alerts.status} "
+        "status, {alerts.owner} owner, {screen.filter} text, {alerts.clear} clears them."
     )
     BINDINGS = [
         Binding("a", "acknowledge", "Ack", id="alerts.acknowledge"),
@@ -204,17 +206,11 @@ class AlertsScreen(AcctScreen):
         self._show()
 
     def _show(self) -> None:
-        current = self.table.current_row
         needle = self.filter_text.lower()
         self.rows = [r for r in self.all_rows if not needle or needle in f"{r.account_name} {r.rule} {r.reason} {r.owner or ''}".lower()]
         self.marked.intersection_update(r.id for r in self.rows)
-        table = self.table
-        table.set_source(ListSource(self.rows))
-        if current is not None:
-            for index, row in enumerate(self.rows):
-                if row.id == current.id:
-                    table.move_cursor(index)
-                    break
+        # The cursor stays on the alert it was on, or where it was when that one left the list.
+        self.table.set_source(ListSource(self.rows), key=lambda row: row.id)
         self._show_summary()
         self._show_detail()
 
@@ -222,7 +218,7 @@ class AlertsScreen(AcctScreen):
         red = sum(1 for r in self.rows if r.severity == "red")
         text = Text()
         text.append(f"{len(self.rows)}", style="bold")
-        text.append(" alerts · ")
+        text.append(f" {noun_for(len(self.rows), 'alert')} · ")
         text.append(f"{red} red", style="bold red")
         text.append(" ")
         text.append(f"{len(self.rows) - red} yellow", style="bold yellow")

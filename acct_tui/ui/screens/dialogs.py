@@ -115,8 +115,17 @@ class EntryScreen(ModalScreen[bool]):
     def _changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("entry-")
         field = next((f for f in self.fields if f.key == key), None)
+        understood = ""
         if field and field.kind.endswith("date"):
-            self.query_one(f"#hint-{key}", Static).update(self._understood(field, event.value))
+            understood = self._understood(field, event.value)
+            self.query_one(f"#hint-{key}", Static).update(understood)
+        # A marked field being fixed loses its mark (a date once it reads as one); saving checks again.
+        if field and understood not in ("?",) and not (field.kind.endswith("date") and not event.value.strip()):
+            error = self.query_one(f"#error-{key}", Static)
+            if not error.has_class("-empty"):
+                error.update("")
+                error.add_class("-empty")
+                event.input.remove_class("-invalid")
 
     @on(Input.Submitted)
     def _submitted(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rich.table import Table
@@ -48,6 +49,34 @@ def bindings_of(screen: Screen) -> list[BindingInfo]:
     return rows
 
 
+_PLACEHOLDER = re.compile(r"\{([a-z_]+\.[a-z_]+)\}")
+
+
+def keys_by_id(screen: Screen) -> dict[str, str]:
+    """Binding id -> the keys that run it now (remapped ones included), for every binding the
+    screen, its widgets and the app declare; the active bindings' keys win."""
+    app = screen.app
+    keymap = getattr(app, "_keymap", None) or {}
+    found: dict[str, str] = {}
+    for node in (app, screen, *screen.query("*")):
+        for binding in getattr(type(node), "BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id and binding.id not in found:
+                if binding.id not in keymap and binding.key_display:
+                    found[binding.id] = binding.key_display
+                    continue
+                keys = keymap.get(binding.id, binding.key)
+                found[binding.id] = ", ".join(
+                    app.get_key_display(Binding(key.strip(), binding.action)) for key in keys.split(",")
+                )
+    found.update((row.binding_id, row.keys) for row in bindings_of(screen) if row.binding_id)
+    return found
+
+
+def with_keys(text: str, keys: dict[str, str]) -> str:
+    """`text` with each `{binding.id}` replaced by the keys that run it now (`?` when unknown)."""
+    return _PLACEHOLDER.sub(lambda m: keys.get(m.group(1), "?"), text)
+
+
 class HelpScreen(ModalScreen[None]):
     """A modal table of keys; escape, `?` or `q` closes it."""
 
@@ -60,7 +89,8 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.target_title = getattr(target, "TITLE", None) or type(target).__name__
         self.target_mode = getattr(target, "MODE", "") or "-"
-        self.intro = getattr(target, "HELP", "") or ""
+        # Written with {binding.id} placeholders: a remapped key shows as the key it now is.
+        self.intro = with_keys(getattr(target, "HELP", "") or "", keys_by_id(target))
         self.rows = bindings_of(target)
 
     def compose(self) -> ComposeResult:

@@ -17,7 +17,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.core.currency import merge_unrated, money, plural, short_amount, unrated_note
+from acct_tui.core.currency import merge_unrated, money, short_amount, unrated_note
+from acct_tui.core.text import plural
 from acct_tui.services import team
 from acct_tui.services.access import may_reassign
 from acct_tui.services.money import rate_book
@@ -70,8 +71,9 @@ class MemberScreen(AcctScreen):
     MAIN = "member-accounts"
     CSS_PATH = "member.tcss"
     HELP = (
-        "One person's accounts and open alerts, as you see them. enter opens the account's timeline, "
-        "tab switches lists, p shows them in the Portfolio, R hands accounts over, escape goes back."
+        "One person's accounts and open alerts, as you see them. {table.select} opens the account's timeline, "
+        "tab switches lists, {member.portfolio} shows them in the Portfolio, {member.reassign} hands accounts "
+        "over, {screen.back} goes back."
     )
     BINDINGS = [
         Binding("p", "in_portfolio", "In portfolio", id="member.portfolio"),
@@ -112,8 +114,8 @@ class MemberScreen(AcctScreen):
         needle = self.filter_text.lower()
         accounts = [a for a in self.accounts if needle in a.name.lower()]
         alerts = [a for a in self.alerts if needle in f"{a.account_name} {a.rule} {a.reason}".lower()]
-        self.query_one("#member-accounts", VirtualTable).set_source(ListSource(accounts), keep_cursor=True)
-        self.query_one("#member-alerts", VirtualTable).set_source(ListSource(alerts), keep_cursor=True)
+        self.query_one("#member-accounts", VirtualTable).set_source(ListSource(accounts), key=lambda row: row.id)
+        self.query_one("#member-alerts", VirtualTable).set_source(ListSource(alerts), key=lambda row: row.id)
         figures = team.member_figures(accounts, alerts)
         value = sum(a.base_value for a in accounts if a.base_value is not None)
         unrated = merge_unrated((a.currency, 1) for a in accounts if a.base_value is None)

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from acct_tui import clock
 from acct_tui.core.currency import money, short_amount, unrated_note
+from acct_tui.core.text import noun_for
 from acct_tui.db import database
 from acct_tui.enums import TIERS
 from acct_tui.services import money as money_service
@@ -209,8 +210,10 @@ class PortfolioScreen(AcctScreen):
     HELP = (
         "Your accounts (a lead: the team's). ★ marks the accounts that make up 80% of the value; "
         "Touch is days since the last touch, coloured against the tier's cadence; Health shows the "
-        "score in its band colour with the change over the last week. s/S sort, / t b o filter, "
-        "x clears the filters, enter opens the timeline."
+        "score in its band colour with the change over the last week. {portfolio.sort}/{portfolio.reverse} "
+        "sort, {screen.filter} {portfolio.tier} {portfolio.band} {portfolio.owner} filter, {portfolio.clear} "
+        "clears the filters, {table.select} opens the timeline. Columns that do not fit the terminal are "
+        "hidden, least useful first; the header ends with how many (\"+4 hidden\"): widen it to see them."
     )
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="portfolio.sort"),
@@ -289,6 +292,7 @@ class PortfolioScreen(AcctScreen):
         if not to_top and keep_id is None and self.table.current_row is not None:
             keep_id = self.table.current_row.id
         table = self.table
+        old_index = table.cursor
         if portfolio.complete:
             self.positions = portfolio.view(self.sort, self.reverse, self.filters)
             column, descending = SORT_COLUMN[self.sort]
@@ -299,10 +303,9 @@ class PortfolioScreen(AcctScreen):
         table.set_source(PortfolioSource(portfolio, self.positions))
         if keep_id is not None:
             position = portfolio.position_of(keep_id)
-            if position is not None:
-                index = self._index_in_view(position)
-                if index is not None:
-                    table.move_cursor(index)
+            index = None if position is None else self._index_in_view(position)
+            # Gone from the view (handed over, filtered out by a change): stay at the same place.
+            table.move_cursor(old_index if index is None else index)
         # The rows answer the key first; the totals over a whole book follow a frame later.
         self.call_after_refresh(self._show_summary)
 
@@ -317,7 +320,7 @@ class PortfolioScreen(AcctScreen):
         portfolio = self.portfolio
         if not portfolio.complete:
             text = Text.assemble(
-                (f"{portfolio.total_accounts:,}", "bold"), " accounts · ",
+                (f"{portfolio.total_accounts:,}", "bold"), f" {noun_for(portfolio.total_accounts, 'account')} · ",
                 (f"{short_amount(portfolio.total_value)} {portfolio.base}", "bold"), " value · ",
             )
             if portfolio.total_unrated:
@@ -328,7 +331,8 @@ class PortfolioScreen(AcctScreen):
         summary = self.portfolio.summary(self.positions, self.filters)
         text = Text()
         text.append(f"{summary.accounts:,}", style="bold")
-        text.append(f" accounts of {len(self.portfolio):,} · " if self.filters != Filters() else " accounts · ")
+        accounts = noun_for(summary.accounts, "account")
+        text.append(f" {accounts} of {len(self.portfolio):,} · " if self.filters != Filters() else f" {accounts} · ")
         text.append(f"{short_amount(summary.total_value)} {portfolio.base}", style="bold")
         text.append(" value")
         if summary.unrated:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from acct_tui import clock
 from acct_tui.core.capture import Capture, CaptureError, parse_capture
+from acct_tui.core.text import plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import account_lookup, visits
@@ -100,7 +101,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         if isinstance(found, account_lookup.AccountHit):
             account = Text.assemble((found.name, "bold green"), f"  ({found.tier}, {found.owner or 'no owner'})")
         elif found:
-            account = Text(f"{capture.account_text!r}: {len(found)} accounts match; enter asks which", style="yellow")
+            account = Text(f"{capture.account_text!r}: {plural(len(found), 'account')} match; enter asks which", style="yellow")
         elif found is None:
             account = Text(f"{capture.account_text} …", style="dim")
         else:

@@ -19,7 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Markdown, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from acct_tui.core.currency import plural, value_text
+from acct_tui.core.currency import value_text
+from acct_tui.core.text import plural
 from acct_tui.services import briefs, handover, team
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import attempt, call

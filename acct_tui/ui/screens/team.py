@@ -21,6 +21,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
+from acct_tui.core.text import noun_for
 from acct_tui.services import money, team
 from acct_tui.services.access import may_reassign
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
@@ -125,10 +126,11 @@ class TeamScreen(AcctScreen):
         "People: one row per account manager you lead: accounts, value, red and yellow alerts, coverage "
         "(customers touched within their cadence), late commitments, escalations waiting on their accounts, "
         "and days since their last logged touch. Accounts of deactivated people show as (unowned) until "
-        "reassigned. s/S sort, enter opens the person's accounts and alerts, R hands accounts over (a preview "
-        "first), i moves to the inbox of alerts escalated to you, oldest first. K: the KPIs of a period per "
-        "person (the same figures as acct-tui report) with sparklines of the last six periods; [ and ] move "
-        "the period, p switches quarter, month and year."
+        "reassigned. {team.sort}/{team.reverse} sort, {table.select} opens the person's accounts and alerts, "
+        "{team.reassign} hands accounts over (a preview first), {team.inbox} moves to the inbox of alerts "
+        "escalated to you, oldest first. {team.kpis}: the KPIs of a period per person (the same figures as "
+        "acct-tui report) with sparklines of the last six periods; {kpi.earlier} and {kpi.later} move the "
+        "period, {kpi.kind} switches quarter, month and year."
     )
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="team.sort"),
@@ -217,22 +219,16 @@ class TeamScreen(AcctScreen):
 
     def on_team_screen_loaded(self, message: Loaded) -> None:
         self.rows, self.inbox = message.rows, message.inbox
-        self.inbox_table.set_source(ListSource(self.inbox), keep_cursor=True)
+        self.inbox_table.set_source(ListSource(self.inbox), key=lambda alert: alert.id)
         self._show()
 
     def _show(self) -> None:
-        current = self.table.current_row
         needle = self.filter_text.lower()
         rows = [r for r in self.rows if not needle or needle in f"{r.name} {r.login or ''}".lower()]
         self.shown = sort_rows(rows, self.sort_key, self.descending)
         table = self.table
         table.sort_indicator = (self.sort_key, self.descending)
-        table.set_source(ListSource(self.shown))
-        if current is not None:
-            for index, row in enumerate(self.shown):
-                if row.login == current.login:
-                    table.move_cursor(index)
-                    break
+        table.set_source(ListSource(self.shown), key=lambda row: row.login)
         self._show_summary()
 
     def _show_summary(self) -> None:
@@ -242,9 +238,9 @@ class TeamScreen(AcctScreen):
         judged = sum(r.judged for r in self.rows)
         text = Text()
         text.append(f"{len(people)}", style="bold")
-        text.append(" people · ")
+        text.append(f" {noun_for(len(people), 'person', 'people')} · ")
         text.append(f"{accounts:,}", style="bold")
-        text.append(" accounts · ")
+        text.append(f" {noun_for(accounts, 'account')} · ")
         value = sum(r.total_value for r in self.rows)
         text.append(f"{short_amount(value)} {self.app.config.base_currency}", style="bold")
         text.append(" value")

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
+from acct_tui.core.text import plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms, visits
@@ -95,8 +96,9 @@ class TimelineScreen(OpportunityActions, AcctScreen):
     HELP = (
         "One account's story: its card (owner, tier, value, renewal, health and why, open alerts, key contacts) "
         "and every touch, case, milestone, commitment, planned visit, alert and health change, newest first, "
-        "with what is still to come above the TODAY rule. Pick the account in the Portfolio (1), the Visit log (3), "
-        "the Risk alerts (4) or with ctrl+p."
+        "with what is still to come above the TODAY rule. Pick the account in the Portfolio ({mode.portfolio}), "
+        "the Visit log ({mode.visits}), the Risk alerts ({mode.alerts}) or with {app.palette}. {timeline.log} logs "
+        "a touch, {timeline.plan} plans a visit, {timeline.commit} adds a commitment, {timeline.done} marks one done."
     )
     BINDINGS = [
         Binding("f", "cycle_kind", "Kind", id="timeline.kind"),
@@ -205,7 +207,7 @@ class TimelineScreen(OpportunityActions, AcctScreen):
             return Text("")
         events = [r for r in rows if not isinstance(r, TodayRule)]
         upcoming = sum(1 for e in events if e.upcoming)
-        text = Text.assemble(("kind ", "dim"), (self.kind or "all", "bold"), f" · {len(events)} events · {upcoming} upcoming")
+        text = Text.assemble(("kind ", "dim"), (self.kind or "all", "bold"), f" · {plural(len(events), 'event')} · {upcoming} upcoming")
         if self.filter_text:
             text.append(f" · filter “{self.filter_text}”", style="yellow")
         return text

@@ -195,6 +195,33 @@ class VisitFormScreen(ModalScreen[int | None]):
     def on_visit_form_screen_checked(self, message: Checked) -> None:
         self.show_problems(message.problems)
 
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _field_edited(self, event) -> None:
+        """A marked field that is being fixed loses its mark (a date once it reads as one);
+        the save checks every field again."""
+        name = (event.control.id or "").removeprefix("f-")
+        if name not in FIELD_ORDER or self.query_one(f"#e-{name}", Static).has_class("-empty"):
+            return
+        if name == "date" and _date_hint(self.values().date).startswith("?"):
+            return
+        self.clear_problem(name)
+
+    def clear_problem(self, name: str) -> None:
+        """Take the mark off one field and recount what is left to fix."""
+        error = self.query_one(f"#e-{name}", Static)
+        error.update("")
+        error.add_class("-empty")
+        self.query_one(f"#f-{name}").remove_class("-invalid")
+        left = sum(1 for n in FIELD_ORDER if not self.query_one(f"#e-{n}", Static).has_class("-empty"))
+        status = self.query_one("#form-status", Static)
+        if left:
+            status.update(f"{left} field{'s' * (left != 1)} to fix; nothing was saved")
+        else:
+            status.update("ctrl+s saves")
+            status.remove_class("-error")
+
     def show_problems(self, problems: dict[str, str]) -> None:
         """Mark every bad field with its reason; clear the marks of the good ones."""
         by_widget: dict[str, str] = {}

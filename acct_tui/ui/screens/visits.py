@@ -117,9 +117,9 @@ class VisitLogScreen(AcctScreen):
     CSS_PATH = "visits.tcss"
     HELP = (
         "Top: the visit plan, upcoming and missed planned visits by date (late ones in red). "
-        "Bottom: every logged touch, newest first; f filters by account, kind, who logged it, dates and sentiment, "
-        "/ by words. tab switches pane; enter opens a record (or a planned visit's account); "
-        "l logs a visit in the full form, n or : in one line."
+        "Bottom: every logged touch, newest first; {visits.filter} filters by account, kind, who logged it, dates and sentiment, "
+        "{screen.filter} by words. tab switches pane; {table.select} opens a record (or a planned visit's "
+        "account); {visits.log} logs a visit in the full form, {app.capture} in one line."
     )
     BINDINGS = [
         Binding("l", "log_visit", "Log visit", id="visits.log"),

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from acct_tui import clock
 from acct_tui.core.kpi import TRENDS, KpiRow, show
+from acct_tui.core.text import plural
 from acct_tui.core.periods import Period, period_of, quarter_of
 from acct_tui.db import database
 from acct_tui.services import kpi, money
@@ -100,7 +101,7 @@ def detail(row: KpiRow | None, base: str) -> Text:
         return Text("")
     text = Text.assemble(
         ("(all you see)" if row.group == kpi.TOTAL else row.label, "bold"),
-        f"  {row.accounts} accounts · value {show('value', row.value)} {base} · renewals {row.renewed}/{row.renewals_due} "
+        f"  {plural(row.accounts, 'account')} · value {show('value', row.value)} {base} · renewals {row.renewed}/{row.renewals_due} "
         f"({show('renewal_rate', row.renewal_rate)}) · churned {row.churned} · GRR {show('grr', row.grr)} · "
         f"NRR {show('nrr', row.nrr)} · expansion won {show('expansion_won', row.expansion_won)} {base}\n",
         f"coverage {show('coverage', row.coverage)} · visits {row.visits_done}/{row.visits_planned} "

@@ -76,6 +76,13 @@ class SnoozeModal(FormModal):
             understood = understand_date(event.value, "future")
             shown = f"= {understood}" if understood not in ("", "?") else ""
             self.query_one("#until-understood", Static).update(shown)
+            try:
+                read_snooze_until(event.value)
+            except ValueError:
+                return
+            self.query_one("#until-error", Static).update("")  # fixed: the mark goes
+        elif event.input.id == "reason" and event.value.strip():
+            self.query_one("#reason-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "until":
@@ -128,6 +135,10 @@ class PromptModal(FormModal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_submit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self.query_one("#value-error", Static).update("")  # "required" no longer holds
 
     def action_submit(self) -> None:
         value = self.query_one("#value", Input).value.strip()

@@ -54,7 +54,7 @@ Using it (everything a screen needs; no need to read the code below):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -116,10 +116,13 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     VirtualTable > .virtual-table--cursor {
         background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
     }
     VirtualTable:focus > .virtual-table--cursor {
         background: $block-cursor-background;
-        color: $block-cursor-foreground;
+        /* Black or white, whichever reads on the cursor: some themes' own cursor text
+           does not (gruvbox's cream on sage). */
+        color: auto 90%;
         text-style: bold;
     }
     VirtualTable > .virtual-table--empty {
@@ -175,10 +178,25 @@ class VirtualTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return self._count
 
-    def set_source(self, source: TableSource, *, keep_cursor: bool = False) -> None:
-        """Show another source (a new filter or sort); the cursor goes to the top unless kept."""
+    def set_source(self, source: TableSource, *, keep_cursor: bool = False, key: Callable[[Any], Any] | None = None) -> None:
+        """Show another source (a new filter or sort); the cursor goes to the top unless kept.
+
+        With `key` (a row's identity, such as its id) the cursor follows the row it was on,
+        and when that row is gone (resolved, handed over) stays at the same place, so an
+        action on a row never sends the cursor back to the first one. Scans the rows: for
+        lists, not for a 100k-row source.
+        """
+        before, index = self.current_row, self.cursor
         self._source = source
-        self.reload(keep_cursor=keep_cursor)
+        self.reload(keep_cursor=keep_cursor or key is not None)
+        if key is None or before is None or not self._count:
+            return
+        wanted = key(before)
+        for i in range(self._count):
+            if key(self.row_at(i)) == wanted:
+                self.move_cursor(i)
+                return
+        self.move_cursor(min(index, self._count - 1))
 
     def reload(self, *, keep_cursor: bool = True) -> None:
         """Forget cached rows and ask the source again (after the data changed)."""
@@ -305,7 +323,9 @@ class VirtualTable(ScrollView, can_focus=True):
             line.append(" ")
         if is_cursor:
             cursor_style = self.get_component_rich_style("virtual-table--cursor")
-            line.stylize(Style(bgcolor=cursor_style.bgcolor, bold=cursor_style.bold))
+            # The cursor's own text colour over every cell's: a green or red cell on the
+            # theme's cursor background can vanish (solarized-light: green on blue).
+            line.stylize(Style(color=cursor_style.color, bgcolor=cursor_style.bgcolor, bold=cursor_style.bold))
             return self._strip(line, base + cursor_style)
         return self._strip(line, base)
 

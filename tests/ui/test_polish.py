@@ -1,0 +1,186 @@
+"""Small things people notice: the cursor stays put after an action, a fixed field loses its
+error, counts read "1 alert", a sorted header shows whole, the selected row is readable in every
+built-in theme, and help names the keys as they are mapped now."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rich.color import Color
+from textual.theme import BUILTIN_THEMES
+
+from acct_tui.core.text import noun_for, plural
+from acct_tui.models import Alert
+from acct_tui.ui.screens.alerts import AlertsScreen
+from acct_tui.ui.screens.help import HelpScreen
+from acct_tui.ui.widgets.prompts import PromptModal, SnoozeModal
+from tests.ui.conftest import settle, table_text
+
+
+def make_alert(account, rule, severity, days_old, **kw):
+    seen = dt.datetime(2026, 11, 20, 8, 0) - dt.timedelta(days=days_old)
+    return Alert.create(account=account, rule=rule, severity=severity, status="open", reason=f"{rule} on {account.name}",
+                        evidence={}, first_seen=seen, last_seen=seen, **kw)
+
+
+@pytest.fixture
+def alerts(org):
+    return [
+        make_alert(org["b1"], "usage_drop", "red", 10),
+        make_alert(org["a1"], "champion_left", "red", 3),
+        make_alert(org["a2"], "overdue_update", "yellow", 20),
+        make_alert(org["b2"], "overdue_update", "yellow", 2),
+    ]
+
+
+async def open_alerts(app, pilot) -> AlertsScreen:
+    await settle(app, pilot)
+    await pilot.press("4")
+    await settle(app, pilot)
+    assert isinstance(app.screen, AlertsScreen)
+    return app.screen
+
+
+async def test_after_resolving_a_row_the_cursor_stays_where_it_was(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        assert [r.account_name for r in screen.rows] == ["Gamma Inc", "Acme Corp", "Beta Ltd", "Delta Co"]
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert screen.table.current_row.account_name == "Beta Ltd"
+        await pilot.press("r")
+        await pilot.pause()
+        await pilot.press(*"called them", "enter")
+        await settle(app, pilot)
+        assert [r.account_name for r in screen.rows] == ["Gamma Inc", "Acme Corp", "Delta Co"]
+        # Beta left the list: the cursor is on the row that took its place, never back on row 1.
+        assert screen.table.cursor == 2 and screen.table.current_row.account_name == "Delta Co"
+        await pilot.press("a")  # acknowledged stays listed: the cursor stays on it
+        await settle(app, pilot)
+        assert screen.table.current_row.account_name == "Delta Co"
+
+
+async def test_a_fixed_field_loses_its_error_before_saving(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_alerts(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, SnoozeModal)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "a date is required" in str(modal.query_one("#until-error").render())
+        assert "a reason is required" in str(modal.query_one("#reason-error").render())
+        modal.query_one("#until").value = "someday"
+        await pilot.pause()
+        assert "required" in str(modal.query_one("#until-error").render())  # not fixed yet
+        modal.query_one("#until").value = "2026-12-01"
+        await pilot.pause()
+        assert str(modal.query_one("#until-error").render()).strip() == ""
+        assert "a reason is required" in str(modal.query_one("#reason-error").render())
+        modal.query_one("#reason").value = "budget"
+        await pilot.pause()
+        assert str(modal.query_one("#reason-error").render()).strip() == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptModal)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "required" in str(prompt.query_one("#value-error").render())
+        await pilot.press("x")
+        await pilot.pause()
+        assert str(prompt.query_one("#value-error").render()).strip() == ""
+
+
+@pytest.mark.parametrize(
+    "count, noun, many, expected",
+    [(0, "account", None, "0 accounts"), (1, "account", None, "1 account"), (2, "opportunity", None, "2 opportunities"),
+     (2, "day", None, "2 days"), (1, "person", "people", "1 person"), (1204, "person", "people", "1,204 people"),
+     (2, "match", None, "2 matches"), (1, "escalation", None, "1 escalation")],
+)
+def test_plural(count, noun, many, expected):
+    assert plural(count, noun, many) == expected
+    assert noun_for(count, noun, many) == expected.split(" ", 1)[1]
+
+
+async def test_counts_read_in_the_singular_for_one(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        await pilot.press("slash", *"Gamma", "enter")
+        await settle(app, pilot)
+        assert "1 alert ·" in str(screen.query_one("#alerts-summary").render())
+        await pilot.press("1")
+        await settle(app, pilot)
+        await pilot.press("slash", *"Acme", "enter")
+        await settle(app, pilot)
+        assert "1 account of " in str(app.screen.query_one("#portfolio-summary").render())
+
+
+async def test_a_sorted_column_header_shows_whole(org, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        for _ in range(10):
+            if screen.sort == "next_visit":
+                break
+            await pilot.press("s")
+            await settle(app, pilot)
+        assert screen.sort == "next_visit"
+        header = table_text(app)[0]
+        assert "Next visit▲" in header or "Next visit▼" in header
+        while screen.sort != "alerts":
+            await pilot.press("s")
+            await settle(app, pilot)
+        header = table_text(app)[0]
+        assert "Alerts▲" in header or "Alerts▼" in header
+
+
+def _contrast(fg: Color, bg: Color) -> float:
+    def luminance(color: Color) -> float:
+        def channel(c: int) -> float:
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = color.get_truecolor()
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    high, low = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme", sorted(BUILTIN_THEMES))
+async def test_the_selected_row_is_readable_in_every_builtin_theme(org, alerts, make_app, theme):
+    app = make_app("lena.lead", theme=theme)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)  # red and yellow cells on the first rows
+        app.theme = theme
+        await pilot.pause()
+        table = screen.table
+        strip = table.render_line(1)  # the cursor row: the first alert, a red one
+        worst = min(
+            _contrast(seg.style.color, seg.style.bgcolor)
+            for seg in strip
+            if seg.text.strip() and seg.style and seg.style.color and seg.style.bgcolor
+        )
+        assert worst >= 3.0, f"{theme}: the selected row's text has contrast {worst:.2f}"
+
+
+async def test_help_names_the_keys_as_mapped_now(org, make_app):
+    app = make_app("lena.lead", keys={"portfolio.sort": "z", "portfolio.clear": "ctrl+x"})
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        intro = str(app.screen.query_one("#help-intro").render())
+        assert "z/S sort" in intro and "s/S sort" not in intro
+        assert "^x clears the filters" in intro and " x clears" not in intro
+        assert "{" not in intro and "?" not in intro.replace("? ", "")
