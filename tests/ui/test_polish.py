@@ -14,7 +14,7 @@ from acct_tui.core.text import noun_for, plural
 from acct_tui.models import Alert
 from acct_tui.ui.screens.alerts import AlertsScreen
 from acct_tui.ui.screens.help import HelpScreen
-from acct_tui.ui.widgets.prompts import PromptModal, SnoozeModal
+from acct_tui.ui.screens.form import EntryScreen
 from tests.ui.conftest import settle, table_text
 
 
@@ -68,34 +68,29 @@ async def test_a_fixed_field_loses_its_error_before_saving(org, alerts, make_app
         await open_alerts(app, pilot)
         await pilot.press("s")
         await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, SnoozeModal)
+        form = app.screen
+        assert isinstance(form, EntryScreen)
         await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+        def error(key: str) -> str:
+            return str(form.query_one(f"#error-{key}").render()).strip()
+
+        assert "a date is required" in error("until") and "a reason is required" in error("reason")
+        form.query_one("#entry-until").value = "someday"
         await pilot.pause()
-        assert "a date is required" in str(modal.query_one("#until-error").render())
-        assert "a reason is required" in str(modal.query_one("#reason-error").render())
-        modal.query_one("#until").value = "someday"
+        assert "required" in error("until")  # not a date: not fixed yet
+        form.query_one("#entry-until").value = "2026-12-01"
         await pilot.pause()
-        assert "required" in str(modal.query_one("#until-error").render())  # not fixed yet
-        modal.query_one("#until").value = "2026-12-01"
+        assert error("until") == "" and "a reason is required" in error("reason")
+        assert "1 field to fix" in str(form.query_one("#form-status").render())
+        form.query_one("#entry-reason").value = "budget"
         await pilot.pause()
-        assert str(modal.query_one("#until-error").render()).strip() == ""
-        assert "a reason is required" in str(modal.query_one("#reason-error").render())
-        modal.query_one("#reason").value = "budget"
-        await pilot.pause()
-        assert str(modal.query_one("#reason-error").render()).strip() == ""
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
-        prompt = app.screen
-        assert isinstance(prompt, PromptModal)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert "required" in str(prompt.query_one("#value-error").render())
-        await pilot.press("x")
-        await pilot.pause()
-        assert str(prompt.query_one("#value-error").render()).strip() == ""
+        assert error("reason") == ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AlertsScreen)
+        assert Alert.select().where(Alert.status == "snoozed").count() == 1
 
 
 @pytest.mark.parametrize(
