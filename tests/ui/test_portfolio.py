@@ -111,7 +111,7 @@ async def test_filters_combine_and_show_in_the_summary(org, make_app):
         await pilot.press("t")  # tier: strategic
         await pilot.pause()
         assert names_shown(app) == ["Acme Corp"]
-        assert "1 accounts of 5" in summary(app) and "tier strategic, band red" in summary(app)
+        assert "1 account of 5" in summary(app) and "tier strategic, band red" in summary(app)
         await pilot.press("x")
         await pilot.pause()
         assert len(names_shown(app)) == 5
