@@ -11,7 +11,7 @@ from acct_tui.errors import UsageError
 
 #: The table's short headers (JSON and CSV use the figures' names).
 HEADERS = {
-    "accounts": "accts", "value": "value", "renewals_due": "renew due", "renewed": "renewed", "churned": "churned",
+    "accounts": "cust.", "value": "value", "renewals_due": "renew due", "renewed": "renewed", "churned": "churned",
     "renewal_rate": "renew %", "grr": "GRR", "nrr": "NRR", "expansion_won": "exp. won", "coverage": "coverage",
     "visits_planned": "visits plan", "visits_done": "visits done", "visit_plan_rate": "visit %",
     "commitments_due": "commit due", "commitments_on_time": "on time", "on_time_rate": "on time %",

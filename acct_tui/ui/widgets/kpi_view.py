@@ -81,7 +81,8 @@ def _label(line: KpiLine) -> Text:
 
 COLUMNS = [
     Column("label", "Person", 0, render=_label, min_width=20, max_width=36),
-    Column("accounts", "Accts", 5, "right", render=lambda r: f"{r.row.accounts:,}"),
+    # Customers (prospects are not), not the Portfolio's and Team's accounts: named apart.
+    Column("accounts", "Cust.", 5, "right", render=lambda r: f"{r.row.accounts:,}"),
     Column("value", "Value", 7, "right", render=lambda r: show("value", r.row.value), priority=2),
     Column("renewal_rate", "Renewal", 13, render=_trend_cell("renewal_rate"), priority=3),
     Column("nrr", "NRR", 13, render=_trend_cell("nrr"), priority=4),
@@ -101,7 +102,7 @@ def detail(row: KpiRow | None, base: str) -> Text:
         return Text("")
     text = Text.assemble(
         ("(all you see)" if row.group == kpi.TOTAL else row.label, "bold"),
-        f"  {plural(row.accounts, 'account')} · value {show('value', row.value)} {base} · renewals {row.renewed}/{row.renewals_due} "
+        f"  {plural(row.accounts, 'customer')} · value {show('value', row.value)} {base} · renewals {row.renewed}/{row.renewals_due} "
         f"({show('renewal_rate', row.renewal_rate)}) · churned {row.churned} · GRR {show('grr', row.grr)} · "
         f"NRR {show('nrr', row.nrr)} · expansion won {show('expansion_won', row.expansion_won)} {base}\n",
         f"coverage {show('coverage', row.coverage)} · visits {row.visits_done}/{row.visits_planned} "
