@@ -92,7 +92,8 @@ def _matches(source: _Source, terms: tuple[Term, ...], viewer: Viewer, limit: in
     if is_postgres():
         vector = Column(model._meta.table, "search_vector")
         query_text = fn.to_tsquery(SQL("'simple'"), tsquery(terms))
-        score = fn.ts_rank(vector, query_text)
+        # Normalisation 1: divided by 1 + log(length), so a short record that is about it ranks above a long one that mentions it (as BM25).
+        score = fn.ts_rank(vector, query_text, 1)
         query = model.select(model.id, model.account, source.at, score.alias("score")).where(
             NodeList((vector, SQL("@@"), query_text))
         )
