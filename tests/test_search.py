@@ -245,3 +245,16 @@ def test_the_excerpt_marks_only_matching_words_for_any_text(text, word):
     for a, b in marks:
         assert 0 <= a < b <= len(excerpt)
         assert any(t.matches(w) for t in terms for w in tokens(excerpt[a:b]))
+
+
+def test_a_bulk_load_fills_the_index_once_and_keeps_it_current_after(db):
+    from acct_tui import demo
+
+    demo.build(accounts=20, seed=3, today=dt.date(2026, 11, 20))
+    subject = Activity.select(Activity.subject).order_by(Activity.id).first().subject
+    word = tokens(subject)[0]
+    expected = {a.id for a in Activity.select(Activity.id, Activity.subject, Activity.summary, Activity.outcome)
+                if word in tokens(" ".join(filter(None, (a.subject, a.summary, a.outcome))))}
+    assert {i for s, i in found(access.OPERATOR, word, limit=500) if s == "activity"} == expected
+    new = f.activity(Activity.select().first().account, subject="zebra after the load", at=AT)
+    assert found(access.OPERATOR, "zebra") == [("activity", new.id)]

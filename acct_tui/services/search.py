@@ -123,7 +123,8 @@ def _describe(found, terms: tuple[Term, ...]) -> list[SearchHit]:
         rows = Activity.select(Activity.id, Activity.kind, Activity.subject, Activity.summary, Activity.outcome).where(
             Activity.id.in_(ids["activity"]))
         for record_id, kind, subject, summary, outcome in raw_rows(rows):
-            texts["activity", record_id] = (kind, f"{kind}: {subject}", (subject, summary, outcome))
+            # The subject is in the title already: the words in context come from the summary or outcome first.
+            texts["activity", record_id] = (kind, f"{kind}: {subject}", (summary, outcome, subject))
     for name, model, label in (("case", CustomerCase, "case"), ("action_item", ActionItem, "commitment"),
                                ("milestone", Milestone, "milestone")):
         if ids.get(name):
