@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import SQL, Column, NodeList, Table, fn
 
-from acct_tui.core.search_text import QueryError, Term, context, fts5_query, parse_query, tsquery
+from acct_tui.core.search_text import QueryError, Term, context, fts5_query, parse_query, tokens, tsquery
 from acct_tui.errors import UsageError
 from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Milestone
 from acct_tui.services import access
@@ -144,10 +144,17 @@ def _describe(found, terms: tuple[Term, ...]) -> list[SearchHit]:
 
 
 def _excerpt(fields, terms: tuple[Term, ...]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    for text in fields:
+    best, best_terms = None, 0
+    for text in fields:  # the field that holds the most of the terms; the first on a tie
         found = context(text or "", terms)
-        if found is not None:
-            return found
+        if found is None:
+            continue
+        words = [w for a, b in found[1] for w in tokens(found[0][a:b])]
+        held = sum(1 for t in terms if any(t.matches(w) for w in words))
+        if held > best_terms:
+            best, best_terms = found, held
+    if best is not None:
+        return best
     # Found through a folding the excerpt does not share (PostgreSQL's unaccent): the start of the text.
     first = " ".join(next((t for t in fields if t), "").split())
     return (first[:90] + "…" if len(first) > 90 else first), ()
