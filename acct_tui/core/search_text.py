@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["CJK_RANGES", "fold", "fold_parts", "tokens", "Term", "parse_query", "QueryError", "context", "fts5_query", "tsquery"]
 
@@ -46,6 +47,12 @@ def _fold_chars(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_SPELT).casefold()
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    """One character folded (a few characters for "ß", none for a combining mark); cached, as text repeats its letters."""
+    return _fold_chars(char)
 
 
 def fold(text: str | None) -> str:
@@ -134,9 +141,9 @@ def context(text: str, terms: tuple[Term, ...], width: int = 90) -> tuple[str, t
     folded: list[str] = []
     origin: list[int] = []  # folded character -> index in `line`
     for i, char in enumerate(line):
-        for out in _fold_chars(char):
-            folded.append(out)
-            origin.append(i)
+        out = _fold_char(char)
+        folded.append(out)
+        origin.extend([i] * len(out))
     flat = "".join(folded)
     spans = []
     for match in _TOKEN.finditer(flat):
