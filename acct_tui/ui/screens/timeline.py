@@ -31,6 +31,7 @@ from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, bui
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
 from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
@@ -85,7 +86,7 @@ COLUMNS = [
 ]
 
 
-class TimelineScreen(OpportunityActions, AcctScreen):
+class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
@@ -106,6 +107,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         Binding("m", "add_milestone", "Milestone", id="timeline.milestone"),
         Binding("d", "mark_done", "Done", id="timeline.done"),
         Binding("x", "contact_left", "Contact left", id="timeline.contact_left"),
+        # Out of the footer (full already): listed by `?` and the palette, and in the README.
+        Binding("C", "contacts", "Contacts", show=False, id="timeline.contacts"),
         Binding("o", "add_opportunity", "Opportunity", id="timeline.opportunity"),
         Binding("e", "edit_opportunity", "Edit deal", id="timeline.edit_opportunity"),
     ]
