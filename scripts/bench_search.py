@@ -37,13 +37,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from acct_tui import clock, db as dbmod  # noqa: E402
-from acct_tui.core.search_text import fts5_query, parse_query, tsquery  # noqa: E402
+from acct_tui.core.search_text import fts5_query, parse_query  # noqa: E402
 from acct_tui.db import database  # noqa: E402
 from acct_tui.demo.writer import search_deferred  # noqa: E402
 from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Milestone, Team, User  # noqa: E402
 from acct_tui.services import access  # noqa: E402
 from acct_tui.services.query import is_postgres  # noqa: E402
-from acct_tui.services.search import search  # noqa: E402
+from acct_tui.services.search import pg_tsquery, search  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 20, 10, 0)
 
@@ -143,31 +143,40 @@ def build(activities: int, seed: int = 1) -> dict[str, access.Viewer]:
     }
 
 
+def query_text(text: str) -> str:
+    """The query as the database takes it: FTS5 syntax, or the tsquery PostgreSQL folds it into."""
+    terms = parse_query(text)
+    if not is_postgres():
+        return fts5_query(terms)
+    sql, params = database.get_sql_context().sql(pg_tsquery(terms)).query()
+    return database.execute_sql(f"SELECT ({sql})::text", params).fetchone()[0]
+
+
 def bare(text: str, limit: int = 50) -> int:
     """The same full-text query, bare: each kind's best `limit`, nothing joined, nothing scoped."""
-    terms = parse_query(text)
+    query = query_text(text)
     found = 0
     for table in ("activity", "case", "action_item", "milestone"):
         if is_postgres():
             sql = (f'SELECT id, ts_rank(search_vector, q, 1) AS r FROM "{table}", to_tsquery(\'simple\', %s) q '
                    f"WHERE search_vector @@ q ORDER BY r DESC LIMIT {limit}")
-            found += len(database.execute_sql(sql, (tsquery(terms),)).fetchall())
+            found += len(database.execute_sql(sql, (query,)).fetchall())
         else:
             sql = f"SELECT rowid, rank FROM search_{table} WHERE body MATCH ? ORDER BY rank LIMIT {limit}"
-            found += len(database.execute_sql(sql, (fts5_query(terms),)).fetchall())
+            found += len(database.execute_sql(sql, (query,)).fetchall())
     return found
 
 
 def matches(text: str) -> int:
     """How many records hold the words (the work a ranked query cannot skip)."""
-    terms = parse_query(text)
+    query = query_text(text)
     total = 0
     for table in ("activity", "case", "action_item", "milestone"):
         if is_postgres():
             sql = f'SELECT count(*) FROM "{table}" WHERE search_vector @@ to_tsquery(\'simple\', %s)'
-            total += database.execute_sql(sql, (tsquery(terms),)).fetchone()[0]
+            total += database.execute_sql(sql, (query,)).fetchone()[0]
         else:
-            total += database.execute_sql(f"SELECT count(*) FROM search_{table} WHERE body MATCH ?", (fts5_query(terms),)).fetchone()[0]
+            total += database.execute_sql(f"SELECT count(*) FROM search_{table} WHERE body MATCH ?", (query,)).fetchone()[0]
     return total
 
 
