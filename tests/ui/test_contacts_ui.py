@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import Input
 
 from acct_tui.models import AuditLog, Contact
-from acct_tui.ui.screens.dialogs import EntryScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen
 from tests import factories as f
