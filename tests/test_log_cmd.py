@@ -42,6 +42,15 @@ def test_logs_with_yes_and_shows_the_parse(db_url, org, capsys, monkeypatch):
     assert ActionItem.select().where(ActionItem.source_activity == saved.id).count() == 2
 
 
+def test_the_summary_is_saved_as_typed(db_url, org, capsys, monkeypatch):
+    typed = 'prices: 1,200 vs 1,500 "quoted,text" =HYPERLINK("http://x","click")  done'
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "--yes", f"acme call {typed} :)")
+    assert (code, err) == (0, "")
+    assert f"summary     {typed}\n" in out
+    assert Activity.get().summary == typed
+
+
 def test_without_a_terminal_it_needs_yes(db_url, org, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
