@@ -59,6 +59,7 @@ def log(ctx: Context) -> int:
     activity_id = visits.log_activity(viewer, draft)
     steps = len(draft.next_steps)
     say(f"saved {draft.kind} #{activity_id} for {account.name}" + (f" with {steps} commitment{'s' * (steps != 1)}" if steps else ""))
+    ctx.rescan([account.id])
     return 0
 
 
