@@ -54,6 +54,19 @@ def describe(url: str) -> str:
     return f"server {parsed.hostname or 'localhost'}{parsed.path}"
 
 
+def location(url: str) -> str:
+    """Where the database is, in full and without a password: the file's absolute path, or the server URL."""
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        return str(Path(_sqlite_path(url)).expanduser().resolve())
+    netloc = parsed.hostname or "localhost"
+    if parsed.port:
+        netloc = f"{netloc}:{parsed.port}"
+    if parsed.username:
+        netloc = f"{parsed.username}@{netloc}"
+    return parsed._replace(netloc=netloc, query="", fragment="").geturl()
+
+
 def _sqlite_path(url: str) -> str:
     # sqlite:///relative.db and sqlite:////absolute.db, as SQLAlchemy spells them.
     path = url.split("://", 1)[1]
