@@ -39,7 +39,14 @@ def default_url() -> str:
 
 def resolve_url(cli_url: str | None, config_url: str | None) -> str:
     """`--db`, else `ACCT_TUI_DB`, else the config file, else the default file."""
-    return cli_url or os.environ.get("ACCT_TUI_DB") or config_url or default_url()
+    return as_url(cli_url or os.environ.get("ACCT_TUI_DB") or config_url or default_url())
+
+
+def as_url(text: str) -> str:
+    """A database URL; a plain file path (`/tmp/x.db`, `~/x.db`) is a SQLite file."""
+    if "://" in text or not text.strip():
+        return text
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
 
 
 def is_postgres(url: str) -> bool:

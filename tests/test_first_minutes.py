@@ -79,3 +79,13 @@ def test_the_app_opens_once_there_are_accounts(db_url, capsys, monkeypatch):
     opened = []
     monkeypatch.setattr("acct_tui.ui.app.run", lambda ctx, viewer: opened.append(viewer.login) or 0)
     assert run(capsys, "--db", db_url, "--user", "minh.pham")[0] == 0 and opened == ["minh.pham"]
+
+
+def test_a_plain_path_is_a_sqlite_file(home, capsys):
+    target = home / "plain.db"
+    code, out, _ = run(capsys, *DEMO, "--db", target)
+    assert code == 0 and target.exists() and f"open it again with: acct-tui --db sqlite:///{target}" in out
+    code, out, _ = run(capsys, "accounts", "--db", target, "-f", "csv")
+    assert code == 0 and out.count("\n") == 13  # a header and the 12 accounts
+    code, _, err = run(capsys, "users", "--db", home / "nope" / "x.db")
+    assert code == 2 and "nope does not exist" in err

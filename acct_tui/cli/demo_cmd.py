@@ -43,7 +43,7 @@ def demo_url() -> str:
 
 def chosen_url(cli_url: str | None) -> str:
     """`--db`, else `ACCT_TUI_DB`, as every command; else the demo's own file (never the config's database)."""
-    return cli_url or os.environ.get("ACCT_TUI_DB") or demo_url()
+    return db.as_url(cli_url or os.environ.get("ACCT_TUI_DB") or demo_url())
 
 
 def reopen_command(url: str, login: str | None, today: dt.date | None = None) -> str:
