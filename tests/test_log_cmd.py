@@ -84,6 +84,21 @@ def test_an_ambiguous_account_is_asked_on_a_terminal(db_url, org, capsys, monkey
     assert code == 0 and Activity.get().account_id == holdings.id
 
 
+def test_which_one_asks_again_on_an_answer_out_of_range(db_url, org, capsys, monkeypatch):
+    holdings = f.account(org["am1"], "Acme Holdings")
+    monkeypatch.setattr("sys.stdin", FakeTTY("3\nzero\n2\ny\n"))
+    code, out, _ = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
+    assert code == 0 and Activity.get().account_id == holdings.id
+    assert "'3' is not one of 1 to 2" in out and "'zero' is not one of 1 to 2" in out
+
+
+def test_which_one_gives_up_on_an_empty_answer(db_url, org, capsys, monkeypatch):
+    f.account(org["am1"], "Acme Holdings")
+    monkeypatch.setattr("sys.stdin", FakeTTY("9\n\n"))
+    code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
+    assert code == 1 and "no account chosen" in err and Activity.select().count() == 0
+
+
 @pytest.mark.parametrize(
     "line, code, message",
     [

@@ -18,7 +18,7 @@ from acct_tui import clock
 from acct_tui.core.dates import parse_human_date
 from acct_tui.core.text import clean_text
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
-from acct_tui.services import account_lookup, visits
+from acct_tui.services import account_lookup, users, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visit_log import SENTIMENT_FILTERS, VisitFilter
 from acct_tui.services.visits import DraftInvalid
@@ -157,12 +157,19 @@ def read_record_filter(viewer: Viewer, values: dict[str, str]) -> VisitFilter:
             dates[key] = None
     if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
         problems["until"] = "the end is before the start"
+    author = None
+    if values["author"].strip():
+        found = users.find_login(values["author"], active_only=False)
+        if found is None:
+            problems["author"] = users.unknown_login(values["author"], active_only=False)
+        else:
+            author = found.login
     if problems:
         raise DraftInvalid(problems)
     return VisitFilter(
         account_id=account_id,
         kind=None if values["kind"] == "any" else values["kind"],
-        author=values["author"].strip() or None,
+        author=author,
         since=dates["since"],
         until=dates["until"],
         sentiment=None if values["sentiment"] == "any" else values["sentiment"],
