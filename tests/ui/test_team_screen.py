@@ -124,9 +124,10 @@ async def test_reassign_preview_then_confirm(org, make_app):
         assert isinstance(modal, ReassignScreen)
         accounts = modal.query_one(SelectionList)
         assert sorted(accounts.selected) == sorted([org["a1"].id, org["a2"].id])
-        await pilot.press("ctrl+s")  # no preview yet: nothing happens
+        await pilot.press("ctrl+s")  # no owner chosen, no preview yet: it says so, nothing happens
         await settle(app, pilot)
-        assert "Preview first" in str(modal.query_one("#reassign-error").render())
+        assert str(modal.query_one("#reassign-error").render()) == (
+            "Choose the new owner, then preview (ctrl+r): nothing is handed over unseen.")
         await pilot.press("ctrl+r")  # no owner chosen yet
         await settle(app, pilot)
         assert "Choose the new owner" in str(modal.query_one("#reassign-error").render())
