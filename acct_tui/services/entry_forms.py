@@ -78,6 +78,12 @@ def _owner(values: dict[str, str]) -> str | None:
     return values.get("owner", "").strip() or None
 
 
+def default_owner_login(viewer: Viewer, account_owner: str | None) -> str:
+    """The owner a new commitment or planned visit gets unless another is named (`visits._default_owner`):
+    whoever records it; the operator's go to the account's owner. Shown in the form's Owner field."""
+    return viewer.login if viewer.user_id else (account_owner or "")
+
+
 def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: str | None) -> EntryForm:
     def save(values: dict[str, str]) -> int:
         day = read_date(values, "date", "future")
@@ -86,7 +92,7 @@ def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: s
     fields = (
         EntryField("date", "Date", "future_date", placeholder="fri, in 2w, 20/12"),
         EntryField("purpose", "Purpose", placeholder="QBR, renewal talk..."),
-        EntryField("owner", "Owner", value=owner or "", placeholder="login"),
+        EntryField("owner", "Owner", value=default_owner_login(viewer, owner), placeholder="login"),
     )
     return EntryForm(f"Plan a visit to {account_name}", fields, save, f"Visit planned for {account_name}.")
 
@@ -99,7 +105,7 @@ def commitment_form(viewer: Viewer, account_id: int, account_name: str, owner: s
     fields = (
         EntryField("title", "Commitment", placeholder="send the proposal"),
         EntryField("due_on", "Due", "future_date", placeholder="fri, in 2w (optional)"),
-        EntryField("owner", "Owner", value=viewer.login if viewer.user_id else (owner or ""), placeholder="login"),
+        EntryField("owner", "Owner", value=default_owner_login(viewer, owner), placeholder="login"),
     )
     return EntryForm(f"Commitment to {account_name}", fields, save, "Commitment added.")
 

@@ -200,7 +200,11 @@ def _default_subject(draft: ActivityDraft) -> str:
 
 
 def _default_owner(viewer: Viewer, account_id: int) -> int | None:
-    """My own commitment; the operator's commitments go to the account owner."""
+    """Who owns a new commitment or planned visit when nobody is named: the one rule (README).
+
+    Whoever records it (they made the promise, they plan to go); the
+    operator is nobody, so theirs go to the account's owner.
+    """
     if viewer.user_id is not None:
         return viewer.user_id
     return Account.select(Account.owner).where(Account.id == account_id).scalar()
@@ -237,7 +241,7 @@ def plan_visit(viewer: Viewer, account_id: int, scheduled_for: dt.date, purpose:
         if problems:
             raise DraftInvalid(problems)
         visit = PlannedVisit.create(
-            account=account.id, owner=owner or account.owner_id or viewer.user_id, scheduled_for=scheduled_for, purpose=purpose.strip()
+            account=account.id, owner=owner or _default_owner(viewer, account.id), scheduled_for=scheduled_for, purpose=purpose.strip()
         )
         audit.record(viewer.actor, "plan", "planned_visit", visit.id, {"account_id": account.id, "scheduled_for": scheduled_for})
     return visit.id
