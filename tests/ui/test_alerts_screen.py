@@ -178,7 +178,7 @@ async def test_escalate_to_the_default_and_to_a_named_person(org, alerts, make_a
         await pilot.pause()
         await pilot.press(*"ghost", "enter")
         await settle(app, pilot)
-        assert any("no user with login 'ghost'" in str(n.message) for n in app._notifications)
+        assert any("no active user with login 'ghost'" in str(n.message) for n in app._notifications)
         assert Alert.get_by_id(alerts["beta_yellow"].id).escalated_to_id is None
 
 
