@@ -157,7 +157,7 @@ async def test_quick_capture_saves_the_summary_as_typed(org, make_app):
         await settle(app, pilot)
         await pilot.press("n")
         await pilot.pause()
-        app.screen.query_one("#capture-line").value = f"acme call +pricing {typed}"
+        app.screen.query_one("#entry-line").value = f"acme call +pricing {typed}"
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
