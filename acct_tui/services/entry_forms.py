@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from acct_tui import clock
 from acct_tui.core.dates import parse_human_date
 from acct_tui.core.text import clean_text
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
-from acct_tui.services import account_lookup, users, visits
+from acct_tui.services import account_lookup, alerts, users, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visit_log import SENTIMENT_FILTERS, VisitFilter
 from acct_tui.services.visits import DraftInvalid
@@ -226,10 +226,23 @@ def read_snooze(values: dict[str, str]) -> SnoozeRequest:
     return SnoozeRequest(until, reason)
 
 
-def resolve_form(count: int = 1) -> EntryForm:
-    """A resolution note (required). Its result is the note."""
-    title = "Resolve this alert" if count == 1 else f"Resolve {count} alerts"
-    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.")
+def resolve_form(viewer: Viewer, alert_ids: Iterable[int]) -> EntryForm:
+    """A resolution note (required). Its result is the note.
+
+    What the service would refuse (a departure intent with no visit since) is
+    found before the form closes, and shown on it: the note and the marks stay.
+    """
+    ids = list(alert_ids)
+    title = "Resolve this alert" if len(ids) == 1 else f"Resolve {len(ids)} alerts"
+
+    def save(values: dict[str, str]) -> str:
+        note = read_note(values)
+        problem = alerts.resolve_problem(viewer, ids)
+        if problem:
+            raise DraftInvalid({"note": problem})
+        return note
+
+    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), save, "Resolved.")
 
 
 def read_note(values: dict[str, str]) -> str:
@@ -240,16 +253,38 @@ def read_note(values: dict[str, str]) -> str:
     return note
 
 
-def escalate_form(count: int = 1) -> EntryForm:
-    """Whom to escalate to (a login; blank: the account owner's manager). Its result is the login or ""."""
-    title = "Escalate this alert" if count == 1 else f"Escalate {count} alerts"
-    fields = (EntryField("to", "To (login)", placeholder="a login"),)
-    return EntryForm(title, fields, read_escalate_to, "Escalated.", hint="Empty: the account owner's manager.")
+@dataclass(frozen=True)
+class EscalateRequest:
+    """To whom ("" for each account owner's manager) and, optionally, why."""
+
+    to: str
+    note: str = ""
 
 
-def read_escalate_to(values: dict[str, str]) -> str:
-    """The login an escalation goes to, "" for the account owner's manager."""
-    return values.get("to", "").strip()
+def escalate_form(viewer: Viewer, alert_ids: Iterable[int]) -> EntryForm:
+    """Whom to escalate to (a login in any case; blank: the account owner's manager) and an optional
+    note. A login that names nobody is marked on its field, with the closest one, before the form closes.
+    Its result is an `EscalateRequest`."""
+    ids = list(alert_ids)
+    title = "Escalate this alert" if len(ids) == 1 else f"Escalate {len(ids)} alerts"
+
+    def save(values: dict[str, str]) -> EscalateRequest:
+        request = read_escalate(values)
+        problem = alerts.escalate_problem(viewer, ids, request.to or None)
+        if problem:
+            raise DraftInvalid({"to": problem})
+        return request
+
+    fields = (
+        EntryField("to", "To (login)", placeholder="a login"),
+        EntryField("note", "Note", placeholder="optional: what you need from them"),
+    )
+    return EntryForm(title, fields, save, "Escalated.", hint="Empty To: the account owner's manager.")
+
+
+def read_escalate(values: dict[str, str]) -> EscalateRequest:
+    """The escalation a form describes: the login ("" for the account owner's manager) and the note."""
+    return EscalateRequest(values.get("to", "").strip(), values.get("note", "").strip())
 
 
 def read_snooze_until(text: str) -> dt.date:
