@@ -98,6 +98,34 @@ async def test_escalation_inbox_lists_what_was_escalated_to_me_oldest_first(org,
         assert app.selected_account_id == org["b2"].id
 
 
+async def test_the_inbox_acknowledges_and_resolves_what_was_escalated_to_me(org, make_app):
+    from acct_tui.models import Alert
+    from acct_tui.ui.screens.form import EntryScreen
+
+    first = make_alert(org["b2"], "overdue_update", "yellow", 9, escalated_to=org["lead"],
+                       escalated_at=dt.datetime(2026, 11, 12, 9, 0))
+    second = make_alert(org["a1"], "champion_left", "red", 1, escalated_to=org["lead"],
+                        escalated_at=dt.datetime(2026, 11, 19, 9, 0))
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_team(app, pilot)
+        await pilot.press("a")  # the people table has the focus: nothing to acknowledge there
+        await settle(app, pilot)
+        assert Alert.get_by_id(first.id).status == "open"
+        await pilot.press("i", "a")
+        await settle(app, pilot)
+        assert Alert.get_by_id(first.id).status == "acknowledged"
+        assert "acknowledged" in table_text(app, "#inbox-table")[1]
+        await pilot.press("j", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press(*"called the new sponsor", "enter")
+        await settle(app, pilot)
+        resolved = Alert.get_by_id(second.id)
+        assert (resolved.status, resolved.resolution_note, resolved.resolved_by) == ("resolved", "called the new sponsor", "lena.lead")
+        assert [a.id for a in screen.inbox] == [first.id]
+
+
 async def test_an_am_cannot_reach_the_people_tab(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(160, 40)) as pilot:

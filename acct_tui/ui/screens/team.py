@@ -4,7 +4,7 @@ People tab: `s`/`S` sort by any column, `enter` opens that person's
 accounts and alerts (as the lead sees them), `R` hands some or all of their
 accounts (or the unowned row's) to someone else, `i` moves to the inbox of
 alerts escalated to me, oldest first, where `enter` opens the account's
-timeline. `K` switches to the KPIs tab (`widgets/kpi_view.py`), which is
+timeline, `a` acknowledges and `r` resolves (with a note) the one under the cursor. `K` switches to the KPIs tab (`widgets/kpi_view.py`), which is
 all an account manager sees here: their own row.
 """
 
@@ -21,10 +21,12 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
-from acct_tui.services import money, team
+from acct_tui.errors import AcctError
+from acct_tui.services import entry_forms, money, team
 from acct_tui.services.access import may_reassign
-from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
+from acct_tui.ui.screens.alerts import PAST, SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.member import MemberScreen
 from acct_tui.ui.screens.reassign import open_reassign
 from acct_tui.ui.widgets.kpi_view import KpiView
@@ -109,6 +111,7 @@ INBOX_COLUMNS = [
     Column("account_name", "Account", 24),
     Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
     Column("rule", "Rule", 18),
+    Column("status", "Status", 12, render=lambda a: Text(a.status, style=STATUS_STYLE.get(a.status, ""))),
     Column("owner", "Owner", 14, render=lambda a: a.owner or "-"),
     Column("reason", "Reason", 0),
 ]
@@ -136,9 +139,21 @@ class TeamScreen(AcctScreen):
         Binding("R", "reassign", "Reassign", id="team.reassign"),
         Binding("i", "focus_inbox", "Inbox", id="team.inbox"),
         Binding("K", "toggle_kpis", "KPIs", id="team.kpis"),
+        Binding("a", "inbox_acknowledge", "Acknowledge", id="team.inbox_acknowledge"),
+        Binding("r", "inbox_resolve", "Resolve", id="team.inbox_resolve"),
     ]
     #: Actions that belong to the People tab (an AM has none of them).
     PEOPLE_ACTIONS = ("cycle_sort", "reverse_sort", "reassign", "focus_inbox", "toggle_kpis")
+    #: Actions on the alert under the cursor in "Escalated to me" (only while it has the focus).
+    INBOX_ACTIONS = ("inbox_acknowledge", "inbox_resolve")
+
+    @dataclass
+    class Acted(Message):
+        """An action on an escalated alert is done (`error` None) or was refused."""
+
+        verb: str
+        account: str
+        error: str | None = None
 
     @dataclass
     class Loaded(Message):
@@ -295,6 +310,8 @@ class TeamScreen(AcctScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self.PEOPLE_ACTIONS and not self.leads:
             return False
+        if action in self.INBOX_ACTIONS:
+            return self.leads and self.inbox_table.has_focus
         if action == "reassign" and not may_reassign(self.app.viewer):
             return False
         return True
@@ -304,3 +321,41 @@ class TeamScreen(AcctScreen):
         if row is None:
             return
         open_reassign(self, row.login, row.name if row.is_unowned else f"{row.name} ({row.login})")
+
+    # -- acting on what was escalated to me ------------------------------------
+
+    def _inbox_alert(self):
+        return self.inbox_table.current_row if self.inbox_table.has_focus else None
+
+    def action_inbox_acknowledge(self) -> None:
+        """Acknowledge the escalated alert under the cursor: seen, being handled."""
+        if (alert := self._inbox_alert()) is not None:
+            self._inbox_act("acknowledge", alert)
+
+    def action_inbox_resolve(self) -> None:
+        """Resolve the escalated alert under the cursor, with a note (checked before the form closes)."""
+        if (alert := self._inbox_alert()) is None:
+            return
+
+        def done(note: str | None) -> None:
+            if note:
+                self._inbox_act("resolve", alert, note=note)
+
+        self.app.push_screen(EntryScreen(entry_forms.resolve_form(self.app.viewer, [alert.id])), done)
+
+    @work(thread=True, exclusive=True, group="team-inbox-act", exit_on_error=False)
+    def _inbox_act(self, verb: str, alert, **kwargs) -> None:
+        from acct_tui.services import alerts
+
+        try:
+            with database.connection_context():
+                getattr(alerts, verb)(self.app.viewer, alert.id, **kwargs)
+        except AcctError as exc:
+            self.post_message(self.Acted(verb, alert.account_name, str(exc)))
+            return
+        self.post_message(self.Acted(verb, alert.account_name))
+
+    def on_team_screen_acted(self, message: Acted) -> None:
+        what = f"{message.account}: {message.error}" if message.error else f"{PAST[message.verb].capitalize()}: {message.account}."
+        self.notify(what, severity="error" if message.error else "information", markup=False)
+        self.app.data_changed()  # the inbox, the header counts and the Risk alerts reload
