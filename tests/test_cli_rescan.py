@@ -30,7 +30,7 @@ def test_log_with_leave_then_alerts_shows_departure_intent(db_url, org, capsys, 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "--yes", "acme call unhappy !leave")
     assert (code, err) == (0, "")
-    assert "risk scan: alert 1 opened" in out
+    assert "risk scan: 1 alert opened\n" in out
     code, out, _ = run(capsys, "alerts", "--db", db_url, "--user", "minh.pham", "-f", "csv")
     assert code == 0 and "departure_intent" in out and "Acme Corp" in out
 
@@ -41,7 +41,7 @@ def test_a_visit_logged_from_the_shell_resolves_departure_intent_at_once(db_url,
     assert Alert.get(Alert.rule == "departure_intent").status == "open"
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, _ = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "--yes", "acme visit talked it through")
-    assert code == 0 and "resolved" in out
+    assert code == 0 and "risk scan: 1 alert resolved\n" in out
     assert Alert.get(Alert.rule == "departure_intent").status == "resolved"
 
 

@@ -89,3 +89,10 @@ def test_a_plain_path_is_a_sqlite_file(home, capsys):
     assert code == 0 and out.count("\n") == 13  # a header and the 12 accounts
     code, _, err = run(capsys, "users", "--db", home / "nope" / "x.db")
     assert code == 2 and "nope does not exist" in err
+
+
+def test_the_reopen_command_never_shows_a_password():
+    from acct_tui.cli.demo_cmd import reopen_command
+
+    got = reopen_command("postgresql://acct:s3cret@db.internal:5433/acct", "lena.lead")
+    assert "s3cret" not in got and got == "acct-tui --db postgresql://acct@db.internal:5433/acct --user lena.lead"

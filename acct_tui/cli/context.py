@@ -70,7 +70,7 @@ class Context:
         if not self.viewer.may_scan:
             return
         summary = scan_all(clock.now(), self.settings, account_ids)
-        changes = [f"{count} {what}" for count, what in ((summary.opened, "opened"), (summary.resolved, "resolved")) if count]
-        if changes:
-            total = summary.opened + summary.resolved
-            say(f"risk scan: alert{'s' * (total != 1)} {' and '.join(changes)}")
+        done = [f"{count} alert{'s' * (count != 1)} {what}"
+                for count, what in ((summary.opened, "opened"), (summary.resolved, "resolved")) if count]
+        if done:
+            say(f"risk scan: {', '.join(done)}")

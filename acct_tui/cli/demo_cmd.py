@@ -48,7 +48,8 @@ def chosen_url(cli_url: str | None) -> str:
 
 def reopen_command(url: str, login: str | None, today: dt.date | None = None) -> str:
     """The command that opens this demo database again, ready to paste into a shell."""
-    words = ["acct-tui", "--db", url if db.is_postgres(url) else f"sqlite:///{db.location(url)}"]
+    # never the password: a PostgreSQL URL is shown as `location` gives it
+    words = ["acct-tui", "--db", db.location(url) if db.is_postgres(url) else f"sqlite:///{db.location(url)}"]
     if login:
         words += ["--user", login]
     if today:  # a demo built for another day is seen on that day
