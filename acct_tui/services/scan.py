@@ -26,7 +26,6 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-
 import peewee
 from peewee import chunked
 
@@ -138,7 +137,7 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
         return ScanSummary(0, 0, 0, 0, 0, ())
     facts = gather(now, account_ids, settings=settings)
     signals, scores = evaluate_all(facts, settings)
-    existing = _active_alerts(account_ids)
+    existing = _active_alerts()
     tally = _Tally()
     ids = sorted(facts)
     for chunk in chunked(ids, ACCOUNTS_PER_TRANSACTION):
@@ -170,17 +169,15 @@ def _evidence_json(evidence: dict) -> str:
     return _ENCODER.encode(evidence)
 
 
-def _active_alerts(account_ids: list[int] | None = None) -> dict[int, dict[str, tuple]]:
-    """Every non-resolved alert (of `account_ids`, when given), by account and rule, in one read per chunk."""
+def _active_alerts() -> dict[int, dict[str, tuple]]:
+    """Every non-resolved alert, by account and rule, in one read."""
     existing: dict[int, dict[str, tuple]] = {}
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
         Alert.last_seen,
     ).where(Alert.status.in_(ACTIVE))
-    parts = [query] if account_ids is None else [query.where(Alert.account.in_(ids)) for ids in chunked(account_ids, 500)]
-    for part in parts:
-        for row in raw_rows(part):
-            existing.setdefault(row[1], {})[row[2]] = row
+    for row in raw_rows(query):
+        existing.setdefault(row[1], {})[row[2]] = row
     return existing
 
 
