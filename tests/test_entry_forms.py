@@ -77,22 +77,5 @@ def test_the_resolve_and_escalate_forms_read_their_one_field():
         entry_forms.read_note({"note": " "})
     assert raised.value.problems == {"note": "a note is required"}
     assert entry_forms.read_note({"note": " called them "}) == "called them"
-    assert entry_forms.read_escalate({"to": "", "note": ""}) == entry_forms.EscalateRequest("")  # the owner's manager
-    assert entry_forms.read_escalate({"to": " lena.lead ", "note": " see the call "}) == entry_forms.EscalateRequest("lena.lead", "see the call")
-
-
-def test_the_alert_forms_find_what_the_service_would_refuse_before_closing(db):
-    org = f.org()
-    me = from_user(org["am1"])
-    intent = f.alert(org["a1"], "departure_intent", "red")
-    f.activity(org["a1"], "call", dt.datetime(2026, 11, 18, 9), intent_to_leave=True)
-    plain = f.alert(org["a2"])
-    with pytest.raises(DraftInvalid) as raised:
-        entry_forms.resolve_form(me, [plain.id, intent.id]).submit({"note": "talked to them"})
-    assert raised.value.problems == {"note": "Acme Corp: a departure intent is resolved by a visit logged after it (must-visit); log the visit first"}
-    assert entry_forms.resolve_form(me, [plain.id]).submit({"note": " called "}) == "called"
-    with pytest.raises(DraftInvalid) as raised:
-        entry_forms.escalate_form(me, [plain.id]).submit({"to": "lena.led", "note": "help"})
-    assert raised.value.problems == {"to": "no active user with login 'lena.led': did you mean lena.lead?"}
-    got = entry_forms.escalate_form(me, [plain.id]).submit({"to": "Lena.Lead", "note": "help"})
-    assert got == entry_forms.EscalateRequest("Lena.Lead", "help")
+    assert entry_forms.read_escalate_to({"to": ""}) == ""  # the owner's manager
+    assert entry_forms.read_escalate_to({"to": " lena.lead "}) == "lena.lead"

@@ -86,7 +86,7 @@ _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?(?:,?\s+(\d{4})
 _MONTH_DAY = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?", _A)
 _WEEKDAY = re.compile(r"(?:(last|next|this)\s+)?([a-z]+)", _A)
 
-HINT = "try today, yesterday, 3d ago, in 2w, 6mo ago, next month, fri, 2026-11-20, 20/11 or 20 Nov"
+HINT = "try today, yesterday, 3d ago, in 2w, fri, 2026-11-20, 20/11 or 20 Nov"
 
 
 def parse_human_date(text: str, today: dt.date, direction: str = "past") -> dt.date:

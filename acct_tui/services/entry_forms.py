@@ -11,8 +11,8 @@ a screen. The visit record form, larger, is `services/visit_form.py`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Callable
 
 from acct_tui import clock
 from acct_tui.core.dates import parse_human_date
@@ -226,23 +226,10 @@ def read_snooze(values: dict[str, str]) -> SnoozeRequest:
     return SnoozeRequest(until, reason)
 
 
-def resolve_form(viewer: Viewer, alert_ids: Iterable[int]) -> EntryForm:
-    """A resolution note (required). Its result is the note.
-
-    What the service would refuse (a departure intent with no visit since) is
-    found before the form closes, and shown on it: the note and the marks stay.
-    """
-    ids = list(alert_ids)
-    title = "Resolve this alert" if len(ids) == 1 else f"Resolve {len(ids)} alerts"
-
-    def save(values: dict[str, str]) -> str:
-        note = read_note(values)
-        problem = alerts.resolve_problem(viewer, ids)
-        if problem:
-            raise DraftInvalid({"note": problem})
-        return note
-
-    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), save, "Resolved.")
+def resolve_form(count: int = 1) -> EntryForm:
+    """A resolution note (required). Its result is the note."""
+    title = "Resolve this alert" if count == 1 else f"Resolve {count} alerts"
+    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.")
 
 
 def read_note(values: dict[str, str]) -> str:
@@ -253,6 +240,33 @@ def read_note(values: dict[str, str]) -> str:
     return note
 
 
+def escalate_form(count: int = 1) -> EntryForm:
+    """Whom to escalate to (a login; blank: the account owner's manager). Its result is the login or ""."""
+    title = "Escalate this alert" if count == 1 else f"Escalate {count} alerts"
+    fields = (EntryField("to", "To (login)", placeholder="a login"),)
+    return EntryForm(title, fields, read_escalate_to, "Escalated.", hint="Empty: the account owner's manager.")
+
+
+def read_escalate_to(values: dict[str, str]) -> str:
+    """The login an escalation goes to, "" for the account owner's manager."""
+    return values.get("to", "").strip()
+
+
+def resolve_alerts_form(viewer: Viewer, alert_ids: list[int]) -> EntryForm:
+    """`resolve_form` for these alerts: what the service would refuse (a departure intent with no
+    visit since) is found before the form closes and shown on it; the note and the marks stay."""
+    form = resolve_form(len(alert_ids))
+
+    def save(values: dict[str, str]) -> str:
+        note = form.save(values)
+        problem = alerts.resolve_problem(viewer, alert_ids)
+        if problem:
+            raise DraftInvalid({"note": problem})
+        return note
+
+    return replace(form, save=save)
+
+
 @dataclass(frozen=True)
 class EscalateRequest:
     """To whom ("" for each account owner's manager) and, optionally, why."""
@@ -261,30 +275,20 @@ class EscalateRequest:
     note: str = ""
 
 
-def escalate_form(viewer: Viewer, alert_ids: Iterable[int]) -> EntryForm:
-    """Whom to escalate to (a login in any case; blank: the account owner's manager) and an optional
-    note. A login that names nobody is marked on its field, with the closest one, before the form closes.
-    Its result is an `EscalateRequest`."""
-    ids = list(alert_ids)
-    title = "Escalate this alert" if len(ids) == 1 else f"Escalate {len(ids)} alerts"
+def escalate_alerts_form(viewer: Viewer, alert_ids: list[int]) -> EntryForm:
+    """`escalate_form` for these alerts, with an optional note: a login that names nobody is marked
+    on its field, with the closest one, before the form closes. Its result is an `EscalateRequest`."""
+    form = escalate_form(len(alert_ids))
 
     def save(values: dict[str, str]) -> EscalateRequest:
-        request = read_escalate(values)
-        problem = alerts.escalate_problem(viewer, ids, request.to or None)
+        request = EscalateRequest(form.save(values), values.get("note", "").strip())
+        problem = alerts.escalate_problem(viewer, alert_ids, request.to or None)
         if problem:
             raise DraftInvalid({"to": problem})
         return request
 
-    fields = (
-        EntryField("to", "To (login)", placeholder="a login"),
-        EntryField("note", "Note", placeholder="optional: what you need from them"),
-    )
-    return EntryForm(title, fields, save, "Escalated.", hint="Empty To: the account owner's manager.")
-
-
-def read_escalate(values: dict[str, str]) -> EscalateRequest:
-    """The escalation a form describes: the login ("" for the account owner's manager) and the note."""
-    return EscalateRequest(values.get("to", "").strip(), values.get("note", "").strip())
+    note = EntryField("note", "Note", placeholder="optional: what you need from them")
+    return replace(form, fields=(*form.fields, note), save=save, hint="Empty To: the account owner's manager.")
 
 
 def read_snooze_until(text: str) -> dt.date:

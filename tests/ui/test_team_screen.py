@@ -115,7 +115,7 @@ async def test_the_inbox_acknowledges_and_resolves_what_was_escalated_to_me(org,
         await pilot.press("i", "a")
         await settle(app, pilot)
         assert Alert.get_by_id(first.id).status == "acknowledged"
-        assert "acknowledged" in table_text(app, "#inbox-table")[1]
+        assert "overdue_update ack" in table_text(app, "#inbox-table")[1]
         await pilot.press("j", "r")
         await pilot.pause()
         assert isinstance(app.screen, EntryScreen)

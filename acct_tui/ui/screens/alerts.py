@@ -353,7 +353,7 @@ class AlertsScreen(AcctScreen):
             if note:
                 self._act("resolve", ids, note=note)
 
-        self.app.push_screen(EntryScreen(entry_forms.resolve_form(self.app.viewer, ids)), done)
+        self.app.push_screen(EntryScreen(entry_forms.resolve_alerts_form(self.app.viewer, ids)), done)
 
     def action_escalate(self) -> None:
         if not (ids := self._targets_or_say()):
@@ -363,7 +363,7 @@ class AlertsScreen(AcctScreen):
             if request is not None:
                 self._act("escalate", ids, to_login=request.to or None, note=request.note or None)
 
-        self.app.push_screen(EntryScreen(entry_forms.escalate_form(self.app.viewer, ids)), done)
+        self.app.push_screen(EntryScreen(entry_forms.escalate_alerts_form(self.app.viewer, ids)), done)
 
     def action_open_account(self) -> None:
         alert = self.table.current_row

@@ -105,13 +105,17 @@ def sort_rows(rows: list[team.TeamRow], key: str, descending: bool) -> list[team
     return present + missing + unowned
 
 
+#: How the inbox marks an alert someone already took up.
+INBOX_STATUS = {"acknowledged": "ack", "snoozed": "snz"}
+
 INBOX_COLUMNS = [
     Column("waiting", "Waiting", 8, justify="right",
            render=lambda a: f"{age_days(a.escalated_at or a.first_seen)}d"),
     Column("account_name", "Account", 24),
     Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
-    Column("rule", "Rule", 18),
-    Column("status", "Status", 12, render=lambda a: Text(a.status, style=STATUS_STYLE.get(a.status, ""))),
+    # An acknowledged (or snoozed) one says so beside its rule; an open one is the rule alone.
+    Column("rule", "Rule", 18, render=lambda a: Text.assemble(
+        a.rule, (f" {INBOX_STATUS[a.status]}", STATUS_STYLE.get(a.status, "")) if a.status in INBOX_STATUS else "")),
     Column("owner", "Owner", 14, render=lambda a: a.owner or "-"),
     Column("reason", "Reason", 0),
 ]
@@ -341,7 +345,7 @@ class TeamScreen(AcctScreen):
             if note:
                 self._inbox_act("resolve", alert, note=note)
 
-        self.app.push_screen(EntryScreen(entry_forms.resolve_form(self.app.viewer, [alert.id])), done)
+        self.app.push_screen(EntryScreen(entry_forms.resolve_alerts_form(self.app.viewer, [alert.id])), done)
 
     @work(thread=True, exclusive=True, group="team-inbox-act", exit_on_error=False)
     def _inbox_act(self, verb: str, alert, **kwargs) -> None:

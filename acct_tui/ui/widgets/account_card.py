@@ -59,7 +59,7 @@ def alerts_line(card: AccountCard) -> Text:
     reason, never a red alert's name (each alert's reason is in the
     Risk alerts screen and in the timeline's alert entries).
     """
-    line = Text.assemble(("alerts ", "dim"))  # the label dim, not the whole line
+    line = Text("alerts ", style="dim")
     if not card.alerts:
         line.append("none open", style="green")
         return line
