@@ -4,12 +4,14 @@ People tab: `s`/`S` sort by any column, `enter` opens that person's
 accounts and alerts (as the lead sees them), `R` hands some or all of their
 accounts (or the unowned row's) to someone else, `i` moves to the inbox of
 alerts escalated to me, oldest first, where `enter` opens the account's
-timeline, `a` acknowledges and `r` resolves (with a note) the one under the cursor. `K` switches to the KPIs tab (`widgets/kpi_view.py`), which is
-all an account manager sees here: their own row.
+timeline. `K` switches to the KPIs tab (`widgets/kpi_view.py`), which is
+all an account manager sees here: their own row. In the inbox `a`
+acknowledges and `r` resolves (with a note) the alert under the cursor.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -21,12 +23,10 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
-from acct_tui.errors import AcctError
-from acct_tui.services import entry_forms, money, team
+from acct_tui.services import money, team
 from acct_tui.services.access import may_reassign
 from acct_tui.ui.screens.alerts import PAST, SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.member import MemberScreen
 from acct_tui.ui.screens.reassign import open_reassign
 from acct_tui.ui.widgets.kpi_view import KpiView
@@ -105,20 +105,29 @@ def sort_rows(rows: list[team.TeamRow], key: str, descending: bool) -> list[team
     return present + missing + unowned
 
 
-#: How the inbox marks an alert someone already took up.
-INBOX_STATUS = {"acknowledged": "ack", "snoozed": "snz"}
-
 INBOX_COLUMNS = [
     Column("waiting", "Waiting", 8, justify="right",
            render=lambda a: f"{age_days(a.escalated_at or a.first_seen)}d"),
     Column("account_name", "Account", 24),
     Column("severity", "Sev", 6, render=lambda a: Text(a.severity, style=SEVERITY_STYLE.get(a.severity, ""))),
-    # An acknowledged (or snoozed) one says so beside its rule; an open one is the rule alone.
-    Column("rule", "Rule", 18, render=lambda a: Text.assemble(
-        a.rule, (f" {INBOX_STATUS[a.status]}", STATUS_STYLE.get(a.status, "")) if a.status in INBOX_STATUS else "")),
+    Column("rule", "Rule", 18),
     Column("owner", "Owner", 14, render=lambda a: a.owner or "-"),
     Column("reason", "Reason", 0),
 ]
+
+#: How the inbox marks an alert someone already took up, beside its rule.
+INBOX_STATUS = {"acknowledged": "ack", "snoozed": "snz"}
+
+
+def _rule_and_status(alert) -> Text:
+    """The rule; an acknowledged (or snoozed) alert says so beside it, an open one is the rule alone."""
+    mark = INBOX_STATUS.get(alert.status)
+    return Text.assemble(alert.rule, (f" {mark}", STATUS_STYLE.get(alert.status, "")) if mark else "")
+
+
+def inbox_columns() -> list[Column]:
+    """`INBOX_COLUMNS`, the rule column showing whether the alert was already acknowledged."""
+    return [dataclasses.replace(c, render=_rule_and_status) if c.key == "rule" else c for c in INBOX_COLUMNS]
 
 
 class TeamScreen(AcctScreen):
@@ -184,7 +193,7 @@ class TeamScreen(AcctScreen):
                 yield Static("Loading the team…", id="team-summary")
                 yield VirtualTable(TEAM_COLUMNS, id="team-table", empty_text="Nobody reports to you.")
                 yield Static("Escalated to me", id="inbox-title")
-                yield VirtualTable(INBOX_COLUMNS, id="inbox-table", empty_text="Nothing escalated to you.")
+                yield VirtualTable(inbox_columns(), id="inbox-table", empty_text="Nothing escalated to you.")
             with TabPane("KPIs", id="tab-kpis"):
                 yield KpiView(id="kpi-view")
 
@@ -338,6 +347,9 @@ class TeamScreen(AcctScreen):
 
     def action_inbox_resolve(self) -> None:
         """Resolve the escalated alert under the cursor, with a note (checked before the form closes)."""
+        from acct_tui.services import entry_forms
+        from acct_tui.ui.screens.form import EntryScreen
+
         if (alert := self._inbox_alert()) is None:
             return
 
@@ -349,6 +361,7 @@ class TeamScreen(AcctScreen):
 
     @work(thread=True, exclusive=True, group="team-inbox-act", exit_on_error=False)
     def _inbox_act(self, verb: str, alert, **kwargs) -> None:
+        from acct_tui.errors import AcctError
         from acct_tui.services import alerts
 
         try:
