@@ -206,9 +206,13 @@ def _statuses(values: list[str] | None) -> tuple[str, ...]:
 
 def run_alerts(ctx: Context) -> int:
     from acct_tui.services.alerts import list_alerts
+    from acct_tui.services.users import resolve_login
 
-    rows = list_alerts(ctx.viewer, statuses=_statuses(ctx.args.status), rule=ctx.args.rule,
-                       severity=ctx.args.severity, owner=ctx.args.owner, escalated_to_me=ctx.args.escalated_to_me)
+    viewer = ctx.viewer
+    # A login that names nobody is said so, never an empty list that looks like "no alerts".
+    owner = resolve_login(ctx.args.owner, active_only=False, what="owner").login if ctx.args.owner else None
+    rows = list_alerts(viewer, statuses=_statuses(ctx.args.status), rule=ctx.args.rule,
+                       severity=ctx.args.severity, owner=owner, escalated_to_me=ctx.args.escalated_to_me)
     emit(rows, ctx.fmt, ALERT_COLUMNS, title=f"Alerts visible to {ctx.viewer.login}")
     return 0
 

@@ -11,14 +11,14 @@ a screen. The visit record form, larger, is `services/visit_form.py`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from acct_tui import clock
 from acct_tui.core.dates import parse_human_date
 from acct_tui.core.text import clean_text
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
-from acct_tui.services import account_lookup, visits
+from acct_tui.services import account_lookup, alerts, users, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visit_log import SENTIMENT_FILTERS, VisitFilter
 from acct_tui.services.visits import DraftInvalid
@@ -81,6 +81,12 @@ def _owner(values: dict[str, str]) -> str | None:
     return values.get("owner", "").strip() or None
 
 
+def default_owner_login(viewer: Viewer, account_owner: str | None) -> str:
+    """The owner a new commitment or planned visit gets unless another is named (`visits._default_owner`):
+    whoever records it; the operator's go to the account's owner. Shown in the form's Owner field."""
+    return viewer.login if viewer.user_id else (account_owner or "")
+
+
 def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: str | None) -> EntryForm:
     def save(values: dict[str, str]) -> int:
         day = read_date(values, "date", "future")
@@ -89,7 +95,7 @@ def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: s
     fields = (
         EntryField("date", "Date", "future_date", placeholder="fri, in 2w, 20/12"),
         EntryField("purpose", "Purpose", placeholder="QBR, renewal talk..."),
-        EntryField("owner", "Owner", value=owner or "", placeholder="login"),
+        EntryField("owner", "Owner", value=default_owner_login(viewer, owner), placeholder="login"),
     )
     return EntryForm(f"Plan a visit to {account_name}", fields, save, f"Visit planned for {account_name}.")
 
@@ -102,7 +108,7 @@ def commitment_form(viewer: Viewer, account_id: int, account_name: str, owner: s
     fields = (
         EntryField("title", "Commitment", placeholder="send the proposal"),
         EntryField("due_on", "Due", "future_date", placeholder="fri, in 2w (optional)"),
-        EntryField("owner", "Owner", value=viewer.login if viewer.user_id else (owner or ""), placeholder="login"),
+        EntryField("owner", "Owner", value=default_owner_login(viewer, owner), placeholder="login"),
     )
     return EntryForm(f"Commitment to {account_name}", fields, save, "Commitment added.")
 
@@ -161,12 +167,19 @@ def read_record_filter(viewer: Viewer, values: dict[str, str]) -> VisitFilter:
             dates[key] = None
     if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
         problems["until"] = "the end is before the start"
+    author = None
+    if values["author"].strip():
+        found = users.find_login(values["author"], active_only=False)
+        if found is None:
+            problems["author"] = users.unknown_login(values["author"], active_only=False)
+        else:
+            author = found.login
     if problems:
         raise DraftInvalid(problems)
     return VisitFilter(
         account_id=account_id,
         kind=None if values["kind"] == "any" else values["kind"],
-        author=values["author"].strip() or None,
+        author=author,
         since=dates["since"],
         until=dates["until"],
         sentiment=None if values["sentiment"] == "any" else values["sentiment"],
@@ -237,6 +250,45 @@ def escalate_form(count: int = 1) -> EntryForm:
 def read_escalate_to(values: dict[str, str]) -> str:
     """The login an escalation goes to, "" for the account owner's manager."""
     return values.get("to", "").strip()
+
+
+def resolve_alerts_form(viewer: Viewer, alert_ids: list[int]) -> EntryForm:
+    """`resolve_form` for these alerts: what the service would refuse (a departure intent with no
+    visit since) is found before the form closes and shown on it; the note and the marks stay."""
+    form = resolve_form(len(alert_ids))
+
+    def save(values: dict[str, str]) -> str:
+        note = form.save(values)
+        problem = alerts.resolve_problem(viewer, alert_ids)
+        if problem:
+            raise DraftInvalid({"note": problem})
+        return note
+
+    return replace(form, save=save)
+
+
+@dataclass(frozen=True)
+class EscalateRequest:
+    """To whom ("" for each account owner's manager) and, optionally, why."""
+
+    to: str
+    note: str = ""
+
+
+def escalate_alerts_form(viewer: Viewer, alert_ids: list[int]) -> EntryForm:
+    """`escalate_form` for these alerts, with an optional note: a login that names nobody is marked
+    on its field, with the closest one, before the form closes. Its result is an `EscalateRequest`."""
+    form = escalate_form(len(alert_ids))
+
+    def save(values: dict[str, str]) -> EscalateRequest:
+        request = EscalateRequest(form.save(values), values.get("note", "").strip())
+        problem = alerts.escalate_problem(viewer, alert_ids, request.to or None)
+        if problem:
+            raise DraftInvalid({"to": problem})
+        return request
+
+    note = EntryField("note", "Note", placeholder="optional: what you need from them")
+    return replace(form, fields=(*form.fields, note), save=save, hint="Empty To: the account owner's manager.")
 
 
 def read_snooze_until(text: str) -> dt.date:

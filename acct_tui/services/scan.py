@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 import peewee
 from peewee import chunked
@@ -98,11 +99,12 @@ def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
     return signals, scores
 
 
-def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = None) -> ScanSummary:
-    """Scan every account at `now` (default: the clock) and write the alerts.
+def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = None, account_ids: Iterable[int] | None = None) -> ScanSummary:
+    """Scan every account (or only those in `account_ids`) at `now` (default: the clock) and write the alerts.
 
     Opens and closes its own connection context and transactions; safe to run
-    in a thread worker beside the app and beside another scanner.
+    in a thread worker beside the app and beside another scanner. A command
+    that wrote to a few accounts rescans just those (`account_ids`).
     """
     now = (now or clock.now()).replace(microsecond=0)
     settings = settings or loaded()
@@ -110,7 +112,7 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
         if not _try_lock():
             return ScanSummary(0, 0, 0, 0, 0, (), skipped=True)
         try:
-            return _scan(now, settings)
+            return _scan(now, settings, None if account_ids is None else sorted(set(account_ids)))
         finally:
             _unlock()
 
@@ -130,8 +132,10 @@ def _unlock() -> None:
         database.execute_sql("SELECT pg_advisory_unlock(%s)", (SCAN_LOCK_KEY,))
 
 
-def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
-    facts = gather(now, settings=settings)
+def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None) -> ScanSummary:
+    if account_ids == []:
+        return ScanSummary(0, 0, 0, 0, 0, ())
+    facts = gather(now, account_ids, settings=settings)
     signals, scores = evaluate_all(facts, settings)
     existing = _active_alerts()
     tally = _Tally()
