@@ -85,8 +85,13 @@ def test_explain_prints_components_and_signals(db_url, org, capsys):
     assert data["band"] in ("red", "yellow", "green") and 0 <= data["score"] <= 100 and data["trend"] is None
     assert [c["name"] for c in data["components"]] == ["engagement", "sentiment", "cases"]
     assert set(data["components"][0]) == {"name", "value", "weight", "contribution"}
-    assert data["no_data"] == ["usage_trend", "commitments", "payments"]
+    assert data["no_data"] == ["usage_trend", "revenue_trend", "relationship", "commitments", "payments"]
     assert [(s["rule"], s["severity"]) for s in data["signals"]] == [("overdue_update", "red")]
+    # one red signal: never green
+    assert data["band"] != "green"
+    if data["cap"] is not None:
+        assert data["cap"] == {"at": 75, "by": ["overdue_update"], "uncapped": data["cap"]["uncapped"],
+                               "line": "capped at 75: overdue_update"}
     assert data["signals"][0]["evidence"]["days_since"] == 30
     code, out, _ = run(capsys, "explain", "Acme", "--db", db_url)
     assert code == 0 and "Acme Corp (#" in out and "engagement" in out and "No touch for 30 days" in out and "no data" in out
@@ -180,3 +185,20 @@ def test_scan_of_an_empty_database(db_url, capsys):
     code, out, _ = run(capsys, "scan", "--db", db_url, "-f", "json")
     data = json.loads(out)
     assert code == 0 and data["accounts"] == 0 and data["alerts"] == [] and data["opened"] == 0
+
+
+def test_explain_says_the_cap_on_its_own_line(db_url, org, capsys):
+    """Green components beside an intent to leave: the account is red, and explain says why."""
+    acme = org["a1"]
+    f.contact(acme, "Lan Tran", "champion")
+    for back in (9, 5, 2):
+        f.activity(acme, "visit", days(-back), sentiment=2)
+    f.activity(acme, "call", days(-1), sentiment=1, intent_to_leave=True)
+    code, out, _ = run(capsys, "explain", "ACME-1", "--db", db_url, "-f", "json")
+    data = json.loads(out)
+    assert (data["score"], data["band"]) == (50, "red")
+    assert data["cap"]["line"] == "capped at 50: departure_intent" and data["cap"]["uncapped"] > 75
+    code, out, _ = run(capsys, "explain", "ACME-1", "--db", db_url)
+    lines = out.splitlines()
+    assert "health 50 (red)" in lines[0]
+    assert lines[1].startswith("capped at 50: departure_intent (the components alone give ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -35,11 +36,11 @@ def fired(rule: str, f: AccountFacts, settings: RiskSettings = S):
     return None if signal is None else signal.severity
 
 
-def test_exactly_the_thirteen_rule_ids():
+def test_exactly_these_rule_ids():
     assert list(rules.RULES) == [
         "overdue_update", "visit_overdue", "overdue_commitment", "milestone_overdue", "renewal_risk", "usage_drop",
-        "revenue_drop", "complaint_open", "complaint_spike", "sentiment_decline", "champion_left", "payment_overdue",
-        "departure_intent",
+        "revenue_drop", "complaint_open", "complaint_spike", "sentiment_decline", "champion_left", "no_champion",
+        "payment_overdue", "departure_intent",
     ]
 
 
@@ -191,14 +192,31 @@ def test_sentiment_decline(sentiments, expected):
 
 
 @pytest.mark.parametrize(
-    "left_ago, added_ago, expected",
-    [(None, None, None), (59, None, "red"), (60, None, "red"), (61, None, None), (10, 300, "red"), (10, 10, None),
-     (10, 5, None), (-3, None, None)],
+    "left_ago, active, expected",
+    [(None, 0, None), (59, 0, "red"), (60, 0, "red"), (61, 0, None), (-3, 0, None),
+     # a successor, whether added before or after the departure, is someone: no alarm
+     (10, 1, None), (0, 2, None)],
 )
-def test_champion_left(left_ago, added_ago, expected):
-    f = facts(champion_left_on=ago(left_ago) if left_ago is not None else None,
-              champion_added_on=ago(added_ago) if added_ago is not None else None)
+def test_champion_left_means_nobody_remains(left_ago, active, expected):
+    f = facts(champion_left_on=ago(left_ago) if left_ago is not None else None, active_champions=active,
+              champions_on_record=1 + active)
     assert fired("champion_left", f) == expected
+
+
+@pytest.mark.parametrize(
+    "tier, left_ago, since_ago, active, expected",
+    [
+        ("key", 61, 900, 0, "yellow"), ("key", 60, 900, 0, None), ("strategic", 200, 900, 0, "yellow"),
+        ("standard", 200, 900, 0, None),  # standard accounts are not required to have one
+        ("key", 200, 900, 1, None),
+        # never had one: counted from the account's start
+        ("key", None, 61, 0, "yellow"), ("key", None, 60, 0, None), ("key", None, None, 0, None),
+    ],
+)
+def test_no_champion_on_key_and_strategic_accounts(tier, left_ago, since_ago, active, expected):
+    f = facts(tier=tier, champion_left_on=ago(left_ago) if left_ago is not None else None,
+              since=ago(since_ago) if since_ago is not None else None, active_champions=active)
+    assert fired("no_champion", f) == expected
 
 
 @pytest.mark.parametrize("late, expected", [(None, None), (29, None), (30, None), (31, "yellow"), (60, "yellow"), (61, "red")])
@@ -227,8 +245,14 @@ def everything_wrong(**kw) -> AccountFacts:
     )
 
 
+#: Rules that exclude each other in time: `no_champion` takes over when `champion_left`'s window ends.
+EXCLUSIVE = {"no_champion"}
+
+
 def test_all_rules_fire_on_a_troubled_active_account():
-    assert {s.rule for s in rules.evaluate(everything_wrong(), S)} == set(rules.RULES)
+    assert {s.rule for s in rules.evaluate(everything_wrong(), S)} == set(rules.RULES) - EXCLUSIVE
+    later = dataclasses.replace(everything_wrong(), as_of=TODAY + dt.timedelta(days=90))
+    assert "no_champion" in {s.rule for s in rules.evaluate(later, S)}
 
 
 @pytest.mark.parametrize("status", ["churned", "prospect"])

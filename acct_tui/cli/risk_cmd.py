@@ -162,6 +162,10 @@ def run_explain(ctx: Context) -> int:
         data = {
             "account_id": result.account_id, "account_external_id": account.external_id, "account_name": result.account_name,
             "score": result.score, "band": result.band, "trend": result.trend,
+            "cap": None if result.cap is None else {
+                "at": result.cap.limit, "by": list(result.cap.rules), "uncapped": result.cap.uncapped,
+                "line": result.cap.line(),
+            },
             "components": [vars(c) for c in result.components],
             "no_data": missing if result.score is not None else [],
             "signals": [vars(s) for s in result.signals],
@@ -173,6 +177,9 @@ def run_explain(ctx: Context) -> int:
     else:
         trend = "" if result.trend is None else f", {result.trend:+d} against a week or more ago"
         say(f"{result.account_name} (#{result.account_id}): health {result.score} ({result.band}){trend}")
+        if result.cap is not None:
+            say(f"{result.cap.line()} (the components alone give {result.cap.uncapped}; "
+                f"{_cap_words(result.cap)})")
         rows = [{"component": c.name, "value": f"{c.value:.1f}", "weight": f"{c.weight:.0%}", "contribution": f"{c.contribution:.1f}"}
                 for c in result.components]
         rows += [{"component": name, "value": "no data", "weight": "-", "contribution": "-"} for name in missing]
@@ -184,6 +191,17 @@ def run_explain(ctx: Context) -> int:
     else:
         print("no signals")
     return 0
+
+
+def _cap_words(cap) -> str:
+    """Why the cap, in the words a lead would say to the account manager."""
+    from acct_tui.core.health import RED_BAND_RULES
+
+    if any(rule in RED_BAND_RULES for rule in cap.rules):
+        return "the client has said they may leave and nobody has visited since, so the account is red whatever else looks fine"
+    if len(cap.rules) >= 2:
+        return f"{len(cap.rules)} red signals at once put the account in the red band"
+    return "a red signal keeps the account out of green until it is dealt with"
 
 
 # -- alerts -------------------------------------------------------------------

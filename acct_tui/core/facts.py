@@ -64,9 +64,14 @@ class AccountFacts:
     open_escalated_cases: int = 0
     cases_recent: int = 0
 
-    # Champions and sponsors.
+    # Champions and sponsors (a contact with no `added_on` is taken as there all along).
+    #: The newest departure of a champion or sponsor, and the newest arrival.
     champion_left_on: dt.date | None = None
     champion_added_on: dt.date | None = None
+    #: Champions and sponsors on the account's side as of `as_of` (arrived, not left).
+    active_champions: int = 0
+    #: Whether any champion or sponsor is on record (arrived by `as_of`, left or not).
+    champions_on_record: int = 0
 
     # Receivables.
     oldest_unpaid_due: dt.date | None = None

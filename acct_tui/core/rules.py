@@ -214,15 +214,46 @@ def sentiment_decline(f: AccountFacts, s: RiskSettings) -> Signal | None:
 
 
 def champion_left(f: AccountFacts, s: RiskSettings) -> Signal | None:
-    """A champion or sponsor left lately and nobody took their place."""
+    """We lost our person: a champion or sponsor left lately and no other one remains.
+
+    A successor counts whether they arrived before or after the departure.
+    """
     days = f.days_since(f.champion_left_on)
     if days is None or days < 0 or days > s.thresholds.champion_left_days:
         return None
-    if f.champion_added_on is not None and f.champion_added_on >= f.champion_left_on:
+    if f.active_champions > 0:
         return None
     return Signal("champion_left", "red",
-                  f"A champion or sponsor left {_days(days)} ago ({f.champion_left_on.isoformat()}) and none was added since",
-                  {"left_on": _iso(f.champion_left_on), "last_added_on": _iso(f.champion_added_on)})
+                  f"A champion or sponsor left {_days(days)} ago ({f.champion_left_on.isoformat()}) "
+                  "and no other champion or sponsor remains",
+                  {"left_on": _iso(f.champion_left_on), "last_added_on": _iso(f.champion_added_on), "active": 0})
+
+
+#: Tiers that must always have a champion or sponsor on the client's side.
+CHAMPION_TIERS = ("key", "strategic")
+
+
+def no_champion(f: AccountFacts, s: RiskSettings) -> Signal | None:
+    """A key or strategic account without an active champion or sponsor for too long.
+
+    Counted from the last departure, else from the account's start; the first
+    `champion_left_days` after a departure are `champion_left`'s.
+    """
+    if f.tier not in CHAMPION_TIERS or f.active_champions > 0:
+        return None
+    anchor = f.champion_left_on or f.since
+    days = f.days_since(anchor)
+    limit = s.thresholds.no_champion_days
+    if days is None or days <= limit:
+        return None
+    if f.champion_left_on is not None:
+        since = f"since the last one left on {f.champion_left_on.isoformat()}"
+    else:
+        since = f"in the {_days(days)} since the account started"
+    return Signal("no_champion", "yellow",
+                  f"No champion or sponsor on the client's side {since} ({_days(days)}; "
+                  f"{f.tier} accounts need one within {limit})",
+                  {"since": _iso(anchor), "days": days, "limit": limit})
 
 
 def payment_overdue(f: AccountFacts, s: RiskSettings) -> Signal | None:
@@ -274,6 +305,7 @@ RULES: dict[str, Callable[[AccountFacts, RiskSettings], Signal | None]] = {
     "complaint_spike": complaint_spike,
     "sentiment_decline": sentiment_decline,
     "champion_left": champion_left,
+    "no_champion": no_champion,
     "payment_overdue": payment_overdue,
     "departure_intent": departure_intent,
 }

@@ -61,6 +61,8 @@ class Thresholds:
     sentiment_red: float = -1.0
     #: champion_left: a champion or sponsor left within this many days.
     champion_left_days: int = 60
+    #: no_champion: a key or strategic account without an active champion or sponsor this long.
+    no_champion_days: int = 60
     #: payment_overdue: days past due.
     payment_yellow_days: int = 30
     payment_red_days: int = 60
@@ -70,7 +72,8 @@ class Thresholds:
 
 #: Health components and their default weights (relative; they need not sum to 100).
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
-    {"engagement": 25, "sentiment": 15, "cases": 15, "usage_trend": 20, "commitments": 15, "payments": 10}
+    {"engagement": 20, "sentiment": 15, "cases": 10, "usage_trend": 15, "revenue_trend": 15, "relationship": 10,
+     "commitments": 10, "payments": 5}
 )
 
 #: Pairs (lower, higher) that must stay ordered, as config keys.

@@ -347,22 +347,29 @@ def _apply_cases(values, rows, now) -> None:
 
 
 def _contact_query(today: dt.date):
+    """Champions and sponsors: the newest departure and arrival, how many are there as of `today`,
+    and how many were ever on record by then (no `added_on`: there all along)."""
+    arrived = Contact.added_on.is_null() | (Contact.added_on <= today)
+    present = arrived & (Contact.left_on.is_null() | (Contact.left_on > today))
     return (
         Contact.select(
             Contact.account,
             fn.MAX(When(None, [(Contact.left_on <= today, Contact.left_on)], None)),
             fn.MAX(When(None, [(Contact.added_on <= today, Contact.added_on)], None)),
+            fn.SUM(_one(present)),
+            fn.SUM(_one(arrived)),
         )
-        .where(Contact.role.in_(CHAMPION_ROLES) & (Contact.left_on.is_null(False) | Contact.added_on.is_null(False)))
+        .where(Contact.role.in_(CHAMPION_ROLES))
         .group_by(Contact.account)
     )
 
 
 def _apply_contacts(values, rows, now) -> None:
-    for aid, left_on, added_on in rows:
+    for aid, left_on, added_on, present, arrived in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on))
+            record.update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on),
+                          active_champions=int(present or 0), champions_on_record=int(arrived or 0))
 
 
 def _receivable_query(today: dt.date):

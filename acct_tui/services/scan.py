@@ -29,8 +29,7 @@ import peewee
 from peewee import chunked
 
 from acct_tui import clock
-from acct_tui.core import health as health_core
-from acct_tui.core import rules as rules_core
+from acct_tui.core.assess import assess_fast
 from acct_tui.core.facts import AccountFacts
 from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
@@ -76,25 +75,16 @@ class _Tally:
 
 
 def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
-    """Signals (by rule) and (score, band, component values) for every account; pure, in memory."""
+    """Signals (by rule) and (score, band, component values) for every account; pure, in memory.
+
+    The score is capped by the red signals (`core.assess`), so health and alerts agree."""
     signals: dict[int, dict[str, Signal]] = {}
     scores: dict[int, tuple] = {}
-    rules = [(rule_id, rule) for rule_id, rule in rules_core.RULES.items() if rule_id != "renewal_risk"]
-    renewal_risk = rules_core.renewal_risk
     for aid, f in facts.items():
-        if not f.watched:
-            signals[aid] = {}
-            continue
-        scores[aid] = result = health_core.score(f, settings)
-        found = {}
-        for rule_id, rule in rules:
-            signal = rule(f, settings)
-            if signal is not None:
-                found[rule_id] = signal
-        # renewal_risk needs the score; hand it over rather than compute it twice
-        if f.renewal_date is not None and (signal := renewal_risk(f, settings, result[0])) is not None:
-            found["renewal_risk"] = signal
-        signals[aid] = {rule_id: found[rule_id] for rule_id in rules_core.RULES if rule_id in found}
+        found, result = assess_fast(f, settings)
+        signals[aid] = found
+        if f.watched:
+            scores[aid] = result
     return signals, scores
 
 
