@@ -68,6 +68,8 @@ class Thresholds:
     payment_red_days: int = 60
     #: A red alert left open this many days is escalated to the owner's manager.
     escalate_after_days: int = 3
+    #: The longest snooze, in days: a longer one is refused, naming this limit.
+    snooze_max_days: int = 90
 
 
 #: Health components and their default weights (relative; they need not sum to 100).

@@ -52,6 +52,8 @@ class TeamRow:
     unrated: tuple[tuple[str, int], ...]
     red: int
     yellow: int
+    #: Red alerts snoozed: silenced for the owner, still counted for the lead.
+    snoozed_red: int
     #: Share of their customers touched within cadence, 0..1; None with none.
     coverage: float | None
     covered: int
@@ -76,6 +78,7 @@ class _Tally:
     covered: int = 0
     red: int = 0
     yellow: int = 0
+    snoozed_red: int = 0
     late: int = 0
     escalations: int = 0
 
@@ -105,10 +108,11 @@ def team_rows(viewer: Viewer, policy: Policy | None = None, book: RateBook | Non
         tally = bucket(owner_id)
         tally.judged += judged
         tally.covered += covered
-    for owner_id, red, yellow, escalations in _alert_facts(viewer):
+    for owner_id, red, yellow, escalations, snoozed_red in _alert_facts(viewer):
         tally = bucket(owner_id)
         tally.red += int(red or 0)
         tally.yellow += int(yellow or 0)
+        tally.snoozed_red += int(snoozed_red or 0)
         tally.escalations += int(escalations or 0)
     inactive = {u for (u,) in User.select(User.id).where(User.active == False).tuples()}  # noqa: E712
     for owner_id, late in _late_commitments(viewer):
@@ -142,6 +146,7 @@ def _row(login, name, role, t: _Tally, last_touch, book: RateBook) -> TeamRow:
         unrated=value.unrated,
         red=t.red,
         yellow=t.yellow,
+        snoozed_red=t.snoozed_red,
         coverage=(t.covered / t.judged) if t.judged else None,
         covered=t.covered,
         judged=t.judged,
@@ -163,8 +168,9 @@ def _alert_facts(viewer: Viewer):
     red = fn.SUM(Case(None, [(live & (Alert.severity == "red"), 1)], 0))
     yellow = fn.SUM(Case(None, [(live & (Alert.severity == "yellow"), 1)], 0))
     escalated = fn.SUM(Case(None, [(kpi_facts.escalated(), 1)], 0))
+    snoozed_red = fn.SUM(Case(None, [((Alert.status == "snoozed") & (Alert.severity == "red"), 1)], 0))
     query = (
-        Alert.select(Account.owner, red, yellow, escalated)
+        Alert.select(Account.owner, red, yellow, escalated, snoozed_red)
         .join(Account, on=(Alert.account == Account.id))
         .where(Alert.status != "resolved")
         .group_by(Account.owner)

@@ -223,7 +223,7 @@ async def test_background_scan_notifies_new_red_alerts_and_refreshes_counts(org,
         app.run_scan()
         await settle(app, pilot)
         assert calls and calls[0][0] == "minh.pham"
-        assert app.alert_counts == {"red": 1, "yellow": 2}
+        assert app.alert_counts == {"red": 1, "yellow": 2, "snoozed": 0}
         assert app.data_version == version + 1
         assert any("Acme Corp: no touch for 40 days" in str(n.message) for n in app._notifications)
         assert "1 red" in header_text(app)

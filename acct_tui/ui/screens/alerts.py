@@ -44,6 +44,9 @@ STATUS_CHOICES = {
     "all": ("open", "acknowledged", "snoozed", "resolved"),
 }
 SEVERITY_CYCLE = (None, "red", "yellow")
+#: What resolving does, said where people resolve (services.alerts.resolve keeps the promise).
+RESOLVE_HINT = ("What was done about it. It stays resolved while the condition holds no worse; "
+                "it reopens, with a note, if it gets worse or clears and comes back.")
 PAST = {"acknowledge": "acknowledged", "snooze": "snoozed", "resolve": "resolved", "escalate": "escalated"}
 
 
@@ -78,6 +81,8 @@ def detail_text(alert) -> Text:
         out.append(f"escalated to {alert.escalated_to}{when}\n", style="bold")
     if alert.resolved_by:
         out.append(f"resolved by {alert.resolved_by}: {alert.resolution_note or ''}\n")
+    if alert.reopen_note:
+        out.append(f"{alert.reopen_note}\n", style="bold")
     return out
 
 
@@ -339,7 +344,7 @@ class AlertsScreen(AcctScreen):
                 self._act("resolve", ids, note=note)
 
         title = "Resolve this alert" if len(ids) == 1 else f"Resolve {len(ids)} alerts"
-        self.app.push_screen(PromptModal(title, "Note", required=True, ok="Resolve", hint="What was done about it."), done)
+        self.app.push_screen(PromptModal(title, "Note", required=True, ok="Resolve", hint=RESOLVE_HINT), done)
 
     def action_escalate(self) -> None:
         if not (ids := self._targets_or_say()):
