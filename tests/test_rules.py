@@ -38,8 +38,8 @@ def fired(rule: str, f: AccountFacts, settings: RiskSettings = S):
 
 def test_exactly_these_rule_ids():
     assert list(rules.RULES) == [
-        "overdue_update", "visit_overdue", "overdue_commitment", "milestone_overdue", "renewal_risk", "usage_drop",
-        "revenue_drop", "complaint_open", "complaint_spike", "sentiment_decline", "champion_left", "no_champion",
+        "overdue_update", "rhythm_break", "visit_overdue", "overdue_commitment", "milestone_overdue", "renewal_risk",
+        "usage_drop", "revenue_drop", "complaint_open", "complaint_spike", "sentiment_decline", "champion_left", "no_champion",
         "payment_overdue", "departure_intent",
     ]
 
@@ -246,7 +246,7 @@ def everything_wrong(**kw) -> AccountFacts:
 
 
 #: Rules that exclude each other in time: `no_champion` takes over when `champion_left`'s window ends.
-EXCLUSIVE = {"no_champion"}
+EXCLUSIVE = {"no_champion", "rhythm_break"}  # rhythm_break speaks only inside the cadence
 
 
 def test_all_rules_fire_on_a_troubled_active_account():
@@ -264,3 +264,89 @@ def test_thresholds_are_configurable():
     settings = RiskSettings(thresholds=thresholds_from_config({"payment_yellow_days": 10, "complaint_spike_count": 2}))
     assert fired("payment_overdue", facts(oldest_unpaid_due=ago(11), unpaid_overdue=1), settings) == "yellow"
     assert fired("complaint_spike", facts(cases_recent=2), settings) == "red"
+
+
+# -- earlier and quieter consumption signals ------------------------------------------
+
+
+def months(*values):
+    """Monthly values, the newest (last month) first, with the 3-against-3 means filled in as the facts do."""
+    kw = {"usage_months": tuple(values)}
+    if len(values) >= 6 and None not in values[:6]:
+        kw.update(usage_recent=sum(values[:3]) / 3, usage_prior=sum(values[3:6]) / 3)
+    return facts(**kw)
+
+
+@pytest.mark.parametrize(
+    "series, expected, says",
+    [
+        # flat: nothing
+        ((100,) * 8, None, None),
+        # three declines in a row adding up to 15%: a steady slide, caught before 3-against-3 says anything
+        ((85, 90, 95, 100, 100, 100, 100), "yellow", "fallen 3 months running, 15% in all"),
+        ((86, 90, 95, 100, 100, 100, 100), None, None),  # 14%: not yet
+        ((85, 95, 90, 100, 100, 100, 100), None, None),  # not a run of declines
+        # the last month 25% under the mean of the six before
+        ((75, 100, 100, 100, 100, 100, 100), "yellow", "last month was 25% under the mean of the 6 before"),
+        ((76, 100, 100, 100, 100, 100, 100), None, None),
+        ((55, 100, 100, 100, 100, 100, 100), "red", "last month was 45% under"),
+        # the 3-against-3 comparison as before
+        ((60, 60, 60, 100, 100, 100), "red", "Usage down 40%"),
+    ],
+)
+def test_usage_slides_are_caught_early(series, expected, says):
+    signal = rules.usage_drop(months(*series), S)
+    assert (signal.severity if signal else None) == expected
+    if says:
+        assert says in signal.reason
+
+
+def seasonal(dip_now: float, dip_last_year: float):
+    """Two years of a market with a yearly dip in the month just ended (Tet, August)."""
+    year = [100.0] * 12
+    now, before = list(year), list(year)
+    now[0], before[0] = 100 * (1 - dip_now), 100 * (1 - dip_last_year)
+    return months(*(now + before))
+
+
+@pytest.mark.parametrize(
+    "dip_now, dip_last_year, expected",
+    [(0.30, 0.30, None), (0.30, 0.25, None), (0.30, 0.0, "yellow"), (0.50, 0.50, None), (0.50, 0.0, "red")],
+)
+def test_a_dip_last_year_had_too_is_the_season(dip_now, dip_last_year, expected):
+    signal = rules.usage_drop(seasonal(dip_now, dip_last_year), S)
+    assert (signal.severity if signal else None) == expected
+    if signal:
+        assert "under the same months a year earlier" in signal.reason and "year_on_year_pct" in signal.evidence
+
+
+def test_thirteen_months_are_enough_for_the_seasonal_check():
+    thirteen = months(70, *([100.0] * 11), 70)
+    assert rules.usage_drop(thirteen, S) is None
+    twelve = months(70, *([100.0] * 11))
+    assert rules.usage_drop(twelve, S).severity == "yellow"
+
+
+def rhythm(every: int, quiet: int, touches: int = 40, tier: str = "standard"):
+    last = at(quiet)
+    first = last - dt.timedelta(days=every * (touches - 1))
+    return facts(tier=tier, last_touch=last, touches_year=touches, first_touch_year=first)
+
+
+@pytest.mark.parametrize(
+    "every, quiet, touches, expected",
+    [
+        (7, 17, 40, None), (7, 18, 40, "yellow"), (7, 30, 40, "yellow"),
+        (7, 46, 40, None),  # past the standard tier's target: overdue_update says it
+        (2, 6, 100, None), (2, 8, 100, "yellow"),  # never for a week or less
+        (7, 30, 7, None),  # too few touches to know a rhythm
+        (20, 45, 10, None),  # every 20 days: 2.5 x 20 = 50
+    ],
+)
+def test_rhythm_break_is_quiet_against_the_accounts_own_rhythm(every, quiet, touches, expected):
+    assert fired("rhythm_break", rhythm(every, quiet, touches)) == expected
+
+
+def test_rhythm_break_can_be_turned_off():
+    off = RiskSettings(thresholds=thresholds_from_config({"rhythm_break_factor": 0}))
+    assert fired("rhythm_break", rhythm(7, 30), off) is None

@@ -31,6 +31,9 @@ class AccountFacts:
     last_visit: dt.datetime | None = None
     #: The newest touch that recorded the client's intent to leave.
     last_intent: dt.datetime | None = None
+    #: Touches in the year before `as_of`, and the first of them: the account's own rhythm.
+    touches_year: int = 0
+    first_touch_year: dt.datetime | None = None
     #: Sentiments of the newest touches that have one, newest first.
     recent_sentiments: tuple[int, ...] = ()
     #: Records whose details stay with their readers: the author's login for the newest
@@ -56,6 +59,10 @@ class AccountFacts:
     usage_prior: float | None = None
     revenue_recent: float | None = None
     revenue_prior: float | None = None
+    #: Each complete month's value, the newest (last month) first, up to 24; None for a month
+    #: not on record. The seasonal and slide checks read these.
+    usage_months: tuple[float | None, ...] = ()
+    revenue_months: tuple[float | None, ...] = ()
 
     # Cases (complaints).
     open_cases: int = 0

@@ -60,6 +60,28 @@ def overdue_update(f: AccountFacts, s: RiskSettings) -> Signal | None:
     })
 
 
+def rhythm_break(f: AccountFacts, s: RiskSettings) -> Signal | None:
+    """Quiet against the account's own rhythm: touched every N days for a year, and now
+    quiet for more than `rhythm_break_factor` x N, while still inside the tier's cadence
+    (past it, `overdue_update` says so)."""
+    t = s.thresholds
+    if not t.rhythm_break_factor or f.last_touch is None or f.first_touch_year is None:
+        return None
+    if f.touches_year < t.rhythm_min_touches:
+        return None
+    span = (f.last_touch - f.first_touch_year).total_seconds() / 86400
+    if span < t.rhythm_min_span_days:
+        return None
+    every = span / (f.touches_year - 1)
+    quiet = f.days_since(f.last_touch)
+    cadence = s.policy.contact(f.tier, f.contact_days)
+    if quiet > cadence.target or quiet <= max(t.rhythm_break_factor * every, t.rhythm_min_quiet_days):
+        return None
+    return Signal("rhythm_break", "yellow",
+                  f"No touch for {_days(quiet)}, against a touch every {every:.0f} days over the past year",
+                  {"days_since": quiet, "every_days": round(every, 1), "touches_in_year": f.touches_year})
+
+
 def visit_overdue(f: AccountFacts, s: RiskSettings) -> Signal | None:
     """Days since the last visit past the visit target, or a planned visit missed."""
     cadence = s.policy.visit(f.tier, f.visit_days)
@@ -143,28 +165,79 @@ def renewal_risk(f: AccountFacts, s: RiskSettings, score=_COMPUTE) -> Signal | N
     return None
 
 
-def _drop(rule: str, label: str, recent: float | None, prior: float | None, s: RiskSettings) -> Signal | None:
-    change = health.percent_change(recent, prior)
-    if change is None:
+def _mean(months: tuple, start: int, n: int) -> float | None:
+    """The mean of `n` months from `start` back (0: last month); None when one is missing."""
+    window = months[start : start + n]
+    if len(window) < n or any(v is None for v in window):
         return None
+    return sum(window) / n
+
+
+def _year_on_year(months: tuple, n: int) -> float | None:
+    """Percent change of the last `n` months against the same months a year earlier, over
+    the months that have both (13 months of history give one pair); None without any."""
+    pairs = [(months[i], months[i + 12]) for i in range(n) if i + 12 < len(months)
+             and months[i] is not None and months[i + 12] is not None]
+    if not pairs:
+        return None
+    return health.percent_change(sum(a for a, _ in pairs), sum(b for _, b in pairs))
+
+
+_SEVERITY_RANK = {None: 0, "yellow": 1, "red": 2}
+
+
+def _drop(rule: str, label: str, recent: float | None, prior: float | None, s: RiskSettings,
+          months: tuple = ()) -> Signal | None:
+    """Three ways a metric slips, the worst one said; with a year of history, only when the
+    same months a year earlier were higher too (a dip every year is the season, not churn)."""
     t = s.thresholds
+    found: list[tuple[str, str, dict, int]] = []  # (severity, reason, evidence, months looked at)
     # A hair of tolerance so that exactly -20% (a float) counts as -20%.
-    if change > -t.drop_yellow_pct + 1e-9:
+    change = health.percent_change(recent, prior)
+    if change is not None and change <= -t.drop_yellow_pct + 1e-9:
+        severity = "red" if change <= -t.drop_red_pct + 1e-9 else "yellow"
+        found.append((severity, f"{label} down {abs(change):.0f}%: the last 3 complete months averaged {recent:,.0f} "
+                      f"against {prior:,.0f} in the 3 before",
+                      {"recent_mean": round(recent, 2), "prior_mean": round(prior, 2), "change_pct": round(change, 1)}, 3))
+    n = t.slide_months
+    window = months[: n + 1]
+    if t.slide_pct and len(window) == n + 1 and None not in window and window[-1] > 0 \
+            and all(window[i] < window[i + 1] for i in range(n)):
+        slid = health.percent_change(window[0], window[-1])
+        if slid <= -t.slide_pct + 1e-9:
+            severity = "red" if slid <= -t.drop_red_pct + 1e-9 else "yellow"
+            found.append((severity, f"{label} has fallen {n} months running, {abs(slid):.0f}% in all "
+                          f"({window[-1]:,.0f} to {window[0]:,.0f})",
+                          {"months": [round(v, 2) for v in reversed(window)], "change_pct": round(slid, 1)}, n))
+    before = _mean(months, 1, 6)
+    if t.last_month_pct and months and months[0] is not None and before:
+        last = health.percent_change(months[0], before)
+        if last <= -t.last_month_pct + 1e-9:
+            severity = "red" if last <= -t.drop_red_pct + 1e-9 else "yellow"
+            found.append((severity, f"{label} last month was {abs(last):.0f}% under the mean of the 6 before "
+                          f"({months[0]:,.0f} against {before:,.0f})",
+                          {"last_month": round(months[0], 2), "six_before_mean": round(before, 2), "change_pct": round(last, 1)}, 1))
+    if not found:
         return None
-    severity = "red" if change <= -t.drop_red_pct + 1e-9 else "yellow"
-    reason = (f"{label} down {abs(change):.0f}%: the last 3 complete months averaged {recent:,.0f} "
-              f"against {prior:,.0f} in the 3 before")
-    return Signal(rule, severity, reason, {"recent_mean": round(recent, 2), "prior_mean": round(prior, 2), "change_pct": round(change, 1)})
+    severity, reason, evidence, span = max(found, key=lambda item: _SEVERITY_RANK[item[0]])
+    yearly = _year_on_year(months, span)
+    if yearly is not None:
+        if yearly > -t.seasonal_yoy_pct + 1e-9:
+            return None  # the same months a year earlier were as low: the season
+        reason += f"; {abs(yearly):.0f}% under the same months a year earlier"
+        evidence = {**evidence, "year_on_year_pct": round(yearly, 1)}
+    return Signal(rule, severity, reason, evidence)
 
 
 def usage_drop(f: AccountFacts, s: RiskSettings) -> Signal | None:
-    """Mean usage of the last 3 complete months down against the 3 before."""
-    return _drop("usage_drop", "Usage", f.usage_recent, f.usage_prior, s)
+    """Usage slipping: the last 3 complete months against the 3 before, a steady slide, or last
+    month against the 6 before; with a year of history, also under the same months a year earlier."""
+    return _drop("usage_drop", "Usage", f.usage_recent, f.usage_prior, s, f.usage_months)
 
 
 def revenue_drop(f: AccountFacts, s: RiskSettings) -> Signal | None:
     """The same as usage_drop, on revenue."""
-    return _drop("revenue_drop", "Revenue", f.revenue_recent, f.revenue_prior, s)
+    return _drop("revenue_drop", "Revenue", f.revenue_recent, f.revenue_prior, s, f.revenue_months)
 
 
 def complaint_open(f: AccountFacts, s: RiskSettings) -> Signal | None:
@@ -295,6 +368,7 @@ def _from_confidential(rule: str, severity: str, authors: list[str]) -> Signal:
 #: Every rule, by its id (the ids are part of the interface).
 RULES: dict[str, Callable[[AccountFacts, RiskSettings], Signal | None]] = {
     "overdue_update": overdue_update,
+    "rhythm_break": rhythm_break,
     "visit_overdue": visit_overdue,
     "overdue_commitment": overdue_commitment,
     "milestone_overdue": milestone_overdue,

@@ -48,6 +48,20 @@ class Thresholds:
     #: usage_drop / revenue_drop: percent down, 3 complete months against the 3 before.
     drop_yellow_pct: float = 20.0
     drop_red_pct: float = 40.0
+    #: ... or a steady slide: this many monthly declines in a row adding up to slide_pct (0: off) ...
+    slide_months: int = 3
+    slide_pct: float = 15.0
+    #: ... or the last complete month this far under the mean of the 6 before (0: off).
+    last_month_pct: float = 25.0
+    #: With 13+ months on record, a drop counts only when also this far under the same months a year earlier.
+    seasonal_yoy_pct: float = 10.0
+    #: rhythm_break: quiet for more than this many times the account's usual gap (0: off) ...
+    rhythm_break_factor: float = 2.5
+    #: ... over a year with at least this many touches spanning this many days ...
+    rhythm_min_touches: int = 8
+    rhythm_min_span_days: int = 180
+    #: ... and never for a quiet spell of this many days or fewer.
+    rhythm_min_quiet_days: int = 7
     #: complaint_open: a case open more than this many days.
     complaint_open_days: int = 14
     #: complaint_open red: a high or critical case open more than this many days.
@@ -84,6 +98,8 @@ _ORDERED = (
     ("payment_yellow_days", "payment_red_days"),
     ("sentiment_red", "sentiment_yellow"),
 )
+#: Thresholds where 0 means "off" or "at once".
+_MAY_BE_ZERO = {"escalate_after_days", "slide_pct", "last_month_pct", "seasonal_yoy_pct", "rhythm_break_factor"}
 #: Thresholds that may be negative (sentiment is -2..2).
 _SIGNED = {"sentiment_yellow", "sentiment_red"}
 
@@ -112,7 +128,7 @@ def thresholds_from_config(section: Mapping[str, Any] | None) -> Thresholds:
         if key in _SIGNED:
             if not -2 <= value <= 2:
                 raise UsageError(f"config: thresholds.{key} must be between -2 and 2 (the sentiment scale)")
-        elif value < (minimum := 0 if key == "escalate_after_days" else 1):
+        elif value < (minimum := 0 if key in _MAY_BE_ZERO else 1):
             raise UsageError(f"config: thresholds.{key} must be at least {minimum}")
         values[key] = value
     result = Thresholds(**values)
