@@ -120,13 +120,19 @@ def test_backtest_reports_lead_time_before_churn_and_writes_nothing(db_url, org,
     alerts_before, audit_before = Alert.select().count(), AuditLog.select().count()
     code, out, _ = run(capsys, "backtest", "--db", db_url, "--from", "2026-07-01", "--to", "2026-09-30", "--step", "1w", "-f", "json")
     assert code == 0
-    rows = {r["account_name"]: r for r in json.loads(out)}
+    data = json.loads(out)
+    rows = {r["account_name"]: r for r in data["accounts"]}
     assert rows["Beta Ltd"]["first_red_on"] == "2026-08-05" and rows["Beta Ltd"]["days_before_churn"] == 41
     assert "overdue_update" in rows["Beta Ltd"]["rules"] and rows["Beta Ltd"]["non_churned_red"] >= 2
     assert rows["Never red"]["first_red_on"] is None and rows["Never red"]["days_before_churn"] is None
     assert (Alert.select().count(), AuditLog.select().count()) == (alerts_before, audit_before)
     code, out, _ = run(capsys, "backtest", "--db", db_url, "--from", "2026-07-01", "--to", "2026-09-30")
     assert "1 of 2 churned accounts went red first, median 41 days before churn" in out
+    summary = data["summary"]
+    assert (summary["churned"], summary["caught_in_time"], summary["recall"], summary["median_lead_days"]) == (2, 1, 0.5, 41)
+    assert 0 <= summary["false_alarm_rate"] <= 1 and summary["lead_days"] == 30 and summary["horizon_days"] == 90
+    assert len(summary["auroc_by_step"]) == 14 and set(summary["auroc_by_step"][0]) == {"day", "auroc"}
+    assert "recall: 1 of 2 churned accounts red 30+ days ahead (50.0%)" in out and "AUROC of health" in out
 
 
 @pytest.mark.parametrize(
@@ -202,3 +208,14 @@ def test_explain_says_the_cap_on_its_own_line(db_url, org, capsys):
     lines = out.splitlines()
     assert "health 50 (red)" in lines[0]
     assert lines[1].startswith("capped at 50: departure_intent (the components alone give ")
+
+
+@pytest.mark.parametrize(
+    "positives, negatives, expected",
+    [([10, 20], [80, 90], 1.0), ([80, 90], [10, 20], 0.0), ([50], [50], 0.5), ([10, 60], [50, 70], 0.75),
+     ([], [1], None), ([1], [], None)],
+)
+def test_auroc_by_hand(positives, negatives, expected):
+    from acct_tui.services.backtest import auroc
+
+    assert auroc(positives, negatives) == expected

@@ -236,13 +236,23 @@ def run_alerts(ctx: Context) -> int:
 
 def run_backtest(ctx: Context) -> int:
     from acct_tui.errors import UsageError
-    from acct_tui.services.backtest import backtest
+    from acct_tui.services.backtest import HORIZON_DAYS, LEAD_DAYS, backtest
 
     if ctx.args.end < ctx.args.start:
         raise UsageError("--to must not be before --from")
     result = backtest(ctx.viewer, ctx.args.start, ctx.args.end, ctx.args.step, ctx.settings)
     columns = ["account_external_id", "account_name", "churned_on", "first_red_on", "days_before_churn", "rules", "non_churned_red"]
+    if ctx.fmt == "json":
+        # The summary object beside the per-account rows.
+        rows = [{c: getattr(r, c) for c in columns} for r in result.rows]
+        summary = vars(result.summary) | {"lead_days": LEAD_DAYS, "horizon_days": HORIZON_DAYS, "steps": len(result.steps),
+                                          "accounts": result.accounts}
+        summary["auroc_by_step"] = [{"day": day, "auroc": value} for day, value in result.summary.auroc_by_step]
+        dump_json({"summary": summary, "accounts": rows}, sys.stdout, default=plain)
+        return 0
     emit(result.rows, ctx.fmt, columns, title=f"Backtest {ctx.args.start} to {ctx.args.end}, {len(result.steps)} steps")
     if ctx.fmt == "table":
         print(result.summary_line())
+        for line in result.figures_lines():
+            print(line)
     return 0
