@@ -50,7 +50,8 @@ def test_all_components_and_churned_accounts():
         usage_recent=60.0, usage_prior=100.0, commitments_due=4, commitments_kept=1, receivables_recent=3,
         oldest_unpaid_due=TODAY - dt.timedelta(days=30), unpaid_overdue=1,
     )
-    values = {c.name: c.value for c in health.compute(f, RiskSettings()).components}
+    every = RiskSettings(weights=weights_from_config({"commitments": 10, "payments": 10}))
+    values = {c.name: c.value for c in health.compute(f, every).components}
     assert values == {"engagement": 100, "sentiment": 0, "cases": 70, "usage_trend": 0, "commitments": 25, "payments": 50}
     assert health.compute(AccountFacts(1, TODAY, status="churned", last_touch=at(1)), RiskSettings()) == health.Health(None, None, ())
 
@@ -198,4 +199,4 @@ def test_relationship_component(active, on_record, left_ago, value):
 def test_revenue_trend_component_slides_like_usage():
     f = AccountFacts(1, TODAY, revenue_recent=51, revenue_prior=100)
     assert health.revenue_trend(f, RiskSettings()) == 0
-    assert health.revenue_trend(AccountFacts(1, TODAY, revenue_recent=90, revenue_prior=100), RiskSettings()) == pytest.approx(75)
+    assert health.revenue_trend(AccountFacts(1, TODAY, revenue_recent=90, revenue_prior=100), RiskSettings()) == pytest.approx(100 * 2 / 3)

@@ -85,7 +85,7 @@ def test_explain_prints_components_and_signals(db_url, org, capsys):
     assert data["band"] in ("red", "yellow", "green") and 0 <= data["score"] <= 100 and data["trend"] is None
     assert [c["name"] for c in data["components"]] == ["engagement", "sentiment", "cases"]
     assert set(data["components"][0]) == {"name", "value", "weight", "contribution"}
-    assert data["no_data"] == ["usage_trend", "revenue_trend", "relationship", "commitments", "payments"]
+    assert data["no_data"] == ["usage_trend", "revenue_trend", "relationship"]  # commitments, payments: weight 0
     assert [(s["rule"], s["severity"]) for s in data["signals"]] == [("overdue_update", "red")]
     # one red signal: never green
     assert data["band"] != "green"

@@ -153,7 +153,7 @@ def test_renewal_risk_red_when_health_below_60():
 )
 @pytest.mark.parametrize(
     "recent, expected",
-    [(100, None), (81, None), (80.01, None), (80, "yellow"), (79.9, "yellow"), (60.01, "yellow"), (60, "red"), (10, "red"), (130, None)],
+    [(100, None), (81, None), (80.01, None), (80, "yellow"), (79.9, "yellow"), (70.01, "yellow"), (70, "red"), (10, "red"), (130, None)],
 )
 def test_metric_drops(rule, field, recent, expected):
     f = facts(**{f"{field}_recent": recent, f"{field}_prior": 100.0})
@@ -284,14 +284,16 @@ def months(*values):
         ((100,) * 8, None, None),
         # three declines in a row adding up to 15%: a steady slide, caught before 3-against-3 says anything
         ((85, 90, 95, 100, 100, 100, 100), "yellow", "fallen 3 months running, 15% in all"),
-        ((86, 90, 95, 100, 100, 100, 100), None, None),  # 14%: not yet
+        ((86, 100, 100, 100, 100, 100, 100), None, None),  # one month 14% down: nothing yet
         ((85, 95, 90, 100, 100, 100, 100), None, None),  # not a run of declines
         # the last month 25% under the mean of the six before
         ((75, 100, 100, 100, 100, 100, 100), "yellow", "last month was 25% under the mean of the 6 before"),
         ((76, 100, 100, 100, 100, 100, 100), None, None),
-        ((55, 100, 100, 100, 100, 100, 100), "red", "last month was 45% under"),
+        ((65, 100, 100, 100, 100, 100, 100), "red", "last month was 35% under"),
+        # a steady slide the month-to-month noise hides from the run of declines: the trend line
+        ((84, 85, 93, 91, 97, 100), "yellow", "the trend over the last 6 complete months is down"),
         # the 3-against-3 comparison as before
-        ((60, 60, 60, 100, 100, 100), "red", "Usage down 40%"),
+        ((70, 70, 70, 100, 100, 100), "red", "Usage down 30%"),
     ],
 )
 def test_usage_slides_are_caught_early(series, expected, says):
@@ -311,20 +313,25 @@ def seasonal(dip_now: float, dip_last_year: float):
 
 @pytest.mark.parametrize(
     "dip_now, dip_last_year, expected",
-    [(0.30, 0.30, None), (0.30, 0.25, None), (0.30, 0.0, "yellow"), (0.50, 0.50, None), (0.50, 0.0, "red")],
+    [(0.30, 0.30, None), (0.30, 0.25, None), (0.25, 0.0, "yellow"), (0.50, 0.50, None), (0.50, 0.0, "red"),
+     # deeper than last year's dip by 30 points: red, and the season is named
+     (0.50, 0.20, "red")],
 )
 def test_a_dip_last_year_had_too_is_the_season(dip_now, dip_last_year, expected):
     signal = rules.usage_drop(seasonal(dip_now, dip_last_year), S)
     assert (signal.severity if signal else None) == expected
-    if signal:
-        assert "under the same months a year earlier" in signal.reason and "year_on_year_pct" in signal.evidence
+    if signal and dip_last_year:
+        assert f"the same months a year earlier fell {dip_last_year:.0%}"[:-1] in signal.reason
+        assert "year_earlier_pct" in signal.evidence
 
 
 def test_thirteen_months_are_enough_for_the_seasonal_check():
-    thirteen = months(70, *([100.0] * 11), 70)
+    thirteen = months(75, *([100.0] * 11), 75)
     assert rules.usage_drop(thirteen, S) is None
-    twelve = months(70, *([100.0] * 11))
+    twelve = months(75, *([100.0] * 11))
     assert rules.usage_drop(twelve, S).severity == "yellow"
+    worse = months(60, *([100.0] * 11), 90)  # 13 months, last year 10% down, now 40%
+    assert "under the same months a year earlier" in rules.usage_drop(worse, S).reason
 
 
 def rhythm(every: int, quiet: int, touches: int = 40, tier: str = "standard"):

@@ -157,7 +157,9 @@ def run_explain(ctx: Context) -> int:
     account = account_rows([hit.id])[hit.id]
     result = explain(ctx.viewer, account.id, clock.now(), ctx.settings)
     have = {c.name for c in result.components}
-    missing = [name for name in DEFAULT_WEIGHTS if name not in have]
+    # Components left out by a weight of 0 are not "no data": they do not count at all.
+    weights = ctx.settings.weights
+    missing = [name for name in DEFAULT_WEIGHTS if name not in have and weights.get(name, 0) > 0]
     if ctx.fmt == "json":
         data = {
             "account_id": result.account_id, "account_external_id": account.external_id, "account_name": result.account_name,

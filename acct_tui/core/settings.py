@@ -49,10 +49,14 @@ class Thresholds:
     renewal_no_touch_days: int = 30
     #: usage_drop / revenue_drop: percent down, 3 complete months against the 3 before.
     drop_yellow_pct: float = 20.0
-    drop_red_pct: float = 40.0
+    drop_red_pct: float = 30.0
     #: ... or a steady slide: this many monthly declines in a row adding up to slide_pct (0: off) ...
     slide_months: int = 3
     slide_pct: float = 15.0
+    #: ... or the trend line over the last trend_months months down this much (yellow; red; 0: off) ...
+    trend_months: int = 6
+    trend_yellow_pct: float = 15.0
+    trend_red_pct: float = 25.0
     #: ... or the last complete month this far under the mean of the 6 before (0: off).
     last_month_pct: float = 25.0
     #: With 13+ months on record, a drop counts only when also this far under the same months a year earlier.
@@ -90,8 +94,8 @@ class Thresholds:
 
 #: Health components and their default weights (relative; they need not sum to 100).
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
-    {"engagement": 20, "sentiment": 15, "cases": 10, "usage_trend": 15, "revenue_trend": 15, "relationship": 10,
-     "commitments": 10, "payments": 5}
+    {"engagement": 30, "sentiment": 20, "cases": 25, "usage_trend": 20, "revenue_trend": 20, "relationship": 25,
+     "commitments": 0, "payments": 0}
 )
 
 #: Pairs (lower, higher) that must stay ordered, as config keys.
@@ -99,9 +103,10 @@ _ORDERED = (
     ("drop_yellow_pct", "drop_red_pct"),
     ("payment_yellow_days", "payment_red_days"),
     ("sentiment_red", "sentiment_yellow"),
+    ("trend_yellow_pct", "trend_red_pct"),
 )
 #: Thresholds where 0 means "off" or "at once".
-_MAY_BE_ZERO = {"escalate_after_days", "slide_pct", "last_month_pct", "seasonal_yoy_pct", "rhythm_break_factor"}
+_MAY_BE_ZERO = {"escalate_after_days", "slide_pct", "trend_yellow_pct", "last_month_pct", "seasonal_yoy_pct", "rhythm_break_factor"}
 #: Thresholds that may be negative (sentiment is -2..2).
 _SIGNED = {"sentiment_yellow", "sentiment_red"}
 

@@ -15,7 +15,9 @@ it was red gives the lead time. Over the whole run:
   churned that were red, averaged over the steps;
 - the AUROC of the health score at each step for "churns within
   `HORIZON_DAYS` (90)": the chance that an account about to churn scores
-  lower than one that is not (ties count half; 0.5 is a coin, 1 perfect).
+  lower than one that is not (ties count half; 0.5 is a coin, 1 perfect);
+  the summary's mean weighs each step by its churners (a step with one
+  churner says little).
 """
 
 from __future__ import annotations
@@ -93,14 +95,16 @@ class BacktestResult:
         caught = [r.days_before_churn for r in self.rows if r.days_before_churn is not None]
         in_time = sum(1 for d in caught if d >= LEAD_DAYS)
         shares = [s.stayed_red / s.stayed for s in self.figures if s.stayed]
-        aurocs = [s.auroc for s in self.figures if s.auroc is not None]
+        # Weighted by the churners in each step: a step with one churner says little.
+        aurocs = [(s.auroc, s.churning) for s in self.figures if s.auroc is not None]
+        weight = sum(n for _, n in aurocs)
         return BacktestSummary(
             churned=len(self.rows),
             caught_in_time=in_time,
             recall=round(in_time / len(self.rows), 4) if self.rows else None,
             median_lead_days=statistics.median(caught) if caught else None,
             false_alarm_rate=round(statistics.mean(shares), 4) if shares else None,
-            auroc_mean=round(statistics.mean(aurocs), 4) if aurocs else None,
+            auroc_mean=round(sum(a * n for a, n in aurocs) / weight, 4) if weight else None,
             auroc_by_step=tuple((s.day.isoformat(), s.auroc) for s in self.figures),
         )
 
@@ -123,7 +127,7 @@ class BacktestResult:
             f"median lead: {'n/a' if s.median_lead_days is None else f'{s.median_lead_days:.0f} days'}",
             f"false alarms: {pct(s.false_alarm_rate)} of the accounts that stayed were red at a step, on average",
             f"AUROC of health for churn within {HORIZON_DAYS} days: "
-            f"{'n/a' if s.auroc_mean is None else f'{s.auroc_mean:.3f}'} on average over the steps",
+            f"{'n/a' if s.auroc_mean is None else f'{s.auroc_mean:.3f}'} on average over the steps (weighed by their churners)",
         ]
 
 
