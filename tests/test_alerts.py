@@ -38,16 +38,17 @@ def test_list_is_scoped_and_sorted_red_first_then_oldest(org):
     assert [r.rule for r in alerts.list_alerts(OPERATOR, rule="payment_overdue")] == ["payment_overdue"]
 
 
-def test_counts_leave_out_snoozed_and_resolved(org):
+def test_counts_leave_out_resolved_and_say_snoozed_red_apart(org):
     f.alert(org["a1"], "overdue_update", "red")
     f.alert(org["a1"], "complaint_open", "red", status="acknowledged")
     f.alert(org["a2"], "usage_drop", "yellow")
     f.alert(org["a2"], "payment_overdue", "red", status="snoozed", snoozed_until=dt.datetime(2026, 12, 1))
     f.alert(org["a2"], "revenue_drop", "red", status="resolved")
     f.alert(org["b1"], "overdue_update", "red")
-    assert alerts.alert_counts(from_user(org["am1"])) == {"red": 2, "yellow": 1}
-    assert alerts.alert_counts(from_user(org["other"])) == {"red": 0, "yellow": 0}
-    assert alerts.alert_counts(OPERATOR) == {"red": 3, "yellow": 1}
+    f.alert(org["a2"], "complaint_spike", "yellow", status="snoozed", snoozed_until=dt.datetime(2026, 12, 1))
+    assert alerts.alert_counts(from_user(org["am1"])) == {"red": 2, "yellow": 1, "snoozed": 1}
+    assert alerts.alert_counts(from_user(org["other"])) == {"red": 0, "yellow": 0, "snoozed": 0}
+    assert alerts.alert_counts(OPERATOR) == {"red": 3, "yellow": 1, "snoozed": 1}
 
 
 def test_bad_filters_are_usage_errors(org):

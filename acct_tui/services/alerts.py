@@ -15,6 +15,7 @@ from typing import Iterable
 from peewee import JOIN, Case, fn
 
 from acct_tui.clock import now, today
+from acct_tui.core.settings import loaded
 from acct_tui.core.text import clean_text
 from acct_tui.db import database
 from acct_tui.enums import ALERT_STATUSES, SEVERITIES
@@ -51,6 +52,8 @@ class AlertRow:
     resolution_note: str | None
     escalated_to: str | None
     escalated_at: dt.datetime | None
+    #: Why the scan reopened it after a person resolved it (worse, or back after clearing).
+    reopen_note: str | None = None
 
 
 def _base_query():
@@ -101,6 +104,7 @@ def _to_row(r: dict) -> AlertRow:
         resolution_note=r["resolution_note"],
         escalated_to=r["target_login"],
         escalated_at=r["escalated_at"],
+        reopen_note=r["reopen_note"],
     )
 
 
@@ -153,16 +157,17 @@ def alerts_on(account_ids, statuses: Iterable[str] = ACTIVE_STATUSES) -> dict[in
 
 
 def alert_counts(viewer: Viewer) -> dict[str, int]:
-    """`{"red": n, "yellow": n}` over open and acknowledged alerts the viewer may see."""
+    """`{"red": n, "yellow": n, "snoozed": n}` over the alerts the viewer may see: red and
+    yellow count open and acknowledged ones; `snoozed` the red ones snoozed (silenced, still there)."""
     query = (
-        Alert.select(Alert.severity, fn.COUNT(Alert.id).alias("n"))
+        Alert.select(Alert.severity, Alert.status, fn.COUNT(Alert.id).alias("n"))
         .join(Account, on=(Alert.account == Account.id))
-        .where(Alert.status.in_(("open", "acknowledged")))
-        .group_by(Alert.severity)
+        .where(Alert.status.in_(("open", "acknowledged")) | ((Alert.status == "snoozed") & (Alert.severity == "red")))
+        .group_by(Alert.severity, Alert.status)
     )
-    counts = {s: 0 for s in ("red", "yellow")}
-    for severity, n in scope_accounts(query, viewer).tuples():
-        counts[severity] = n
+    counts = {s: 0 for s in ("red", "yellow", "snoozed")}
+    for severity, status, n in scope_accounts(query, viewer).tuples():
+        counts["snoozed" if status == "snoozed" else severity] += n
     return counts
 
 
@@ -220,6 +225,10 @@ def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertR
         problems.append("a date to snooze until is required")
     elif until <= today():
         problems.append(f"snooze until {until.isoformat()} is not in the future")
+    elif (until - today()).days > (limit := loaded().thresholds.snooze_max_days):
+        latest = today() + dt.timedelta(days=limit)
+        problems.append(f"a snooze lasts at most {limit} days (until {latest.isoformat()} at the latest; "
+                        "the config's thresholds.snooze_max_days)")
     if not reason:
         problems.append("a reason for the snooze is required")
     if problems:
@@ -237,7 +246,12 @@ def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertR
 
 
 def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
-    """Close the alert by hand with a note saying what was done."""
+    """Close the alert by hand with a note saying what was done.
+
+    While the condition holds at the same or a lower severity the alert stays
+    resolved (the scan does not raise it again); it reopens, with a note saying
+    why, when the condition worsens, or when it clears and later returns.
+    """
     note = clean_text(note or "", multiline=True).strip()
     if not note:
         raise UsageError("a resolution note is required")
@@ -251,6 +265,9 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
         alert.resolved_by = viewer.actor
         alert.resolved_at = now()
         alert.resolution_note = note
+        # Remembered so the scan keeps it resolved while the condition holds no worse.
+        alert.resolved_severity = alert.severity
+        alert.cleared_at = None
         return {"status": [before, "resolved"], "note": note}
 
     return _change(viewer, alert_id, "resolve", apply)

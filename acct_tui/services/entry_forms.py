@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from acct_tui import clock
+from acct_tui.core.settings import loaded
 from acct_tui.core.dates import parse_human_date
 from acct_tui.core.text import clean_text
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
@@ -226,10 +227,16 @@ def read_snooze(values: dict[str, str]) -> SnoozeRequest:
     return SnoozeRequest(until, reason)
 
 
+#: What resolving does, said where people resolve (`services.alerts.resolve` and the scan keep the promise).
+RESOLVE_HINT = ("It stays resolved while the condition holds at the same or a lower severity; "
+                "it reopens, with a note, if it gets worse, or clears and later comes back.")
+
+
 def resolve_form(count: int = 1) -> EntryForm:
     """A resolution note (required). Its result is the note."""
     title = "Resolve this alert" if count == 1 else f"Resolve {count} alerts"
-    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.")
+    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.",
+                     hint=RESOLVE_HINT)
 
 
 def read_note(values: dict[str, str]) -> str:
@@ -299,4 +306,8 @@ def read_snooze_until(text: str) -> dt.date:
         raise ValueError(exc.problems["until"]) from None
     if until <= clock.today():
         raise ValueError(f"{until.isoformat()} is not in the future")
+    limit = loaded().thresholds.snooze_max_days
+    if (until - clock.today()).days > limit:
+        latest = clock.today() + dt.timedelta(days=limit)
+        raise ValueError(f"a snooze lasts at most {limit} days (until {latest.isoformat()} at the latest)")
     return until

@@ -77,7 +77,7 @@ async def test_acknowledge_one_audits_and_refreshes_counts(org, alerts, make_app
     app = make_app("lena.lead")
     async with app.run_test(size=(160, 40)) as pilot:
         await open_alerts(app, pilot)
-        assert app.alert_counts == {"red": 2, "yellow": 2}
+        assert app.alert_counts == {"red": 2, "yellow": 2, "snoozed": 0}
         await pilot.press("a")
         await settle(app, pilot)
         gamma = Alert.get_by_id(alerts["gamma_red"].id)
@@ -108,7 +108,7 @@ async def test_mark_several_then_resolve_them_with_one_note(org, alerts, make_ap
         resolved = {a.id: a.resolution_note for a in Alert.select().where(Alert.status == "resolved")}
         assert resolved == {alerts["gamma_red"].id: "called them", alerts["beta_yellow"].id: "called them"}
         assert names(app) == ["Acme Corp", "Delta Co"]
-        assert app.alert_counts == {"red": 1, "yellow": 1}
+        assert app.alert_counts == {"red": 1, "yellow": 1, "snoozed": 0}
         assert AuditLog.select().where(AuditLog.action == "resolve").count() == 2
 
 

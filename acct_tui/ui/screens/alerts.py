@@ -85,6 +85,8 @@ def detail_text(alert, escalations=()) -> Text:
         out.append(f"escalated to {alert.escalated_to}{when}\n", style="bold")
     if alert.resolved_by:
         out.append(f"resolved by {alert.resolved_by}: {alert.resolution_note or ''}\n")
+    if alert.reopen_note:
+        out.append(f"{alert.reopen_note}\n", style="bold")
     return out
 
 

@@ -74,6 +74,7 @@ TEAM_COLUMNS = [
     Column("total_value", "Value", 12, justify="right", render=_value),
     Column("red", "Red", 5, justify="right", render=lambda r: _count(r.red, "bold red")),
     Column("yellow", "Yellow", 7, justify="right", render=lambda r: _count(r.yellow, "bold yellow")),
+    Column("snoozed_red", "Snz red", 8, justify="right", render=lambda r: _count(r.snoozed_red, "red")),
     Column("coverage", "Coverage", 9, justify="right", render=_coverage),
     Column("late_commitments", "Late", 5, justify="right", render=lambda r: _count(r.late_commitments, "bold red")),
     Column("escalations_waiting", "Escal.", 7, justify="right", render=lambda r: _count(r.escalations_waiting, "bold")),

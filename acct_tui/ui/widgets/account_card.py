@@ -34,6 +34,8 @@ def card_view(card: AccountCard | None):
         health.append(f"{card.score} {card.band}", style=BAND_STYLE.get(card.band or "", ""))
         if card.trend:
             health.append(f" {'↑' if card.trend > 0 else '↓'}{abs(card.trend)}", style="green" if card.trend > 0 else "red")
+        if card.cap_line:
+            health.append(f"  {card.cap_line}", style=BAND_STYLE.get(card.band or "", ""))
         parts = "  ".join(f"{c.name} {c.value:.0f}×{c.weight:.2f}" for c in card.components)
         health.append(f"   {parts}", style="dim")
     alerts = alerts_line(card)
