@@ -452,3 +452,17 @@ def _anniversaries(accounts: dict[int, _Account], viewer: Viewer, today: dt.date
         reason = f"{years} {'year' if years == 1 else 'years'} since the contract started, {when}"
         found.append((aid, "courtesy", reason, day, [("courtesy", 1), ("due_soon", due_soon_value(days, COURTESY_WINDOW))],
                       "account", aid))
+
+
+def explain(row: TodayRow):
+    """A row's items with every term (value x coefficient = contribution), as the record view shows it."""
+    from acct_tui.services.account_card import RecordDetail
+
+    fields: list[tuple[str, str]] = []
+    for item in row.items:
+        due = f" · due {item.due.isoformat()}" if item.due else ""
+        fields.append((f"{item.kind} {item.score:g}", f"{item.reason}{due}"))
+        for term in item.terms:
+            fields.append((f"  {term.term}", f"{term.value:g} × {term.coefficient:g} = {term.contribution:g}"))
+    owner = f" (owner {row.owner})" if row.owner else ""
+    return RecordDetail(f"Why {row.account_name}{owner} is on Today", tuple(fields), ())

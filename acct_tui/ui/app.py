@@ -38,6 +38,12 @@ from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.safe import safe_update
 
 
+def _today():
+    from acct_tui.ui.screens.today import TodayScreen
+
+    return TodayScreen()
+
+
 def _portfolio():
     from acct_tui.ui.screens.portfolio import PortfolioScreen
 
@@ -73,20 +79,24 @@ MAX_RED_TOASTS = 3
 
 
 class AcctApp(App):
-    """The dashboard: five modes over one database, as one viewer."""
+    """The dashboard: six modes over one database, as one viewer."""
 
     TITLE = "acct-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {AccountsProvider}
-    MODES = {"portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team}
-    DEFAULT_MODE = "portfolio"
+    MODES = {
+        "today": _today, "portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team,
+    }
+    #: The first screen of the day: who to contact next, and why.
+    DEFAULT_MODE = "today"
     BINDINGS = [
-        Binding("1", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
-        Binding("2", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
-        Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
-        Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
-        Binding("5", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
+        Binding("1", "mode('today')", "Today", show=False, id="mode.today"),
+        Binding("2", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
+        Binding("3", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
+        Binding("4", "mode('visits')", "Visits", show=False, id="mode.visits"),
+        Binding("5", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
+        Binding("6", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
         Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
@@ -126,8 +136,14 @@ class AcctApp(App):
         db_label: str = "",
         policy: Policy | None = None,
         scan: bool = True,
+        mode: str | None = None,
     ) -> None:
-        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`)."""
+        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`);
+        `mode` opens on another area than Today (and `escape` ends there)."""
+        if mode is not None:
+            if mode not in self.MODES:
+                raise UsageError(f"no such area {mode!r} (use {', '.join(self.MODES)})")
+            self.DEFAULT_MODE = mode  # read by App.__init__
         super().__init__()
         self.viewer = viewer
         self.config = config
@@ -173,7 +189,7 @@ class AcctApp(App):
     # -- modes and navigation ---------------------------------------------
 
     def action_mode(self, mode: str) -> None:
-        """Switch to a main area (mode 5 is the Team pane for leads, an account manager's own KPIs otherwise)."""
+        """Switch to a main area (mode 6 is the Team pane for leads, an account manager's own KPIs otherwise)."""
         if mode != self.current_mode:
             self._mode_history.append(self.current_mode)
             self.switch_mode(mode)
@@ -284,7 +300,7 @@ class AcctApp(App):
             return
         names = ", ".join(alert.account_name for alert in alerts[:MAX_RED_TOASTS])
         self.notify(
-            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (4: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
+            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (5: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
             timeout=10, markup=False,
         )
 

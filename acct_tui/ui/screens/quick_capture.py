@@ -60,7 +60,8 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         with Vertical() as box:
             box.border_title = "Quick capture"
             box.border_subtitle = "enter saves · escape cancels · grammar in the README"
-            yield Input(self.initial, placeholder=EXAMPLE, id="capture-line")
+            # A prefilled line (Today's `n`: the account) is kept: typing goes after it, not over it.
+            yield Input(self.initial, placeholder=EXAMPLE, id="capture-line", select_on_focus=False)
             yield Static(id="capture-preview")
             yield OptionList(id="capture-choices")
             yield Static("", id="capture-status")

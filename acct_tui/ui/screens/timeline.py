@@ -95,8 +95,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
     HELP = (
         "One account's story: its card (owner, tier, value, renewal, health and why, open alerts, key contacts) "
         "and every touch, case, milestone, commitment, planned visit, alert and health change, newest first, "
-        "with what is still to come above the TODAY rule. Pick the account in the Portfolio (1), the Visit log (3), "
-        "the Risk alerts (4) or with ctrl+p."
+        "with what is still to come above the TODAY rule. Pick the account in Today (1), the Portfolio (2), the Visit log (4), "
+        "the Risk alerts (5) or with ctrl+p."
     )
     BINDINGS = [
         Binding("f", "cycle_kind", "Kind", id="timeline.kind"),
@@ -241,7 +241,7 @@ class TimelineScreen(OpportunityActions, AcctScreen):
 
     def _need_account(self) -> AccountCard | None:
         if self.card is None:
-            self.notify("Pick an account first (1 Portfolio, or ctrl+p).", severity="warning")
+            self.notify("Pick an account first (1 Today, 2 Portfolio, or ctrl+p).", severity="warning")
         return self.card
 
     def action_log_touch(self) -> None:
