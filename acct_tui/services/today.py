@@ -50,14 +50,15 @@ from acct_tui.core.urgency import (
     over_target_value,
     score,
 )
-from acct_tui.models import Account, ActionItem, Contact, Milestone, PlannedVisit, User
+from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit, User
 from acct_tui.services import alerts as alerts_service
 from acct_tui.services import portfolio_facts, touches
+from acct_tui.services.courtesy import upcoming_anniversaries, upcoming_birthdays
 from acct_tui.services.access import Viewer, hidden_sources, scope_accounts, visible_account_ids
 from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.kpi_facts import active_at, late_commitment
 from acct_tui.services.money import rate_book
-from acct_tui.services.query import as_date, as_datetime, chunks, month_day, raw_rows
+from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
 
 #: Every kind of item, in the order ties are broken.
 KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "milestone", "courtesy")
@@ -390,50 +391,6 @@ def _milestones(viewer: Viewer, today: dt.date, found: list) -> None:
             reason = f"{kind} milestone “{title}” due {_in_days(days)}"
             measured = [("milestone", 1), ("due_soon", due_soon_value(days, MILESTONE_WINDOW))]
         found.append((aid, "milestone", reason, due, measured, "milestone", mid))
-
-
-def courtesy_days(today: dt.date, window: int = COURTESY_WINDOW) -> dict[str, dt.date]:
-    """`MM-DD` -> the day it falls on, for today and the `window` days after. A 29 February
-    falls on the 28th in a year without one."""
-    days: dict[str, dt.date] = {}
-    for offset in range(window + 1):
-        day = today + dt.timedelta(days=offset)
-        days[f"{day:%m-%d}"] = day
-        if day.month == 2 and day.day == 28 and (day + dt.timedelta(days=1)).month == 3:
-            days["02-29"] = day
-    return days
-
-
-def upcoming_birthdays(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
-    """(contact id, account id, name, role, the day) of current contacts of active accounts whose
-    birthday falls within `window` days; one query, on the birthday's month and day."""
-    days = courtesy_days(today, window)
-    query = (
-        Contact.select(Contact.id, Contact.account, Contact.name, Contact.role, month_day(Contact.birthday))
-        .join(Account, on=(Contact.account == Account.id))
-        .where(Contact.birthday.is_null(False) & (Contact.left_on.is_null() | (Contact.left_on > today))
-               & (Account.status == "active") & month_day(Contact.birthday).in_(list(days)))
-    )
-    if account_id is not None:
-        query = query.where(Contact.account == account_id)
-    return [(cid, aid, name, role, days[md]) for cid, aid, name, role, md in raw_rows(scope_accounts(query, viewer))]
-
-
-def upcoming_anniversaries(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
-    """(account id, name, years, the day) of active accounts whose contract started on this
-    month and day at least a year before, within `window` days; one query."""
-    days = courtesy_days(today, window)
-    query = Account.select(Account.id, Account.name, Account.contract_start, month_day(Account.contract_start)).where(
-        Account.contract_start.is_null(False) & (Account.status == "active") & month_day(Account.contract_start).in_(list(days))
-    )
-    if account_id is not None:
-        query = query.where(Account.id == account_id)
-    found = []
-    for aid, name, start, md in raw_rows(scope_accounts(query, viewer)):
-        day, start = days[md], as_date(start)
-        if day.year - start.year >= 1:
-            found.append((aid, name, day.year - start.year, day))
-    return found
 
 
 def _birthdays(viewer: Viewer, today: dt.date, found: list) -> None:

@@ -88,7 +88,7 @@ async def test_filter_by_kind_and_by_text(org, make_app):
         assert titles(app) == ["TODAY", "visit: Kick-off"]
         await pilot.press("f")  # case
         assert titles(app) == ["TODAY", "case opened: Outage"]
-        for _ in range(len(("milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "all"))):
+        for _ in range(len(("milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "courtesy", "all"))):
             await pilot.press("f")
         assert len(titles(app)) == 6
         app.screen.filter_bar.value = "deck"  # the `/` line applies as it changes

@@ -36,7 +36,7 @@ from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
-KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health"}
+KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health", "courtesy": "courtesy"}
 STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
 
 
@@ -224,7 +224,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
     # -- opening ----------------------------------------------------------
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
-        if isinstance(event.row, TimelineEvent):
+        # An anniversary is the account itself: its card is already on top.
+        if isinstance(event.row, TimelineEvent) and event.row.source != "account":
             self._open(event.row.source, event.row.source_id)
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
