@@ -32,7 +32,7 @@ from acct_tui.core.settings import settings_from_config, use as use_settings
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
-from acct_tui.ui.background import call
+from acct_tui.ui.background import attempt, call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.safe import safe_update
@@ -98,6 +98,7 @@ class AcctApp(App):
         Binding("5", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
         Binding("6", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
         Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="app.undo"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
@@ -121,6 +122,19 @@ class AcctApp(App):
 
         account_id: int
         visible: bool
+
+    @dataclass
+    class Undone(Message):
+        """`undo`'s answer: what was taken back, or why nothing was."""
+
+        said: str | None
+        error: str | None = None
+
+    @dataclass
+    class SessionMarked(Message):
+        """The newest audit entry when the session started: changes after it are undoable."""
+
+        audit_id: int
 
     @dataclass
     class AlertsCounted(Message):
@@ -154,6 +168,8 @@ class AcctApp(App):
         use_settings(self.risk_settings)
         self.scan_enabled = scan
         self._mode_history: list[str] = []
+        #: The audit entry this session started after (None until the worker says).
+        self.session_audit_id: int | None = None
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
         if config.theme:
             if config.theme not in self.available_themes:
@@ -177,6 +193,7 @@ class AcctApp(App):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         db_sqlite.set_lock_wait_hook(self._waiting_for_writer)
+        self._mark_session()
         self.refresh_alert_counts()
         if self.scan_enabled:
             # Not at once: the first screen's own loading comes first.
@@ -218,6 +235,37 @@ class AcctApp(App):
                 after_write(self, "Logged.")
 
         self.push_screen(QuickCaptureScreen(), saved)
+
+    @work(thread=True, exclusive=True, group="session-mark", exit_on_error=False)
+    def _mark_session(self) -> None:
+        from acct_tui.services import undo
+
+        self.post_message(self.SessionMarked(call(undo.session_start)))
+
+    def on_acct_app_session_marked(self, message: SessionMarked) -> None:
+        self.session_audit_id = message.audit_id
+
+    def action_undo(self) -> None:
+        """Take back my last change of this session (a save, a done, an acknowledge, a snooze, a resolve ...)."""
+        if self.session_audit_id is None:
+            self.notify("Nothing to undo yet.", severity="warning")
+            return
+        self._undo(self.session_audit_id)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def _undo(self, since: int) -> None:
+        from acct_tui.services import undo
+
+        said, error = attempt(undo.undo_last, self.viewer, since)
+        self.post_message(self.Undone(said, error))
+
+    def on_acct_app_undone(self, message: Undone) -> None:
+        from acct_tui.ui.writes import after_write
+
+        if message.error:
+            self.notify(message.error, severity="warning", markup=False)
+        else:
+            after_write(self, message.said or "Undone.")
 
     def open_account(self, account_id: int) -> None:
         """Select an account and show its timeline; an account the viewer may not see is refused.

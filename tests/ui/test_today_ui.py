@@ -175,3 +175,21 @@ async def test_an_am_never_sees_another_ams_reasons(data, make_app):
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(app, pilot)
         assert shown(app) == [("Gamma Inc", "commitment", 1)]
+
+
+async def test_u_undoes_my_last_change_and_the_row_comes_back(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("u")  # nothing done yet in this session
+        await settle(app, pilot)
+        assert AuditLog.select().where(AuditLog.action == "undo").count() == 0
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert ActionItem.get(ActionItem.title == "Send proposal").status == "done"
+        await pilot.press("u")
+        await settle(app, pilot)
+        item = ActionItem.get(ActionItem.title == "Send proposal")
+        assert (item.status, item.done_on) == ("open", None)
+        assert AuditLog.select().where(AuditLog.action == "undo").count() == 1
+        assert app.screen.rows[0].top.reason == "commitment “Send proposal” 3 days late"
