@@ -62,3 +62,20 @@ def test_record_filter_marks_each_bad_field(db):
     with pytest.raises(DraftInvalid) as raised:
         entry_forms.read_record_filter(me, blank_filter(account="gamma", since="today", until="3d ago"))
     assert set(raised.value.problems) == {"account", "until"}  # Gamma is a colleague's: not found
+
+
+def test_the_snooze_form_names_every_bad_field_at_once():
+    with pytest.raises(DraftInvalid) as raised:
+        entry_forms.read_snooze({"until": "yesterday", "reason": "  "})
+    assert raised.value.problems == {"until": "2026-11-19 is not in the future", "reason": "a reason is required"}
+    request = entry_forms.read_snooze({"until": "in 2w", "reason": " budget in Q1 "})
+    assert request == entry_forms.SnoozeRequest(dt.date(2026, 12, 4), "budget in Q1")
+
+
+def test_the_resolve_and_escalate_forms_read_their_one_field():
+    with pytest.raises(DraftInvalid) as raised:
+        entry_forms.read_note({"note": " "})
+    assert raised.value.problems == {"note": "a note is required"}
+    assert entry_forms.read_note({"note": " called them "}) == "called them"
+    assert entry_forms.read_escalate_to({"to": ""}) == ""  # the owner's manager
+    assert entry_forms.read_escalate_to({"to": " lena.lead "}) == "lena.lead"

@@ -1,6 +1,6 @@
 """The short forms (plan a visit, add a commitment or milestone, record a contact
-leaving, filter the visit records, snooze an alert): what they ask, and reading
-what was typed.
+leaving, filter the visit records, snooze, resolve or escalate alerts): what
+they ask, and reading what was typed.
 
 The UI shows an `EntryForm`'s fields and hands back the typed strings; the
 form's `save` (run in a worker) reads them here and either writes through the
@@ -38,12 +38,15 @@ class EntryField:
 
 @dataclass(frozen=True)
 class EntryForm:
-    """A short form: its title, fields, what `save(values)` does, and what to say once saved."""
+    """A short form: its title, fields, what `save(values)` does, what to say once saved, and a
+    line of help under the fields. `save` returns what the form made or read (never None: the
+    form dismisses with it, and None means cancelled) or raises `DraftInvalid` naming the fields."""
 
     title: str
     fields: tuple[EntryField, ...]
     save: Callable[[dict[str, str]], object]
     done: str = "Saved."
+    hint: str = ""
 
     def submit(self, values: dict[str, str]) -> object:
         """`save` what was typed or pasted, without control characters (every field is one line)."""
@@ -118,8 +121,9 @@ def milestone_form(viewer: Viewer, account_id: int, account_name: str, owner: st
 
 
 def contact_left_form(viewer: Viewer, contact_id: int, name: str) -> EntryForm:
-    def save(values: dict[str, str]) -> None:
+    def save(values: dict[str, str]) -> int:
         visits.record_contact_left(viewer, contact_id, read_date(values, "left_on", "past"))
+        return contact_id
 
     fields = (EntryField("left_on", "Left on", "past_date", value="today"),)
     return EntryForm(f"{name} left", fields, save, f"Recorded: {name} left.")
@@ -167,6 +171,72 @@ def read_record_filter(viewer: Viewer, values: dict[str, str]) -> VisitFilter:
         until=dates["until"],
         sentiment=None if values["sentiment"] == "any" else values["sentiment"],
     )
+
+
+def record_filter_form(viewer: Viewer, current: VisitFilter, account_name: str = "") -> EntryForm:
+    """Narrow the visit records; the form's result is the `VisitFilter` typed."""
+    return EntryForm("Filter visit records", record_filter_fields(current, account_name),
+                     lambda values: read_record_filter(viewer, values))
+
+
+@dataclass(frozen=True)
+class SnoozeRequest:
+    """Until when an alert can wait, and why."""
+
+    until: dt.date
+    reason: str
+
+
+def snooze_form(count: int = 1) -> EntryForm:
+    """Ask until when and why; both required, the date in the future. Its result is a `SnoozeRequest`."""
+    what = "this alert" if count == 1 else f"{count} alerts"
+    fields = (
+        EntryField("until", "Until", "future_date", placeholder="2026-12-01, in 2w, fri"),
+        EntryField("reason", "Reason", placeholder="why it can wait"),
+    )
+    return EntryForm(f"Snooze {what}", fields, read_snooze, "Snoozed.")
+
+
+def read_snooze(values: dict[str, str]) -> SnoozeRequest:
+    """A snooze form's request; `DraftInvalid` naming each bad field."""
+    problems: dict[str, str] = {}
+    until = None
+    try:
+        until = read_snooze_until(values.get("until", ""))
+    except ValueError as exc:
+        problems["until"] = str(exc)
+    reason = values.get("reason", "").strip()
+    if not reason:
+        problems["reason"] = "a reason is required"
+    if problems:
+        raise DraftInvalid(problems)
+    return SnoozeRequest(until, reason)
+
+
+def resolve_form(count: int = 1) -> EntryForm:
+    """A resolution note (required). Its result is the note."""
+    title = "Resolve this alert" if count == 1 else f"Resolve {count} alerts"
+    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.")
+
+
+def read_note(values: dict[str, str]) -> str:
+    """A resolution note; `DraftInvalid` when it is blank."""
+    note = values.get("note", "").strip()
+    if not note:
+        raise DraftInvalid({"note": "a note is required"})
+    return note
+
+
+def escalate_form(count: int = 1) -> EntryForm:
+    """Whom to escalate to (a login; blank: the account owner's manager). Its result is the login or ""."""
+    title = "Escalate this alert" if count == 1 else f"Escalate {count} alerts"
+    fields = (EntryField("to", "To (login)", placeholder="a login"),)
+    return EntryForm(title, fields, read_escalate_to, "Escalated.", hint="Empty: the account owner's manager.")
+
+
+def read_escalate_to(values: dict[str, str]) -> str:
+    """The login an escalation goes to, "" for the account owner's manager."""
+    return values.get("to", "").strip()
 
 
 def read_snooze_until(text: str) -> dt.date:

@@ -8,7 +8,8 @@ import pytest
 
 from acct_tui.models import Alert, AuditLog
 from acct_tui.ui.screens.alerts import AlertsScreen
-from acct_tui.ui.widgets.prompts import PromptModal, SnoozeModal
+from acct_tui.ui.screens.dialogs import ConfirmScreen
+from acct_tui.ui.screens.form import EntryScreen
 from tests import factories as f
 from tests.ui.conftest import settle, table_text
 
@@ -97,11 +98,11 @@ async def test_mark_several_then_resolve_them_with_one_note(org, alerts, make_ap
         assert "2 marked" in str(screen.query_one("#alerts-summary").render())
         await pilot.press("r")
         await pilot.pause()
-        assert isinstance(app.screen, PromptModal)
+        assert isinstance(app.screen, EntryScreen)
         await pilot.press("enter")  # an empty note is refused
         await pilot.pause()
-        assert isinstance(app.screen, PromptModal)
-        assert "note is required" in str(app.screen.query_one("#value-error").render())
+        assert isinstance(app.screen, EntryScreen)
+        assert "note is required" in str(app.screen.query_one("#error-note").render())
         await pilot.press(*"called them", "enter")
         await settle(app, pilot)
         resolved = {a.id: a.resolution_note for a in Alert.select().where(Alert.status == "resolved")}
@@ -127,17 +128,20 @@ async def test_invalid_snooze_writes_nothing(org, alerts, make_app, until, reaso
         await pilot.press("s")
         await pilot.pause()
         modal = app.screen
-        assert isinstance(modal, SnoozeModal)
-        modal.query_one("#until").value = until
-        modal.query_one("#reason").value = reason
+        assert isinstance(modal, EntryScreen)
+        modal.query_one("#entry-until").value = until
+        modal.query_one("#entry-reason").value = reason
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is modal
-        assert until_error in str(modal.query_one("#until-error").render())
-        assert reason_error in str(modal.query_one("#reason-error").render())
+        assert until_error in str(modal.query_one("#error-until").render())
+        assert reason_error in str(modal.query_one("#error-reason").render())
         assert Alert.select().where(Alert.status == "snoozed").count() == 0
         assert AuditLog.select().count() == 0
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed text is not thrown away unasked
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await settle(app, pilot)
         assert isinstance(app.screen, AlertsScreen)
         assert AuditLog.select().count() == 0
@@ -225,7 +229,7 @@ async def test_snooze_understands_human_dates_and_shows_the_date(org, alerts, ma
         await pilot.pause()
         await pilot.press(*"in 2w")
         await pilot.pause()
-        assert "Fri 2026-12-04" in str(app.screen.query_one("#until-understood").render())
+        assert "Fri 2026-12-04" in str(app.screen.query_one("#hint-until").render())
         await pilot.press("enter", *"after the board meeting", "enter")
         await settle(app, pilot)
         gamma = Alert.get_by_id(alerts["gamma_red"].id)

@@ -74,7 +74,7 @@ def test_snooze_modal_with_inline_errors(scene, make_app, snap_compare):
         await quiet(pilot)
         await pilot.press("s")
         await quiet(pilot)
-        pilot.app.screen.query_one("#until").value = "2026-11-01"
+        pilot.app.screen.query_one("#entry-until").value = "2026-11-01"
         await pilot.press("ctrl+s")
         await quiet(pilot)
 

@@ -16,7 +16,8 @@ from textual.widgets import Input
 
 from acct_tui.services import access, entry_forms
 from acct_tui.services.account_card import RecordDetail
-from acct_tui.ui.screens.dialogs import ConfirmScreen, EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import ConfirmScreen, RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.member import MemberScreen
 from acct_tui.ui.screens.pick import PickScreen
 from tests import factories as f

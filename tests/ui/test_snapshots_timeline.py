@@ -76,11 +76,11 @@ def test_visit_form_with_inline_errors(lead, make_app, snap_compare):
         await pilot.press("l")
         await settle(pilot.app, pilot)
         form = pilot.app.screen
-        form.query_one("#f-date").value = "31/02"
-        form.query_one("#f-duration").value = "45m"
-        form.query_one("#f-attendees").value = "Lan Tran, Minh"
-        form.query_one("#f-purpose").value = "Renewal talk"
-        form.query_one("#f-next_steps").text = "send proposal by fri\nfollow up by someday"
+        form.query_one("#entry-date").value = "31/02"
+        form.query_one("#entry-duration").value = "45m"
+        form.query_one("#entry-attendees").value = "Lan Tran, Minh"
+        form.query_one("#entry-purpose").value = "Renewal talk"
+        form.query_one("#entry-next_steps").text = "send proposal by fri\nfollow up by someday"
         await pilot.press("ctrl+s")
         await quiet(pilot)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from acct_tui.models import ActionItem, Activity, Contact, Milestone, Opportunity, PlannedVisit
-from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen, TodayRule
 from acct_tui.ui.screens.visit_form import VisitFormScreen
@@ -121,8 +122,8 @@ async def test_log_a_touch_from_the_timeline(org, make_app):
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, VisitFormScreen) and form.account_id == a1.id
-        form.query_one("#f-purpose").value = "Rescue visit"
-        form.query_one("#f-next_steps").text = "send pricing by fri"
+        form.query_one("#entry-purpose").value = "Rescue visit"
+        form.query_one("#entry-next_steps").text = "send pricing by fri"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, TimelineScreen)
@@ -274,3 +275,30 @@ async def test_add_an_opportunity_then_move_its_stage_and_win_it(org, make_app):
         await pilot.press("e")
         await pilot.pause()
         assert any("Put the cursor on an opportunity" in str(n.message) for n in app._notifications)
+
+
+async def test_escape_asks_before_throwing_typed_text_away(org, make_app):
+    from acct_tui.ui.screens.dialogs import ConfirmScreen
+
+    app = make_app("minh.pham")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_timeline(app, pilot, org["a1"].id)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, (EntryScreen, ConfirmScreen))
+
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"Call the CFO", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep it: back in the form with what was typed
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        assert app.screen.query_one("#entry-title").value == "Call the CFO"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (EntryScreen, ConfirmScreen))
+        assert not ActionItem.select().where(ActionItem.title == "Call the CFO").exists()

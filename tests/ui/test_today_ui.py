@@ -12,11 +12,11 @@ import datetime as dt
 import pytest
 
 from acct_tui.models import ActionItem, Alert, AuditLog, HealthSnapshot, PlannedVisit
-from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
 from acct_tui.ui.screens.today import TodayScreen
 from acct_tui.ui.screens.visit_form import VisitFormScreen
-from acct_tui.ui.widgets.prompts import SnoozeModal
 from tests import factories as f
 from tests.ui.conftest import settle, table_text
 
@@ -125,7 +125,7 @@ async def test_s_snoozes_the_alert_with_a_date_and_a_reason(data, make_app):
         await settle(app, pilot)
         await pilot.press("j", "s")
         await pilot.pause()
-        assert isinstance(app.screen, SnoozeModal)
+        assert isinstance(app.screen, EntryScreen)
         await pilot.press(*"2026-12-01", "enter", *"waiting for the fix", "enter")
         await settle(app, pilot)
         alert = Alert.get()
@@ -145,7 +145,7 @@ async def test_l_n_and_p_open_their_forms_on_the_account(data, make_app):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, QuickCaptureScreen)
-        assert app.screen.query_one("#capture-line").value == '"Acme Corp" '
+        assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
         await pilot.press(*"call agreed the pilot", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)

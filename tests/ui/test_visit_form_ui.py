@@ -37,23 +37,23 @@ async def test_log_a_visit_in_the_form(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 45)) as pilot:
         form = await open_form(app, pilot)
-        form.query_one("#f-account").value = ""
-        form.query_one("#f-account").focus()
+        form.query_one("#entry-account").value = ""
+        form.query_one("#entry-account").focus()
         await pilot.press(*"acme")
         await settle(app, pilot)
-        assert shown(app, "#h-account") == "✓ Acme Corp"
-        form.query_one("#f-date").value = "yesterday"
+        assert shown(app, "#hint-account") == "✓ Acme Corp"
+        form.query_one("#entry-date").value = "yesterday"
         await pilot.pause()
-        assert shown(app, "#h-date") == "= Thu 19 Nov 2026"
-        form.query_one("#f-duration").value = "1h30"
-        form.query_one("#f-attendees").value = "Lan Tran, Minh"
-        form.query_one("#f-purpose").value = "Quarterly review"
-        form.query_one("#f-summary").text = "Went through usage."
-        form.query_one("#f-outcome").text = "Pilot agreed."
-        form.query_one("#f-sentiment").value = "2"
-        form.query_one("#f-next_steps").text = "send proposal by fri\ncall back @lena.lead by 2026-12-01"
-        form.query_one("#f-confirmed_by").value = "Lan Tran"
-        form.query_one("#f-confidential").value = True
+        assert shown(app, "#hint-date") == "= Thu 2026-11-19"
+        form.query_one("#entry-duration").value = "1h30"
+        form.query_one("#entry-attendees").value = "Lan Tran, Minh"
+        form.query_one("#entry-purpose").value = "Quarterly review"
+        form.query_one("#entry-summary").text = "Went through usage."
+        form.query_one("#entry-outcome").text = "Pilot agreed."
+        form.query_one("#entry-sentiment").value = "2"
+        form.query_one("#entry-next_steps").text = "send proposal by fri\ncall back @lena.lead by 2026-12-01"
+        form.query_one("#entry-confirmed_by").value = "Lan Tran"
+        form.query_one("#entry-confidential").value = True
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, VisitLogScreen)
@@ -71,31 +71,31 @@ async def test_an_invalid_form_writes_nothing_and_marks_each_field(org, make_app
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 45)) as pilot:
         form = await open_form(app, pilot)
-        form.query_one("#f-account").value = "gamma"  # another AM's account
-        form.query_one("#f-date").value = "31/02"
-        form.query_one("#f-duration").value = "forever"
-        form.query_one("#f-next_steps").text = "ok\nlate by 3d ago"
+        form.query_one("#entry-account").value = "gamma"  # another AM's account
+        form.query_one("#entry-date").value = "31/02"
+        form.query_one("#entry-duration").value = "forever"
+        form.query_one("#entry-next_steps").text = "ok\nlate by 3d ago"
         await pilot.pause()
-        assert shown(app, "#h-date") == "? not a date"
+        assert shown(app, "#hint-date") == "? not a date"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is form
-        assert shown(app, "#e-account") == "no account you may see matches 'gamma'"
-        assert "day 31 does not exist in February 2026" in shown(app, "#e-date")
-        assert "not a duration" in shown(app, "#e-duration")
-        assert shown(app, "#e-next_steps") == "line 2: due 2026-11-17 is already past"
-        assert shown(app, "#e-purpose") == "say what it was about: a purpose or a summary"
+        assert shown(app, "#error-account") == "no account you may see matches 'gamma'"
+        assert "day 31 does not exist in February 2026" in shown(app, "#error-date")
+        assert "not a duration" in shown(app, "#error-duration")
+        assert shown(app, "#error-next_steps") == "line 2: due 2026-11-17 is already past"
+        assert shown(app, "#error-purpose") == "say what it was about: a purpose or a summary"
         assert shown(app, "#form-status") == "5 fields to fix; nothing was saved"
-        assert form.query_one("#f-date").has_class("-invalid") and not form.query_one("#f-attendees").has_class("-invalid")
-        assert form.query_one("#e-attendees").has_class("-empty")
-        assert app.screen.focused is form.query_one("#f-account")
+        assert form.query_one("#entry-date").has_class("-invalid") and not form.query_one("#entry-attendees").has_class("-invalid")
+        assert form.query_one("#error-attendees").has_class("-empty")
+        assert app.screen.focused is form.query_one("#entry-account")
         assert Activity.select().count() == 0 and ActionItem.select().count() == 0
         # fixing every field saves it
-        form.query_one("#f-account").value = "acme"
-        form.query_one("#f-date").value = "today"
-        form.query_one("#f-duration").value = "45"
-        form.query_one("#f-next_steps").text = "ok"
-        form.query_one("#f-purpose").value = "Check-in"
+        form.query_one("#entry-account").value = "acme"
+        form.query_one("#entry-date").value = "today"
+        form.query_one("#entry-duration").value = "45"
+        form.query_one("#entry-next_steps").text = "ok"
+        form.query_one("#entry-purpose").value = "Check-in"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, VisitLogScreen) and Activity.select().count() == 1
@@ -109,14 +109,14 @@ async def test_escape_asks_before_discarding_typed_text(org, make_app):
         await pilot.pause()
         assert isinstance(app.screen, VisitLogScreen)
         form = await open_form(app, pilot)
-        form.query_one("#f-summary").focus()
+        form.query_one("#entry-summary").focus()
         await pilot.press(*"they are unhappy")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await pilot.pause()
-        assert app.screen is form and form.query_one("#f-summary").text == "they are unhappy"
+        assert app.screen is form and form.query_one("#entry-summary").text == "they are unhappy"
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("y")
@@ -163,8 +163,11 @@ async def test_quick_capture_marks_a_bad_line_and_saves_nothing(org, make_app):
         assert "           ^" in preview and "day 31 does not exist" in preview
         await pilot.press("enter")
         await settle(app, pilot)
-        assert "fix the line first" in shown(app, "#capture-status")
-        await pilot.press("escape")
+        assert "fix the line first" in shown(app, "#form-status")
+        await pilot.press("escape")  # a typed line is not thrown away unasked
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
         await pilot.pause()
         assert not isinstance(app.screen, QuickCaptureScreen)
         assert Activity.select().count() == 0
@@ -200,7 +203,7 @@ async def test_quick_capture_never_offers_another_ams_account(org, make_app):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, QuickCaptureScreen)
-        assert "no account you may see matches" in shown(app, "#capture-status")
+        assert "no account you may see matches" in shown(app, "#error-line")
         assert Activity.select().count() == 0
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.timeline import TimelineScreen
 from acct_tui.ui.screens.visits import VisitLogScreen
 from tests import factories

@@ -26,9 +26,11 @@ from textual.widgets import Static
 from acct_tui import clock
 from acct_tui.db import database
 from acct_tui.errors import AcctError
+from acct_tui.services import entry_forms
+from acct_tui.services.entry_forms import SnoozeRequest
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
-from acct_tui.ui.widgets.prompts import PromptModal, SnoozeModal, SnoozeRequest
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 SEVERITY_STYLE = {"red": "bold red", "yellow": "bold yellow"}
@@ -328,7 +330,7 @@ class AlertsScreen(AcctScreen):
             if request is not None:
                 self._act("snooze", ids, until=request.until, reason=request.reason)
 
-        self.app.push_screen(SnoozeModal(len(ids)), done)
+        self.app.push_screen(EntryScreen(entry_forms.snooze_form(len(ids))), done)
 
     def action_resolve(self) -> None:
         if not (ids := self._targets_or_say()):
@@ -338,8 +340,7 @@ class AlertsScreen(AcctScreen):
             if note:
                 self._act("resolve", ids, note=note)
 
-        title = "Resolve this alert" if len(ids) == 1 else f"Resolve {len(ids)} alerts"
-        self.app.push_screen(PromptModal(title, "Note", required=True, ok="Resolve", hint="What was done about it."), done)
+        self.app.push_screen(EntryScreen(entry_forms.resolve_form(len(ids))), done)
 
     def action_escalate(self) -> None:
         if not (ids := self._targets_or_say()):
@@ -349,10 +350,7 @@ class AlertsScreen(AcctScreen):
             if login is not None:
                 self._act("escalate", ids, to_login=login or None)
 
-        title = "Escalate this alert" if len(ids) == 1 else f"Escalate {len(ids)} alerts"
-        self.app.push_screen(
-            PromptModal(title, "To (login)", required=False, ok="Escalate", hint="Empty: the account owner's manager."), done
-        )
+        self.app.push_screen(EntryScreen(entry_forms.escalate_form(len(ids))), done)
 
     def action_open_account(self) -> None:
         alert = self.table.current_row

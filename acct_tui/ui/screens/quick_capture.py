@@ -1,9 +1,10 @@
 """Quick capture: log a touch in one line (`:` or `n` anywhere), the parse shown live.
 
-The grammar is `acct_tui.core.capture` (see the README). The parse is
-redrawn on every key; the account is matched in a thread worker. Enter
-saves; when the account is ambiguous a list of candidates asks which one.
-Dismisses with the new activity id, or None.
+A `FormScreen` of one field. The grammar is `acct_tui.core.capture` (see
+the README), read by `services.capture_form`. The parse is redrawn on every
+key; the account is matched in a thread worker. Enter saves; when the account
+is ambiguous a list of candidates asks which one. Escape asks before throwing
+a typed line away. Dismisses with the new activity id, or None.
 """
 
 from __future__ import annotations
@@ -14,29 +15,27 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from acct_tui import clock
-from acct_tui.core.capture import Capture, CaptureError, parse_capture
-from acct_tui.db import database
-from acct_tui.errors import AcctError
-from acct_tui.services import account_lookup, visits
+from acct_tui.core.capture import Capture, CaptureError
+from acct_tui.services import account_lookup
+from acct_tui.services.capture_form import read_capture, save_capture
+from acct_tui.ui.background import call
 from acct_tui.ui.safe import plain
+from acct_tui.ui.screens.form import FormScreen
 
 EXAMPLE = "acme visit 45m w/ Lan, Minh +pricing :) next: send proposal by fri"
 SENTIMENT_TEXT = {-2: ":(( hostile", -1: ":( sour", 0: ":| neutral", 1: ":) good", 2: ":D delighted"}
 
 
-class QuickCaptureScreen(ModalScreen[int | None]):
+class QuickCaptureScreen(FormScreen):
     """One line in, a visit record out."""
 
-    CSS_PATH = "quick_capture.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="capture.cancel")]
+    CSS_PATH = ["form.tcss", "quick_capture.tcss"]
+    DISCARD_QUESTION = "Discard this line? What you typed is lost."
 
     @dataclass
     class Resolved(Message):
@@ -44,10 +43,6 @@ class QuickCaptureScreen(ModalScreen[int | None]):
 
         text: str
         found: object
-
-    @dataclass
-    class Problem(Message):
-        text: str
 
     def __init__(self, line: str = "") -> None:
         super().__init__()
@@ -57,23 +52,30 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         self.candidates: list[account_lookup.AccountHit] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with Vertical(id="form-box") as box:
             box.border_title = "Quick capture"
             box.border_subtitle = "enter saves · escape cancels · grammar in the README"
             # A prefilled line (Today's `n`: the account) is kept: typing goes after it, not over it.
-            yield Input(self.initial, placeholder=EXAMPLE, id="capture-line", select_on_focus=False)
+            yield Input(self.initial, placeholder=EXAMPLE, id="entry-line", select_on_focus=False)
+            yield Static("", id="error-line", classes="form-error -empty")
             yield Static(id="capture-preview")
             yield OptionList(id="capture-choices")
-            yield Static("", id="capture-status")
+            yield Static("", id="form-status")
 
     def on_mount(self) -> None:
-        self.query_one("#capture-line", Input).focus()
+        self.query_one("#entry-line", Input).focus()
         self._show(self.initial)
 
-    @on(Input.Changed, "#capture-line")
+    def field_keys(self) -> tuple[str, ...]:
+        return ("line",)
+
+    def values(self) -> str:
+        return self.query_one("#entry-line", Input).value
+
+    @on(Input.Changed, "#entry-line")
     def _changed(self, event: Input.Changed) -> None:
         self._hide_choices()
-        self._status("")
+        self.status("")
         self._show(event.value)
 
     def _show(self, line: str) -> None:
@@ -83,7 +85,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
             preview.update(Text(f"e.g. {EXAMPLE}", style="dim"))
             return
         try:
-            capture = parse_capture(line, clock.today())
+            capture = read_capture(line)
         except CaptureError as exc:
             caret = " " * exc.position + "^"
             preview.update(Text.assemble((line + "\n", "dim"), (caret + "\n", "bold red"), (exc.reason, "red")))
@@ -130,8 +132,7 @@ class QuickCaptureScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="capture-resolve", exit_on_error=False)
     def _resolve(self, text: str) -> None:
-        with database.connection_context():
-            found = account_lookup.resolve_account(self.app.viewer, text)
+        found = call(account_lookup.resolve_account, self.app.viewer, text)
         self.post_message(self.Resolved(text, found))
 
     def on_quick_capture_screen_resolved(self, message: Resolved) -> None:
@@ -141,42 +142,32 @@ class QuickCaptureScreen(ModalScreen[int | None]):
 
     # -- saving -----------------------------------------------------------
 
-    @on(Input.Submitted, "#capture-line")
+    @on(Input.Submitted, "#entry-line")
     def _submitted(self) -> None:
         if self.capture is None:
-            self._status("fix the line first (the caret marks the problem)", error=True)
+            self.status("fix the line first (the caret marks the problem)", error=True)
             return
-        self._save(self.capture, None)
+        self._save((self.values(), None))
 
     @on(OptionList.OptionSelected, "#capture-choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        if self.capture is not None:
-            self._save(self.capture, self.candidates[event.option_index].id)
+        self._save((self.values(), self.candidates[event.option_index].id))
 
-    @work(thread=True, exclusive=True, group="capture-save", exit_on_error=False)
-    def _save(self, capture: Capture, account_id: int | None) -> None:
-        try:
-            with database.connection_context():
-                if account_id is None:
-                    found = account_lookup.resolve_account(self.app.viewer, capture.account_text)
-                    if not isinstance(found, account_lookup.AccountHit):
-                        self.post_message(self.Resolved(capture.account_text, found))
-                        self.app.call_from_thread(self._ask, found)
-                        return
-                    account_id = found.id
-                activity_id = visits.log_activity(self.app.viewer, visits.draft_from_capture(capture, account_id))
-        except AcctError as exc:
-            self.post_message(self.Problem(str(exc)))
-            return
-        self.app.call_from_thread(self.dismiss, activity_id)
+    def action_save(self) -> None:
+        self._submitted()
 
-    def on_quick_capture_screen_problem(self, message: Problem) -> None:
-        self._status(f"not saved: {message.text}", error=True)
+    def submit(self, values: tuple[str, int | None]) -> int | list[account_lookup.AccountHit]:
+        line, account_id = values
+        return save_capture(self.app.viewer, line, account_id)
+
+    def saved(self, result: int | list[account_lookup.AccountHit]) -> None:
+        if isinstance(result, list):
+            self._ask(result)
+        else:
+            self.dismiss(result)
 
     def _ask(self, candidates: list[account_lookup.AccountHit]) -> None:
-        if not candidates:
-            self._status("no account you may see matches; write more of the name", error=True)
-            return
+        """Several accounts match the line's: list them and let the user pick one."""
         self.candidates = list(candidates)
         choices = self.query_one("#capture-choices", OptionList)
         choices.clear_options()
@@ -185,21 +176,16 @@ class QuickCaptureScreen(ModalScreen[int | None]):
         choices.add_class("-shown")
         choices.highlighted = 0
         choices.focus()
-        self._status("several accounts match: pick one (enter), escape goes back to the line")
+        self.status("several accounts match: pick one (enter), escape goes back to the line")
 
     def _hide_choices(self) -> None:
         self.query_one("#capture-choices", OptionList).remove_class("-shown")
-
-    def _status(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#capture-status", Static)
-        status.update(plain(text))
-        status.set_class(error, "-error")
 
     def action_cancel(self) -> None:
         choices = self.query_one("#capture-choices", OptionList)
         if choices.has_class("-shown"):
             self._hide_choices()
-            self.query_one("#capture-line", Input).focus()
-            self._status("")
+            self.query_one("#entry-line", Input).focus()
+            self.status("")
             return
-        self.dismiss(None)
+        super().action_cancel()

@@ -29,7 +29,8 @@ from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.money import rate_book
 from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
@@ -260,8 +261,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         self.app.push_screen(VisitFormScreen(card.id, card.name), saved)
 
     def _entry(self, form: EntryForm) -> None:
-        def finished(saved: bool | None) -> None:
-            if saved:
+        def finished(saved: object | None) -> None:
+            if saved is not None:
                 after_write(self.app, form.done)
 
         self.app.push_screen(EntryScreen(form), finished)

@@ -26,10 +26,11 @@ from textual.widgets import Static
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms
+from acct_tui.services.entry_forms import SnoozeRequest
 from acct_tui.services.today import Today, TodayItem, TodayRow
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
-from acct_tui.ui.widgets.prompts import SnoozeModal, SnoozeRequest
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
@@ -273,15 +274,13 @@ class TodayScreen(AcctScreen):
 
     def action_plan_visit(self) -> None:
         """Put a visit to the highlighted account on the plan."""
-        from acct_tui.ui.screens.dialogs import EntryScreen
-
         row = self._row()
         if row is None:
             return
         form = entry_forms.plan_visit_form(self.app.viewer, row.account_id, row.account_name, row.owner)
 
-        def finished(saved: bool | None) -> None:
-            if saved:
+        def finished(saved: object | None) -> None:
+            if saved is not None:
                 after_write(self.app, form.done)
 
         self.app.push_screen(EntryScreen(form), finished)
@@ -310,7 +309,7 @@ class TodayScreen(AcctScreen):
             if request is not None:
                 self._act("snooze", item, until=request.until, reason=request.reason)
 
-        self.app.push_screen(SnoozeModal(1), chosen)
+        self.app.push_screen(EntryScreen(entry_forms.snooze_form(1)), chosen)
 
     def action_open_account(self) -> None:
         """Open the highlighted account's timeline."""

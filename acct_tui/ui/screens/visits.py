@@ -23,10 +23,10 @@ from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms, visit_log
 from acct_tui.services.account_card import record_detail
-from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import EntryScreen, RecordScreen
+from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
@@ -252,16 +252,9 @@ class VisitLogScreen(AcctScreen):
 
     def action_filter_records(self) -> None:
         """Narrow the records by account, kind, who logged them, dates and sentiment."""
-        viewer = self.app.viewer
-        chosen: dict[str, VisitFilter] = {}
-
-        def submit(values: dict[str, str]) -> None:
-            chosen["filter"] = entry_forms.read_record_filter(viewer, values)
-
-        def done(saved: bool | None) -> None:
-            if saved:
-                self.filters = chosen["filter"]
+        def done(chosen: VisitFilter | None) -> None:
+            if chosen is not None:
+                self.filters = chosen
                 self._show_records()
 
-        form = EntryForm("Filter visit records", entry_forms.record_filter_fields(self.filters), submit)
-        self.app.push_screen(EntryScreen(form), done)
+        self.app.push_screen(EntryScreen(entry_forms.record_filter_form(self.app.viewer, self.filters)), done)
