@@ -32,6 +32,7 @@ from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.dialogs import RecordScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
@@ -86,7 +87,7 @@ COLUMNS = [
 ]
 
 
-class TimelineScreen(OpportunityActions, AcctScreen):
+class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
@@ -107,6 +108,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         Binding("m", "add_milestone", "Milestone", id="timeline.milestone"),
         Binding("d", "mark_done", "Done", id="timeline.done"),
         Binding("x", "contact_left", "Contact left", id="timeline.contact_left"),
+        # Out of the footer (full already): listed by `?` and the palette, and in the README.
+        Binding("C", "contacts", "Contacts", show=False, id="timeline.contacts"),
         Binding("o", "add_opportunity", "Opportunity", id="timeline.opportunity"),
         Binding("e", "edit_opportunity", "Edit deal", id="timeline.edit_opportunity"),
     ]
@@ -174,6 +177,29 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         same_account = self.card is not None and message.card is not None and self.card.id == message.card.id
         self.card, self.timeline = message.card, message.timeline
         self._show(keep_cursor=same_account)
+        self._show_pending_record()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_pending_record()
+
+    def _show_pending_record(self) -> None:
+        """Put the cursor on the record the app was asked to open here (`app.open_record`, from a search)."""
+        pending = self.app.pending_record
+        if pending is None or self.card is None or self.card.id != pending[0]:
+            return
+        self.app.pending_record = None
+        _, source, record_id = pending
+        if self.kind or self.filter_text:
+            self.kind = None
+            self.filter_bar.action_clear()
+            self._show()
+        rows = self.rows()
+        index = next((i for i, r in enumerate(rows) if isinstance(r, TimelineEvent) and (r.source, r.source_id) == (source, record_id)), None)
+        if index is None:
+            self.notify("That record is not in this timeline.", severity="warning")
+            return
+        self.table.move_cursor(index)
 
     # -- showing ----------------------------------------------------------
 
