@@ -74,6 +74,23 @@ def last_touch_and_visit(accounts=None, *, until: dt.datetime | None = None):
     return query.group_by(Activity.account)
 
 
+def touch_rhythm_by_kind(until: dt.datetime, since: dt.datetime):
+    """(account, kind, newest, count since `since`, oldest since `since`): the newest touch of
+    each kind, and how many there were in the window and the first of them (an account's rhythm).
+
+    One pass over the (account, kind, time) index, like `newest_touch_by_kind`.
+    """
+    window = Activity.occurred_at > since
+    return (
+        Activity.select(
+            Activity.account, Activity.kind, fn.MAX(Activity.occurred_at),
+            fn.SUM(Case(None, [(window, 1)], 0)), fn.MIN(Case(None, [(window, Activity.occurred_at)], None)),
+        )
+        .where(is_touch() & (Activity.occurred_at <= until))
+        .group_by(Activity.account, Activity.kind)
+    )
+
+
 def last_touch_by_author(user_ids) -> dict[int, object]:
     """{user_id: raw time of the newest touch they logged, on any account}."""
     if not user_ids:

@@ -124,7 +124,7 @@ async def test_palette_open_account_and_counts_query_off_the_loop(slow_db, make_
         assert app.selected_account_id == org["a1"].id
         app.refresh_alert_counts()
         await settle(app, pilot)
-        assert app.alert_counts == {"red": 0, "yellow": 0}
+        assert app.alert_counts == {"red": 0, "yellow": 0, "snoozed": 0}
     assert slow_db.on_loop == []
 
 
