@@ -34,10 +34,16 @@ from acct_tui.core.settings import settings_from_config, use as use_settings
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
-from acct_tui.ui.background import call
+from acct_tui.ui.background import attempt, call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.safe import safe_update
+
+
+def _today():
+    from acct_tui.ui.screens.today import TodayScreen
+
+    return TodayScreen()
 
 
 def _portfolio():
@@ -75,21 +81,26 @@ MAX_RED_TOASTS = 3
 
 
 class AcctApp(App):
-    """The dashboard: five modes over one database, as one viewer."""
+    """The dashboard: six modes over one database, as one viewer."""
 
     TITLE = "acct-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {AccountsProvider}
-    MODES = {"portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team}
-    DEFAULT_MODE = "portfolio"
+    MODES = {
+        "today": _today, "portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team,
+    }
+    #: The first screen of the day: who to contact next, and why.
+    DEFAULT_MODE = "today"
     BINDINGS = [
-        Binding("1", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
-        Binding("2", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
-        Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
-        Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
-        Binding("5", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
+        Binding("1", "mode('today')", "Today", show=False, id="mode.today"),
+        Binding("2", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
+        Binding("3", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
+        Binding("4", "mode('visits')", "Visits", show=False, id="mode.visits"),
+        Binding("5", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
+        Binding("6", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
         Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
+        Binding("u,ctrl+z", "undo", "Undo", show=False, id="app.undo"),
         Binding("ctrl+f", "search", "Search", show=False, priority=True, id="app.search"),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
@@ -116,6 +127,19 @@ class AcctApp(App):
         visible: bool
 
     @dataclass
+    class Undone(Message):
+        """`undo`'s answer: what was taken back, or why nothing was."""
+
+        said: str | None
+        error: str | None = None
+
+    @dataclass
+    class SessionMarked(Message):
+        """The newest audit entry when the session started: changes after it are undoable."""
+
+        audit_id: int
+
+    @dataclass
     class AlertsCounted(Message):
         """Fresh open red/yellow counts for the header."""
 
@@ -129,8 +153,14 @@ class AcctApp(App):
         db_label: str = "",
         policy: Policy | None = None,
         scan: bool = True,
+        mode: str | None = None,
     ) -> None:
-        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`)."""
+        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`);
+        `mode` opens on another area than Today (and `escape` ends there)."""
+        if mode is not None:
+            if mode not in self.MODES:
+                raise UsageError(f"no such area {mode!r} (use {', '.join(self.MODES)})")
+            self.DEFAULT_MODE = mode  # read by App.__init__
         super().__init__()
         self.viewer = viewer
         self.config = config
@@ -143,6 +173,8 @@ class AcctApp(App):
         #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
         self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []
+        #: The audit entry this session started after (None until the worker says).
+        self.session_audit_id: int | None = None
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
         if config.theme:
             if config.theme not in self.available_themes:
@@ -166,6 +198,7 @@ class AcctApp(App):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         db_sqlite.set_lock_wait_hook(self._waiting_for_writer)
+        self._mark_session()
         self.refresh_alert_counts()
         if self.scan_enabled:
             # Not at once: the first screen's own loading comes first.
@@ -178,7 +211,7 @@ class AcctApp(App):
     # -- modes and navigation ---------------------------------------------
 
     def action_mode(self, mode: str) -> None:
-        """Switch to a main area (mode 5 is the Team pane for leads, an account manager's own KPIs otherwise)."""
+        """Switch to a main area (mode 6 is the Team pane for leads, an account manager's own KPIs otherwise)."""
         if mode != self.current_mode:
             self._mode_history.append(self.current_mode)
             self.switch_mode(mode)
@@ -207,6 +240,37 @@ class AcctApp(App):
                 after_write(self, "Logged.")
 
         self.push_screen(QuickCaptureScreen(), saved)
+
+    @work(thread=True, exclusive=True, group="session-mark", exit_on_error=False)
+    def _mark_session(self) -> None:
+        from acct_tui.services import undo
+
+        self.post_message(self.SessionMarked(call(undo.session_start)))
+
+    def on_acct_app_session_marked(self, message: SessionMarked) -> None:
+        self.session_audit_id = message.audit_id
+
+    def action_undo(self) -> None:
+        """Take back my last change of this session (a save, a done, an acknowledge, a snooze, a resolve ...)."""
+        if self.session_audit_id is None:
+            self.notify("Nothing to undo yet.", severity="warning")
+            return
+        self._undo(self.session_audit_id)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def _undo(self, since: int) -> None:
+        from acct_tui.services import undo
+
+        said, error = attempt(undo.undo_last, self.viewer, since)
+        self.post_message(self.Undone(said, error))
+
+    def on_acct_app_undone(self, message: Undone) -> None:
+        from acct_tui.ui.writes import after_write
+
+        if message.error:
+            self.notify(message.error, severity="warning", markup=False)
+        else:
+            after_write(self, message.said or "Undone.")
 
     def action_search(self) -> None:
         """Search what was written (`ctrl+f` on any screen); the record chosen opens in its timeline."""
@@ -312,7 +376,7 @@ class AcctApp(App):
             return
         names = ", ".join(alert.account_name for alert in alerts[:MAX_RED_TOASTS])
         self.notify(
-            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (4: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
+            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (5: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
             timeout=10, markup=False,
         )
 

@@ -36,7 +36,7 @@ def alerts(org):
 
 async def open_alerts(app, pilot) -> AlertsScreen:
     await settle(app, pilot)
-    await pilot.press("4")
+    await pilot.press("5")
     await settle(app, pilot)
     assert isinstance(app.screen, AlertsScreen)
     return app.screen
@@ -111,7 +111,7 @@ async def test_counts_read_in_the_singular_for_one(org, alerts, make_app):
         await pilot.press("slash", *"Gamma", "enter")
         await settle(app, pilot)
         assert "1 alert ·" in str(screen.query_one("#alerts-summary").render())
-        await pilot.press("1")
+        await pilot.press("2")
         await settle(app, pilot)
         await pilot.press("slash", *"Acme", "enter")
         await settle(app, pilot)

@@ -48,16 +48,16 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def app_as(template, tmp_path, config_path):
-    """An app on a fresh copy of the demo, as `login` ("lead" or "am": the demo's first of each)."""
+    """An app on a fresh copy of the demo, as `login` ("lead" or "am": the demo's first of each), opening on `mode`."""
     path = tmp_path / "demo.db"
     shutil.copy(template, path)
     dbmod.open_database(f"sqlite:///{path}")
 
-    def make(who: str) -> AcctApp:
+    def make(who: str, mode: str | None = "portfolio") -> AcctApp:
         with dbmod.database.connection_context():
             login = User.select(User.login).where(User.role == who, User.active == True).order_by(User.login).scalar()  # noqa: E712
             viewer = access.viewer_for(login)
-        return AcctApp(viewer, config=Config(path=config_path), db_label="file demo.db", scan=False)
+        return AcctApp(viewer, config=Config(path=config_path), db_label="file demo.db", scan=False, mode=mode)
 
     yield make
     if not dbmod.database.is_closed():
@@ -74,23 +74,25 @@ async def quiet(pilot) -> None:
     await pilot.pause()
 
 
-#: Screen name -> (who, keys pressed over the settled Portfolio).
+#: Screen name -> (who, keys pressed over the settled Portfolio; the "today-" ones open on Today, the app's first mode).
 SCREENS = {
+    "today-lead": ("lead", ()),
+    "today-am": ("am", ()),
     "portfolio-lead": ("lead", ()),
     "portfolio-am": ("am", ()),
     "timeline": ("lead", ("enter",)),
-    "visits": ("lead", ("3",)),
-    "alerts": ("lead", ("4",)),
-    "team": ("lead", ("5",)),
-    "team-kpis": ("lead", ("5", "K")),
-    "my-kpis": ("am", ("5",)),
-    "member": ("lead", ("5", "enter")),
-    "reassign": ("lead", ("5", "R")),
+    "visits": ("lead", ("4",)),
+    "alerts": ("lead", ("5",)),
+    "team": ("lead", ("6",)),
+    "team-kpis": ("lead", ("6", "K")),
+    "my-kpis": ("am", ("6",)),
+    "member": ("lead", ("6", "enter")),
+    "reassign": ("lead", ("6", "R")),
     "help": ("lead", ("question_mark",)),
     "quick-capture": ("am", ("n",)),
     "visit-form": ("am", ("enter", "l")),
     "plan-visit": ("am", ("enter", "p")),
-    "snooze": ("lead", ("4", "s")),
+    "snooze": ("lead", ("5", "s")),
 }
 
 
@@ -106,7 +108,8 @@ def test_screen_at_size(screen, size, app_as, snap_compare):
             await settle(pilot.app, pilot)
         await quiet(pilot)
 
-    assert snap_compare(app_as(who), terminal_size=SIZES[size], run_before=run_before)
+    mode = None if screen.startswith("today-") else "portfolio"
+    assert snap_compare(app_as(who, mode), terminal_size=SIZES[size], run_before=run_before)
 
 
 async def test_layout_at_80_columns(app_as):
@@ -123,7 +126,7 @@ async def test_layout_at_80_columns(app_as):
         assert "Alerts" in header and f"+{len(hidden)} hidden" in header
         top = app.screen.query_one("AppHeader")
         tabs = str(top.query_one("#header-modes").render())
-        assert all(label in tabs for label in ("1 Portfolio", "2 Timeline", "3 Visits", "4 Alerts", "5 Team"))
+        assert all(label in tabs for label in ("1 Today", "2 Portfolio", "3 Timeline", "4 Visits", "5 Alerts", "6 Team"))
         assert "red" in str(top.query_one("#header-alerts").render())
         assert app.screen.query_one("Footer").region.y == 23
     app = app_as("lead")

@@ -18,7 +18,7 @@ the footer. Override as needed:
 
 Common bindings (ids in brackets, remappable in the config's `[keys]`):
 escape back [screen.back], `/` filter [screen.filter], `?` help
-[screen.help]. The app adds 1-5 modes, ctrl+p palette, ctrl+q quit.
+[screen.help]. The app adds 1-6 modes, ctrl+p palette, ctrl+q quit.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
-KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health"}
+KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health", "courtesy": "courtesy"}
 STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
 
 
@@ -98,9 +98,10 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     HELP = (
         "One account's story: its card (owner, tier, value, renewal, health and why, open alerts, key contacts) "
         "and every touch, case, milestone, commitment, planned visit, alert and health change, newest first, "
-        "with what is still to come above the TODAY rule. Pick the account in the Portfolio ({mode.portfolio}), "
-        "the Visit log ({mode.visits}), the Risk alerts ({mode.alerts}) or with {app.palette}. {timeline.log} logs "
-        "a touch, {timeline.plan} plans a visit, {timeline.commit} adds a commitment, {timeline.done} marks one done."
+        "with what is still to come above the TODAY rule. Pick the account in Today ({mode.today}), the Portfolio "
+        "({mode.portfolio}), the Visit log ({mode.visits}), the Risk alerts ({mode.alerts}) or with {app.palette}. "
+        "{timeline.log} logs a touch, {timeline.plan} plans a visit, {timeline.commit} adds a commitment, "
+        "{timeline.done} marks one done."
     )
     BINDINGS = [
         Binding("f", "cycle_kind", "Kind", id="timeline.kind"),
@@ -253,7 +254,8 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     # -- opening ----------------------------------------------------------
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
-        if isinstance(event.row, TimelineEvent):
+        # An anniversary is the account itself: its card is already on top.
+        if isinstance(event.row, TimelineEvent) and event.row.source != "account":
             self._open(event.row.source, event.row.source_id)
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
@@ -270,7 +272,7 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
 
     def _need_account(self) -> AccountCard | None:
         if self.card is None:
-            self.notify("Pick an account first (1 Portfolio, or ctrl+p).", severity="warning")
+            self.notify("Pick an account first (1 Today, 2 Portfolio, or ctrl+p).", severity="warning")
         return self.card
 
     def action_log_touch(self) -> None:
