@@ -112,6 +112,9 @@ class AcctApp(App):
         account_id: int
         visible: bool
 
+    class WaitingForWriter(Message):
+        """A save is waiting for another writer's lock (a long import, a scan)."""
+
     @dataclass
     class AlertsCounted(Message):
         """Fresh open red/yellow counts for the header."""
@@ -149,10 +152,10 @@ class AcctApp(App):
 
     def _waiting_for_writer(self) -> None:
         """A save waits for another writer's lock (a long import, a scan): say so instead of looking frozen."""
-        try:
-            self.call_from_thread(self.notify, "Waiting for another writer…", timeout=5)
-        except RuntimeError:  # on the event loop itself
-            self.notify("Waiting for another writer…", timeout=5)
+        self.post_message(self.WaitingForWriter())  # from the saving worker's thread: post_message is thread-safe
+
+    def on_acct_app_waiting_for_writer(self, message: WaitingForWriter) -> None:
+        self.notify("Waiting for another writer…", timeout=5)
 
     def _display(self, screen, renderable) -> None:
         # The last step before the terminal: no escape sequence from data gets through (ui/safe.py).

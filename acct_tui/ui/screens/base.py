@@ -16,6 +16,11 @@ the footer. Override as needed:
 - `focus_main()`: where focus goes instead, when `MAIN` is not enough
   (default: the `MAIN` widget, else the first focusable widget of the body).
 
+Shared actions that touch the database run in workers and report back by
+message: `open_record(source, id)` shows a record's full view (`RecordOpened`),
+`write(service, *args, done=...)` saves and then tells, refreshes and rescans
+(`Wrote`).
+
 Common bindings (ids in brackets, remappable in the config's `[keys]`):
 escape back [screen.back], `/` filter [screen.filter], `?` help
 [screen.help]. The app adds 1-5 modes, ctrl+p palette, ctrl+q quit.
@@ -23,11 +28,18 @@ escape back [screen.back], `/` filter [screen.filter], `?` help
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from acct_tui.services.account_card import RecordDetail, record_detail
+from acct_tui.ui.background import attempt
 from acct_tui.ui.widgets.filter_bar import FilterBar
 from acct_tui.ui.widgets.header import AppHeader
 
@@ -43,6 +55,20 @@ class AcctScreen(Screen):
         Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
         Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
     ]
+
+    @dataclass
+    class RecordOpened(Message):
+        """`open_record`'s worker is back: the record's full view, or why not."""
+
+        detail: RecordDetail | None
+        error: str | None
+
+    @dataclass
+    class Wrote(Message):
+        """`write`'s worker is back: what to say once saved, or why nothing was."""
+
+        done: str
+        error: str | None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -79,6 +105,35 @@ class AcctScreen(Screen):
         if self._stale:
             self._stale = False
             self.refresh_data()
+
+    # -- shared database work (in workers, back by message) ----------------
+
+    @work(thread=True, exclusive=True, group="open-record", exit_on_error=False)
+    def open_record(self, source: str, source_id: int) -> None:
+        """Show the full record behind a line (`services.account_card.record_detail`)."""
+        self.post_message(self.RecordOpened(*attempt(record_detail, self.app.viewer, source, source_id)))
+
+    def on_acct_screen_record_opened(self, message: RecordOpened) -> None:
+        from acct_tui.ui.screens.dialogs import RecordScreen
+
+        if message.detail is None:
+            self.notify(message.error or "", severity="error", markup=False)
+        else:
+            self.app.push_screen(RecordScreen(message.detail))
+
+    @work(thread=True, exclusive=True, group="screen-write", exit_on_error=False)
+    def write(self, service: Callable[..., Any], *args: Any, done: str) -> None:
+        """Run a write (`service(viewer, *args)`), then say `done`, refresh and rescan."""
+        _result, error = attempt(service, self.app.viewer, *args)
+        self.post_message(self.Wrote(done, error))
+
+    def on_acct_screen_wrote(self, message: Wrote) -> None:
+        from acct_tui.ui.writes import after_write
+
+        if message.error is not None:
+            self.notify(message.error, severity="error", markup=False)
+        else:
+            after_write(self.app, message.done)
 
     # -- filter -----------------------------------------------------------
 

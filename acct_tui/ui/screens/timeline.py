@@ -24,12 +24,12 @@ from acct_tui import clock
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms, visits
-from acct_tui.services.account_card import AccountCard, account_card, record_detail
+from acct_tui.services.account_card import AccountCard, account_card
 from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.money import rate_book
 from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.background import call
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
@@ -117,6 +117,12 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         card: AccountCard | None
         timeline: Timeline | None
         error: str | None = None
+
+    @dataclass
+    class ContactsLoaded(Message):
+        """The account's current contacts (id, name, role), to ask which one left."""
+
+        people: list[tuple[int, str, str]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -226,17 +232,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.row, TimelineEvent):
-            self._open(event.row.source, event.row.source_id)
+            self.open_record(event.row.source, event.row.source_id)
 
-    @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
-    def _open(self, source: str, source_id: int) -> None:
-        try:
-            with database.connection_context():
-                detail = record_detail(self.app.viewer, source, source_id)
-        except AcctError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
 
     # -- actions ----------------------------------------------------------
 
@@ -290,21 +287,8 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         if not isinstance(row, TimelineEvent) or row.source not in ("action_item", "milestone") or row.state == "done":
             self.notify("Put the cursor on an open commitment or milestone.", severity="warning")
             return
-        self._complete(row.source, row.source_id, row.title)
-
-    @work(thread=True, exclusive=True, group="timeline-write", exit_on_error=False)
-    def _complete(self, source: str, source_id: int, title: str) -> None:
-        viewer = self.app.viewer
-        try:
-            with database.connection_context():
-                if source == "action_item":
-                    visits.complete_commitment(viewer, source_id)
-                else:
-                    visits.complete_milestone(viewer, source_id)
-        except AcctError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(after_write, self.app, f"Done: {title.split(': ', 1)[-1]}")
+        complete = visits.complete_commitment if row.source == "action_item" else visits.complete_milestone
+        self.write(complete, row.source_id, done=f"Done: {row.title.split(': ', 1)[-1]}")
 
     def action_contact_left(self) -> None:
         """Record that one of the account's contacts left (a champion leaving is a risk)."""
@@ -315,11 +299,10 @@ class TimelineScreen(OpportunityActions, AcctScreen):
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
     def _pick_contact(self, account_id: int) -> None:
-        with database.connection_context():
-            people = visits.current_contacts(self.app.viewer, account_id)
-        self.app.call_from_thread(self._ask_contact, people)
+        self.post_message(self.ContactsLoaded(call(visits.current_contacts, self.app.viewer, account_id)))
 
-    def _ask_contact(self, people: list[tuple[int, str, str]]) -> None:
+    def on_timeline_screen_contacts_loaded(self, message: ContactsLoaded) -> None:
+        people = message.people
         if not people:
             self.notify("No current contacts on record for this account.", severity="warning")
             return

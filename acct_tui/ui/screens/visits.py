@@ -20,12 +20,9 @@ from textual.widgets import Static
 
 from acct_tui import clock
 from acct_tui.db import database
-from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms, visit_log
-from acct_tui.services.account_card import record_detail
 from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import RecordScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
@@ -202,19 +199,10 @@ class VisitLogScreen(AcctScreen):
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.row, VisitRecordRow):
-            self._open_record(event.row.id)
+            self.open_record("activity", event.row.id)
         elif isinstance(event.row, PlannedVisitRow):
             self.app.open_account(event.row.account_id)
 
-    @work(thread=True, exclusive=True, group="visit-open", exit_on_error=False)
-    def _open_record(self, activity_id: int) -> None:
-        try:
-            with database.connection_context():
-                detail = record_detail(self.app.viewer, "activity", activity_id)
-        except AcctError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
 
     def _focused_row(self):
         table = self.focused if isinstance(self.focused, VirtualTable) else self.records_table
