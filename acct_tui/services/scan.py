@@ -37,6 +37,7 @@ from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
 from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, json_default
+from acct_tui.services.alerts import ACTIVE_STATUSES
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
 
@@ -45,7 +46,6 @@ from acct_tui.services.query import as_datetime, raw_rows
 ACCOUNTS_PER_TRANSACTION = 1000
 #: The PostgreSQL advisory lock key held while a scan writes ("ACT3").
 SCAN_LOCK_KEY = 0x41435433
-ACTIVE = ("open", "acknowledged", "snoozed")
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _active_alerts() -> dict[int, dict[str, tuple]]:
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
         Alert.last_seen,
-    ).where(Alert.status.in_(ACTIVE))
+    ).where(Alert.status.in_(ACTIVE_STATUSES))
     for row in raw_rows(query):
         existing.setdefault(row[1], {})[row[2]] = row
     return existing
@@ -260,7 +260,7 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
     if inserts:
         # Inside the write transaction: skip any alert another scanner opened
         # since the plan was read (SQLite has no advisory lock to prevent it).
-        taken = {(aid, rule_id) for _, aid, rule_id, status, _ in _alerts_in_range(lo, hi) if status in ACTIVE}
+        taken = {(aid, rule_id) for _, aid, rule_id, status, _ in _alerts_in_range(lo, hi) if status in ACTIVE_STATUSES}
         inserts = [item for item in inserts if (item[0], item[1]) not in taken]
     if inserts:
         database.cursor().executemany(

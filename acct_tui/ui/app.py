@@ -20,7 +20,6 @@ from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -35,6 +34,7 @@ from acct_tui.ui import risk_bridge
 from acct_tui.ui.background import call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import safe_update
 
 
@@ -81,16 +81,7 @@ class AcctApp(App):
     COMMANDS = App.COMMANDS | {AccountsProvider}
     MODES = {"portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team}
     DEFAULT_MODE = "portfolio"
-    BINDINGS = [
-        Binding("1", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
-        Binding("2", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
-        Binding("3", "mode('visits')", "Visits", show=False, id="mode.visits"),
-        Binding("4", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
-        Binding("5", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
-        Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
-        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-    ]
+    BINDINGS = bindings("app")
 
     #: Seconds after start before the first background scan.
     FIRST_SCAN_DELAY = 5.0

@@ -33,13 +33,13 @@ from typing import Any, Callable
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from acct_tui.services.account_card import RecordDetail, record_detail
 from acct_tui.ui.background import attempt
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.filter_bar import FilterBar
 from acct_tui.ui.widgets.header import AppHeader
 
@@ -50,11 +50,7 @@ class AcctScreen(Screen):
     MODE: str = ""
     HELP: str = ""
     MAIN: str = ""
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="screen.back"),
-        Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
-        Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
-    ]
+    BINDINGS = bindings("screen")
 
     @dataclass
     class RecordOpened(Message):

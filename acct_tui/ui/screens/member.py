@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
@@ -22,6 +21,7 @@ from acct_tui.services import team
 from acct_tui.services.access import may_reassign
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import call
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.reassign import open_reassign
@@ -73,10 +73,7 @@ class MemberScreen(AcctScreen):
         "One person's accounts and open alerts, as you see them. enter opens the account's timeline, "
         "tab switches lists, p shows them in the Portfolio, R hands accounts over, escape goes back."
     )
-    BINDINGS = [
-        Binding("p", "in_portfolio", "In portfolio", id="member.portfolio"),
-        Binding("R", "reassign", "Reassign", id="member.reassign"),
-    ]
+    BINDINGS = bindings("member")
 
     @dataclass
     class Loaded(Message):

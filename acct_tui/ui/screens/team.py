@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -23,6 +22,7 @@ from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
 from acct_tui.services import money, team
 from acct_tui.services.access import may_reassign
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.member import MemberScreen
@@ -130,13 +130,7 @@ class TeamScreen(AcctScreen):
         "person (the same figures as acct-tui report) with sparklines of the last six periods; [ and ] move "
         "the period, p switches quarter, month and year."
     )
-    BINDINGS = [
-        Binding("s", "cycle_sort", "Sort", id="team.sort"),
-        Binding("S", "reverse_sort", "Reverse", id="team.reverse"),
-        Binding("R", "reassign", "Reassign", id="team.reassign"),
-        Binding("i", "focus_inbox", "Inbox", id="team.inbox"),
-        Binding("K", "toggle_kpis", "KPIs", id="team.kpis"),
-    ]
+    BINDINGS = bindings("team")
     #: Actions that belong to the People tab (an AM has none of them).
     PEOPLE_ACTIONS = ("cycle_sort", "reverse_sort", "reassign", "focus_inbox", "toggle_kpis")
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
@@ -28,6 +27,7 @@ from acct_tui.services.account_card import AccountCard, account_card
 from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.money import rate_book
 from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.background import call
 from acct_tui.ui.screens.form import EntryScreen
@@ -99,17 +99,7 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         "with what is still to come above the TODAY rule. Pick the account in the Portfolio (1), the Visit log (3), "
         "the Risk alerts (4) or with ctrl+p."
     )
-    BINDINGS = [
-        Binding("f", "cycle_kind", "Kind", id="timeline.kind"),
-        Binding("l", "log_touch", "Log", id="timeline.log"),
-        Binding("p", "plan_visit", "Plan visit", id="timeline.plan"),
-        Binding("c", "add_commitment", "Commit", id="timeline.commit"),
-        Binding("m", "add_milestone", "Milestone", id="timeline.milestone"),
-        Binding("d", "mark_done", "Done", id="timeline.done"),
-        Binding("x", "contact_left", "Contact left", id="timeline.contact_left"),
-        Binding("o", "add_opportunity", "Opportunity", id="timeline.opportunity"),
-        Binding("e", "edit_opportunity", "Edit deal", id="timeline.edit_opportunity"),
-    ]
+    BINDINGS = bindings("timeline")
 
     @dataclass
     class Loaded(Message):

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
@@ -22,6 +21,7 @@ from acct_tui import clock
 from acct_tui.db import database
 from acct_tui.services import entry_forms, visit_log
 from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
@@ -118,12 +118,7 @@ class VisitLogScreen(AcctScreen):
         "/ by words. tab switches pane; enter opens a record (or a planned visit's account); "
         "l logs a visit in the full form, n or : in one line."
     )
-    BINDINGS = [
-        Binding("l", "log_visit", "Log visit", id="visits.log"),
-        Binding("f", "filter_records", "Filter records", id="visits.filter"),
-        Binding("x", "clear_filters", "Clear filters", id="visits.clear"),
-        Binding("o", "open_account", "Timeline", id="visits.open_account"),
-    ]
+    BINDINGS = bindings("visits")
 
     @dataclass
     class PlanLoaded(Message):
