@@ -5,7 +5,8 @@ user config directory. A missing default file is fine (defaults apply); a
 missing explicit file, bad TOML or a value of the wrong type is a
 `UsageError` naming the file and the key.
 
-Sections read elsewhere (`[cadence]`, `[thresholds]`, `[weights]`) are kept
+Sections read elsewhere (`[cadence]`, `[thresholds]`, `[weights]`, `[urgency]`,
+`[courtesy]`) are kept
 raw here and validated by `acct_tui.core.settings` (which reads `[cadence]`
 through `acct_tui.core.policy`).
 """
@@ -33,6 +34,8 @@ KNOWN_KEYS = {
     "cadence": dict,
     "thresholds": dict,
     "weights": dict,
+    "urgency": dict,
+    "courtesy": dict,
 }
 
 

@@ -12,7 +12,8 @@ Pure data, no I/O. Defaults follow the product brief; the config file's
     payments = 0        # leave payments out of the health score
 
 Cadences (days between touches and visits) come from `core/policy.py` and
-the config's `[cadence]` table.
+the config's `[cadence]` table; the Today queue's coefficients and courtesy
+switches from `core/urgency.py` and the `[urgency]` and `[courtesy]` tables.
 
 The settings in force are one loaded object, like the one clock: the CLI
 and the app install them from the config with `use()`, and every service
@@ -28,6 +29,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from acct_tui.core.policy import Policy, policy_from_config
+from acct_tui.core.urgency import Courtesy, Urgency, courtesy_from_config, urgency_from_config
 from acct_tui.errors import UsageError
 
 
@@ -90,6 +92,9 @@ class RiskSettings:
     policy: Policy = field(default_factory=Policy)
     thresholds: Thresholds = field(default_factory=Thresholds)
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS)
+    #: The Today queue's coefficients (`[urgency]`) and courtesy dates (`[courtesy]`).
+    urgency: Urgency = field(default_factory=Urgency)
+    courtesy: Courtesy = field(default_factory=Courtesy)
 
 
 def thresholds_from_config(section: Mapping[str, Any] | None) -> Thresholds:
@@ -141,6 +146,8 @@ def settings_from_config(config: Any | None) -> RiskSettings:
         policy=policy_from_config(config.section("cadence")),
         thresholds=thresholds_from_config(config.section("thresholds")),
         weights=weights_from_config(config.section("weights")),
+        urgency=urgency_from_config(config.section("urgency")),
+        courtesy=courtesy_from_config(config.section("courtesy")),
     )
 
 

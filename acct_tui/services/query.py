@@ -8,8 +8,8 @@ The one home for:
   (SQLite hands aggregates back as ISO text, PostgreSQL typed);
 - `chunks(values)`: `peewee.chunked` with the one chunk size of the
   database in use, for `IN (...)` lists and bulk writes;
-- `days_before_sql` and `name_like`: the two SQL snippets that differ
-  between SQLite and PostgreSQL.
+- `days_before_sql`, `name_like` and `month_day`: the SQL snippets that
+  differ between SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -104,3 +104,10 @@ def name_like(column, text: str, *, prefix: bool = False):
     """A case-insensitive "`column` contains (or starts with) `text`", the same on SQLite and PostgreSQL."""
     pattern = like_pattern(text)[1:] if prefix else like_pattern(text)
     return NodeList((fn.LOWER(column), SQL("LIKE"), pattern, SQL("ESCAPE '\\'")))
+
+
+def month_day(column):
+    """SQL for a date column's `MM-DD` (a birthday or an anniversary in any year)."""
+    if is_postgres():
+        return fn.TO_CHAR(column, "MM-DD")
+    return fn.strftime("%m-%d", column)

@@ -59,17 +59,19 @@ def last_touches(accounts) -> dict[int, object]:
     return dict(raw_rows(last_touch_query(accounts)))
 
 
-def newest_touch_by_kind(until: dt.datetime):
-    """(account, kind, at): the newest touch of each kind per account, at or before `until`.
+def newest_touch_by_kind(until: dt.datetime, accounts=None):
+    """(account, kind, at): the newest touch of each kind per account, at or before `until`
+    (optionally among `accounts`, a subquery or list of ids).
 
-    Served from the (account, kind, time) index alone; the risk facts fold it
-    into the last touch and the last visit in one pass.
+    Served from the (account, kind, time) index alone; the risk facts and the
+    Today queue fold it into the last touch and the last visit in one pass.
     """
-    return (
-        Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at))
-        .where(is_touch() & (Activity.occurred_at <= until))
-        .group_by(Activity.account, Activity.kind)
+    query = Activity.select(Activity.account, Activity.kind, fn.MAX(Activity.occurred_at)).where(
+        is_touch() & (Activity.occurred_at <= until)
     )
+    if accounts is not None:
+        query = query.where(Activity.account.in_(accounts))
+    return query.group_by(Activity.account, Activity.kind)
 
 
 def last_touch_by_author(user_ids) -> dict[int, object]:

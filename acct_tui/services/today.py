@@ -1,0 +1,454 @@
+"""Today: one ranked list of who to contact next, and why.
+
+Gathered over the accounts the viewer may see, one set-based query per
+source, never one per account:
+
+- open alerts (`services.alerts.list_alerts`), and alerts escalated to me;
+- accounts past their contact or visit target (the last touch and the last
+  visit from `services.touches`, the targets from the care policy);
+- open commitments due within 7 days or late; planned visits this week (or
+  late); planned milestones due within 14 days (or late);
+- renewals within the renewal window with no touch in the last days the
+  `renewal_risk` rule names (`thresholds.renewal_window_days`, `..._no_touch_days`);
+- courtesy dates: birthdays of current contacts and contract anniversaries
+  within 7 days (each can be turned off in `[courtesy]`).
+
+Each item is one (account, reason) with an urgency score, the sum of the
+terms of `core.urgency` (coefficients from `[urgency]`): what it is, how
+late or how close, and the account's share of the viewer's portfolio
+value, its health and its health trend (`portfolio_facts.health`).
+
+An account-level reason an open, acknowledged or snoozed alert already
+stands for (past the contact target: `overdue_update`; the visit target:
+`visit_overdue`; a quiet renewal: `renewal_risk`) is left to the alert, so
+acknowledging or snoozing it takes the reason off Today. Acknowledged and
+snoozed alerts themselves are being handled: they leave Today too.
+
+Confidentiality: a commitment made in a confidential record the viewer may
+not read is named by whose record it is (`access.hidden_sources`); alert
+reasons raised from such records never carry their words (`core.rules`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN, Case, fn
+
+from acct_tui import clock
+from acct_tui.core.currency import RateBook
+from acct_tui.core.settings import RiskSettings, loaded
+from acct_tui.core.urgency import (
+    COMMITMENT_WINDOW,
+    COURTESY_WINDOW,
+    MILESTONE_WINDOW,
+    VISIT_WINDOW,
+    Term,
+    due_soon_value,
+    late_value,
+    over_target_value,
+    score,
+)
+from acct_tui.models import Account, ActionItem, Contact, Milestone, PlannedVisit, User
+from acct_tui.services import alerts as alerts_service
+from acct_tui.services import portfolio_facts, touches
+from acct_tui.services.access import Viewer, hidden_sources, scope_accounts, visible_account_ids
+from acct_tui.services.health import TREND_DAYS
+from acct_tui.services.kpi_facts import active_at, late_commitment
+from acct_tui.services.money import rate_book
+from acct_tui.services.query import as_date, as_datetime, chunks, month_day, raw_rows
+
+#: Every kind of item, in the order ties are broken.
+KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "milestone", "courtesy")
+#: Alert rules that stand for a Today reason on the same account.
+COVERED_BY_ALERT = {"contact": "overdue_update", "visit": "visit_overdue", "renewal": "renewal_risk"}
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    """One thing to do: an account and one reason, with its score and the terms that make it."""
+
+    account_id: int
+    account_name: str
+    account_external_id: str | None
+    owner: str | None
+    kind: str
+    reason: str
+    due: dt.date | None
+    score: float
+    terms: tuple[Term, ...]
+    #: The record to act on: ("alert", id), ("action_item", id), ("planned_visit", id),
+    #: ("milestone", id), ("contact", id) or ("account", id).
+    source: str
+    source_id: int
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    """An account's items on one line, the most urgent first; ranked by that item."""
+
+    account_id: int
+    account_name: str
+    owner: str | None
+    items: tuple[TodayItem, ...]
+
+    @property
+    def top(self) -> TodayItem:
+        return self.items[0]
+
+    @property
+    def score(self) -> float:
+        return self.items[0].score
+
+
+@dataclass(frozen=True)
+class Today:
+    """The viewer's queue: every item ranked, and the same grouped by account."""
+
+    day: dt.date
+    items: tuple[TodayItem, ...]
+    rows: tuple[TodayRow, ...] = field(default=())
+
+
+@dataclass
+class _Account:
+    id: int
+    name: str
+    external_id: str | None
+    owner: str | None
+    tier: str
+    customer: bool
+    contact_days: int | None
+    visit_days: int | None
+    renewal: dt.date | None
+    contract_start: dt.date | None
+    since: dt.date | None
+    share: float = 0.0  # percent of the viewer's portfolio value
+    last_touch: dt.datetime | None = None
+    last_visit: dt.datetime | None = None
+
+
+def build_today(viewer: Viewer, *, settings: RiskSettings | None = None, book: RateBook | None = None,
+                base_currency: str = "USD") -> Today:
+    """The viewer's Today, ranked: highest score first, then the earliest due, then the account's name."""
+    settings = settings or loaded()
+    now = clock.now()
+    today = now.date()
+    accounts = _accounts(viewer, today, book or rate_book(base_currency))
+    if not accounts:
+        return Today(today, ())
+    _touches(accounts, viewer, now)
+    found: list[tuple[int, str, str, dt.date | None, list[tuple[str, float]], str, int]] = []
+    covered = _alerts(viewer, found)
+    _cadence(accounts, settings, today, covered, found)
+    _renewals(accounts, settings, today, covered, found)
+    _commitments(viewer, today, found)
+    _visits(viewer, today, found)
+    _milestones(viewer, today, found)
+    if settings.courtesy.birthdays:
+        _birthdays(viewer, today, found)
+    if settings.courtesy.anniversaries:
+        _anniversaries(accounts, viewer, today, found)
+    health = _health({entry[0] for entry in found if entry[0] in accounts})
+    items = []
+    for account_id, kind, reason, due, measured, source, source_id in found:
+        account = accounts.get(account_id)
+        if account is None:  # churned: nothing to do today
+            continue
+        points, _band, trend = health.get(account_id, (None, None, None))
+        measured = measured + [
+            ("value_share", round(account.share, 4)),
+            ("health", 100 - points if points is not None else 0),
+            ("health_trend", max(0, -trend) if trend is not None else 0),
+        ]
+        total, terms = score(measured, settings.urgency)
+        items.append(TodayItem(account_id, account.name, account.external_id, account.owner, kind, reason, due, total, terms,
+                               source, source_id))
+    far = dt.date.max
+    items.sort(key=lambda i: (-i.score, i.due or far, i.account_name.lower(), KINDS.index(i.kind), i.source_id))
+    return Today(today, tuple(items), _rows(items))
+
+
+def _rows(items: list[TodayItem]) -> tuple[TodayRow, ...]:
+    grouped: dict[int, list[TodayItem]] = {}
+    for item in items:  # already ranked: each account's first item is its top one
+        grouped.setdefault(item.account_id, []).append(item)
+    return tuple(TodayRow(group[0].account_id, group[0].account_name, group[0].owner, tuple(group)) for group in grouped.values())
+
+
+# -- the accounts and their facts --------------------------------------------------
+
+
+def _accounts(viewer: Viewer, today: dt.date, book: RateBook) -> dict[int, _Account]:
+    """Every account in the viewer's book (not churned), with its share of the book's value."""
+    customer = Case(None, [(active_at(today), 1)], 0)
+    query = (
+        Account.select(
+            Account.id, Account.name, Account.external_id, User.login, Account.tier, customer, Account.contact_days,
+            Account.visit_days, Account.renewal_date, Account.contract_start, Account.created_at, Account.annual_value,
+            Account.currency,
+        )
+        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
+        .where(Account.status != "churned")
+    )
+    found: dict[int, _Account] = {}
+    worth: dict[int, tuple[str, float]] = {}
+    per_currency: dict[str, list] = {}
+    for (aid, name, external, owner, tier, is_customer, contact_days, visit_days, renewal, start, created, value,
+         currency) in raw_rows(scope_accounts(query, viewer)):
+        start = as_date(start)
+        starts = [d for d in (as_date(created), start) if d is not None]
+        found[aid] = _Account(aid, name, external, owner, tier, bool(is_customer), contact_days, visit_days, as_date(renewal),
+                              start, min(starts) if starts else None)
+        worth[aid] = (currency, float(value or 0))
+        part = per_currency.setdefault(currency, [currency, 0, 0.0])
+        part[1] += 1
+        part[2] += float(value or 0)
+    total = float(book.total([tuple(p) for p in per_currency.values()], today).amount)
+    if total > 0:
+        rates = {code: float(rate) for code, rate in book.rates_on(today, per_currency).items()}
+        for aid, (currency, value) in worth.items():
+            if currency in rates:  # an account without a rate has no share (it is never added at face value)
+                found[aid].share = 100.0 * value * rates[currency] / total
+    return found
+
+
+def _touches(accounts: dict[int, _Account], viewer: Viewer, now: dt.datetime) -> None:
+    """Each account's last touch and last visit: one grouped query (`touches.newest_touch_by_kind`)."""
+    visible = visible_account_ids(viewer).where(Account.status != "churned")
+    for aid, kind, at in raw_rows(touches.newest_touch_by_kind(now, visible)):
+        account = accounts.get(aid)
+        if account is None:
+            continue
+        at = as_datetime(at)
+        if account.last_touch is None or at > account.last_touch:
+            account.last_touch = at
+        if kind == "visit":
+            account.last_visit = at
+
+
+def _health(account_ids: set[int]) -> dict[int, tuple[int, str, int | None]]:
+    """Newest health and its trend for the accounts with an item (the Portfolio's query)."""
+    found: dict[int, tuple] = {}
+    for part in chunks(sorted(account_ids)):
+        found.update(portfolio_facts.health(part, TREND_DAYS))
+    return found
+
+
+def _day(value: dt.date) -> str:
+    return f"{value.day} {value:%b}"
+
+
+def _in_days(days: int) -> str:
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days"
+
+
+def _late(days: int) -> str:
+    return "1 day late" if days == 1 else f"{days} days late"
+
+
+# -- the sources --------------------------------------------------------------------
+
+
+def _alerts(viewer: Viewer, found: list) -> set[tuple[int, str]]:
+    """Open alerts and alerts escalated to me; returns (account, rule) of every alert still active,
+    whatever its status: the Today reasons those stand for are left to them."""
+    covered: set[tuple[int, str]] = set()
+    for alert in alerts_service.list_alerts(viewer, statuses=alerts_service.ACTIVE_STATUSES):
+        covered.add((alert.account_id, alert.rule))
+        mine = viewer.user_id is not None and alert.escalated_to == viewer.login
+        if mine and alert.status != "snoozed":
+            on = f" on {_day(alert.escalated_at.date())}" if alert.escalated_at else ""
+            reason = f"escalated to you{on}: {alert.severity}: {alert.reason}"
+            found.append((alert.account_id, "escalation", reason, None, [("escalated", 1), (alert.severity, 1)], "alert", alert.id))
+        elif alert.status == "open":
+            found.append((alert.account_id, "alert", f"{alert.severity}: {alert.reason}", None, [(alert.severity, 1)], "alert", alert.id))
+    return covered
+
+
+def _cadence(accounts: dict[int, _Account], settings: RiskSettings, today: dt.date, covered: set, found: list) -> None:
+    """Customers past their contact target, and past their visit target."""
+    policy = settings.policy
+    for account in accounts.values():
+        if not account.customer:
+            continue
+        for what, last, cadence in (
+            ("contact", account.last_touch, policy.contact(account.tier, account.contact_days)),
+            ("visit", account.last_visit, policy.visit(account.tier, account.visit_days)),
+        ):
+            if (account.id, COVERED_BY_ALERT[what]) in covered:
+                continue
+            anchor = last.date() if last is not None else account.since
+            if anchor is None:
+                continue
+            days = (today - anchor).days
+            over = over_target_value(days, cadence.target)
+            if not over:
+                continue
+            noun = "touch" if what == "contact" else "visit"
+            if last is not None:
+                reason = f"{days} days since the last {noun}, target {cadence.target}"
+            else:
+                reason = f"no {noun} on record in the {days} days since it started, target {cadence.target}"
+            due = anchor + dt.timedelta(days=cadence.target)
+            found.append((account.id, "cadence", reason, due, [("cadence", 1), ("over_target", over)], "account", account.id))
+
+
+def _renewals(accounts: dict[int, _Account], settings: RiskSettings, today: dt.date, covered: set, found: list) -> None:
+    """Renewals within the window whose account has had no touch in the last N days (the renewal rule's numbers)."""
+    window = settings.thresholds.renewal_window_days
+    quiet_days = settings.thresholds.renewal_no_touch_days
+    for account in accounts.values():
+        renewal = account.renewal
+        if renewal is None or not account.customer or (account.id, COVERED_BY_ALERT["renewal"]) in covered:
+            continue
+        left = (renewal - today).days
+        if not 0 <= left <= window:
+            continue
+        since = (today - account.last_touch.date()).days if account.last_touch is not None else None
+        if since is not None and since <= quiet_days:
+            continue
+        touch = f"no touch in {since} days" if since is not None else "no touch on record"
+        reason = f"renewal {_in_days(left)} ({_day(renewal)}), {touch}"
+        found.append((account.id, "renewal", reason, renewal, [("renewal", 1), ("due_soon", due_soon_value(left, window))],
+                      "account", account.id))
+
+
+def _commitments(viewer: Viewer, today: dt.date, found: list) -> None:
+    """Open commitments due within the window, or late (`kpi_facts.late_commitment`)."""
+    horizon = today + dt.timedelta(days=COMMITMENT_WINDOW)
+    query = (
+        ActionItem.select(ActionItem.id, ActionItem.account, ActionItem.title, ActionItem.due_on, User.login,
+                          ActionItem.source_activity)
+        .join(Account, on=(ActionItem.account == Account.id))
+        .switch(ActionItem)
+        .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
+        .where(late_commitment(today) | ((ActionItem.status == "open") & ActionItem.due_on.between(today, horizon)))
+    )
+    rows = raw_rows(scope_accounts(query, viewer))
+    # A promise made in a record the viewer may not read: whose record, never its words.
+    hidden = hidden_sources(viewer, [row[5] for row in rows])
+    for iid, aid, title, due, owner, source in rows:
+        due = as_date(due)
+        title = f"a commitment from a confidential record by {hidden[source]}" if source in hidden else f"“{title}”"
+        who = f", owner {owner}" if owner and owner != viewer.login else ""
+        days = (due - today).days
+        if days < 0:
+            reason = f"commitment {title} {_late(-days)}{who}"
+            measured = [("commitment", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
+        else:
+            reason = f"commitment {title} due {_in_days(days)}{who}"
+            measured = [("commitment", 1), ("due_soon", due_soon_value(days, COMMITMENT_WINDOW))]
+        found.append((aid, "commitment", reason, due, measured, "action_item", iid))
+
+
+def _visits(viewer: Viewer, today: dt.date, found: list) -> None:
+    """Visits still planned for this week, or for a day already past."""
+    horizon = today + dt.timedelta(days=VISIT_WINDOW)
+    query = (
+        PlannedVisit.select(PlannedVisit.id, PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose, User.login)
+        .join(Account, on=(PlannedVisit.account == Account.id))
+        .switch(PlannedVisit)
+        .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
+        .where((PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for <= horizon))
+    )
+    for pid, aid, day, purpose, owner in raw_rows(scope_accounts(query, viewer)):
+        day = as_date(day)
+        days = (day - today).days
+        what = f": {purpose}" if purpose else ""
+        who = f", owner {owner}" if owner and owner != viewer.login else ""
+        if days < 0:
+            reason = f"planned visit {_late(-days)} (planned {_day(day)}){what}{who}"
+            measured = [("visit", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
+        else:
+            when = "today" if days == 0 else f"{day:%a} {_day(day)}"
+            reason = f"visit planned {when}{what}{who}"
+            measured = [("visit", 1), ("due_soon", due_soon_value(days, VISIT_WINDOW))]
+        found.append((aid, "visit", reason, day, measured, "planned_visit", pid))
+
+
+def _milestones(viewer: Viewer, today: dt.date, found: list) -> None:
+    """Planned milestones due within the window, or late."""
+    horizon = today + dt.timedelta(days=MILESTONE_WINDOW)
+    query = (
+        Milestone.select(Milestone.id, Milestone.account, Milestone.title, Milestone.kind, Milestone.due_on)
+        .join(Account, on=(Milestone.account == Account.id))
+        .where((Milestone.status == "planned") & (Milestone.due_on <= horizon))
+    )
+    for mid, aid, title, kind, due in raw_rows(scope_accounts(query, viewer)):
+        due = as_date(due)
+        days = (due - today).days
+        if days < 0:
+            reason = f"{kind} milestone “{title}” {_late(-days)}"
+            measured = [("milestone", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
+        else:
+            reason = f"{kind} milestone “{title}” due {_in_days(days)}"
+            measured = [("milestone", 1), ("due_soon", due_soon_value(days, MILESTONE_WINDOW))]
+        found.append((aid, "milestone", reason, due, measured, "milestone", mid))
+
+
+def courtesy_days(today: dt.date, window: int = COURTESY_WINDOW) -> dict[str, dt.date]:
+    """`MM-DD` -> the day it falls on, for today and the `window` days after. A 29 February
+    falls on the 28th in a year without one."""
+    days: dict[str, dt.date] = {}
+    for offset in range(window + 1):
+        day = today + dt.timedelta(days=offset)
+        days[f"{day:%m-%d}"] = day
+        if day.month == 2 and day.day == 28 and (day + dt.timedelta(days=1)).month == 3:
+            days["02-29"] = day
+    return days
+
+
+def upcoming_birthdays(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
+    """(contact id, account id, name, role, the day) of current contacts of active accounts whose
+    birthday falls within `window` days; one query, on the birthday's month and day."""
+    days = courtesy_days(today, window)
+    query = (
+        Contact.select(Contact.id, Contact.account, Contact.name, Contact.role, month_day(Contact.birthday))
+        .join(Account, on=(Contact.account == Account.id))
+        .where(Contact.birthday.is_null(False) & (Contact.left_on.is_null() | (Contact.left_on > today))
+               & (Account.status == "active") & month_day(Contact.birthday).in_(list(days)))
+    )
+    if account_id is not None:
+        query = query.where(Contact.account == account_id)
+    return [(cid, aid, name, role, days[md]) for cid, aid, name, role, md in raw_rows(scope_accounts(query, viewer))]
+
+
+def upcoming_anniversaries(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
+    """(account id, name, years, the day) of active accounts whose contract started on this
+    month and day at least a year before, within `window` days; one query."""
+    days = courtesy_days(today, window)
+    query = Account.select(Account.id, Account.name, Account.contract_start, month_day(Account.contract_start)).where(
+        Account.contract_start.is_null(False) & (Account.status == "active") & month_day(Account.contract_start).in_(list(days))
+    )
+    if account_id is not None:
+        query = query.where(Account.id == account_id)
+    found = []
+    for aid, name, start, md in raw_rows(scope_accounts(query, viewer)):
+        day, start = days[md], as_date(start)
+        if day.year - start.year >= 1:
+            found.append((aid, name, day.year - start.year, day))
+    return found
+
+
+def _birthdays(viewer: Viewer, today: dt.date, found: list) -> None:
+    for cid, aid, name, role, day in upcoming_birthdays(viewer, today):
+        days = (day - today).days
+        when = "today" if days == 0 else f"{day:%a} {_day(day)}"
+        reason = f"birthday of {name} ({role.replace('_', ' ')}) {when}"
+        found.append((aid, "courtesy", reason, day, [("courtesy", 1), ("due_soon", due_soon_value(days, COURTESY_WINDOW))],
+                      "contact", cid))
+
+
+def _anniversaries(accounts: dict[int, _Account], viewer: Viewer, today: dt.date, found: list) -> None:
+    for aid, _name, years, day in upcoming_anniversaries(viewer, today):
+        days = (day - today).days
+        when = "today" if days == 0 else f"{day:%a} {_day(day)}"
+        reason = f"{years} {'year' if years == 1 else 'years'} since the contract started, {when}"
+        found.append((aid, "courtesy", reason, day, [("courtesy", 1), ("due_soon", due_soon_value(days, COURTESY_WINDOW))],
+                      "account", aid))

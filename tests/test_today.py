@@ -1,0 +1,225 @@
+"""The Today queue: hand-worked scores, ranks, reasons and who sees what, on SQLite and PostgreSQL.
+
+The clock is pinned to Friday 2026-11-20 10:00. Minh's book is Acme (strategic, 30,000: 75% of it)
+and Beta (standard, 10,000: 25%). Default coefficients (core/urgency.py).
+"""
+
+import datetime as dt
+import json
+
+import pytest
+
+from acct_tui.config import Config
+from acct_tui.core.settings import RiskSettings, settings_from_config
+from acct_tui.core.urgency import Courtesy, Urgency, courtesy_from_config, due_soon_value, urgency_from_config
+from acct_tui.errors import UsageError
+from acct_tui.models import Alert, HealthSnapshot
+from acct_tui.services import access, today
+from tests import factories as f
+from tests.test_cli import run
+
+
+@pytest.fixture
+def org(db):
+    o = f.org()
+    a1, a2 = o["a1"], o["a2"]
+    a1.annual_value, a1.contract_start = 30_000, dt.date(2023, 11, 21)
+    a1.save()
+    a2.renewal_date = dt.date(2027, 1, 19)
+    a2.save()
+    # Acme: visited 19 days ago (contact target 14; visit target 30).
+    f.activity(a1, kind="visit", at=dt.datetime(2026, 11, 1, 9, 0))
+    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 10), score=80, band="green")
+    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 20), score=70, band="yellow")
+    f.action_item(a1, "Send proposal", due_on=dt.date(2026, 11, 17))
+    f.planned_visit(a1, dt.date(2026, 11, 24), purpose="Quarterly review")
+    # Beta: an email 50 days ago (contact target 45), renewal in 60 days, a yellow alert,
+    # a milestone in 4 days, a contact's birthday in 3 days.
+    f.activity(a2, kind="email", at=dt.datetime(2026, 10, 1, 9, 0))
+    f.alert(a2, "complaint_open", "yellow", reason="A case has been open 20 days")
+    f.milestone(a2, "Phase 2 go-live", due_on=dt.date(2026, 11, 24))
+    f.contact(a2, "Lan Tran", birthday=dt.date(1980, 11, 23))
+    # Not for Today: done, cancelled, too far ahead, a contact who left, another AM's account.
+    f.action_item(a1, "Done already", due_on=dt.date(2026, 11, 18), status="done")
+    f.action_item(a1, "Next month", due_on=dt.date(2026, 12, 20))
+    f.milestone(a2, "Far away", due_on=dt.date(2026, 12, 30))
+    f.planned_visit(a2, dt.date(2026, 11, 23), status="cancelled")
+    f.contact(a2, "Gone Person", birthday=dt.date(1975, 11, 21), left_on=dt.date(2026, 6, 1))
+    f.action_item(o["b1"], "An's promise", due_on=dt.date(2026, 11, 21))
+    return o
+
+
+def minh():
+    return access.viewer_for("minh.pham")
+
+
+def test_every_item_hand_worked(org):
+    queue = today.build_today(minh())
+    got = [(i.account_name, i.kind, i.reason, i.due, i.score) for i in queue.items]
+    assert got == [
+        # 30 commitment + 3 days late x 2 + due_soon 1 x 20 + 75% x 0.5 + (100-70) x 0.2 + 10 lost x 0.5
+        ("Acme Corp", "commitment", "commitment “Send proposal” 3 days late", dt.date(2026, 11, 17), 104.5),
+        # 30 visit + (1 - 4/6) x 20 + 37.5 + 6 + 5
+        ("Acme Corp", "visit", "visit planned Tue 24 Nov: Quarterly review", dt.date(2026, 11, 24), 85.17),
+        # 20 cadence + (19-14)/14 x 30 + 37.5 + 6 + 5
+        ("Acme Corp", "cadence", "19 days since the last touch, target 14", dt.date(2026, 11, 15), 79.21),
+        # 10 courtesy + (1 - 1/7) x 20 + 37.5 + 6 + 5
+        ("Acme Corp", "courtesy", "3 years since the contract started, Sat 21 Nov", dt.date(2026, 11, 21), 75.64),
+        # 25 renewal + (1 - 60/90) x 20 + 25% x 0.5
+        ("Beta Ltd", "renewal", "renewal in 60 days (19 Jan), no touch in 50 days", dt.date(2027, 1, 19), 44.17),
+        # 15 milestone + (1 - 4/14) x 20 + 12.5
+        ("Beta Ltd", "milestone", "deliverable milestone “Phase 2 go-live” due in 4 days", dt.date(2026, 11, 24), 41.79),
+        # 25 yellow + 12.5
+        ("Beta Ltd", "alert", "yellow: A case has been open 20 days", None, 37.5),
+        # 20 cadence + (50-45)/45 x 30 + 12.5
+        ("Beta Ltd", "cadence", "50 days since the last touch, target 45", dt.date(2026, 11, 15), 35.83),
+        # 10 courtesy + (1 - 3/7) x 20 + 12.5
+        ("Beta Ltd", "courtesy", "birthday of Lan Tran (champion) Mon 23 Nov", dt.date(2026, 11, 23), 33.93),
+    ]
+    top = queue.items[0]
+    assert [(t.term, t.value, t.coefficient, t.contribution) for t in top.terms] == [
+        ("commitment", 1, 30, 30), ("days_late", 3, 2, 6), ("due_soon", 1, 20, 20), ("value_share", 75, 0.5, 37.5),
+        ("health", 30, 0.2, 6), ("health_trend", 10, 0.5, 5),
+    ]
+    assert top.score == sum(t.contribution for t in top.terms)
+    # One row per account, its most urgent item first, ranked by that item.
+    assert [(r.account_name, r.score, len(r.items)) for r in queue.rows] == [("Acme Corp", 104.5, 4), ("Beta Ltd", 44.17, 5)]
+
+
+def test_an_alert_standing_for_a_reason_takes_it_over_and_handling_it_takes_it_off(org):
+    a2 = org["a2"]
+    alert = f.alert(a2, "overdue_update", "yellow", reason="No touch for 50 days")
+    reasons = {(i.kind, i.reason) for i in today.build_today(minh()).items if i.account_id == a2.id}
+    assert ("alert", "yellow: No touch for 50 days") in reasons
+    assert not any(kind == "cadence" and "touch" in reason for kind, reason in reasons)
+    Alert.update(status="acknowledged").where(Alert.id == alert.id).execute()
+    kinds = [i.kind for i in today.build_today(minh()).items if i.account_id == a2.id]
+    assert kinds == ["renewal", "milestone", "alert", "courtesy"], "acknowledged: being handled, off Today"
+
+
+def test_a_commitment_done_leaves_and_a_later_touch_clears_the_cadence(org):
+    from acct_tui.models import ActionItem
+
+    ActionItem.update(status="done", done_on=dt.date(2026, 11, 20)).where(ActionItem.title == "Send proposal").execute()
+    f.activity(org["a1"], kind="call", at=dt.datetime(2026, 11, 19, 9, 0))
+    acme = [i.kind for i in today.build_today(minh()).items if i.account_name == "Acme Corp"]
+    assert acme == ["visit", "courtesy"]
+
+
+def test_a_lead_sees_the_team_with_owners_an_am_only_their_own(org):
+    lead = today.build_today(access.viewer_for("lena.lead"))
+    owners = {(i.account_name, i.owner) for i in lead.items}
+    assert ("Acme Corp", "minh.pham") in owners and ("Gamma Inc", "an.nguyen") in owners
+    an = today.build_today(access.viewer_for("an.nguyen"))
+    assert {i.account_name for i in an.items} == {"Gamma Inc"}
+    assert [i.reason for i in an.items] == ["commitment “An's promise” due tomorrow"]
+    # Share of the lead's own book: Acme is 30,000 of 70,000.
+    acme = next(i for i in lead.items if i.account_name == "Acme Corp" and i.kind == "commitment")
+    assert next(t for t in acme.terms if t.term == "value_share").value == pytest.approx(42.8571, abs=1e-4)
+    assert "owner minh.pham" in acme.reason
+
+
+def test_an_escalation_to_me_is_its_own_kind(org):
+    f.alert(org["a1"], "champion_left", "red", reason="The champion left", escalated_to=org["lead"],
+            escalated_at=dt.datetime(2026, 11, 18, 9, 0))
+    lead = [i for i in today.build_today(access.viewer_for("lena.lead")).items if i.kind == "escalation"]
+    assert [(i.reason, i.score) for i in lead] == [
+        # 40 escalated + 60 red + 42.86% x 0.5 + 6 + 5
+        ("escalated to you on 18 Nov: red: The champion left", 132.43),
+    ]
+    mine = [i for i in today.build_today(minh()).items if i.source == "alert" and "champion" in i.reason]
+    assert [(i.kind, i.score) for i in mine] == [("alert", 108.5)]
+
+
+def test_a_promise_from_a_record_i_may_not_read_is_named_by_whose_record(org):
+    secret = f.activity(org["a1"], kind="meeting", at=dt.datetime(2026, 11, 19, 9, 0), author=org["lead"],
+                        subject="pricing", confidential=True)
+    f.action_item(org["a1"], "Offer the secret discount", due_on=dt.date(2026, 11, 21), source_activity=secret)
+    mine = today.build_today(minh())
+    dumped = json.dumps([i.reason for i in mine.items])
+    assert "secret" not in dumped.lower()
+    assert "commitment a commitment from a confidential record by lena.lead due tomorrow" in [i.reason for i in mine.items]
+    lead = today.build_today(access.viewer_for("lena.lead"))
+    assert any("Offer the secret discount" in i.reason for i in lead.items)
+
+
+def test_courtesy_dates_can_be_turned_off(org):
+    off = RiskSettings(courtesy=Courtesy(birthdays=False, anniversaries=False))
+    assert not [i for i in today.build_today(minh(), settings=off).items if i.kind == "courtesy"]
+    only_birthdays = RiskSettings(courtesy=Courtesy(anniversaries=False))
+    assert [i.reason for i in today.build_today(minh(), settings=only_birthdays).items if i.kind == "courtesy"] == [
+        "birthday of Lan Tran (champion) Mon 23 Nov"
+    ]
+
+
+def test_coefficients_come_from_the_settings(org):
+    settings = RiskSettings(urgency=Urgency(value_share=0, health=0, health_trend=0, commitment=100))
+    top = today.build_today(minh(), settings=settings).items[0]
+    assert (top.kind, top.score) == ("commitment", 126.0)
+    # A term switched off still shows, with what it measured and a contribution of 0.
+    assert [(t.term, t.contribution) for t in top.terms][3:] == [("value_share", 0), ("health", 0), ("health_trend", 0)]
+
+
+def test_next_json_carries_the_documented_fields(db_url, org, capsys):
+    code, out, _ = run(capsys, "next", "--db", db_url, "--user", "minh.pham", "-n", "2", "-f", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [r["rank"] for r in rows] == [1, 2]
+    assert rows[0] == {
+        "rank": 1, "account_external_id": None, "account": "Acme Corp", "owner": "minh.pham", "kind": "commitment",
+        "reason": "commitment “Send proposal” 3 days late", "due": "2026-11-17", "score": 104.5,
+        "terms": [
+            {"term": "commitment", "value": 1.0, "coefficient": 30.0, "contribution": 30.0},
+            {"term": "days_late", "value": 3.0, "coefficient": 2.0, "contribution": 6.0},
+            {"term": "due_soon", "value": 1.0, "coefficient": 20.0, "contribution": 20.0},
+            {"term": "value_share", "value": 75.0, "coefficient": 0.5, "contribution": 37.5},
+            {"term": "health", "value": 30.0, "coefficient": 0.2, "contribution": 6.0},
+            {"term": "health_trend", "value": 10.0, "coefficient": 0.5, "contribution": 5.0},
+        ],
+    }
+    code, out, _ = run(capsys, "next", "--db", db_url, "--user", "minh.pham", "-f", "csv")
+    lines = out.splitlines()
+    assert lines[0] == "rank,account_external_id,account,owner,kind,reason,due,score,terms"
+    assert len(lines) == 10
+    assert "days_late 3 x 2 = 6" in lines[1]
+
+
+def test_next_refuses_a_bad_count(db_url, org, capsys):
+    with pytest.raises(SystemExit):
+        run(capsys, "next", "--db", db_url, "-n", "many")
+
+
+# -- pure parts ------------------------------------------------------------------------
+
+
+def test_a_misspelt_urgency_key_is_refused_like_every_other_key(tmp_path):
+    with pytest.raises(UsageError, match=r"\[urgency\] has unknown key 'vaule_share'"):
+        urgency_from_config({"vaule_share": 1})
+    with pytest.raises(UsageError, match="urgency.red must be a number, 0 or more"):
+        urgency_from_config({"red": -1})
+    with pytest.raises(UsageError, match="urgency.red must be a number"):
+        urgency_from_config({"red": True})
+    with pytest.raises(UsageError, match=r"\[courtesy\] has unknown key 'birthday'"):
+        courtesy_from_config({"birthday": False})
+    with pytest.raises(UsageError, match="courtesy.birthdays must be true or false"):
+        courtesy_from_config({"birthdays": "no"})
+    path = tmp_path / "config.toml"
+    path.write_text("[urgency]\nred = 80\n[courtesy]\nanniversaries = false\n")
+    from acct_tui import config
+
+    settings = settings_from_config(config.load(path))
+    assert settings.urgency == Urgency(red=80) and settings.courtesy == Courtesy(anniversaries=False)
+    assert settings_from_config(Config(path=path)).urgency == Urgency()
+
+
+@pytest.mark.parametrize("days, window, expected", [(-3, 7, 1.0), (0, 7, 1.0), (1, 7, 6 / 7), (7, 7, 0.0), (9, 7, 0.0), (45, 90, 0.5)])
+def test_due_soon(days, window, expected):
+    assert due_soon_value(days, window) == pytest.approx(expected)
+
+
+def test_a_29_february_birthday_falls_on_the_28th_in_a_common_year():
+    days = today.courtesy_days(dt.date(2027, 2, 25))
+    assert days["02-28"] == days["02-29"] == dt.date(2027, 2, 28)
+    assert today.courtesy_days(dt.date(2028, 2, 25))["02-29"] == dt.date(2028, 2, 29)
+    wrap = today.courtesy_days(dt.date(2026, 12, 28))
+    assert wrap["01-04"] == dt.date(2027, 1, 4) and "01-05" not in wrap
