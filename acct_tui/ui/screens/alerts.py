@@ -270,11 +270,6 @@ class AlertsScreen(AcctScreen):
         self.filter_bar.remove_class("-active")
         self._set_filters(AlertFilters())
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_owner" and not self.app.viewer.leads_people:
-            return False
-        return True
-
     # -- actions ----------------------------------------------------------
 
     def action_mark(self) -> None:

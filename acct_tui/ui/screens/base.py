@@ -37,11 +37,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from acct_tui.services.access import Viewer, may_reassign
 from acct_tui.services.account_card import RecordDetail, record_detail
 from acct_tui.ui.background import attempt
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.filter_bar import FilterBar
 from acct_tui.ui.widgets.header import AppHeader
+
+
+#: Actions only some viewers may use, on whichever screen binds them: action -> who may
+#: (the decisions themselves are `services.access`'s).
+RESTRICTED_ACTIONS: dict[str, Callable[[Viewer], bool]] = {
+    "pick_owner": lambda viewer: viewer.leads_people,  # an AM sees only their own: no one else to pick
+    "reassign": may_reassign,
+}
 
 
 class AcctScreen(Screen):
@@ -101,6 +110,18 @@ class AcctScreen(Screen):
         if self._stale:
             self._stale = False
             self.refresh_data()
+
+    # -- which actions are offered -----------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = RESTRICTED_ACTIONS.get(action)
+        if allowed is not None and not allowed(self.app.viewer):
+            return False
+        return self.action_available(action)
+
+    def action_available(self, action: str) -> bool:
+        """Whether `action` makes sense on this screen now (beyond who may use it)."""
+        return True
 
     # -- shared database work (in workers, back by message) ----------------
 

@@ -18,7 +18,6 @@ from textual.widgets import Static
 from acct_tui import clock
 from acct_tui.core.currency import merge_unrated, money, short_amount, unrated_note
 from acct_tui.services import team
-from acct_tui.services.access import may_reassign
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import call
 from acct_tui.ui.keys import bindings
@@ -131,12 +130,8 @@ class MemberScreen(AcctScreen):
         row = event.row
         self.app.open_account(row.account_id if event.table.id == "member-alerts" else row.id)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reassign" and not may_reassign(self.app.viewer):
-            return False
-        if action == "in_portfolio" and self.login is None:
-            return False
-        return True
+    def action_available(self, action: str) -> bool:
+        return not (action == "in_portfolio" and self.login is None)  # the unowned accounts have no portfolio
 
     def action_reassign(self) -> None:
         open_reassign(self, self.login, self.person if self.login is None else f"{self.person} ({self.login})")

@@ -359,10 +359,5 @@ class PortfolioScreen(AcctScreen):
         self.filter_bar.close()
         self._set_filters(Filters())
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_owner" and not self.app.viewer.leads_people:
-            return False
-        return True
-
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         self.app.open_account(event.row.id)

@@ -21,7 +21,6 @@ from textual.widgets import Static, TabbedContent, TabPane
 from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
 from acct_tui.services import money, team
-from acct_tui.services.access import may_reassign
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
@@ -286,12 +285,8 @@ class TeamScreen(AcctScreen):
         row = event.row
         self.app.push_screen(MemberScreen(row.login, row.name))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.PEOPLE_ACTIONS and not self.leads:
-            return False
-        if action == "reassign" and not may_reassign(self.app.viewer):
-            return False
-        return True
+    def action_available(self, action: str) -> bool:
+        return self.leads or action not in self.PEOPLE_ACTIONS
 
     def action_reassign(self) -> None:
         row = self.table.current_row
