@@ -150,3 +150,13 @@ def test_a_handover_brief_gives_no_date_of_a_confidential_touch(org):
     text = "\n".join(brief_lines(acme) + brief_lines(beta))
     assert "2026-11-17" not in text and "2026-11-18" not in text and "Rival" not in text
     assert "later touches in confidential records by minh.pham" in text
+
+
+def test_a_departure_alert_cleared_by_a_confidential_visit_gives_no_date(org):
+    f.activity(org["a1"], kind="call", at=NOW - dt.timedelta(days=5), author=org["am1"], intent_to_leave=True)
+    scan_all(NOW - dt.timedelta(days=4))
+    f.activity(org["a1"], kind="visit", at=NOW - dt.timedelta(days=2), author=org["am1"], confidential=True, subject="Rival Corp")
+    scan_all(NOW)
+    alert = only_alert(org["a1"], "departure_intent")
+    assert alert.status == "resolved"
+    assert alert.resolution_note == "Visited after the intent to leave (a confidential record by minh.pham)"

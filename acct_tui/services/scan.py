@@ -36,7 +36,7 @@ from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, json_default
+from acct_tui.models import Account, Activity, Alert, AuditLog, HealthSnapshot, User, json_default
 from acct_tui.services.alerts import ACTIVE_STATUSES
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
@@ -311,8 +311,28 @@ def _cleared_note(rule_id: str, f: AccountFacts | None) -> str:
     if f is None or not f.watched:
         return f"Account is {f.status if f else 'gone'}; no longer watched"
     if rule_id == "departure_intent" and f.last_visit is not None:
+        # Everyone who sees the alert reads its note: a confidential visit's date stays with its readers.
+        secret = _confidential_visit_author(f.account_id, f.last_visit)
+        if secret is not None:
+            return f"Visited after the intent to leave (a confidential record by {secret})"
         return f"Visited on {f.last_visit.date().isoformat()}, after the intent to leave"
     return "Condition cleared"
+
+
+def _confidential_visit_author(account_id: int, at: dt.datetime) -> str | None:
+    """Whose the account's newest visit (at `at`) is, when it is confidential; None when it is not.
+    Run only when a departure alert clears (rare): one small query."""
+    newest = (
+        Activity.select(Activity.confidential, User.login)
+        .join(User, peewee.JOIN.LEFT_OUTER, on=(Activity.author == User.id))
+        .where((Activity.account == account_id) & (Activity.kind == "visit") & (Activity.occurred_at >= at))
+        .order_by(Activity.occurred_at.desc())
+        .tuples()
+        .first()
+    )
+    if newest is None or not newest[0]:
+        return None
+    return newest[1] or "someone"
 
 
 def _todays_snapshots(chunk: list[int], day: dt.date) -> dict[int, tuple]:
