@@ -7,6 +7,7 @@ from pathlib import Path
 
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import say
+from acct_tui.core.currency import plural
 from acct_tui.core.text import terminal_safe
 from acct_tui.errors import UsageError
 from acct_tui.services import briefs as briefs_mod
@@ -68,7 +69,7 @@ def _print_plan(plan: handover.HandoverPlan, applied: bool) -> None:
 
     console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120)
     verb = "Handed over" if applied else "Preview: hand over"
-    console.print(Text(terminal_safe(f"{verb} {len(plan.account_ids)} account(s) from {plan.from_label} to {plan.to_login}"), style="bold"))
+    console.print(Text(terminal_safe(f"{verb} {plural(len(plan.account_ids), 'account')} from {plan.from_label} to {plan.to_login}"), style="bold"))
     for brief in plan.briefs:
         console.print()
         ref = f" ({brief.external_id})" if brief.external_id else ""
@@ -83,11 +84,12 @@ def _print_plan(plan: handover.HandoverPlan, applied: bool) -> None:
         table.add_row(*(Text(terminal_safe(cell)) for cell in cells))
     console.print()
     console.print(table)
-    counts = ", ".join(f"{plan.count(k)} {k.replace('_', ' ')}(s)" for k in ("account", "commitment", "planned_visit", "alert", "escalation"))
+    counts = plan.figures_text()
     if applied:
         console.print(f"done: {counts}; history keeps its authors; audited")
     else:
-        console.print(f"would move: {counts}. Nothing changed: add --apply to do it.")
+        console.print(f"would move: {counts}.")
+        console.print("Nothing changed: add --apply to do it.")
 
 
 def deactivate(ctx: Context) -> int:

@@ -26,7 +26,8 @@ from acct_tui.clock import now
 from acct_tui.db import database
 from acct_tui.errors import Forbidden, NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Alert, PlannedVisit, User
-from acct_tui.services import audit
+from acct_tui.core.currency import plural
+from acct_tui.services import audit, kpi_facts
 from acct_tui.services.access import Viewer, may_reassign, oversees, scope_accounts, visible_users
 from acct_tui.services.briefs import AccountBrief, build_briefs
 from acct_tui.services.query import chunks
@@ -58,6 +59,35 @@ class HandoverPlan:
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
+
+    def figures(self) -> dict[str, int]:
+        """What moves, counted by the figures every screen uses (`kpi_facts`): accounts in the
+        book (churned ones apart: their record moves too), and escalations waiting on them
+        (the Team pane's Escal.) beside the rows that change owner."""
+        book = [b for b in self.briefs if kpi_facts.is_in_book(b.status)]
+        return {
+            "accounts": len(book),
+            "churned": len(self.briefs) - len(book),
+            "commitments": self.count("commitment"),
+            "planned_visits": self.count("planned_visit"),
+            "alerts": self.count("alert"),
+            "escalations_waiting": sum(
+                kpi_facts.is_escalation_waiting(a.escalated_to, a.status) for b in book for a in b.open_alerts
+            ),
+            "escalations_repointed": self.count("escalation"),
+        }
+
+    def figures_text(self) -> str:
+        """`79 accounts, 12 open commitments, 4 planned visits, 6 open alerts, 3 escalations waiting`."""
+        f = self.figures()
+        parts = [plural(f["accounts"], "account")]
+        if f["churned"]:
+            parts.append(plural(f["churned"], "churned account"))
+        parts += [plural(f["commitments"], "open commitment"), plural(f["planned_visits"], "planned visit"),
+                  plural(f["alerts"], "open alert"), plural(f["escalations_waiting"], "escalation") + " waiting"]
+        if f["escalations_repointed"]:
+            parts.append(f"{plural(f['escalations_repointed'], 'escalation')} to {self.from_label} re-pointed to {self.to_login}")
+        return ", ".join(parts)
 
     @property
     def from_label(self) -> str:

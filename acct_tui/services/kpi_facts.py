@@ -11,10 +11,14 @@ migration 0004's covering indexes answer from the index alone; what is
 counted among those rows is decided inside the sums (`_one`). Conditions
 in the WHERE would lead SQLite's planner to other indexes and whole tables.
 
-The definitions other screens show too live here and are called from there:
-`coverage` (the Team pane's Coverage, at today), `late_commitment` (its
-Late column), `escalated` (its Escal. column). A touch and the last touch
-are `services.touches`'s.
+The figures every screen shows are defined here, once, and called from
+there (the Portfolio's summary, the Team pane and its drill-down, the
+handover preview, `acct-tui accounts` and `acct-tui team`; README "The
+figures"): `in_book` (what "accounts" counts), `coverage` (at today),
+`live_alert`/`snoozed_red` (red and yellow), `escalation_waiting`
+(escalations) and `late_commitment` (late commitments), with plain-Python
+twins for screens that count rows they already hold. A touch and the last
+touch are `services.touches`'s.
 """
 
 from __future__ import annotations
@@ -55,6 +59,54 @@ def _one(condition) -> Case:
 
 def _grouped(query, viewer: Viewer, *extra) -> list[tuple]:
     return raw_rows(scope_accounts(query, viewer).group_by(*BUCKET, *extra))
+
+
+# -- the figures every screen shows ------------------------------------------------
+
+
+def in_book() -> Expression:
+    """An account in the book: a customer or a prospect; a churned account has left it.
+
+    What every "accounts" figure counts, and the accounts every other figure
+    (alerts, escalations, late commitments) is counted on."""
+    return Account.status != "churned"
+
+
+def is_in_book(status: str) -> bool:
+    """`in_book` for an account row already read."""
+    return status != "churned"
+
+
+#: Alert statuses the red and yellow figures count: someone must act now.
+#: A snoozed alert is silenced until its date: counted apart (`snoozed_red`), never in red.
+LIVE_ALERT_STATUSES = ("open", "acknowledged")
+
+
+def live_alert(severity: str) -> Expression:
+    """An alert the red (or yellow) figure counts: open or acknowledged, of that severity."""
+    return Alert.status.in_(LIVE_ALERT_STATUSES) & (Alert.severity == severity)
+
+
+def snoozed_red() -> Expression:
+    """A red alert snoozed: still a risk a lead should see, counted apart from red."""
+    return (Alert.status == "snoozed") & (Alert.severity == "red")
+
+
+def alert_figure(severity: str, status: str) -> str | None:
+    """Which figure an alert already read counts in: "red", "yellow", "snoozed_red" or None."""
+    if status in LIVE_ALERT_STATUSES:
+        return severity if severity in ("red", "yellow") else None
+    return "snoozed_red" if status == "snoozed" and severity == "red" else None
+
+
+def escalation_waiting() -> Expression:
+    """An escalation still waiting: an alert someone escalated, not resolved yet."""
+    return escalated() & (Alert.status != "resolved")
+
+
+def is_escalation_waiting(escalated_to: object, status: str) -> bool:
+    """`escalation_waiting` for an alert already read."""
+    return escalated_to is not None and status != "resolved"
 
 
 # -- who is a customer when -----------------------------------------------------
@@ -110,6 +162,11 @@ def visits(viewer: Viewer, period: Period, today: dt.date) -> list[tuple]:
 def late_commitment(today: dt.date) -> Expression:
     """A promise broken so far: still open after its due date (the Team pane's Late)."""
     return (ActionItem.status == "open") & (ActionItem.due_on < today)
+
+
+def is_late_commitment(status: str, due_on: dt.date | None, today: dt.date) -> bool:
+    """`late_commitment` for a commitment already read."""
+    return status == "open" and due_on is not None and due_on < today
 
 
 def kept_on_time() -> Expression:

@@ -30,12 +30,12 @@ from itertools import compress
 from operator import itemgetter
 from typing import Sequence
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from acct_tui.core.currency import RateBook, merge_unrated
 from acct_tui.core.policy import Policy
 from acct_tui.models import Account, User
-from acct_tui.services import portfolio_columns
+from acct_tui.services import kpi_facts, portfolio_columns
 from acct_tui.services.money import in_base_sql
 from acct_tui.services.portfolio_rows import TIER_RANK, Filters, PortfolioRow, Summary
 from acct_tui.services.query import raw_rows
@@ -83,6 +83,8 @@ class Portfolio:
     next_visits: tuple[int | None, ...]  # date ordinals
     renewals: tuple[int | None, ...]  # date ordinals
     alerts: tuple[int, ...]
+    #: True for a customer today (`kpi_facts.active_at`): the accounts coverage judges.
+    customers: tuple[bool, ...] = ()
     top: frozenset[int] = frozenset()  # positions
     base: str = "USD"
     total_value: float = 0.0
@@ -233,7 +235,7 @@ class Portfolio:
     def summary(self, positions: Sequence[int], filters: Filters = Filters()) -> Summary:
         """Totals over `positions` (what is shown); C-level gathers, a few ms at 100k."""
         values, pipelines = self._summable()
-        columns = (values, pipelines, self.touch_status, self.bands)
+        columns = (values, pipelines, self._judged_status(), self.bands, self.alerts)
         if len(positions) == len(self.ids):
             gathered = columns
         elif positions:
@@ -242,19 +244,27 @@ class Portfolio:
             if len(positions) == 1:
                 gathered = [(value,) for value in gathered]
         else:
-            gathered = ((), (), (), ())
-        values, pipelines, statuses, bands = gathered
+            gathered = ((), (), (), (), ())
+        values, pipelines, statuses, bands, alerts = gathered
         count = len(positions)
+        judged = count - statuses.count(None)
         return Summary(
             accounts=count,
             total_value=float(sum(values)),
             unrated=self._unrated_among(positions),
             pipeline=float(sum(pipelines)),
-            coverage=statuses.count("green") / count if count else None,
+            coverage=statuses.count("green") / judged if judged else None,
             red=bands.count("red"),
             yellow=bands.count("yellow"),
+            alerts=sum(alerts),
             filters=filters.describe(),
         )
+
+    def _judged_status(self) -> tuple[str | None, ...]:
+        """Each account's touch status where coverage judges it (a customer today), else None (built once)."""
+        if "judged" not in self._cache:
+            self._cache["judged"] = tuple(s if c else None for s, c in zip(self.touch_status, self.customers))
+        return self._cache["judged"]
 
     def _unrated_among(self, positions: Sequence[int]) -> tuple[tuple[str, int], ...]:
         if not self.unrated:
@@ -274,11 +284,11 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
     """
     book_total = None
     if first is None:
-        accounts, visible = _all_accounts(viewer)
+        accounts, visible = _all_accounts(viewer, today)
         total_accounts, rates = len(accounts), book.rates_on(today, {row[5] for row in accounts})
     else:
         book_total, total_accounts, rates = _book_totals(viewer, book, today)
-        accounts, visible = _most_valuable(viewer, first, rates)
+        accounts, visible = _most_valuable(viewer, first, rates, today)
     whole_book = first is None and viewer.sees_everything
     columns, unrated, unrated_pipeline = portfolio_columns.columns(accounts, visible, policy, today, rates, book, whole_book)
     values = columns["values"]
@@ -300,24 +310,25 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
     )
 
 
-_IN_BOOK = Account.status != "churned"
+_IN_BOOK = kpi_facts.in_book()
 
 
-def _account_query():
+def _account_query(today: dt.date):
+    customer = Case(None, [(kpi_facts.active_at(today), 1)], 0)
     return (
         Account.select(
             Account.id, Account.name, Account.tier, User.login, Account.annual_value, Account.currency,
-            Account.renewal_date, Account.contact_days,
+            Account.renewal_date, Account.contact_days, customer,
         )
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
         .where(_IN_BOOK)
     )
 
 
-def _all_accounts(viewer: Viewer):
+def _all_accounts(viewer: Viewer, today: dt.date):
     """(account rows, the ids the facts cover) for the whole book."""
     # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
-    return raw_rows(scope_accounts(_account_query(), viewer)), visible_account_ids(viewer).where(_IN_BOOK)
+    return raw_rows(scope_accounts(_account_query(today), viewer)), visible_account_ids(viewer).where(_IN_BOOK)
 
 
 def _book_totals(viewer: Viewer, book: RateBook, today: dt.date):
@@ -329,10 +340,10 @@ def _book_totals(viewer: Viewer, book: RateBook, today: dt.date):
     return book.total(parts, today), sum(count for _, count, _ in parts), book.rates_on(today, [c for c, _, _ in parts])
 
 
-def _most_valuable(viewer: Viewer, first: int, rates: dict):
+def _most_valuable(viewer: Viewer, first: int, rates: dict, today: dt.date):
     """(the `first` most valuable accounts in the base currency, their ids)."""
     worth = in_base_sql(Account.annual_value, Account.currency, rates)
-    ranked = _account_query().order_by(worth.desc(nulls="LAST"), Account.name, Account.id).limit(first)
+    ranked = _account_query(today).order_by(worth.desc(nulls="LAST"), Account.name, Account.id).limit(first)
     accounts = raw_rows(scope_accounts(ranked, viewer))
     # A literal id list: with a subquery here SQLite prefers the status
     # indexes and scans every planned visit (0.7 s for 100 accounts).

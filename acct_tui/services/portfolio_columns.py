@@ -24,7 +24,7 @@ TOP_SHARE = 0.8
 
 #: The `Portfolio` fields `_columns` fills, in its order.
 COLUMNS = ("ids", "names", "tiers", "owners", "values", "own_values", "currencies", "pipelines", "health", "bands",
-            "trends", "touch_days", "touch_status", "next_visits", "renewals", "alerts")
+            "trends", "touch_days", "touch_status", "next_visits", "renewals", "alerts", "customers")
 
 
 def columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book: RateBook, whole_book: bool):
@@ -41,10 +41,10 @@ def columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book
     pipeline_rates = {code: float(rate) for code, rate in book.rates_on(today, deal_currencies).items()}
     columns: dict[str, list] = {name: [] for name in COLUMNS}
     (ids, names, tiers, owners, values, own_values, codes, pipelines, scores, bands, trends, touch_days, touch_status,
-     next_visits, renewals, alert_counts) = columns.values()
+     next_visits, renewals, alert_counts, customers) = columns.values()
     unrated: set[int] = set()
     unrated_pipeline: list[tuple[str, int]] = []
-    for account_id, name, tier, owner, value, currency, renewal, contact_days in accounts:
+    for account_id, name, tier, owner, value, currency, renewal, contact_days, customer in accounts:
         ids.append(account_id)
         names.append(name)
         tiers.append(tier)
@@ -71,6 +71,7 @@ def columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book
         next_visits.append(as_date(visit).toordinal() if visit is not None else None)
         renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
         alert_counts.append(alerts.get(account_id, 0))
+        customers.append(bool(customer))
     return columns, unrated, unrated_pipeline
 
 

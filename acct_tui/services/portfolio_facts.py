@@ -13,6 +13,7 @@ from peewee import Case, fn
 
 from acct_tui.db import database
 from acct_tui.models import Account, Alert, HealthSnapshot, Opportunity, PlannedVisit
+from acct_tui.services.kpi_facts import LIVE_ALERT_STATUSES
 from acct_tui.services.query import days_before_sql, raw_rows
 
 
@@ -31,11 +32,11 @@ def next_planned_visits(visible) -> dict:
 
 
 def open_alert_counts(visible) -> dict:
-    """Open and acknowledged alerts per account."""
+    """Open and acknowledged alerts per account: the red and yellow figures' (`kpi_facts.LIVE_ALERT_STATUSES`)."""
     return dict(
         raw_rows(
             Alert.select(Alert.account, fn.COUNT(Alert.id))
-            .where(Alert.status.in_(("open", "acknowledged")), Alert.account.in_(visible))
+            .where(Alert.status.in_(LIVE_ALERT_STATUSES), Alert.account.in_(visible))
             .group_by(Alert.account)
         )
     )

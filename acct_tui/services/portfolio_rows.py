@@ -68,9 +68,13 @@ class Summary:
     #: Accounts left out of the total: (currency, count).
     unrated: tuple[tuple[str, int], ...]
     pipeline: float
-    coverage: float | None  # share touched within cadence; None with no accounts
+    #: Share of the customers shown (accounts active today) touched within cadence:
+    #: `kpi_facts.coverage`'s definition; None with no customers.
+    coverage: float | None
     red: int  # accounts in the red health band
     yellow: int
+    #: Open and acknowledged alerts on the accounts shown (`kpi_facts.live_alert`).
+    alerts: int
     filters: str
 
     @property

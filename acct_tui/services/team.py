@@ -5,12 +5,19 @@ query per person). Accounts whose owner is deactivated (or missing, which
 only admins see) are gathered in an "unowned" row until someone takes them
 over with a handover.
 
+Each figure is `kpi_facts`'s definition, the one every screen uses (README
+"The figures"):
+
+- accounts: their accounts in the book (`kpi_facts.in_book`: churned ones
+  have left it), as the Portfolio counts them; every other figure is
+  counted on these accounts;
 - coverage: share of the person's customers (accounts active today) touched
   within their contact cadence's target (the tier's, or the account's own
   override): `kpi_facts.coverage`, the KPI report's definition, at today;
-- red / yellow: open and acknowledged alerts on their accounts;
-- escalations waiting: alerts on their accounts escalated (`kpi_facts.escalated`)
-  and not resolved;
+- red / yellow: open and acknowledged alerts (`kpi_facts.live_alert`);
+  snoozed red alerts are counted apart (`snoozed_red`), never in red;
+- escalations waiting: alerts escalated and not resolved
+  (`kpi_facts.escalation_waiting`);
 - late commitments: open commitments they owe, past their due date
   (`kpi_facts.late_commitment`);
 - days since last touch: since the newest touch they logged, on any account.
@@ -50,8 +57,11 @@ class TeamRow:
     total_value: Decimal
     #: Accounts left out of `total_value` for want of a rate: (currency, count).
     unrated: tuple[tuple[str, int], ...]
+    #: Open and acknowledged red (yellow) alerts; snoozed ones are in `snoozed_red`.
     red: int
     yellow: int
+    #: Red alerts snoozed: still a risk, counted apart from `red`.
+    snoozed_red: int
     #: Share of their customers touched within cadence, 0..1; None with none.
     coverage: float | None
     covered: int
@@ -76,6 +86,7 @@ class _Tally:
     covered: int = 0
     red: int = 0
     yellow: int = 0
+    snoozed_red: int = 0
     late: int = 0
     escalations: int = 0
 
@@ -105,10 +116,11 @@ def team_rows(viewer: Viewer, policy: Policy | None = None, book: RateBook | Non
         tally = bucket(owner_id)
         tally.judged += judged
         tally.covered += covered
-    for owner_id, red, yellow, escalations in _alert_facts(viewer):
+    for owner_id, red, yellow, snoozed, escalations in _alert_facts(viewer):
         tally = bucket(owner_id)
         tally.red += int(red or 0)
         tally.yellow += int(yellow or 0)
+        tally.snoozed_red += int(snoozed or 0)
         tally.escalations += int(escalations or 0)
     inactive = {u for (u,) in User.select(User.id).where(User.active == False).tuples()}  # noqa: E712
     for owner_id, late in _late_commitments(viewer):
@@ -142,6 +154,7 @@ def _row(login, name, role, t: _Tally, last_touch, book: RateBook) -> TeamRow:
         unrated=value.unrated,
         red=t.red,
         yellow=t.yellow,
+        snoozed_red=t.snoozed_red,
         coverage=(t.covered / t.judged) if t.judged else None,
         covered=t.covered,
         judged=t.judged,
@@ -153,20 +166,25 @@ def _row(login, name, role, t: _Tally, last_touch, book: RateBook) -> TeamRow:
 
 
 def _account_facts(viewer: Viewer):
-    """(owner, currency, accounts, value): summed per currency, converted by the caller."""
-    query = Account.select(Account.owner, Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value))
+    """(owner, currency, accounts, value) of the book: summed per currency, converted by the caller."""
+    query = (
+        Account.select(Account.owner, Account.currency, fn.COUNT(Account.id), fn.SUM(Account.annual_value))
+        .where(kpi_facts.in_book())
+    )
     return scope_accounts(query, viewer).group_by(Account.owner, Account.currency).tuples()
 
 
 def _alert_facts(viewer: Viewer):
-    live = Alert.status.in_(("open", "acknowledged"))
-    red = fn.SUM(Case(None, [(live & (Alert.severity == "red"), 1)], 0))
-    yellow = fn.SUM(Case(None, [(live & (Alert.severity == "yellow"), 1)], 0))
-    escalated = fn.SUM(Case(None, [(kpi_facts.escalated(), 1)], 0))
+    def count(condition):
+        return fn.SUM(Case(None, [(condition, 1)], 0))
+
     query = (
-        Alert.select(Account.owner, red, yellow, escalated)
+        Alert.select(
+            Account.owner, count(kpi_facts.live_alert("red")), count(kpi_facts.live_alert("yellow")),
+            count(kpi_facts.snoozed_red()), count(kpi_facts.escalation_waiting()),
+        )
         .join(Account, on=(Alert.account == Account.id))
-        .where(Alert.status != "resolved")
+        .where((Alert.status != "resolved") & kpi_facts.in_book())
         .group_by(Account.owner)
     )
     return scope_accounts(query, viewer).tuples()
@@ -176,7 +194,7 @@ def _late_commitments(viewer: Viewer):
     query = (
         ActionItem.select(ActionItem.owner, fn.COUNT(ActionItem.id))
         .join(Account, on=(ActionItem.account == Account.id))
-        .where(kpi_facts.late_commitment(today()))
+        .where(kpi_facts.late_commitment(today()) & kpi_facts.in_book())
         .group_by(ActionItem.owner)
     )
     return scope_accounts(query, viewer).tuples()
@@ -202,30 +220,36 @@ class MemberAccount:
     owner: str | None
     renewal_date: dt.date | None
     last_touch: dt.datetime | None
+    status: str = "active"
 
 
-def member_accounts(viewer: Viewer, login: str | None, book: RateBook | None = None) -> list[MemberAccount]:
-    """A person's accounts (None: the unowned pool) that the viewer may see, by name."""
+def member_accounts(
+    viewer: Viewer, login: str | None, book: RateBook | None = None, *, churned: bool = False
+) -> list[MemberAccount]:
+    """A person's accounts in the book (None: the unowned pool) that the viewer may see, by name;
+    `churned=True` adds the churned ones (a handover moves their records too)."""
     book = book or rate_book(DEFAULT_BASE)
     touch = touches.last_touch_subquery(None if viewer.sees_everything else visible_account_ids(viewer))
     query = (
         Account.select(
             Account.id, Account.name, Account.tier, Account.annual_value, Account.currency, User.login,
-            Account.renewal_date, touch.c.at,
+            Account.renewal_date, touch.c.at, Account.status,
         )
         .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
         .switch(Account)
         .join(touch, JOIN.LEFT_OUTER, on=(touch.c.account_id == Account.id))
         .order_by(Account.name, Account.id)
     )
+    if not churned:
+        query = query.where(kpi_facts.in_book())
     if login is None:
         query = query.where(Account.owner.is_null() | (User.active == False))  # noqa: E712
     else:
         query = query.where(User.login == login)
     day = today()
     return [
-        MemberAccount(i, n, t, Decimal(str(v)), c, book.convert(v, c, day), o, as_date(r), as_datetime(at))
-        for i, n, t, v, c, o, r, at in scope_accounts(query, viewer).tuples()
+        MemberAccount(i, n, t, Decimal(str(v)), c, book.convert(v, c, day), o, as_date(r), as_datetime(at), st)
+        for i, n, t, v, c, o, r, at, st in scope_accounts(query, viewer).tuples()
     ]
 
 
@@ -235,10 +259,32 @@ def member_portfolio(viewer: Viewer, login: str | None, book: RateBook | None = 
     from acct_tui.services import alerts
 
     accounts = member_accounts(viewer, login, book)
-    if login is not None:
-        return accounts, alerts.list_alerts(viewer, owner=login)
     ids = {a.id for a in accounts}
-    return accounts, [a for a in alerts.list_alerts(viewer) if a.account_id in ids]
+    # Alerts on the accounts listed (the book's), as the Team row counts them.
+    return accounts, [a for a in alerts.list_alerts(viewer, owner=login) if a.account_id in ids]
+
+
+@dataclass(frozen=True)
+class MemberFigures:
+    """The drill-down's summary: the Team row's figures, counted over the rows it lists."""
+
+    accounts: int
+    red: int
+    yellow: int
+    snoozed_red: int
+    escalations_waiting: int
+
+
+def member_figures(accounts: list[MemberAccount], alerts: list) -> MemberFigures:
+    """Count what the drill-down lists by `kpi_facts`'s definitions (its twins for rows read)."""
+    kinds = [kpi_facts.alert_figure(a.severity, a.status) for a in alerts]
+    return MemberFigures(
+        accounts=len(accounts),
+        red=kinds.count("red"),
+        yellow=kinds.count("yellow"),
+        snoozed_red=kinds.count("snoozed_red"),
+        escalations_waiting=sum(kpi_facts.is_escalation_waiting(a.escalated_to, a.status) for a in alerts),
+    )
 
 
 def escalation_inbox(viewer: Viewer):

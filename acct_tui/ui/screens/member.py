@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.core.currency import merge_unrated, money, short_amount, unrated_note
+from acct_tui.core.currency import merge_unrated, money, plural, short_amount, unrated_note
 from acct_tui.services import team
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import call
@@ -110,15 +110,17 @@ class MemberScreen(AcctScreen):
         alerts = [a for a in self.alerts if needle in f"{a.account_name} {a.rule} {a.reason}".lower()]
         self.query_one("#member-accounts", VirtualTable).set_source(ListSource(accounts), keep_cursor=True)
         self.query_one("#member-alerts", VirtualTable).set_source(ListSource(alerts), keep_cursor=True)
-        red = sum(1 for a in alerts if a.severity == "red")
+        figures = team.member_figures(accounts, alerts)
         value = sum(a.base_value for a in accounts if a.base_value is not None)
         unrated = merge_unrated((a.currency, 1) for a in accounts if a.base_value is None)
         base = self.app.config.base_currency
         self.query_one("#member-summary", Static).update(
             Text.assemble(
-                (self.person, "bold"), f" · {len(accounts)} accounts · {short_amount(value)} {base} value",
+                (self.person, "bold"), f" · {plural(figures.accounts, 'account')} · {short_amount(value)} {base} value",
                 (f" ({unrated_note(unrated)})" if unrated else "", "bold yellow"), " · ",
-                (f"{red} red", "bold red"), " ", (f"{len(alerts) - red} yellow", "bold yellow"),
+                (f"{figures.red} red", "bold red"), " ", (f"{figures.yellow} yellow", "bold yellow"),
+                (f" +{figures.snoozed_red} snoozed red" if figures.snoozed_red else "", "red"),
+                (f" · {plural(figures.escalations_waiting, 'escalation')} waiting" if figures.escalations_waiting else "", "bold"),
                 (f" · filter: {self.filter_text}" if self.filter_text else "", "bold"),
             )
         )

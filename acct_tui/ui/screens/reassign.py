@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Markdown, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from acct_tui.core.currency import value_text
+from acct_tui.core.currency import plural, value_text
 from acct_tui.services import briefs, handover, team
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import attempt, call
@@ -77,7 +77,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     @work(thread=True, exclusive=True, group="reassign-load", exit_on_error=False)
     def _load(self) -> None:
         book = call(rate_book, self.app.config.base_currency)
-        accounts = call(team.member_accounts, self.app.viewer, self.from_login, book)
+        accounts = call(team.member_accounts, self.app.viewer, self.from_login, book, churned=True)
         owners = call(handover.owner_choices, self.app.viewer)
         self.post_message(self.Loaded(accounts, [(login, name) for login, name in owners if login != self.from_login]))
 
@@ -85,7 +85,8 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
         accounts = self.query_one("#reassign-accounts", SelectionList)
         base = self.app.config.base_currency
         accounts.add_options([
-            Selection(plain(f"{a.name}  ({a.tier}, {value_text(a.base_value, a.annual_value, a.currency, base)})"), a.id, True)
+            Selection(plain(f"{a.name}  ({a.tier}, {value_text(a.base_value, a.annual_value, a.currency, base)}"
+                            f"{', churned' if a.status == 'churned' else ''})"), a.id, True)
             for a in message.accounts
         ])
         self.query_one("#reassign-owner", Select).set_options([(f"{name} ({login})", login) for login, name in message.owners])
@@ -144,11 +145,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
         if plan is None:
             return
         self.plan = plan
-        counts = ", ".join(
-            f"{plan.count(kind)} {label}" for kind, label in
-            (("account", "accounts"), ("commitment", "open commitments"), ("planned_visit", "planned visits"),
-             ("alert", "open alerts"), ("escalation", "escalations"))
-        )
+        counts = plan.figures_text()
         title = f"Handover from {plan.from_label} to {plan.to_login}"
         body = briefs.markdown(plan.briefs, title)
         self.query_one("#reassign-briefs", Markdown).update(f"**Moves:** {counts}. History keeps its authors.\n\n{body}")
@@ -178,8 +175,8 @@ def open_reassign(screen, from_login: str | None, label: str) -> None:
         if result is None:
             return
         screen.notify(
-            f"Handed {result.accounts} account(s), {result.commitments} commitment(s) and "
-            f"{result.planned_visits} planned visit(s) to {result.plan.to_login}.",
+            f"Handed {plural(result.accounts, 'account')}, {plural(result.commitments, 'commitment')} and "
+            f"{plural(result.planned_visits, 'planned visit')} to {result.plan.to_login}.",
             title="Handover done",
             markup=False,
         )
