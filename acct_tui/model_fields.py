@@ -50,7 +50,7 @@ class JSONText(TextField):
     """JSON kept as text: the same on SQLite and PostgreSQL, read back as Python."""
 
     def db_value(self, value):
-        return None if value is None else json.dumps(value, default=json_default, sort_keys=True)
+        return None if value is None else stored_json(value)
 
     def python_value(self, value):
         return None if value is None else json.loads(value)
@@ -63,6 +63,11 @@ def json_default(value):
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
+
+
+def stored_json(value) -> str:
+    """`value` as `JSONText` stores it (bulk writes use it too, so stored text compares as text)."""
+    return json.dumps(value, default=json_default, sort_keys=True)
 
 
 class ProbabilityField(SmallIntegerField):

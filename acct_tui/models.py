@@ -38,6 +38,7 @@ from acct_tui.model_fields import (  # noqa: E402, F401
     ProbabilityField,
     SentimentField,
     json_default,
+    stored_json,
 )
 
 class BaseModel(Model):

@@ -23,7 +23,6 @@ the second one returns at once with `skipped=True`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 import peewee
 from peewee import chunked
@@ -36,7 +35,8 @@ from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Activity, Alert, AuditLog, HealthSnapshot, User, json_default
+from acct_tui.models import Account, Activity, Alert, AuditLog, User, stored_json
+from acct_tui.services import snapshots
 from acct_tui.services.alerts import ACTIVE_STATUSES
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
@@ -140,11 +140,11 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
         # Plan outside any transaction; write only chunks with something to
         # write, each in its own short transaction.
         plan = _plan_alerts(chunk, signals, facts, existing, now, tally)
-        snaps = _plan_snapshots(chunk, scores, now.date())
+        snaps = snapshots.plan(chunk, scores, now.date())
         if plan.has_work or snaps[0] or snaps[1]:
             with database.atomic():
                 _write_alerts(plan, chunk[0], chunk[-1], now, tally)
-                _write_snapshots(snaps, tally)
+                tally.snapshots += snapshots.write(snaps)
     _escalate(now, settings, tally)
     return ScanSummary(
         accounts=len(ids),
@@ -155,14 +155,6 @@ def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
         new_red=tuple(sorted(tally.new_red)),
         snapshots=tally.snapshots,
     )
-
-
-#: Encodes exactly as `models.JSONText` stores, so stored evidence compares as text.
-_ENCODER = json.JSONEncoder(default=json_default, sort_keys=True)
-
-
-def _evidence_json(evidence: dict) -> str:
-    return _ENCODER.encode(evidence)
 
 
 def _active_alerts() -> dict[int, dict[str, tuple]]:
@@ -212,7 +204,7 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, t
                 if signal.severity == "red":
                     tally.new_red.append(alert_id)
                 continue
-            if (severity, reason, evidence) != (signal.severity, signal.reason, _evidence_json(signal.evidence)):
+            if (severity, reason, evidence) != (signal.severity, signal.reason, stored_json(signal.evidence)):
                 plan.updates.append((signal, alert_id, status))
                 if severity != signal.severity:
                     plan.entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
@@ -237,14 +229,14 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
         database.cursor().executemany(
             f"UPDATE alert SET severity = {param}, reason = {param}, evidence = {param}, last_seen = {param} "
             f"WHERE id = {param} AND status = {param}",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
+            [(s.severity, s.reason, stored_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
         )
         tally.updated += len(plan.updates)
     if plan.reopens:
         database.cursor().executemany(
             f"UPDATE alert SET status = 'open', snoozed_until = NULL, severity = {param}, reason = {param}, "
             f"evidence = {param}, last_seen = {param} WHERE id = {param} AND status = 'snoozed'",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
+            [(s.severity, s.reason, stored_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
         )
         tally.opened += len(plan.reopens)
     if plan.resolves:
@@ -266,7 +258,7 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
         database.cursor().executemany(
             "INSERT INTO alert (account_id, rule, severity, reason, evidence, status, first_seen, last_seen) "
             f"VALUES ({', '.join([param] * 8)})",
-            [(aid, rule_id, s.severity, s.reason, _evidence_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
+            [(aid, rule_id, s.severity, s.reason, stored_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
         )
         keys = {(aid, rule_id): s.severity for aid, rule_id, s in inserts}
         for alert_id, account_id, rule_id, status, first_seen in _alerts_in_range(lo, hi):
@@ -299,7 +291,7 @@ def _audit(entries: list[dict]) -> None:
         param = database.param
         database.cursor().executemany(
             f'INSERT INTO audit_log (actor, action, table_name, row_id, changes, at) VALUES ({", ".join([param] * 6)})',
-            [(e["actor"], e["action"], e["table"], e["row_id"], _evidence_json(e["changes"]), e["at"]) for e in entries],
+            [(e["actor"], e["action"], e["table"], e["row_id"], stored_json(e["changes"]), e["at"]) for e in entries],
         )
 
 
@@ -333,49 +325,6 @@ def _confidential_visit_author(account_id: int, at: dt.datetime) -> str | None:
     if newest is None or not newest[0]:
         return None
     return newest[1] or "someone"
-
-
-def _todays_snapshots(chunk: list[int], day: dt.date) -> dict[int, tuple]:
-    """The chunk's snapshots of `day`: point look-ups on the (account, day) index,
-    which stay fast however many days of snapshots pile up."""
-    query = HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band).where(
-        HealthSnapshot.account.in_(chunk) & (HealthSnapshot.taken_on == day)
-    )
-    return {aid: (score, band) for aid, score, band in raw_rows(query)}
-
-
-def _plan_snapshots(chunk: list[int], scores: dict[int, tuple], day: dt.date):
-    """Today's snapshot per scored account: insert it, or refresh it if the score moved."""
-    stored = _todays_snapshots(chunk, day)
-    inserts, changed = [], []
-    for aid in chunk:
-        score, band, components = scores.get(aid, (None, None, None))
-        if score is None:
-            continue
-        if aid not in stored:
-            inserts.append((aid, day, score, band, _evidence_json(components)))
-        elif stored[aid] != (score, band):
-            changed.append((score, band, _evidence_json(components), aid, day))
-    return inserts, changed
-
-
-def _write_snapshots(plan, tally: _Tally) -> None:
-    inserts, changed = plan
-    param = database.param
-    if inserts:
-        # ON CONFLICT DO NOTHING (both backends): a concurrent scan's snapshot stands.
-        database.cursor().executemany(
-            f"INSERT INTO health_snapshot (account_id, taken_on, score, band, components) "
-            f"VALUES ({', '.join([param] * 5)}) ON CONFLICT DO NOTHING",
-            inserts,
-        )
-    if changed:
-        database.cursor().executemany(
-            f"UPDATE health_snapshot SET score = {param}, band = {param}, components = {param} "
-            f"WHERE account_id = {param} AND taken_on = {param}",
-            changed,
-        )
-    tally.snapshots += len(inserts) + len(changed)
 
 
 def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
