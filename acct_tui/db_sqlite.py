@@ -19,6 +19,7 @@ from typing import Callable
 
 import peewee
 
+from acct_tui.core.search_text import fold_parts
 from acct_tui.errors import DatabaseBusy, DatabaseUnavailable
 
 SQLITE_PRAGMAS = {
@@ -52,7 +53,7 @@ def open_sqlite(path: str) -> peewee.SqliteDatabase:
         _refuse_foreign_file(file)
     else:
         _create_private_file(file)
-    return SafeSqliteDatabase(
+    db = SafeSqliteDatabase(
         str(file),
         pragmas=SQLITE_PRAGMAS,
         timeout=10,
@@ -60,6 +61,9 @@ def open_sqlite(path: str) -> peewee.SqliteDatabase:
         # connection committed first; IMMEDIATE takes the write lock up front.
         lock_type="IMMEDIATE",
     )
+    # The search index's triggers fold text with it (migration 0009): every connection has it.
+    db.register_function(fold_parts, "acct_search_fold", -1, deterministic=True)
+    return db
 
 
 def default_folder() -> Path:

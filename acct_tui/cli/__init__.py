@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "acct_tui.cli.money_cmd",
     "acct_tui.cli.report_cmd",
     "acct_tui.cli.handover_cmd",
+    "acct_tui.cli.search_cmd",
 )
 
 

@@ -148,7 +148,39 @@ def indexes_deferred(db: peewee.Database, models=ORDER):
     for index in saved:
         db.execute_sql(f"DROP INDEX {_quote(index.name)}")
     try:
-        yield
+        with search_deferred(db):
+            yield
     finally:
         for index in saved:
             db.execute_sql(index.sql)
+
+
+@contextmanager
+def search_deferred(db: peewee.Database):
+    """SQLite: fill the search index (migration 0009) once after a bulk load, not row by row through its triggers.
+
+    The triggers come back, and the index is refilled from its recipe views
+    (`search_<table>_source`), even when the load fails. PostgreSQL's index
+    is a generated column and a GIN index: `indexes_deferred` rebuilds the
+    GIN index with the others.
+    """
+    if isinstance(db, peewee.PostgresqlDatabase):
+        yield
+        return
+    triggers = db.execute_sql(
+        r"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'acct\_search\_%' ESCAPE '\'"
+    ).fetchall()
+    indexes = [name for (name,) in db.execute_sql(
+        r"SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'search\_%\_source' ESCAPE '\'")]
+    for name, _ in triggers:
+        db.execute_sql(f"DROP TRIGGER {_quote(name)}")
+    try:
+        yield
+    finally:
+        with db.atomic():
+            for view in indexes:
+                fts = view[: -len("_source")]
+                db.execute_sql(f"DELETE FROM {_quote(fts)}")
+                db.execute_sql(f"INSERT INTO {_quote(fts)} (rowid, body) SELECT id, body FROM {_quote(view)}")
+            for _, sql in triggers:
+                db.execute_sql(sql)

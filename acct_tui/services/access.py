@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from peewee import JOIN, Expression
+from peewee import JOIN, SQL, Expression, fn
 
 from acct_tui import db
 from acct_tui.db import database
@@ -223,6 +223,20 @@ def scope_activities(query, viewer: Viewer):
     query = query.where(Activity.account.in_(visible_account_ids(viewer)))
     clause = activity_filter(viewer)
     return query if clause is None else query.where(clause)
+
+
+def scope_commitment_words(query, viewer: Viewer):
+    """Restrict an `ActionItem` query to commitments whose words `viewer` may read.
+
+    A visible account's commitment, unless it was made in a confidential
+    record `viewer` may not read (elsewhere it is named by whose record it
+    is, `hidden_sources`; a search must not find it by its words at all).
+    """
+    query = scope_rows(ActionItem, query, viewer)
+    if viewer.is_operator:
+        return query
+    readable = scope_activities(Activity.select(SQL("1")).where(Activity.id == ActionItem.source_activity), viewer)
+    return query.where(ActionItem.source_activity.is_null() | fn.EXISTS(readable))
 
 
 def visible_users(viewer: Viewer):

@@ -9,6 +9,8 @@ Hooks the screens use (see also `screens/base.py`):
   to the timeline.
 - `app.data_version` (reactive int): bumped by `app.data_changed()` after any
   save and after each scan; `AcctScreen` reloads on it.
+- `app.open_record(account_id, source, record_id)`: the same, with the
+  timeline's cursor on that record (`pending_record`, taken by the timeline).
 - `app.run_scan()`: start a background risk scan now (the visit form calls it
   after a save). `app.alert_counts` (reactive, None = unknown) feeds the header.
 """
@@ -131,6 +133,8 @@ class AcctApp(App):
         self.risk_settings = settings_from_config(config)
         use_settings(self.risk_settings)
         self.scan_enabled = scan
+        #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
+        self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
         if config.theme:
@@ -196,6 +200,29 @@ class AcctApp(App):
                 after_write(self, "Logged.")
 
         self.push_screen(QuickCaptureScreen(), saved)
+
+    def action_search(self) -> None:
+        """Search what was written (`ctrl+f` on any screen); the record chosen opens in its timeline."""
+        from acct_tui.ui.screens.search import SearchScreen
+
+        def chosen(hit) -> None:
+            if hit is not None:
+                self.open_record(hit.account_id, hit.source, hit.record_id)
+
+        self.push_screen(SearchScreen(), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Not over a form or another dialog: the key then goes on to the focused widget.
+        if action == "search":
+            from textual.screen import ModalScreen
+
+            return not isinstance(self.screen, ModalScreen)
+        return super().check_action(action, parameters)
+
+    def open_record(self, account_id: int, source: str, record_id: int) -> None:
+        """Open an account's timeline with the cursor on one of its records (a search result)."""
+        self.pending_record = (account_id, source, record_id)
+        self.open_account(account_id)
 
     def open_account(self, account_id: int) -> None:
         """Select an account and show its timeline; an account the viewer may not see is refused.

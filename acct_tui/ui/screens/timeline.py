@@ -170,6 +170,29 @@ class TimelineScreen(OpportunityActions, AcctScreen):
         same_account = self.card is not None and message.card is not None and self.card.id == message.card.id
         self.card, self.timeline = message.card, message.timeline
         self._show(keep_cursor=same_account)
+        self._show_pending_record()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._show_pending_record()
+
+    def _show_pending_record(self) -> None:
+        """Put the cursor on the record the app was asked to open here (`app.open_record`, from a search)."""
+        pending = self.app.pending_record
+        if pending is None or self.card is None or self.card.id != pending[0]:
+            return
+        self.app.pending_record = None
+        _, source, record_id = pending
+        if self.kind or self.filter_text:
+            self.kind = None
+            self.filter_bar.action_clear()
+            self._show()
+        rows = self.rows()
+        index = next((i for i, r in enumerate(rows) if isinstance(r, TimelineEvent) and (r.source, r.source_id) == (source, record_id)), None)
+        if index is None:
+            self.notify("That record is not in this timeline.", severity="warning")
+            return
+        self.table.move_cursor(index)
 
     # -- showing ----------------------------------------------------------
 

@@ -1,0 +1,174 @@
+"""Search what was written: touches, cases, commitments and milestones, ranked.
+
+The databases' own full-text engines do the finding and the ranking (the
+index is migration 0009's: SQLite FTS5 with BM25, PostgreSQL `tsvector` with
+`ts_rank`), one query per kind of record, each restricted by `access` like
+every read path (and on PostgreSQL by row-level security too): a
+confidential touch, and a commitment made in one, are found only by those
+who may read it. The kinds are merged by score, the newest first on ties.
+
+What a query means and how text is folded (accents, case, Chinese) is
+`core/search_text.py`; the matching words in context come from there too,
+so both databases show the same excerpt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import SQL, Column, NodeList, Table, fn
+
+from acct_tui.core.search_text import QueryError, Term, context, fts5_query, parse_query, tokens, tsquery
+from acct_tui.errors import UsageError
+from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Milestone
+from acct_tui.services import access
+from acct_tui.services.access import Viewer
+from acct_tui.services.query import as_datetime, is_postgres, raw_rows
+
+#: Results unless asked otherwise; and the most a search returns.
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One record that holds the words: what it is, whose, when, and the words in context."""
+
+    #: visit, call, email, meeting, update, note, case, commitment, milestone.
+    kind: str
+    #: The table it lives in, as the timeline names it (`activity`, `case`, `action_item`, `milestone`).
+    source: str
+    record_id: int
+    account_id: int
+    account: str
+    at: dt.datetime
+    title: str
+    #: One line around the first match; `marks` are the matching words' (start, end) in it.
+    excerpt: str
+    marks: tuple[tuple[int, int], ...]
+    score: float
+
+
+@dataclass(frozen=True)
+class _Source:
+    model: type
+    table: str
+    at: object
+    texts: tuple
+
+
+def _sources() -> dict[str, _Source]:
+    return {
+        "activity": _Source(Activity, "activity", Activity.occurred_at, (Activity.subject, Activity.summary, Activity.outcome)),
+        "case": _Source(CustomerCase, "case", CustomerCase.opened_at, (CustomerCase.subject,)),
+        "action_item": _Source(ActionItem, "action_item", ActionItem.created_at, (ActionItem.title,)),
+        "milestone": _Source(Milestone, "milestone", Milestone.created_at, (Milestone.title,)),
+    }
+
+
+def search(viewer: Viewer, words: str, limit: int = DEFAULT_LIMIT) -> list[SearchHit]:
+    """The records `viewer` may read that hold every term of `words`, best first (newest first on ties).
+
+    Raises `UsageError` for a query with no word in it or a limit out of range.
+    """
+    try:
+        terms = parse_query(words)
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"the number of results must be from 1 to {MAX_LIMIT}, not {limit}")
+    found: list[tuple[float, dt.datetime, str, int, int]] = []
+    for name, source in _sources().items():
+        for record_id, account_id, at, score in raw_rows(_matches(source, terms, viewer, limit)):
+            found.append((float(score), as_datetime(at), name, record_id, account_id))
+    found.sort(key=lambda f: (-f[0], -f[1].timestamp(), f[2], -f[3]))
+    return _describe(found[:limit], terms)
+
+
+def _matches(source: _Source, terms: tuple[Term, ...], viewer: Viewer, limit: int):
+    """One kind's matching ids, account, time and score (higher is better), best `limit` first."""
+    model = source.model
+    if is_postgres():
+        vector = Column(model._meta.table, "search_vector")
+        query_text = fn.to_tsquery(SQL("'simple'"), tsquery(terms))
+        # Normalisation 1: divided by 1 + log(length), so a short record that is about it ranks above a long one that mentions it (as BM25).
+        score = fn.ts_rank(vector, query_text, 1)
+        query = model.select(model.id, model.account, source.at, score.alias("score")).where(
+            NodeList((vector, SQL("@@"), query_text))
+        )
+    else:
+        fts = Table(f"search_{source.table}", ("rowid", "rank", "body"))
+        # FTS5's rank is BM25, lower is better: negated, so both databases sort the same way.
+        score = fts.rank * -1
+        query = (model.select(model.id, model.account, source.at, score.alias("score"))
+                 .join(fts, on=(fts.rowid == model.id))
+                 .where(NodeList((fts.body, SQL("MATCH"), fts5_query(terms)))))
+    if model is Activity:
+        query = access.scope_activities(query, viewer)
+    elif model is ActionItem:
+        query = access.scope_commitment_words(query, viewer)
+    else:
+        query = access.scope_rows(model, query, viewer)
+    return query.order_by(SQL("score").desc(), source.at.desc()).limit(limit)
+
+
+def _describe(found, terms: tuple[Term, ...]) -> list[SearchHit]:
+    """The hits with their titles and the words in context, in the order found."""
+    ids: dict[str, list[int]] = {}
+    for _, _, name, record_id, _ in found:
+        ids.setdefault(name, []).append(record_id)
+    texts: dict[tuple[str, int], tuple[str, str, tuple]] = {}
+    if ids.get("activity"):
+        rows = Activity.select(Activity.id, Activity.kind, Activity.subject, Activity.summary, Activity.outcome).where(
+            Activity.id.in_(ids["activity"]))
+        for record_id, kind, subject, summary, outcome in raw_rows(rows):
+            # The subject is in the title already: the words in context come from the summary or outcome first.
+            texts["activity", record_id] = (kind, f"{kind}: {subject}", (summary, outcome, subject))
+    for name, model, label in (("case", CustomerCase, "case"), ("action_item", ActionItem, "commitment"),
+                               ("milestone", Milestone, "milestone")):
+        if ids.get(name):
+            field = model.subject if model is CustomerCase else model.title
+            for record_id, text in raw_rows(model.select(model.id, field).where(model.id.in_(ids[name]))):
+                texts[name, record_id] = (label, f"{label}: {text}", (text,))
+    account_ids = sorted({f[4] for f in found})
+    names = dict(raw_rows(Account.select(Account.id, Account.name).where(Account.id.in_(account_ids)))) if account_ids else {}
+    hits = []
+    for score, at, name, record_id, account_id in found:
+        if (name, record_id) not in texts:
+            continue  # deleted between the two reads
+        kind, title, fields = texts[name, record_id]
+        excerpt, marks = _excerpt(fields, terms)
+        hits.append(SearchHit(kind, name, record_id, account_id, names.get(account_id, ""), at, title, excerpt, marks, score))
+    return hits
+
+
+def _excerpt(fields, terms: tuple[Term, ...]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    best, best_terms = None, 0
+    for text in fields:  # the field that holds the most of the terms; the first on a tie
+        found = context(text or "", terms)
+        if found is None:
+            continue
+        words = [w for a, b in found[1] for w in tokens(found[0][a:b])]
+        held = sum(1 for t in terms if any(t.matches(w) for w in words))
+        if held > best_terms:
+            best, best_terms = found, held
+    if best is not None:
+        return best
+    # Found through a folding the excerpt does not share (PostgreSQL's unaccent): the start of the text.
+    first = " ".join(next((t for t in fields if t), "").split())
+    return (first[:90] + "…" if len(first) > 90 else first), ()
+
+
+def search_rows(viewer: Viewer, words: str, limit: int = DEFAULT_LIMIT) -> list[dict]:
+    """The hits as flat rows for the CLI (`acct-tui search`): rank, kind, account, when, title, excerpt."""
+    rows = []
+    for rank, hit in enumerate(search(viewer, words, limit), 1):
+        rows.append({
+            "rank": rank, "kind": hit.kind, "source": hit.source, "id": hit.record_id, "account_id": hit.account_id,
+            "account": hit.account, "at": hit.at, "title": hit.title, "excerpt": hit.excerpt,
+            "matches": [hit.excerpt[a:b] for a, b in hit.marks], "score": hit.score,
+        })
+    return rows
+
+
