@@ -258,3 +258,24 @@ def test_a_bulk_load_fills_the_index_once_and_keeps_it_current_after(db):
     assert {i for s, i in found(access.OPERATOR, word, limit=500) if s == "activity"} == expected
     new = f.activity(Activity.select().first().account, subject="zebra after the load", at=AT)
     assert found(access.OPERATOR, "zebra") == [("activity", new.id)]
+
+
+def test_punctuation_splits_words_the_same_way_on_both_databases(org):
+    acme = org["a1"]
+    mail = f.activity(acme, subject="Wrote to lan@acme.vn about v2.0", summary="see https://acme.vn/pricing-2027 and e-mail", at=AT)
+    assert found(access.OPERATOR, "lan@acme.vn") == [("activity", mail.id)]
+    assert found(access.OPERATOR, "acme") == [("activity", mail.id)]
+    assert found(access.OPERATOR, "v2.0") == [("activity", mail.id)]
+    assert found(access.OPERATOR, "pricing 2027") == [("activity", mail.id)]
+    assert found(access.OPERATOR, "email") == []  # "e-mail" is two words
+    assert found(access.OPERATOR, "e-mail") == [("activity", mail.id)]
+    assert found(access.OPERATOR, "pric*") == [("activity", mail.id)]
+    assert found(access.OPERATOR, "acme.v*") == [("activity", mail.id)]
+
+
+def test_other_scripts_are_found_in_either_case(org):
+    ru = f.activity(org["a1"], subject="Йогурт и молоко", at=AT)
+    gr = f.activity(org["a1"], subject="Συνάντηση", at=AT)
+    assert found(access.OPERATOR, "йогурт") == [("activity", ru.id)]
+    assert found(access.OPERATOR, "МОЛОКО") == [("activity", ru.id)]
+    assert found(access.OPERATOR, "Συνάντηση") == [("activity", gr.id)]

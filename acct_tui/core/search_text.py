@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-__all__ = ["CJK_RANGES", "fold", "fold_parts", "tokens", "Term", "parse_query", "QueryError", "context", "fts5_query", "tsquery"]
+__all__ = ["CJK_RANGES", "fold", "fold_parts", "tokens", "Term", "parse_query", "QueryError", "context", "fts5_query"]
 
 #: Scripts written without spaces between words: every character is a word of its own.
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -46,6 +47,12 @@ def _fold_chars(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_SPELT).casefold()
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    """One character folded (a few characters for "ß", none for a combining mark); cached, as text repeats its letters."""
+    return _fold_chars(char)
 
 
 def fold(text: str | None) -> str:
@@ -75,6 +82,8 @@ class Term:
 
     words: tuple[str, ...]
     prefix: bool = False
+    #: As typed (without a prefix's `*`): PostgreSQL folds it with its own function, as it folded the text.
+    text: str = field(default="", compare=False)
 
     def matches(self, word: str) -> bool:
         """Whether one word of a text is (part of) this term: for marking the words in context."""
@@ -97,7 +106,7 @@ def parse_query(text: str) -> tuple[Term, ...]:
             continue
         # A prefix needs a word to extend; a CJK character is a whole word already.
         prefix = prefix and not _CJK.fullmatch(words[-1])
-        term = Term(words, prefix)
+        term = Term(words, prefix, raw[:-1] if raw.endswith("*") else raw)
         if term not in terms:
             terms.append(term)
     if not terms:
@@ -108,17 +117,6 @@ def parse_query(text: str) -> tuple[Term, ...]:
 def fts5_query(terms: tuple[Term, ...]) -> str:
     """The terms as an SQLite FTS5 query: each a quoted phrase (words hold only letters and digits)."""
     return " AND ".join(f'"{" ".join(t.words)}"' + ("*" if t.prefix else "") for t in terms)
-
-
-def tsquery(terms: tuple[Term, ...]) -> str:
-    """The terms as a PostgreSQL `to_tsquery('simple', ...)` text: `&` between terms, `<->` within one."""
-    parts = []
-    for term in terms:
-        words = [f"'{w}'" for w in term.words]
-        if term.prefix:
-            words[-1] += ":*"
-        parts.append(words[0] if len(words) == 1 else "(" + " <-> ".join(words) + ")")
-    return " & ".join(parts)
 
 
 def context(text: str, terms: tuple[Term, ...], width: int = 90) -> tuple[str, tuple[tuple[int, int], ...]] | None:
@@ -134,9 +132,9 @@ def context(text: str, terms: tuple[Term, ...], width: int = 90) -> tuple[str, t
     folded: list[str] = []
     origin: list[int] = []  # folded character -> index in `line`
     for i, char in enumerate(line):
-        for out in _fold_chars(char):
-            folded.append(out)
-            origin.append(i)
+        out = _fold_char(char)
+        folded.append(out)
+        origin.extend([i] * len(out))
     flat = "".join(folded)
     spans = []
     for match in _TOKEN.finditer(flat):

@@ -110,7 +110,7 @@ def _postgres_functions(unaccent: str) -> str:
     return f"""
 CREATE OR REPLACE FUNCTION acct_search_fold(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT regexp_replace(lower({unaccent}), '([{CJK}])', ' \\1 ', 'g')
+    SELECT regexp_replace(regexp_replace(lower({unaccent}), '[!-/:-@\\[-`{{-~]+', ' ', 'g'), '([{CJK}])', ' \\1 ', 'g')
 $$;
 CREATE OR REPLACE FUNCTION acct_search_vector(VARIADIC parts text[]) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import SQL, Column, NodeList, Table, fn
 
-from acct_tui.core.search_text import QueryError, Term, context, fts5_query, parse_query, tokens, tsquery
+from acct_tui.core.search_text import QueryError, Term, context, fts5_query, parse_query, tokens
 from acct_tui.errors import UsageError
 from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Milestone
 from acct_tui.services import access
@@ -86,12 +86,35 @@ def search(viewer: Viewer, words: str, limit: int = DEFAULT_LIMIT) -> list[Searc
     return _describe(found[:limit], terms)
 
 
+def pg_tsquery(terms: tuple[Term, ...]):
+    """The terms as a PostgreSQL tsquery, folded by the database's own `acct_search_fold` (migration 0009).
+
+    The text was folded and parsed by PostgreSQL; so is the query, so both
+    see the same words whatever its unaccent rules and parser make of them.
+    Each term is a phrase (`<->`), a prefix term's last word ends in `:*`;
+    `&&` joins the terms.
+    """
+    parts = []
+    for term in terms:
+        folded = fn.acct_search_fold(term.text)
+        if term.prefix:
+            # The fold leaves no tsquery operator (ASCII punctuation became spaces): words, then `:*`.
+            words = fn.regexp_replace(fn.btrim(folded), SQL("'\\s+'"), SQL("' <-> '"), SQL("'g'"))
+            parts.append(fn.to_tsquery(SQL("'simple'"), NodeList((words, SQL("|| ':*'")))))
+        else:
+            parts.append(fn.phraseto_tsquery(SQL("'simple'"), folded))
+    query = parts[0]
+    for part in parts[1:]:
+        query = NodeList((query, SQL("&&"), part))
+    return NodeList((SQL("("), query, SQL(")")), glue="")
+
+
 def _matches(source: _Source, terms: tuple[Term, ...], viewer: Viewer, limit: int):
     """One kind's matching ids, account, time and score (higher is better), best `limit` first."""
     model = source.model
     if is_postgres():
         vector = Column(model._meta.table, "search_vector")
-        query_text = fn.to_tsquery(SQL("'simple'"), tsquery(terms))
+        query_text = pg_tsquery(terms)
         # Normalisation 1: divided by 1 + log(length), so a short record that is about it ranks above a long one that mentions it (as BM25).
         score = fn.ts_rank(vector, query_text, 1)
         query = model.select(model.id, model.account, source.at, score.alias("score")).where(

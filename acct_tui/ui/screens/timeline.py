@@ -32,6 +32,7 @@ from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.background import call
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
@@ -86,7 +87,7 @@ COLUMNS = [
 ]
 
 
-class TimelineScreen(OpportunityActions, AcctScreen):
+class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
