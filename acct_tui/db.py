@@ -39,7 +39,14 @@ def default_url() -> str:
 
 def resolve_url(cli_url: str | None, config_url: str | None) -> str:
     """`--db`, else `ACCT_TUI_DB`, else the config file, else the default file."""
-    return cli_url or os.environ.get("ACCT_TUI_DB") or config_url or default_url()
+    return as_url(cli_url or os.environ.get("ACCT_TUI_DB") or config_url or default_url())
+
+
+def as_url(text: str) -> str:
+    """A database URL; a plain file path (`/tmp/x.db`, `~/x.db`) is a SQLite file."""
+    if "://" in text or not text.strip():
+        return text
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
 
 
 def is_postgres(url: str) -> bool:
@@ -52,6 +59,19 @@ def describe(url: str) -> str:
     if parsed.scheme.startswith("sqlite"):
         return f"file {Path(_sqlite_path(url)).name}"
     return f"server {parsed.hostname or 'localhost'}{parsed.path}"
+
+
+def location(url: str) -> str:
+    """Where the database is, in full and without a password: the file's absolute path, or the server URL."""
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        return str(Path(_sqlite_path(url)).expanduser().resolve())
+    netloc = parsed.hostname or "localhost"
+    if parsed.port:
+        netloc = f"{netloc}:{parsed.port}"
+    if parsed.username:
+        netloc = f"{parsed.username}@{netloc}"
+    return parsed._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 def _sqlite_path(url: str) -> str:

@@ -294,6 +294,13 @@ class Alert(BaseModel):
     escalated_to = ForeignKeyField(User, null=True, backref="escalations", on_delete="SET NULL")
     escalated_at = DateTimeField(null=True)
     escalated_by = CharField(max_length=80, null=True)
+    #: Set when a person resolves it: the alert stays resolved while the condition
+    #: holds at this severity or lower, and reopens when it worsens ...
+    resolved_severity = CharField(max_length=20, null=True)
+    #: ... or when, after the scan saw it clear (then), it comes back.
+    cleared_at = DateTimeField(null=True)
+    #: Why the scan reopened a resolved alert.
+    reopen_note = TextField(null=True)
 
     class Meta:
         indexes = ((("account", "rule", "status"), False), (("status", "severity"), False), (("escalated_at", "account"), False))

@@ -38,16 +38,17 @@ def test_list_is_scoped_and_sorted_red_first_then_oldest(org):
     assert [r.rule for r in alerts.list_alerts(OPERATOR, rule="payment_overdue")] == ["payment_overdue"]
 
 
-def test_counts_leave_out_snoozed_and_resolved(org):
+def test_counts_leave_out_resolved_and_say_snoozed_red_apart(org):
     f.alert(org["a1"], "overdue_update", "red")
     f.alert(org["a1"], "complaint_open", "red", status="acknowledged")
     f.alert(org["a2"], "usage_drop", "yellow")
     f.alert(org["a2"], "payment_overdue", "red", status="snoozed", snoozed_until=dt.datetime(2026, 12, 1))
     f.alert(org["a2"], "revenue_drop", "red", status="resolved")
     f.alert(org["b1"], "overdue_update", "red")
-    assert alerts.alert_counts(from_user(org["am1"])) == {"red": 2, "yellow": 1}
-    assert alerts.alert_counts(from_user(org["other"])) == {"red": 0, "yellow": 0}
-    assert alerts.alert_counts(OPERATOR) == {"red": 3, "yellow": 1}
+    f.alert(org["a2"], "complaint_spike", "yellow", status="snoozed", snoozed_until=dt.datetime(2026, 12, 1))
+    assert alerts.alert_counts(from_user(org["am1"])) == {"red": 2, "yellow": 1, "snoozed": 1}
+    assert alerts.alert_counts(from_user(org["other"])) == {"red": 0, "yellow": 0, "snoozed": 0}
+    assert alerts.alert_counts(OPERATOR) == {"red": 3, "yellow": 1, "snoozed": 1}
 
 
 def test_bad_filters_are_usage_errors(org):
@@ -106,10 +107,43 @@ def test_escalate_to_someone_named_or_fail_clearly(org):
     no_manager = f.alert(org["o1"])
     with pytest.raises(UsageError, match="has no manager"):
         alerts.escalate(from_user(org["other"]), no_manager.id)
-    with pytest.raises(NotFound, match="no user with login 'ghost'"):
+    with pytest.raises(NotFound, match="no active user with login 'ghost'"):
         alerts.escalate(from_user(org["other"]), no_manager.id, "ghost")
-    row = alerts.escalate(from_user(org["other"]), no_manager.id, "ada.admin")
+    with pytest.raises(NotFound, match=r"no active user with login 'ada.admn': did you mean ada.admin\?"):
+        alerts.escalate(from_user(org["other"]), no_manager.id, "ada.admn")
+    row = alerts.escalate(from_user(org["other"]), no_manager.id, "Ada.Admin")  # any case
     assert row.escalated_to == "ada.admin"
+
+
+def test_an_escalation_keeps_its_note_and_every_one_is_listed(org):
+    alert = f.alert(org["a1"], severity="red")
+    alerts.escalate(from_user(org["am1"]), alert.id, note="  customer threatens to leave\x1b[2J ")
+    clock_later = dt.datetime(2026, 11, 21, 9)
+    from acct_tui import clock
+
+    clock.pin(clock_later)
+    alerts.escalate(from_user(org["lead"]), alert.id, "ada.admin")
+    got = alerts.escalations(from_user(org["lead"]), [alert.id])
+    assert [(e.by, e.to, e.note, e.at.date()) for e in got[alert.id]] == [
+        ("minh.pham", "lena.lead", "customer threatens to leave[2J", dt.date(2026, 11, 20)),
+        ("lena.lead", "ada.admin", None, dt.date(2026, 11, 21)),
+    ]
+    assert alerts.escalations(from_user(org["am2"]), [alert.id]) == {}  # not theirs to see
+
+
+def test_problems_are_found_before_anything_is_written(org):
+    intent = f.alert(org["a1"], "departure_intent", "red")
+    f.activity(org["a1"], "call", dt.datetime(2026, 11, 18, 9), intent_to_leave=True)
+    other = f.alert(org["a2"])
+    me = from_user(org["am1"])
+    assert alerts.resolve_problem(me, [other.id, intent.id]) == (
+        "Acme Corp: a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
+    assert alerts.resolve_problem(me, [other.id]) is None
+    assert alerts.escalate_problem(me, [other.id], "lena.led") == "no active user with login 'lena.led': did you mean lena.lead?"
+    assert alerts.escalate_problem(me, [other.id], "LENA.LEAD") is None
+    assert alerts.escalate_problem(me, [other.id], None) is None
+    assert alerts.escalate_problem(from_user(org["other"]), [f.alert(org["o1"]).id], None) == (
+        "Eta Group: the account owner has no manager; name someone to escalate to")
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,59 @@ def _parses_or_capture_error(line: str) -> None:
         assert got.account_text and got.kind
 
 
+@pytest.mark.parametrize(
+    "summary",
+    [
+        'prices: 1,200 vs 1,500 "quoted,text" done',
+        '=HYPERLINK("http://x","click")',
+        "two  spaces,and,commas , here",
+        'he said "maybe  later" and left',
+        'an "unclosed quote',
+        'empty "" quotes',
+        "call back, they said",  # a kind word in the summary is a word
+    ],
+)
+def test_the_summary_is_kept_as_typed(summary):
+    assert parse_capture(f"cobalt agri call {summary}", TODAY).summary == summary
+
+
+def test_items_between_words_are_taken_out_and_the_rest_kept():
+    got = parse_capture('acme call prices:  1,200 +pricing vs 1,500 :) "quoted,text"  done', TODAY)
+    assert (got.summary, got.tags, got.sentiment) == ('prices:  1,200 vs 1,500 "quoted,text"  done', ("pricing",), 1)
+
+
+def _is_item(word: str) -> bool:
+    """Whether a word is grammar after the kind (an item, a flag, a date, `next:`)."""
+    import acct_tui.core.capture as grammar
+
+    bare = word.rstrip(",")
+    lower = bare.lower()
+    return (
+        lower.startswith("w/")
+        or bare in grammar.SENTIMENTS
+        or (bare.startswith("!") and (lower in grammar.FLAGS or bare[1:].isalpha()))
+        or bare.startswith("@")
+        or grammar._TAG.fullmatch(bare) is not None
+        or grammar._DURATION.fullmatch(lower) is not None
+        or "next:" in word.lower()
+    )
+
+
+_SUMMARY_WORD = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="\u0085\u1680\u180e"),
+    min_size=1,
+    max_size=12,
+).filter(lambda word: not word.isspace() and word.split() == [word] and not _is_item(word))
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(_SUMMARY_WORD, st.sampled_from([" ", "  ", "   "])), min_size=1, max_size=10))
+def test_any_summary_without_grammar_is_kept_exactly(words):
+    """For any summary that holds no grammar, the saved summary is what was typed."""
+    summary = "".join(word + gap for word, gap in words).rstrip(" ")
+    assert parse_capture(f"acme call {summary}", TODAY).summary == summary
+
+
 @pytest.mark.parametrize("text, minutes", [("45", 45), ("45m", 45), (" 1h 30 ", 90), ("2h", 120), ("1440", 1440), ("90min", 90)])
 def test_parse_duration(text, minutes):
     from acct_tui.core.capture import parse_duration

@@ -113,3 +113,30 @@ def test_bad_config_file_names_the_problem(db_url, tmp_path, capsys):
     assert code == 2 and "unknown setting 'databse'" in err
     code, _, err = run(capsys, "users", "--db", db_url, "--config", str(tmp_path / "missing.toml"))
     assert code == 2 and "does not exist" in err
+
+
+def test_accounts_and_export_show_the_portfolios_health(db_url, org, capsys, tmp_path):
+    """Score, band and trend in `accounts` and `export accounts` are the Portfolio's (the newest scan's)."""
+    import datetime as dt
+
+    from acct_tui.core.policy import Policy
+    from acct_tui.services import access, money, portfolio
+
+    now = ("--now", "2026-11-20T10:00")
+    code, out, _ = run(capsys, "accounts", "--db", db_url, "-f", "json", *now)
+    assert {r["health_score"] for r in json.loads(out)} == {None}  # no scan yet: nothing to show
+    code, _, _ = run(capsys, "scan", "--db", db_url, "--now", "2026-11-13T09:00")
+    code, _, _ = run(capsys, "scan", "--db", db_url, *now)
+    code, out, _ = run(capsys, "accounts", "--db", db_url, "-f", "json", *now)
+    listed = {r["name"]: (r["health_score"], r["health_band"], r["health_trend"]) for r in json.loads(out)}
+    run(capsys, "export", "accounts", "--db", db_url, "-f", "json", "-o", str(tmp_path / "a.json"), *now)
+    exported = {r["name"]: (r["health_score"], r["health_band"], r["health_trend"])
+                for r in json.loads((tmp_path / "a.json").read_text())}
+    book = portfolio.load(access.OPERATOR, Policy(), dt.date(2026, 11, 20), money.rate_book("USD"))
+    shown = {}
+    for i in range(len(book)):
+        row = book.row(i)
+        shown[row.name] = (row.health, row.band, row.trend)
+    assert listed == exported == {name: shown.get(name, (None, None, None)) for name in listed}
+    assert any(score is not None for score, _, _ in listed.values())
+    assert any(trend is not None for _, _, trend in listed.values())

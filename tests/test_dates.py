@@ -56,6 +56,25 @@ D = dt.date
         ("Nov 20", FRI, "past", FRI),
         ("Dec 31, 2026", FRI, "past", D(2026, 12, 31)),
         ("29 feb", D(2028, 1, 10), "past", D(2028, 2, 29)),
+        # months and years keep the day of the month, clamped to the month's end
+        ("1y ago", FRI, "past", D(2025, 11, 20)),
+        ("1 year ago", FRI, "past", D(2025, 11, 20)),
+        ("2yrs ago", FRI, "past", D(2024, 11, 20)),
+        ("6mo ago", FRI, "past", D(2026, 5, 20)),
+        ("6 months ago", FRI, "past", D(2026, 5, 20)),
+        ("in 6 months", FRI, "future", D(2027, 5, 20)),
+        ("in 1y", FRI, "future", D(2027, 11, 20)),
+        ("+2mo", FRI, "future", D(2027, 1, 20)),
+        ("in 1 month", D(2026, 1, 31), "future", D(2026, 2, 28)),
+        ("1y ago", D(2028, 2, 29), "past", D(2027, 2, 28)),
+        ("in 120 months", FRI, "future", D(2036, 11, 20)),
+        ("next month", FRI, "future", D(2026, 12, 20)),
+        ("Next Month", D(2026, 12, 31), "future", D(2027, 1, 31)),
+        ("last month", D(2026, 3, 31), "past", D(2026, 2, 28)),
+        ("next year", FRI, "future", D(2027, 11, 20)),
+        ("last year", FRI, "past", D(2025, 11, 20)),
+        ("next week", FRI, "future", D(2026, 11, 27)),
+        ("last week", FRI, "past", D(2026, 11, 13)),
     ],
 )
 def test_parses(text, today, direction, expected):
@@ -76,7 +95,10 @@ def test_parses(text, today, direction, expected):
         ("20/13", "month 13 does not exist (day/month)"),
         ("0/11", "day 0 does not exist"),
         ("20 Nev", "'nev' is not a month name"),
-        ("3y ago", "'y' is not a unit here"),
+        ("3x ago", "'x' is not a unit here"),
+        ("6m ago", "write 6mo for months"),
+        ("in 121 months", "years away"),
+        ("11y ago", "years away"),
         ("99999d ago", "years away"),
         ("someday", "not a date I understand"),
         ("fri at noon", "not a date I understand"),
@@ -110,6 +132,20 @@ def test_date_like_text_never_crashes(text, today):
         parse_human_date(text, today)
     except ValueError:
         pass
+
+
+@given(st.integers(0, 120), st.sampled_from(["mo", "y", " months", " years", "w"]), st.dates(), st.sampled_from(["ago", "in"]))
+def test_months_and_years_never_crash(count, unit, today, way):
+    text = f"{count}{unit} ago" if way == "ago" else f"in {count}{unit}"
+    try:
+        parse_human_date(text, today)
+    except ValueError as exc:
+        assert "calendar" in str(exc) or "years away" in str(exc)
+
+
+def test_the_year_9999_is_the_end_of_the_calendar():
+    with pytest.raises(ValueError, match="outside the calendar"):
+        parse_human_date("next year", D(9999, 6, 1), "future")
 
 
 @given(st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)))

@@ -397,3 +397,22 @@ def test_the_build_leaves_every_index_in_place(db):
     demo.build(accounts=5, seed=2, today=TODAY)
     after = {model: {ix.name for ix in db.get_indexes(model._meta.table_name)} for model in ALL_MODELS}
     assert after == before
+
+
+def test_the_demo_shows_a_believable_spread_that_agrees_with_its_alerts(tmp_path, capsys):
+    """Some red, some yellow, most green; no account with an open red alert is green, and a
+    departure intent is red (the issue's "green beside intends to leave")."""
+    from acct_tui.models import Alert, HealthSnapshot
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["demo", "--no-open", "--db", url, "--today", "2026-11-20"]) == 0
+    capsys.readouterr()
+    with dbmod.database.connection_context():
+        bands = dict(HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.band)
+                     .where(HealthSnapshot.taken_on == TODAY).tuples())
+        spread = Counter(bands.values())
+        assert spread["red"] >= 3 and spread["yellow"] >= 10 and spread["green"] > len(bands) * 0.7, spread
+        live = Alert.select(Alert.account, Alert.rule).where(Alert.status.in_(("open", "acknowledged")) & (Alert.severity == "red"))
+        assert live.count() > 0
+        assert all(bands[account] != "green" for account, _ in live.tuples())
+        assert all(bands[account] == "red" for account, rule in live.tuples() if rule == "departure_intent")

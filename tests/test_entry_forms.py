@@ -79,3 +79,16 @@ def test_the_resolve_and_escalate_forms_read_their_one_field():
     assert entry_forms.read_note({"note": " called them "}) == "called them"
     assert entry_forms.read_escalate_to({"to": ""}) == ""  # the owner's manager
     assert entry_forms.read_escalate_to({"to": " lena.lead "}) == "lena.lead"
+
+
+def test_the_snooze_form_refuses_past_the_limit_and_the_resolve_form_says_what_resolving_does():
+    from acct_tui import clock
+    from acct_tui.services import entry_forms
+
+    today = clock.today()
+    latest = today + __import__("datetime").timedelta(days=90)
+    assert entry_forms.read_snooze_until(latest.isoformat()) == latest
+    with pytest.raises(ValueError, match=f"at most 90 days \\(until {latest.isoformat()} at the latest\\)"):
+        entry_forms.read_snooze_until((latest + __import__("datetime").timedelta(days=1)).isoformat())
+    hint = entry_forms.resolve_form().hint
+    assert "stays resolved while the condition holds" in hint and "reopens" in hint

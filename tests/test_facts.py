@@ -68,6 +68,10 @@ def test_facts_for_a_busy_account(db):
     assert (a.open_cases, a.oldest_open_case, a.oldest_open_severe_case, a.open_escalated_cases, a.cases_recent) == (
         2, t("2026-10-01 08:00"), t("2026-11-15 08:00"), 1, 2)
     assert (a.champion_left_on, a.champion_added_on) == (d("2026-10-30"), d("2025-01-01"))
+    assert (a.active_champions, a.champions_on_record) == (0, 1)
+    assert a.usage_months == (80.0, 70.0, 60.0, 120.0, 110.0, 100.0)  # last month first; November is not complete
+    assert a.revenue_months == (5.0,)
+    assert (a.touches_year, a.first_touch_year) == (4, t("2026-09-01 09:00"))
     assert (a.oldest_unpaid_due, a.unpaid_overdue, a.receivables_recent) == (d("2026-09-01"), 2, 3)
 
     q = facts[quiet.id]
@@ -96,3 +100,23 @@ def test_facts_as_of_a_past_day(db):
     assert (past.open_cases, past.oldest_open_case) == (1, t("2026-08-20 08:00"))
     assert past.oldest_unpaid_due == d("2026-07-01")
     assert PlannedVisit.select().count() == 1
+
+
+def test_champions_present_as_of_a_day_and_a_successor_either_side_of_a_departure(db):
+    owner = f.user("minh")
+    handover = f.account(owner, "Orderly", "key")
+    f.contact(handover, "Old", "champion", added_on=d("2024-01-01"), left_on=d("2026-11-01"))
+    f.contact(handover, "New", "sponsor", added_on=d("2026-10-15"))  # arrived before the departure
+    late = f.account(owner, "Late", "key")
+    f.contact(late, "Old", "champion", added_on=d("2024-01-01"), left_on=d("2026-10-01"))
+    f.contact(late, "New", "champion", added_on=d("2026-11-10"))  # arrived after it
+    unknown = f.account(owner, "Unknown")
+    f.contact(unknown, "Always", "champion")  # no added_on: there all along, not "added today"
+    f.contact(unknown, "User", "user")
+    found = gather(NOW)
+    assert (found[handover.id].active_champions, found[handover.id].champion_left_on) == (1, d("2026-11-01"))
+    assert found[late.id].active_champions == 1
+    assert (found[unknown.id].active_champions, found[unknown.id].champion_added_on) == (1, None)
+    before = gather(dt.datetime(2026, 10, 20, 12, 0))
+    assert before[late.id].active_champions == 0  # between the departure and the successor
+    assert before[handover.id].active_champions == 2

@@ -50,7 +50,8 @@ def test_all_components_and_churned_accounts():
         usage_recent=60.0, usage_prior=100.0, commitments_due=4, commitments_kept=1, receivables_recent=3,
         oldest_unpaid_due=TODAY - dt.timedelta(days=30), unpaid_overdue=1,
     )
-    values = {c.name: c.value for c in health.compute(f, RiskSettings()).components}
+    every = RiskSettings(weights=weights_from_config({"commitments": 10, "payments": 10}))
+    values = {c.name: c.value for c in health.compute(f, every).components}
     assert values == {"engagement": 100, "sentiment": 0, "cases": 70, "usage_trend": 0, "commitments": 25, "payments": 50}
     assert health.compute(AccountFacts(1, TODAY, status="churned", last_touch=at(1)), RiskSettings()) == health.Health(None, None, ())
 
@@ -124,3 +125,78 @@ def test_the_scans_fast_path_agrees_with_compute():
     full = health.compute(f, RiskSettings())
     assert health.score(f, RiskSettings()) == (full.score, full.band, {c.name: c.value for c in full.components})
     assert health.score(AccountFacts(1, TODAY, status="prospect"), RiskSettings()) == (None, None, {})
+
+
+# -- health agrees with the alerts ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "red, expected",
+    [
+        ((), None),
+        (("overdue_update",), (75, ("overdue_update",))),
+        (("departure_intent",), (50, ("departure_intent",))),
+        (("departure_intent", "usage_drop"), (50, ("departure_intent",))),
+        (("usage_drop", "complaint_open"), (50, ("complaint_open", "usage_drop"))),
+    ],
+)
+def test_red_signals_cap_the_score(red, expected):
+    assert health.cap_for(red) == expected
+
+
+@pytest.mark.parametrize(
+    "score, red, expected",
+    [(90, (), (90, None)), (90, ("usage_drop",), (75, (75, ("usage_drop",)))), (60, ("usage_drop",), (60, None)),
+     (76, ("departure_intent",), (50, (50, ("departure_intent",)))), (None, ("usage_drop",), (None, None))],
+)
+def test_a_cap_only_lowers(score, red, expected):
+    assert health.capped(score, red) == expected
+
+
+def healthy(**kw) -> AccountFacts:
+    """Touched yesterday, visited last week, happy: green on every component."""
+    kw.setdefault("recent_sentiments", (2, 2, 1))
+    return AccountFacts(1, TODAY, tier="key", since=TODAY - dt.timedelta(days=900), last_touch=at(1), last_visit=at(7),
+                        active_champions=1, champions_on_record=1, **kw)
+
+
+def test_departure_intent_puts_a_green_account_in_red_with_the_cap_said():
+    from acct_tui.core.assess import assess
+
+    calm = assess(healthy(), RiskSettings())
+    assert calm.health.band == "green" and calm.health.cap is None and not calm.signals
+    leaving = assess(healthy(last_intent=at(2)), RiskSettings())
+    assert [s.rule for s in leaving.signals] == ["departure_intent"]
+    assert (leaving.health.score, leaving.health.band) == (50, "red")
+    assert leaving.health.cap.line() == "capped at 50: departure_intent"
+    assert leaving.health.cap.uncapped == calm.health.score
+
+
+def test_one_red_signal_is_never_green_and_two_are_red():
+    from acct_tui.core.assess import assess, assess_fast
+
+    one = healthy(oldest_unpaid_due=TODAY - dt.timedelta(days=70), unpaid_overdue=1, receivables_recent=1)
+    two = healthy(oldest_unpaid_due=TODAY - dt.timedelta(days=70), unpaid_overdue=1, receivables_recent=1,
+                  cases_recent=3, open_cases=0)
+    for facts, band in ((one, "yellow"), (two, "red")):
+        judged = assess(facts, RiskSettings())
+        assert judged.health.band == band, judged
+        found, (score, fast_band, _) = assess_fast(facts, RiskSettings())
+        assert (score, fast_band) == (judged.health.score, judged.health.band)
+        assert set(found) == {s.rule for s in judged.signals}
+
+
+@pytest.mark.parametrize(
+    "active, on_record, left_ago, value",
+    [(1, 1, None, 100), (0, 0, None, None), (0, 1, 10, 0), (0, 1, 60, 0), (0, 1, 61, 30), (2, 3, 10, 100)],
+)
+def test_relationship_component(active, on_record, left_ago, value):
+    f = AccountFacts(1, TODAY, active_champions=active, champions_on_record=on_record,
+                     champion_left_on=TODAY - dt.timedelta(days=left_ago) if left_ago is not None else None)
+    assert health.relationship(f, RiskSettings()) == value
+
+
+def test_revenue_trend_component_slides_like_usage():
+    f = AccountFacts(1, TODAY, revenue_recent=51, revenue_prior=100)
+    assert health.revenue_trend(f, RiskSettings()) == 0
+    assert health.revenue_trend(AccountFacts(1, TODAY, revenue_recent=90, revenue_prior=100), RiskSettings()) == pytest.approx(100 * 2 / 3)

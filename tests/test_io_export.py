@@ -176,6 +176,20 @@ def test_ics_feed_is_scoped_to_the_user(db_url, calendar_data, capsys):
     assert len(feed(capsys, db_url, None)) == 7
 
 
+def test_a_renewal_milestone_on_the_renewal_date_is_one_event(db_url, calendar_data, capsys):
+    a1 = calendar_data["a1"]
+    same = f.milestone(a1, "Contract renewal", kind="renewal", due_on=dt.date(2027, 3, 1))
+    other_day = f.milestone(a1, "Renewal talks", kind="renewal", due_on=dt.date(2027, 2, 1))
+    events = feed(capsys, db_url, "minh.pham")
+    on_renewal_day = {uid_: summary for uid_, (day, summary) in events.items() if day == dt.date(2027, 3, 1)}
+    assert on_renewal_day == {f"milestone-{same.id}@acct-tui": "Renewal: Contract renewal (Acme Corp)"}
+    assert f"milestone-{other_day.id}@acct-tui" in events
+    # once that milestone is done, the account's renewal date is the event again
+    same.status = "done"
+    same.save()
+    assert feed(capsys, db_url, "minh.pham")[f"renewal-account-{a1.id}@acct-tui"] == (dt.date(2027, 3, 1), "Renewal: Acme Corp")
+
+
 def test_export_writes_csv_by_default(db_url, org, capsys):
     code, out, _ = run(capsys, "export", "accounts", "--db", db_url, "--user", "minh.pham")
     assert code == 0 and out.startswith("id,external_id,name,")

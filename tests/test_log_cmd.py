@@ -42,6 +42,15 @@ def test_logs_with_yes_and_shows_the_parse(db_url, org, capsys, monkeypatch):
     assert ActionItem.select().where(ActionItem.source_activity == saved.id).count() == 2
 
 
+def test_the_summary_is_saved_as_typed(db_url, org, capsys, monkeypatch):
+    typed = 'prices: 1,200 vs 1,500 "quoted,text" =HYPERLINK("http://x","click")  done'
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "--yes", f"acme call {typed} :)")
+    assert (code, err) == (0, "")
+    assert f"summary     {typed}\n" in out
+    assert Activity.get().summary == typed
+
+
 def test_without_a_terminal_it_needs_yes(db_url, org, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
@@ -73,6 +82,21 @@ def test_an_ambiguous_account_is_asked_on_a_terminal(db_url, org, capsys, monkey
     monkeypatch.setattr("sys.stdin", FakeTTY("2\ny\n"))
     code, out, _ = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
     assert code == 0 and Activity.get().account_id == holdings.id
+
+
+def test_which_one_asks_again_on_an_answer_out_of_range(db_url, org, capsys, monkeypatch):
+    holdings = f.account(org["am1"], "Acme Holdings")
+    monkeypatch.setattr("sys.stdin", FakeTTY("3\nzero\n2\ny\n"))
+    code, out, _ = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
+    assert code == 0 and Activity.get().account_id == holdings.id
+    assert "'3' is not one of 1 to 2" in out and "'zero' is not one of 1 to 2" in out
+
+
+def test_which_one_gives_up_on_an_empty_answer(db_url, org, capsys, monkeypatch):
+    f.account(org["am1"], "Acme Holdings")
+    monkeypatch.setattr("sys.stdin", FakeTTY("9\n\n"))
+    code, out, err = run(capsys, "log", "--db", db_url, "--user", "minh.pham", "acme call")
+    assert code == 1 and "no account chosen" in err and Activity.select().count() == 0
 
 
 @pytest.mark.parametrize(

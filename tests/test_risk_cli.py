@@ -85,8 +85,13 @@ def test_explain_prints_components_and_signals(db_url, org, capsys):
     assert data["band"] in ("red", "yellow", "green") and 0 <= data["score"] <= 100 and data["trend"] is None
     assert [c["name"] for c in data["components"]] == ["engagement", "sentiment", "cases"]
     assert set(data["components"][0]) == {"name", "value", "weight", "contribution"}
-    assert data["no_data"] == ["usage_trend", "commitments", "payments"]
+    assert data["no_data"] == ["usage_trend", "revenue_trend", "relationship"]  # commitments, payments: weight 0
     assert [(s["rule"], s["severity"]) for s in data["signals"]] == [("overdue_update", "red")]
+    # one red signal: never green
+    assert data["band"] != "green"
+    if data["cap"] is not None:
+        assert data["cap"] == {"at": 75, "by": ["overdue_update"], "uncapped": data["cap"]["uncapped"],
+                               "line": "capped at 75: overdue_update"}
     assert data["signals"][0]["evidence"]["days_since"] == 30
     code, out, _ = run(capsys, "explain", "Acme", "--db", db_url)
     assert code == 0 and "Acme Corp (#" in out and "engagement" in out and "No touch for 30 days" in out and "no data" in out
@@ -115,13 +120,19 @@ def test_backtest_reports_lead_time_before_churn_and_writes_nothing(db_url, org,
     alerts_before, audit_before = Alert.select().count(), AuditLog.select().count()
     code, out, _ = run(capsys, "backtest", "--db", db_url, "--from", "2026-07-01", "--to", "2026-09-30", "--step", "1w", "-f", "json")
     assert code == 0
-    rows = {r["account_name"]: r for r in json.loads(out)}
+    data = json.loads(out)
+    rows = {r["account_name"]: r for r in data["accounts"]}
     assert rows["Beta Ltd"]["first_red_on"] == "2026-08-05" and rows["Beta Ltd"]["days_before_churn"] == 41
     assert "overdue_update" in rows["Beta Ltd"]["rules"] and rows["Beta Ltd"]["non_churned_red"] >= 2
     assert rows["Never red"]["first_red_on"] is None and rows["Never red"]["days_before_churn"] is None
     assert (Alert.select().count(), AuditLog.select().count()) == (alerts_before, audit_before)
     code, out, _ = run(capsys, "backtest", "--db", db_url, "--from", "2026-07-01", "--to", "2026-09-30")
     assert "1 of 2 churned accounts went red first, median 41 days before churn" in out
+    summary = data["summary"]
+    assert (summary["churned"], summary["caught_in_time"], summary["recall"], summary["median_lead_days"]) == (2, 1, 0.5, 41)
+    assert 0 <= summary["false_alarm_rate"] <= 1 and summary["lead_days"] == 30 and summary["horizon_days"] == 90
+    assert len(summary["auroc_by_step"]) == 14 and set(summary["auroc_by_step"][0]) == {"day", "auroc"}
+    assert "recall: 1 of 2 churned accounts red 30+ days ahead (50.0%)" in out and "AUROC of health" in out
 
 
 @pytest.mark.parametrize(
@@ -180,3 +191,31 @@ def test_scan_of_an_empty_database(db_url, capsys):
     code, out, _ = run(capsys, "scan", "--db", db_url, "-f", "json")
     data = json.loads(out)
     assert code == 0 and data["accounts"] == 0 and data["alerts"] == [] and data["opened"] == 0
+
+
+def test_explain_says_the_cap_on_its_own_line(db_url, org, capsys):
+    """Green components beside an intent to leave: the account is red, and explain says why."""
+    acme = org["a1"]
+    f.contact(acme, "Lan Tran", "champion")
+    for back in (9, 5, 2):
+        f.activity(acme, "visit", days(-back), sentiment=2)
+    f.activity(acme, "call", days(-1), sentiment=1, intent_to_leave=True)
+    code, out, _ = run(capsys, "explain", "ACME-1", "--db", db_url, "-f", "json")
+    data = json.loads(out)
+    assert (data["score"], data["band"]) == (50, "red")
+    assert data["cap"]["line"] == "capped at 50: departure_intent" and data["cap"]["uncapped"] > 75
+    code, out, _ = run(capsys, "explain", "ACME-1", "--db", db_url)
+    lines = out.splitlines()
+    assert "health 50 (red)" in lines[0]
+    assert lines[1].startswith("capped at 50: departure_intent (the components alone give ")
+
+
+@pytest.mark.parametrize(
+    "positives, negatives, expected",
+    [([10, 20], [80, 90], 1.0), ([80, 90], [10, 20], 0.0), ([50], [50], 0.5), ([10, 60], [50, 70], 0.75),
+     ([], [1], None), ([1], [], None)],
+)
+def test_auroc_by_hand(positives, negatives, expected):
+    from acct_tui.services.backtest import auroc
+
+    assert auroc(positives, negatives) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -35,11 +36,11 @@ def fired(rule: str, f: AccountFacts, settings: RiskSettings = S):
     return None if signal is None else signal.severity
 
 
-def test_exactly_the_thirteen_rule_ids():
+def test_exactly_these_rule_ids():
     assert list(rules.RULES) == [
-        "overdue_update", "visit_overdue", "overdue_commitment", "milestone_overdue", "renewal_risk", "usage_drop",
-        "revenue_drop", "complaint_open", "complaint_spike", "sentiment_decline", "champion_left", "payment_overdue",
-        "departure_intent",
+        "overdue_update", "rhythm_break", "visit_overdue", "overdue_commitment", "milestone_overdue", "renewal_risk",
+        "usage_drop", "revenue_drop", "complaint_open", "complaint_spike", "sentiment_decline", "champion_left", "no_champion",
+        "payment_overdue", "departure_intent",
     ]
 
 
@@ -152,7 +153,7 @@ def test_renewal_risk_red_when_health_below_60():
 )
 @pytest.mark.parametrize(
     "recent, expected",
-    [(100, None), (81, None), (80.01, None), (80, "yellow"), (79.9, "yellow"), (60.01, "yellow"), (60, "red"), (10, "red"), (130, None)],
+    [(100, None), (81, None), (80.01, None), (80, "yellow"), (79.9, "yellow"), (70.01, "yellow"), (70, "red"), (10, "red"), (130, None)],
 )
 def test_metric_drops(rule, field, recent, expected):
     f = facts(**{f"{field}_recent": recent, f"{field}_prior": 100.0})
@@ -191,14 +192,31 @@ def test_sentiment_decline(sentiments, expected):
 
 
 @pytest.mark.parametrize(
-    "left_ago, added_ago, expected",
-    [(None, None, None), (59, None, "red"), (60, None, "red"), (61, None, None), (10, 300, "red"), (10, 10, None),
-     (10, 5, None), (-3, None, None)],
+    "left_ago, active, expected",
+    [(None, 0, None), (59, 0, "red"), (60, 0, "red"), (61, 0, None), (-3, 0, None),
+     # a successor, whether added before or after the departure, is someone: no alarm
+     (10, 1, None), (0, 2, None)],
 )
-def test_champion_left(left_ago, added_ago, expected):
-    f = facts(champion_left_on=ago(left_ago) if left_ago is not None else None,
-              champion_added_on=ago(added_ago) if added_ago is not None else None)
+def test_champion_left_means_nobody_remains(left_ago, active, expected):
+    f = facts(champion_left_on=ago(left_ago) if left_ago is not None else None, active_champions=active,
+              champions_on_record=1 + active)
     assert fired("champion_left", f) == expected
+
+
+@pytest.mark.parametrize(
+    "tier, left_ago, since_ago, active, expected",
+    [
+        ("key", 61, 900, 0, "yellow"), ("key", 60, 900, 0, None), ("strategic", 200, 900, 0, "yellow"),
+        ("standard", 200, 900, 0, None),  # standard accounts are not required to have one
+        ("key", 200, 900, 1, None),
+        # never had one: counted from the account's start
+        ("key", None, 61, 0, "yellow"), ("key", None, 60, 0, None), ("key", None, None, 0, None),
+    ],
+)
+def test_no_champion_on_key_and_strategic_accounts(tier, left_ago, since_ago, active, expected):
+    f = facts(tier=tier, champion_left_on=ago(left_ago) if left_ago is not None else None,
+              since=ago(since_ago) if since_ago is not None else None, active_champions=active)
+    assert fired("no_champion", f) == expected
 
 
 @pytest.mark.parametrize("late, expected", [(None, None), (29, None), (30, None), (31, "yellow"), (60, "yellow"), (61, "red")])
@@ -227,8 +245,14 @@ def everything_wrong(**kw) -> AccountFacts:
     )
 
 
+#: Rules that exclude each other in time: `no_champion` takes over when `champion_left`'s window ends.
+EXCLUSIVE = {"no_champion", "rhythm_break"}  # rhythm_break speaks only inside the cadence
+
+
 def test_all_rules_fire_on_a_troubled_active_account():
-    assert {s.rule for s in rules.evaluate(everything_wrong(), S)} == set(rules.RULES)
+    assert {s.rule for s in rules.evaluate(everything_wrong(), S)} == set(rules.RULES) - EXCLUSIVE
+    later = dataclasses.replace(everything_wrong(), as_of=TODAY + dt.timedelta(days=90))
+    assert "no_champion" in {s.rule for s in rules.evaluate(later, S)}
 
 
 @pytest.mark.parametrize("status", ["churned", "prospect"])
@@ -240,3 +264,96 @@ def test_thresholds_are_configurable():
     settings = RiskSettings(thresholds=thresholds_from_config({"payment_yellow_days": 10, "complaint_spike_count": 2}))
     assert fired("payment_overdue", facts(oldest_unpaid_due=ago(11), unpaid_overdue=1), settings) == "yellow"
     assert fired("complaint_spike", facts(cases_recent=2), settings) == "red"
+
+
+# -- earlier and quieter consumption signals ------------------------------------------
+
+
+def months(*values):
+    """Monthly values, the newest (last month) first, with the 3-against-3 means filled in as the facts do."""
+    kw = {"usage_months": tuple(values)}
+    if len(values) >= 6 and None not in values[:6]:
+        kw.update(usage_recent=sum(values[:3]) / 3, usage_prior=sum(values[3:6]) / 3)
+    return facts(**kw)
+
+
+@pytest.mark.parametrize(
+    "series, expected, says",
+    [
+        # flat: nothing
+        ((100,) * 8, None, None),
+        # three declines in a row adding up to 15%: a steady slide, caught before 3-against-3 says anything
+        ((85, 90, 95, 100, 100, 100, 100), "yellow", "fallen 3 months running, 15% in all"),
+        ((86, 100, 100, 100, 100, 100, 100), None, None),  # one month 14% down: nothing yet
+        ((85, 95, 90, 100, 100, 100, 100), None, None),  # not a run of declines
+        # the last month 25% under the mean of the six before
+        ((75, 100, 100, 100, 100, 100, 100), "yellow", "last month was 25% under the mean of the 6 before"),
+        ((76, 100, 100, 100, 100, 100, 100), None, None),
+        ((65, 100, 100, 100, 100, 100, 100), "red", "last month was 35% under"),
+        # a steady slide the month-to-month noise hides from the run of declines: the trend line
+        ((84, 85, 93, 91, 97, 100), "yellow", "the trend over the last 6 complete months is down"),
+        # the 3-against-3 comparison as before
+        ((70, 70, 70, 100, 100, 100), "red", "Usage down 30%"),
+    ],
+)
+def test_usage_slides_are_caught_early(series, expected, says):
+    signal = rules.usage_drop(months(*series), S)
+    assert (signal.severity if signal else None) == expected
+    if says:
+        assert says in signal.reason
+
+
+def seasonal(dip_now: float, dip_last_year: float):
+    """Two years of a market with a yearly dip in the month just ended (Tet, August)."""
+    year = [100.0] * 12
+    now, before = list(year), list(year)
+    now[0], before[0] = 100 * (1 - dip_now), 100 * (1 - dip_last_year)
+    return months(*(now + before))
+
+
+@pytest.mark.parametrize(
+    "dip_now, dip_last_year, expected",
+    [(0.30, 0.30, None), (0.30, 0.25, None), (0.25, 0.0, "yellow"), (0.50, 0.50, None), (0.50, 0.0, "red"),
+     # deeper than last year's dip by 30 points: red, and the season is named
+     (0.50, 0.20, "red")],
+)
+def test_a_dip_last_year_had_too_is_the_season(dip_now, dip_last_year, expected):
+    signal = rules.usage_drop(seasonal(dip_now, dip_last_year), S)
+    assert (signal.severity if signal else None) == expected
+    if signal and dip_last_year:
+        assert f"the same months a year earlier fell {dip_last_year:.0%}"[:-1] in signal.reason
+        assert "year_earlier_pct" in signal.evidence
+
+
+def test_thirteen_months_are_enough_for_the_seasonal_check():
+    thirteen = months(75, *([100.0] * 11), 75)
+    assert rules.usage_drop(thirteen, S) is None
+    twelve = months(75, *([100.0] * 11))
+    assert rules.usage_drop(twelve, S).severity == "yellow"
+    worse = months(60, *([100.0] * 11), 90)  # 13 months, last year 10% down, now 40%
+    assert "under the same months a year earlier" in rules.usage_drop(worse, S).reason
+
+
+def rhythm(every: int, quiet: int, touches: int = 40, tier: str = "standard"):
+    last = at(quiet)
+    first = last - dt.timedelta(days=every * (touches - 1))
+    return facts(tier=tier, last_touch=last, touches_year=touches, first_touch_year=first)
+
+
+@pytest.mark.parametrize(
+    "every, quiet, touches, expected",
+    [
+        (7, 17, 40, None), (7, 18, 40, "yellow"), (7, 30, 40, "yellow"),
+        (7, 46, 40, None),  # past the standard tier's target: overdue_update says it
+        (2, 6, 100, None), (2, 8, 100, "yellow"),  # never for a week or less
+        (7, 30, 7, None),  # too few touches to know a rhythm
+        (20, 45, 10, None),  # every 20 days: 2.5 x 20 = 50
+    ],
+)
+def test_rhythm_break_is_quiet_against_the_accounts_own_rhythm(every, quiet, touches, expected):
+    assert fired("rhythm_break", rhythm(every, quiet, touches)) == expected
+
+
+def test_rhythm_break_can_be_turned_off():
+    off = RiskSettings(thresholds=thresholds_from_config({"rhythm_break_factor": 0}))
+    assert fired("rhythm_break", rhythm(7, 30), off) is None

@@ -250,3 +250,88 @@ def test_an_unchanged_alert_is_only_marked_seen(org):
     alert = only(org["a2"], "complaint_spike")
     assert (summary.opened, summary.updated) == (0, 0)
     assert (alert.first_seen, alert.last_seen, alert.reason) == (NOW, later, "3 cases opened in the last 30 days")
+
+
+# -- a person's resolve is respected -----------------------------------------------
+
+
+def test_a_resolved_alert_stays_resolved_while_the_condition_holds_no_worse(org):
+    acme = org["a1"]  # strategic: contact 14 / 21
+    f.activity(acme, "call", days(-16))
+    scan_all(NOW)
+    alert = only(acme, "overdue_update")
+    alerts.resolve(from_user(org["am1"]), alert.id, "Client asked for quiet until the audit ends")
+    for later in (1, 2, 3):  # 17..19 days: still yellow, still resolved, no new alert
+        summary = scan_all(days(later))
+        assert summary.opened == 0 and summary.new_red == ()
+        assert state(acme) == [("overdue_update", "yellow", "resolved")]
+    worse = scan_all(days(6))  # 22 days: red, worse than when resolved
+    alert = only(acme, "overdue_update")
+    assert (alert.status, alert.severity) == ("open", "red") and worse.new_red == (alert.id,)
+    assert alert.reopen_note == "Reopened on 2026-11-26: worse than when minh.pham resolved it on 2026-11-20 (yellow → red)"
+    assert alert.resolved_by is None and alert.resolved_severity is None
+    shown = alerts.get_alert(OPERATOR, alert.id)
+    assert shown.reopen_note == alert.reopen_note
+    entry = AuditLog.select().where((AuditLog.row_id == alert.id) & (AuditLog.action == "reopen")).get()
+    assert entry.changes["note"] == alert.reopen_note and entry.actor == "system"
+
+
+def test_a_resolved_alert_that_clears_and_returns_reopens_with_a_note(org):
+    acme = org["a1"]
+    f.activity(acme, "call", days(-16))
+    scan_all(NOW)
+    alert = only(acme, "overdue_update")
+    alerts.resolve(from_user(org["am1"]), alert.id, "Called them")
+    f.activity(acme, "call", days(0.5))  # the condition clears ...
+    assert scan_all(days(1)).opened == 0
+    assert only(acme, "overdue_update").cleared_at == days(1)
+    assert scan_all(days(2)).opened == 0  # ... and stays clear
+    back = scan_all(days(16))  # 15.5 days quiet again: yellow, the same severity, but it had cleared
+    alert = only(acme, "overdue_update")
+    assert back.opened >= 1 and alert.status == "open" and alert.severity == "yellow"
+    assert alert.reopen_note == ("Reopened on 2026-12-06: the condition cleared on 2026-11-21 after minh.pham "
+                                 "resolved it on 2026-11-20, and has come back")
+
+
+def test_a_system_resolved_alert_is_not_held(org):
+    """Only a person's resolve is remembered: a condition that cleared by itself and returns is a new alert."""
+    acme = org["a1"]
+    f.activity(acme, "call", days(-16))
+    scan_all(NOW)
+    f.activity(acme, "call", days(0.5))
+    scan_all(days(1))
+    scan_all(days(16))
+    assert state(acme) == [("overdue_update", "yellow", "resolved"), ("overdue_update", "yellow", "open")]
+
+
+def test_a_snooze_longer_than_the_maximum_is_refused_naming_the_limit(org):
+    from acct_tui.core.settings import RiskSettings, Thresholds, use
+    from acct_tui.errors import UsageError
+
+    acme = org["a1"]
+    f.activity(acme, "call", days(-16))
+    scan_all(NOW)
+    alert = only(acme, "overdue_update")
+    viewer = from_user(org["am1"])
+    with pytest.raises(UsageError, match=r"a snooze lasts at most 90 days \(until 2027-02-18 at the latest"):
+        alerts.snooze(viewer, alert.id, dt.date(2027, 2, 19), "budget season")
+    assert only(acme, "overdue_update").status == "open"
+    assert alerts.snooze(viewer, alert.id, dt.date(2027, 2, 18), "budget season").status == "snoozed"
+    use(RiskSettings(thresholds=Thresholds(snooze_max_days=30)))
+    try:
+        with pytest.raises(UsageError, match="at most 30 days"):
+            alerts.snooze(viewer, alert.id, dt.date(2026, 12, 21), "later")
+    finally:
+        use(None)
+
+
+def test_snoozed_red_alerts_still_count_for_the_lead(org):
+    from acct_tui.services import team
+
+    f.alert(org["a1"], "overdue_update", "red", status="snoozed", snoozed_until=dt.datetime(2026, 12, 1))
+    f.alert(org["a2"], "usage_drop", "red", status="snoozed", snoozed_until=dt.datetime(2026, 12, 1))
+    f.alert(org["a2"], "complaint_open", "red")
+    rows = {r.login: r for r in team.team_rows(from_user(org["lead"]))}
+    assert (rows["minh.pham"].red, rows["minh.pham"].snoozed_red) == (1, 2)
+    assert rows["an.nguyen"].snoozed_red == 0
+    assert alerts.alert_counts(from_user(org["lead"]))["snoozed"] == 2

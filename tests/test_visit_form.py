@@ -64,6 +64,29 @@ def test_a_bad_next_step_line_is_reported_with_its_number(org):
     assert problems == {"next_steps": "line 2: commitment 'b': due date: 'someday' is not a date I understand; try today, yesterday, 3d ago, in 2w, fri, 2026-11-20, 20/11 or 20 Nov"}
 
 
+@pytest.mark.parametrize("line", ["by tomorrow", "  by fri", "@lena.lead by tomorrow"])
+def test_a_next_step_without_a_title_is_refused_as_in_quick_capture(org, line):
+    """The form's next steps and quick capture's `next:` are one parser: `by DATE` alone is no title."""
+    from acct_tui.core.capture import CaptureError, parse_capture
+
+    problems = read_form(from_user(org["am1"]), FormValues(account="acme corp", summary="s", next_steps=line)).problems
+    assert problems == {"next_steps": "line 1: a commitment needs a title before 'by'"}
+    with pytest.raises(CaptureError, match="a commitment needs a title before 'by'"):
+        parse_capture(f"acme call next: {line}", dt.date(2026, 11, 20))
+
+
+def test_a_title_with_by_inside_it_keeps_it(org):
+    check = read_form(from_user(org["am1"]), FormValues(account="acme corp", summary="s", next_steps="stand by the pilot by fri"))
+    assert check.draft.next_steps == (("stand by the pilot", None, dt.date(2026, 11, 20)),)
+
+
+def test_next_steps_and_dates_read_months(org):
+    check = read_form(from_user(org["am1"]), FormValues(account="acme corp", date="1y ago", summary="s", next_steps="review contract by in 6 months"))
+    assert check.problems == {}
+    assert check.draft.occurred_at.date() == dt.date(2025, 11, 20)
+    assert check.draft.next_steps == (("review contract", None, dt.date(2027, 5, 20)),)
+
+
 def test_understand_date():
     assert understand_date("3d ago", "past") == "Tue 2026-11-17"  # the one date hint every form shows
     assert understand_date("soon", "past") == "?"

@@ -268,3 +268,23 @@ def test_visit_record_has_commitments_and_the_plan_it_fulfilled(org):
     record = visit_log.visit_record(me, activity_id)
     assert (record.summary, record.outcome, record.fulfilled_plan) == ("s", "o", TODAY)
     assert [(c.title, c.owner, c.due_on, c.status) for c in record.commitments] == [("Send", "minh.pham", TODAY, "open")]
+
+
+def test_one_rule_for_the_default_owner_of_a_commitment_and_a_planned_visit(org):
+    """Unless another is named: whoever records it; the operator's go to the account's owner (README)."""
+    from acct_tui.core.capture import parse_capture
+    from acct_tui.services import entry_forms
+    from acct_tui.services.access import OPERATOR
+
+    for viewer, expected in ((from_user(org["lead"]), org["lead"].id), (OPERATOR, org["am1"].id)):
+        plan = visits.plan_visit(viewer, org["a1"].id, TODAY + dt.timedelta(days=5), "QBR")
+        item = visits.add_commitment(viewer, org["a1"].id, "Send deck", None)
+        capture = parse_capture("acme call next: call back by fri", TODAY)
+        logged = visits.log_activity(viewer, visits.draft_from_capture(capture, org["a1"].id))
+        stepped = ActionItem.get(ActionItem.source_activity == logged)
+        assert [PlannedVisit.get_by_id(plan).owner_id, ActionItem.get_by_id(item).owner_id, stepped.owner_id] == [expected] * 3
+        # the app's forms show that owner before anything is typed
+        for form in (entry_forms.plan_visit_form(viewer, org["a1"].id, "Acme Corp", "minh.pham"),
+                     entry_forms.commitment_form(viewer, org["a1"].id, "Acme Corp", "minh.pham")):
+            owner_field = next(field for field in form.fields if field.key == "owner")
+            assert owner_field.value == ("lena.lead" if viewer.user_id else "minh.pham")

@@ -56,3 +56,21 @@ class Context:
 
     def now(self):
         return clock.now()
+
+    def rescan(self, account_ids=None) -> None:
+        """After a write, rescan the accounts it touched (None: every one), as the app does after a save.
+
+        So `acct-tui alerts` right after `acct-tui log "... !leave"` shows the
+        departure_intent. On a team database only the operator scans: anyone
+        else's write is picked up by the operator's scanner.
+        """
+        from acct_tui.cli.output import say
+        from acct_tui.services.scan import scan_all
+
+        if not self.viewer.may_scan:
+            return
+        summary = scan_all(clock.now(), self.settings, account_ids)
+        done = [f"{count} alert{'s' * (count != 1)} {what}"
+                for count, what in ((summary.opened, "opened"), (summary.resolved, "resolved")) if count]
+        if done:
+            say(f"risk scan: {', '.join(done)}")

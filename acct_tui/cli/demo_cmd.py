@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shlex
 from pathlib import Path
 
 from acct_tui import clock, db
@@ -39,6 +41,22 @@ def demo_url() -> str:
     return f"sqlite:///{Path(user_data_dir('acct-tui')) / 'demo.db'}"
 
 
+def chosen_url(cli_url: str | None) -> str:
+    """`--db`, else `ACCT_TUI_DB`, as every command; else the demo's own file (never the config's database)."""
+    return db.as_url(cli_url or os.environ.get("ACCT_TUI_DB") or demo_url())
+
+
+def reopen_command(url: str, login: str | None, today: dt.date | None = None) -> str:
+    """The command that opens this demo database again, ready to paste into a shell."""
+    # never the password: a PostgreSQL URL is shown as `location` gives it
+    words = ["acct-tui", "--db", db.location(url) if db.is_postgres(url) else f"sqlite:///{db.location(url)}"]
+    if login:
+        words += ["--user", login]
+    if today:  # a demo built for another day is seen on that day
+        words += ["--now", today.isoformat()]
+    return shlex.join(words)
+
+
 #: Weekly scans replayed over the last month, so the demo opens with a history:
 #: health trends, alerts that have aged, and escalations waiting for a lead.
 HISTORY_WEEKS = (4, 3, 2, 1, 0)
@@ -53,27 +71,29 @@ def replay_scans(today: dt.date, settings) -> None:
 def run_demo(ctx: Context) -> int:
     from acct_tui import demo
 
-    url = getattr(ctx.args, "db", None) or demo_url()
+    url = chosen_url(getattr(ctx.args, "db", None))
     today = ctx.args.today or clock.today()
     db.connect(url)
     db.upgrade()
+    where = db.location(url)
     if ctx.args.fresh or demo.is_empty():
         summary = demo.build(accounts=ctx.args.accounts, seed=ctx.args.seed, today=today, fresh=ctx.args.fresh)
-        print(f"demo database {db.describe(url)}: {summary}")
+        print(f"demo database {where}: {summary}")
         replay_scans(today, ctx.settings)
         counts = alert_counts(access.OPERATOR)
         print(f"risk: {len(HISTORY_WEEKS)} weekly scans replayed; {counts['red']} red and {counts['yellow']} yellow alerts need attention")
     else:
-        print(f"reusing demo database {db.describe(url)} (--fresh rebuilds it)")
+        print(f"reusing demo database {where} (--fresh rebuilds it)")
+    login = ctx.login or demo.default_viewer_login()
+    if login is None:
+        raise UsageError("the demo database has no team lead to open it as; try --fresh")
+    print(f"open it again with: {reopen_command(url, login, ctx.args.today)}")
     if ctx.args.no_open:
         return 0
     if not getattr(ctx.args, "now", None) and ctx.args.today:
         clock.pin(dt.datetime.combine(today, dt.time(9, 0)))
     ctx.args.db = url
-    if not ctx.login:
-        ctx.args.user = demo.default_viewer_login()
-        if ctx.args.user is None:
-            raise UsageError("the demo database has no team lead to open it as; try --fresh")
+    ctx.args.user = login
     from acct_tui.cli.app_cmd import run_app
 
     return run_app(ctx)

@@ -48,6 +48,7 @@ def reassign(ctx: Context) -> int:
     if args.apply:
         result = handover.apply(viewer, from_login, args.to_login, args.account_ids, book=book)
         plan = result.plan
+        ctx.rescan(plan.account_ids)
     else:
         plan = handover.preview(viewer, from_login, args.to_login, args.account_ids, book=book)
     _print_plan(plan, applied=args.apply)

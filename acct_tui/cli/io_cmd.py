@@ -90,6 +90,8 @@ def run_import(ctx: Context) -> int:
     report = importer.run(ctx.args.source, ctx.args.directory, commit=ctx.args.commit, actor=viewer.actor, owner_map=owner_map,
                           base_currency=ctx.config.base_currency)
     say(report.render())
+    if report.committed:
+        ctx.rescan()  # an import may touch any account: the whole book
     return report.exit_code
 
 

@@ -61,7 +61,7 @@ def list_accounts(ctx: Context) -> int:
         rows = [row for row in rows if kpi_facts.is_in_book(row.status)]
     columns = [
         "id", "external_id", "name", "owner", "tier", "status", "annual_value", "currency", "base_value",
-        "base_currency", "renewal_date", "last_touch",
+        "base_currency", "renewal_date", "last_touch", "health_score", "health_band", "health_trend",
     ]
     emit(rows, ctx.fmt, columns, title=f"Accounts visible to {ctx.viewer.login}")
     return 0

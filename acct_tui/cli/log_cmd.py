@@ -59,6 +59,7 @@ def log(ctx: Context) -> int:
     activity_id = visits.log_activity(viewer, draft)
     steps = len(draft.next_steps)
     say(f"saved {draft.kind} #{activity_id} for {account.name}" + (f" with {steps} commitment{'s' * (steps != 1)}" if steps else ""))
+    ctx.rescan([account.id])
     return 0
 
 
@@ -73,10 +74,16 @@ def _choose_account(viewer: Viewer, text: str, can_ask: bool) -> account_lookup.
         say(f"{text!r} matches several accounts:\n{listing}", file=sys.stderr)
         raise Ambiguous(f"{text!r} is ambiguous: write more of the name, or \"quote\" the full name")
     say(f"{text!r} matches several accounts:\n{listing}")
-    answer = input(f"Which one? [1-{len(found)}] ").strip()
-    if not answer.isdigit() or not 1 <= int(answer) <= len(found):
-        raise Ambiguous("no account chosen")
-    return found[int(answer) - 1]
+    while True:  # a slip of the finger asks again; an empty answer (or end of input) gives up
+        try:
+            answer = input(f"Which one? [1-{len(found)}, empty to give up] ").strip()
+        except EOFError:
+            answer = ""
+        if not answer:
+            raise Ambiguous("no account chosen")
+        if answer.isdigit() and 1 <= int(answer) <= len(found):
+            return found[int(answer) - 1]
+        say(f"{answer!r} is not one of 1 to {len(found)}")
 
 
 def describe(account: account_lookup.AccountHit, capture, draft: visits.ActivityDraft) -> str:

@@ -157,11 +157,17 @@ def run_explain(ctx: Context) -> int:
     account = account_rows([hit.id])[hit.id]
     result = explain(ctx.viewer, account.id, clock.now(), ctx.settings)
     have = {c.name for c in result.components}
-    missing = [name for name in DEFAULT_WEIGHTS if name not in have]
+    # Components left out by a weight of 0 are not "no data": they do not count at all.
+    weights = ctx.settings.weights
+    missing = [name for name in DEFAULT_WEIGHTS if name not in have and weights.get(name, 0) > 0]
     if ctx.fmt == "json":
         data = {
             "account_id": result.account_id, "account_external_id": account.external_id, "account_name": result.account_name,
             "score": result.score, "band": result.band, "trend": result.trend,
+            "cap": None if result.cap is None else {
+                "at": result.cap.limit, "by": list(result.cap.rules), "uncapped": result.cap.uncapped,
+                "line": result.cap.line(),
+            },
             "components": [vars(c) for c in result.components],
             "no_data": missing if result.score is not None else [],
             "signals": [vars(s) for s in result.signals],
@@ -173,6 +179,9 @@ def run_explain(ctx: Context) -> int:
     else:
         trend = "" if result.trend is None else f", {result.trend:+d} against a week or more ago"
         say(f"{result.account_name} (#{result.account_id}): health {result.score} ({result.band}){trend}")
+        if result.cap is not None:
+            say(f"{result.cap.line()} (the components alone give {result.cap.uncapped}; "
+                f"{_cap_words(result.cap)})")
         rows = [{"component": c.name, "value": f"{c.value:.1f}", "weight": f"{c.weight:.0%}", "contribution": f"{c.contribution:.1f}"}
                 for c in result.components]
         rows += [{"component": name, "value": "no data", "weight": "-", "contribution": "-"} for name in missing]
@@ -184,6 +193,17 @@ def run_explain(ctx: Context) -> int:
     else:
         print("no signals")
     return 0
+
+
+def _cap_words(cap) -> str:
+    """Why the cap, in the words a lead would say to the account manager."""
+    from acct_tui.core.health import RED_BAND_RULES
+
+    if any(rule in RED_BAND_RULES for rule in cap.rules):
+        return "the client has said they may leave and nobody has visited since, so the account is red whatever else looks fine"
+    if len(cap.rules) >= 2:
+        return f"{len(cap.rules)} red signals at once put the account in the red band"
+    return "a red signal keeps the account out of green until it is dealt with"
 
 
 # -- alerts -------------------------------------------------------------------
@@ -206,9 +226,13 @@ def _statuses(values: list[str] | None) -> tuple[str, ...]:
 
 def run_alerts(ctx: Context) -> int:
     from acct_tui.services.alerts import list_alerts
+    from acct_tui.services.users import resolve_login
 
-    rows = list_alerts(ctx.viewer, statuses=_statuses(ctx.args.status), rule=ctx.args.rule,
-                       severity=ctx.args.severity, owner=ctx.args.owner, escalated_to_me=ctx.args.escalated_to_me)
+    viewer = ctx.viewer
+    # A login that names nobody is said so, never an empty list that looks like "no alerts".
+    owner = resolve_login(ctx.args.owner, active_only=False, what="owner").login if ctx.args.owner else None
+    rows = list_alerts(viewer, statuses=_statuses(ctx.args.status), rule=ctx.args.rule,
+                       severity=ctx.args.severity, owner=owner, escalated_to_me=ctx.args.escalated_to_me)
     emit(rows, ctx.fmt, ALERT_COLUMNS, title=f"Alerts visible to {ctx.viewer.login}")
     return 0
 
@@ -218,13 +242,23 @@ def run_alerts(ctx: Context) -> int:
 
 def run_backtest(ctx: Context) -> int:
     from acct_tui.errors import UsageError
-    from acct_tui.services.backtest import backtest
+    from acct_tui.services.backtest import HORIZON_DAYS, LEAD_DAYS, backtest
 
     if ctx.args.end < ctx.args.start:
         raise UsageError("--to must not be before --from")
     result = backtest(ctx.viewer, ctx.args.start, ctx.args.end, ctx.args.step, ctx.settings)
     columns = ["account_external_id", "account_name", "churned_on", "first_red_on", "days_before_churn", "rules", "non_churned_red"]
+    if ctx.fmt == "json":
+        # The summary object beside the per-account rows.
+        rows = [{c: getattr(r, c) for c in columns} for r in result.rows]
+        summary = vars(result.summary) | {"lead_days": LEAD_DAYS, "horizon_days": HORIZON_DAYS, "steps": len(result.steps),
+                                          "accounts": result.accounts}
+        summary["auroc_by_step"] = [{"day": day, "auroc": value} for day, value in result.summary.auroc_by_step]
+        dump_json({"summary": summary, "accounts": rows}, sys.stdout, default=plain)
+        return 0
     emit(result.rows, ctx.fmt, columns, title=f"Backtest {ctx.args.start} to {ctx.args.end}, {len(result.steps)} steps")
     if ctx.fmt == "table":
         print(result.summary_line())
+        for line in result.figures_lines():
+            print(line)
     return 0

@@ -27,7 +27,8 @@ After the kind, in any order:
   Without one the capture happened today.
 - **flags**: `!leave` (the customer said they intend to leave),
   `!confidential` (or `!conf`: only me and my lead can read it).
-- **summary**: every other word, in order.
+- **summary**: every other word, exactly as typed (spacing, commas and
+  quotes kept); where an item is taken out between two words, one space.
 - **`next:`** ends the line: the rest are commitments separated by `;`, each
   `TITLE [by DATE] [@owner]`: an optional due date (`fri` is the coming
   Friday) and an optional owner's login (default: whoever logs it).
@@ -62,7 +63,7 @@ MAX_DURATION_MIN = 24 * 60
 _DURATION = re.compile(r"(?:(\d{1,4})h(?:(\d{1,3})m?)?|(\d{1,5})(?:m|min|mins))", re.ASCII)
 _TAG = re.compile(r"\+([\w-]+)")
 _NEXT = re.compile(r"(?:^|\s)next:", re.IGNORECASE)
-_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+_BY = re.compile(r"(?:^|\s+)by\s+", re.IGNORECASE)
 _OWNER = re.compile(r"(?:^|\s)@([\w.-]+)(?=\s|$)")
 
 
@@ -104,15 +105,30 @@ class Capture:
 
 @dataclass(frozen=True)
 class _Token:
+    """A word (or a "quoted phrase") of the line, with where it is in it."""
+
+    #: The word as typed; a quoted phrase without its quotes, spaces collapsed.
     text: str
     start: int
+    #: Just after the token in the line (its closing quote and trailing comma included).
+    end: int
     quoted: bool = False
-    #: The text ends right here with a comma (removed from `text`).
+    #: The word ends with a comma (a list of names goes on).
     comma: bool = False
+
+    @property
+    def bare(self) -> str:
+        """The word without its trailing commas: what the grammar reads."""
+        return self.text if self.quoted else self.text.rstrip(",")
 
 
 def _tokenize(line: str) -> list[_Token]:
-    """Split on spaces, keeping "quoted phrases" whole and trailing commas noted."""
+    """Split on spaces, keeping "quoted phrases" whole.
+
+    Commas stay in the words (`1,200` is one word); the attendee list splits
+    its names itself. A quote that is not closed, or closes on nothing, is a
+    plain character except where the account is expected (the first word).
+    """
     tokens: list[_Token] = []
     i, n = 0, len(line)
     while i < n:
@@ -122,27 +138,20 @@ def _tokenize(line: str) -> list[_Token]:
         start = i
         if line[i] == '"':
             end = line.find('"', i + 1)
-            if end < 0:
-                raise CaptureError('a quote " is not closed', start)
-            text = line[i + 1 : end].strip()
-            if not text:
-                raise CaptureError('empty quotes ""', start)
-            i = end + 1
-            comma = i < n and line[i] == ","
-            if comma:
-                i += 1
-            tokens.append(_Token(" ".join(text.split()), start, quoted=True, comma=comma))
-            continue
+            text = line[i + 1 : end].strip() if end >= 0 else ""
+            if text:
+                i = end + 1
+                comma = i < n and line[i] == ","
+                if comma:
+                    i += 1
+                tokens.append(_Token(" ".join(text.split()), start, i, quoted=True, comma=comma))
+                continue
+            if not tokens:
+                raise CaptureError('a quote " is not closed' if end < 0 else 'empty quotes ""', start)
         while i < n and not line[i].isspace():
             i += 1
         word = line[start:i]
-        # "Lan,Minh" is two names: split on inner commas, remember trailing ones.
-        parts = word.split(",")
-        offset = start
-        for index, part in enumerate(parts):
-            if part:
-                tokens.append(_Token(part, offset, comma=index < len(parts) - 1))
-            offset += len(part) + 1
+        tokens.append(_Token(word, start, i, comma=word.endswith(",")))
     return tokens
 
 
@@ -178,14 +187,14 @@ def parse_capture(line: str, today: dt.date) -> Capture:
     if tokens[0].quoted:
         account_words.append(tokens[0])
         index = 1
-        if index < len(tokens) and tokens[index].text.lower() in KIND_ALIASES and not tokens[index].quoted:
-            kind = KIND_ALIASES[tokens[index].text.lower()]
+        if index < len(tokens) and tokens[index].bare.lower() in KIND_ALIASES and not tokens[index].quoted:
+            kind = KIND_ALIASES[tokens[index].bare.lower()]
             index += 1
     else:
         while index < len(tokens):
             token = tokens[index]
-            if account_words and not token.quoted and token.text.lower() in KIND_ALIASES:
-                kind = KIND_ALIASES[token.text.lower()]
+            if account_words and not token.quoted and token.bare.lower() in KIND_ALIASES:
+                kind = KIND_ALIASES[token.bare.lower()]
                 index += 1
                 break
             account_words.append(token)
@@ -198,15 +207,18 @@ def parse_capture(line: str, today: dt.date) -> Capture:
     while index < len(tokens):
         index = _item(tokens, index, fields, today)
 
+    account_text = " ".join(word for word in (t.bare for t in account_words) if word)
+    if not account_text:
+        raise CaptureError("no account before the kind: start with the account, then the kind (e.g. acme call)", tokens[0].start)
     return Capture(
-        account_text=" ".join(t.text for t in account_words),
+        account_text=account_text,
         kind=kind,
         occurred_on=fields.get("date", today),
         duration_min=fields.get("duration"),
         attendees=tuple(fields["attendees"]),
         tags=tuple(dict.fromkeys(fields["tags"])),
         sentiment=fields.get("sentiment"),
-        summary=" ".join(fields["summary"]),
+        summary=_as_typed(head, tokens, fields["summary"]),
         next_steps=_next_steps(steps_text, steps_at, today) if steps_text is not None else (),
         intent_to_leave=fields.get("intent_to_leave", False),
         confidential=fields.get("confidential", False),
@@ -227,14 +239,17 @@ def _once(fields: dict, key: str, value, token: _Token, what: str) -> None:
 
 
 def _item(tokens: list[_Token], index: int, fields: dict, today: dt.date) -> int:
-    """Consume the item starting at `tokens[index]`; return the index after it."""
+    """Consume the item starting at `tokens[index]`; return the index after it.
+
+    A word that is no item is summary: its index goes to `fields["summary"]`.
+    """
     token = tokens[index]
-    text = token.text
     if token.quoted:
-        fields["summary"].append(text)
+        fields["summary"].append(index)
         return index + 1
+    text = token.bare
     lower = text.lower()
-    if lower == "w/" or lower.startswith("w/"):
+    if lower.startswith("w/"):
         return _attendees(tokens, index, fields)
     if text in SENTIMENTS:
         _once(fields, "sentiment", SENTIMENTS[text], token, "sentiment")
@@ -257,30 +272,51 @@ def _item(tokens: list[_Token], index: int, fields: dict, today: dt.date) -> int
             raise CaptureError(str(exc), token.start) from None
         _once(fields, "duration", total, token, "duration")
         return index + 1
-    fields["summary"].append(text + ("," if token.comma else ""))
+    fields["summary"].append(index)
     return index + 1
 
 
+def _as_typed(line: str, tokens: list[_Token], indexes: list[int]) -> str:
+    """The summary words exactly as typed: spacing, commas and quotes kept.
+
+    Words next to each other keep what was between them; where an item was
+    taken out from between two words, one space joins them.
+    """
+    pieces: list[str] = []
+    previous: int | None = None
+    for index in indexes:
+        token = tokens[index]
+        if previous is not None:
+            pieces.append(line[tokens[previous].end : token.start] if index == previous + 1 else " ")
+        pieces.append(line[token.start : token.end])
+        previous = index
+    return "".join(pieces)
+
+
 def _attendees(tokens: list[_Token], index: int, fields: dict) -> int:
+    """`w/ Lan, Minh` or `w/Lan,Minh`: names until one is not followed by a comma."""
     token = tokens[index]
-    first = token.text[2:]
     before = len(fields["attendees"])
-    if first:  # "w/Lan" or "w/Lan,"
-        fields["attendees"].append(first)
-        expecting = token.comma
-    else:
-        expecting = True
+    names = _names(token.text[2:], token)
+    fields["attendees"].extend(names)
+    expecting = token.comma or not names
     index += 1
     while expecting:
         if index >= len(tokens):
-            where = token.start + len(token.text) + (1 if token.comma else 0)
             named = len(fields["attendees"]) > before
-            raise CaptureError("a name is missing after the comma" if named else "w/ needs a name after it", where)
+            raise CaptureError("a name is missing after the comma" if named else "w/ needs a name after it", token.end)
         token = tokens[index]
-        fields["attendees"].append(token.text)
+        fields["attendees"].extend(_names(token.text, token))
         expecting = token.comma
         index += 1
     return index
+
+
+def _names(text: str, token: _Token) -> list[str]:
+    """The names in one word of an attendee list (`Lan,Minh,`), or a quoted name."""
+    if token.quoted:
+        return [text]
+    return [name for name in text.split(",") if name]
 
 
 def _date(tokens: list[_Token], index: int, fields: dict, today: dt.date) -> int:
@@ -291,7 +327,7 @@ def _date(tokens: list[_Token], index: int, fields: dict, today: dt.date) -> int
     # Dates may be several words ("@3d ago", "@20 Nov 2026"): take the longest that reads.
     error: ValueError | None = None
     for length in (3, 2, 1):
-        words = [first] + [t.text for t in tokens[index + 1 : index + length]]
+        words = [first.rstrip(",")] + [t.bare for t in tokens[index + 1 : index + length]]
         if len(words) < length or (length == 1 and not first):
             continue
         try:

@@ -6,7 +6,10 @@ Accepted (case-insensitive, surrounding spaces ignored):
 |--------------------------|----------------------------------------------------|
 | `today`, `yesterday`, `tomorrow` (`tod`, `yday`, `tmr`) | as said          |
 | `3d ago`, `2w ago`       | 3 days / 2 weeks before today                      |
+| `6mo ago`, `1y ago`      | 6 months / 1 year before today (same day of month) |
 | `in 3d`, `in 2w`, `+3d`  | 3 days / 2 weeks after today                       |
+| `in 6 months`, `in 1y`   | 6 months / 1 year after today                      |
+| `next month`, `last year`| one week / month / year after or before today      |
 | `fri`, `friday`          | a weekday: see *direction* below                   |
 | `last fri`, `next fri`   | strictly before / strictly after today             |
 | `2026-11-20`             | ISO 8601                                           |
@@ -20,6 +23,10 @@ A bare weekday depends on what the date is for, given by `direction`:
 - `"future"` (a due date): the coming such day, today included. On Friday
   20 Nov, `fri` is 20 Nov and `mon` is 23 Nov.
 
+A month or year later keeps the day of the month, or the month's last day
+when it has fewer (31 Jan plus a month is 28 or 29 Feb). `m` alone is refused
+(minutes or months?): write `mo`.
+
 Anything else raises `ValueError` whose message says what was not understood
 and what would be.
 """
@@ -28,6 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
+from dateutil.relativedelta import relativedelta
 
 __all__ = ["parse_human_date", "DIRECTIONS", "MAX_OFFSET_DAYS"]
 
@@ -57,7 +66,16 @@ _MONTHS = {
     for name in names
 }  # fmt: skip
 _NAMED = {"today": 0, "tod": 0, "now": 0, "yesterday": -1, "yday": -1, "tomorrow": 1, "tmr": 1, "tmrw": 1}
-_UNITS = {"d": 1, "day": 1, "days": 1, "w": 7, "wk": 7, "wks": 7, "week": 7, "weeks": 7}
+#: unit -> (days, months) it stands for.
+_UNITS = {
+    **dict.fromkeys(("d", "day", "days"), (1, 0)),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), (7, 0)),
+    **dict.fromkeys(("mo", "mos", "mth", "mths", "month", "months"), (0, 1)),
+    **dict.fromkeys(("y", "yr", "yrs", "year", "years"), (0, 12)),
+}
+_UNIT_HINT = "use d (days), w (weeks), mo (months) or y (years), as in 3d ago, in 2w, 6mo ago or in 1y"
+#: `next month`, `last year`, `this week`: one unit from today.
+_NEXT_LAST = re.compile(r"(next|last|this)\s+(week|month|year)", re.ASCII)
 
 _A = re.ASCII
 _AGO = re.compile(r"(\d{1,6})\s*([a-z]+)\s+ago", _A)
@@ -101,18 +119,35 @@ def _named(text: str, today: dt.date, _direction: str) -> dt.date | None:
 
 
 def _relative(text: str, today: dt.date, _direction: str) -> dt.date | None:
+    match = _NEXT_LAST.fullmatch(text)
+    if match is not None:
+        sign = {"next": 1, "last": -1, "this": 0}[match.group(1)]
+        days, months = _UNITS[match.group(2)]
+        return _move(today, sign * days, sign * months, text)
     for pattern, sign in ((_AGO, -1), (_IN, 1)):
         match = pattern.fullmatch(text)
         if match is None:
             continue
         count, unit = int(match.group(1)), match.group(2)
+        if unit == "m":
+            raise ValueError(f"{text!r}: m could be minutes or months; write {count}mo for months or {count}d for days")
         if unit not in _UNITS:
-            raise ValueError(f"{unit!r} is not a unit here: use d (days) or w (weeks), as in 3d ago or in 2w")
-        days = count * _UNITS[unit]
-        if days > MAX_OFFSET_DAYS:
+            raise ValueError(f"{unit!r} is not a unit here: {_UNIT_HINT}")
+        days, months = _UNITS[unit]
+        if count * days > MAX_OFFSET_DAYS or count * months > MAX_OFFSET_DAYS // 366 * 12:
             raise ValueError(f"{text!r} is more than {MAX_OFFSET_DAYS // 366} years away; give the date itself")
-        return _shift(today, sign * days)
+        return _move(today, sign * count * days, sign * count * months, text)
     return None
+
+
+def _move(today: dt.date, days: int, months: int, text: str) -> dt.date:
+    """`today` moved by whole months (the day clamped to the month's end) and days."""
+    if not months:
+        return _shift(today, days)
+    try:
+        return today + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{text!r} falls outside the calendar (years 1 to 9999)") from None
 
 
 def _shift(today: dt.date, days: int) -> dt.date:

@@ -31,6 +31,9 @@ class AccountFacts:
     last_visit: dt.datetime | None = None
     #: The newest touch that recorded the client's intent to leave.
     last_intent: dt.datetime | None = None
+    #: Touches in the year before `as_of`, and the first of them: the account's own rhythm.
+    touches_year: int = 0
+    first_touch_year: dt.datetime | None = None
     #: Sentiments of the newest touches that have one, newest first.
     recent_sentiments: tuple[int, ...] = ()
     #: The same from records everyone may read (not confidential): what the health
@@ -60,6 +63,10 @@ class AccountFacts:
     usage_prior: float | None = None
     revenue_recent: float | None = None
     revenue_prior: float | None = None
+    #: Each complete month's value, the newest (last month) first, up to 24; None for a month
+    #: not on record. The seasonal and slide checks read these.
+    usage_months: tuple[float | None, ...] = ()
+    revenue_months: tuple[float | None, ...] = ()
 
     # Cases (complaints).
     open_cases: int = 0
@@ -68,9 +75,14 @@ class AccountFacts:
     open_escalated_cases: int = 0
     cases_recent: int = 0
 
-    # Champions and sponsors.
+    # Champions and sponsors (a contact with no `added_on` is taken as there all along).
+    #: The newest departure of a champion or sponsor, and the newest arrival.
     champion_left_on: dt.date | None = None
     champion_added_on: dt.date | None = None
+    #: Champions and sponsors on the account's side as of `as_of` (arrived, not left).
+    active_champions: int = 0
+    #: Whether any champion or sponsor is on record (arrived by `as_of`, left or not).
+    champions_on_record: int = 0
 
     # Receivables.
     oldest_unpaid_due: dt.date | None = None

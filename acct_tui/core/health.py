@@ -5,6 +5,10 @@ data (no sentiment ever recorded, under 6 months of usage, no commitments
 or receivables due lately) is left out and the remaining weights renormalise,
 so missing data neither helps nor hurts. Bands: red 0-50, yellow 51-75,
 green 76-100. Churned and prospect accounts get no score.
+
+The score then agrees with the alerts (`cap`): an account with a red signal
+is at most yellow (75), and one with a departure intent or two or more red
+signals is at most red (50), whatever its components say.
 """
 
 from __future__ import annotations
@@ -27,10 +31,55 @@ class Component:
 
 
 @dataclass(frozen=True)
+class Cap:
+    """A ceiling on the score set by red signals: at most `limit`, because of `rules`."""
+
+    limit: int
+    rules: tuple[str, ...]
+    #: The score the components gave, before the cap.
+    uncapped: int
+
+    def line(self) -> str:
+        """"capped at 50: departure_intent": the words `explain` shows."""
+        return f"capped at {self.limit}: {', '.join(self.rules)}"
+
+
+@dataclass(frozen=True)
 class Health:
     score: int | None
     band: str | None
     components: tuple[Component, ...]
+    #: Set when red signals held the score below what the components gave.
+    cap: Cap | None = None
+
+
+#: The highest score an account with one red signal may have (the top of yellow) ...
+YELLOW_CAP = 75
+#: ... and with a departure intent or two or more red signals (the top of red).
+RED_CAP = 50
+#: Red signals that alone put the account in the red band.
+RED_BAND_RULES = ("departure_intent",)
+
+
+def cap_for(red_rules) -> tuple[int, tuple[str, ...]] | None:
+    """The ceiling red signals put on the score, and the rules that set it; None without any."""
+    red = tuple(sorted(set(red_rules)))
+    if not red:
+        return None
+    decisive = tuple(r for r in red if r in RED_BAND_RULES)
+    if decisive:
+        return RED_CAP, decisive
+    if len(red) >= 2:
+        return RED_CAP, red
+    return YELLOW_CAP, red
+
+
+def capped(score: int | None, red_rules) -> tuple[int | None, tuple[int, tuple[str, ...]] | None]:
+    """`score` held under the ceiling of `red_rules`; the cap when it took effect."""
+    found = cap_for(red_rules)
+    if score is None or found is None or score <= found[0]:
+        return score, None
+    return found[0], found
 
 
 def band(score: int | None) -> str | None:
@@ -84,6 +133,28 @@ def usage_trend(f: AccountFacts, s: RiskSettings) -> float | None:
     return _slide(change, [(-s.thresholds.drop_red_pct, 0), (0, 100)])
 
 
+def revenue_trend(f: AccountFacts, s: RiskSettings) -> float | None:
+    """The same as usage trend, on revenue."""
+    change = percent_change(f.revenue_recent, f.revenue_prior)
+    if change is None:
+        return None
+    return _slide(change, [(-s.thresholds.drop_red_pct, 0), (0, 100)])
+
+
+def relationship(f: AccountFacts, s: RiskSettings) -> float | None:
+    """100 with an active champion or sponsor; 0 when the last one left lately
+    (within `champion_left_days`), 30 when the account has gone without one longer.
+    No champion or sponsor ever on record: no data."""
+    if f.active_champions > 0:
+        return 100.0
+    if not f.champions_on_record:
+        return None
+    days = f.days_since(f.champion_left_on)
+    if days is not None and 0 <= days <= s.thresholds.champion_left_days:
+        return 0.0
+    return 30.0
+
+
 def commitments(f: AccountFacts, s: RiskSettings) -> float | None:
     """The share of recent commitments kept by their due date."""
     if f.commitments_due == 0:
@@ -114,6 +185,8 @@ COMPONENTS = {
     "sentiment": sentiment,
     "cases": cases,
     "usage_trend": usage_trend,
+    "revenue_trend": revenue_trend,
+    "relationship": relationship,
     "commitments": commitments,
     "payments": payments,
 }

@@ -10,6 +10,7 @@ nothing (`evaluate` checks that once for all rules).
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -58,6 +59,28 @@ def overdue_update(f: AccountFacts, s: RiskSettings) -> Signal | None:
     return Signal("overdue_update", severity, reason, {
         "last_touch": _iso(f.last_touch), "days_since": days, "target": cadence.target, "max": cadence.max,
     })
+
+
+def rhythm_break(f: AccountFacts, s: RiskSettings) -> Signal | None:
+    """Quiet against the account's own rhythm: touched every N days for a year, and now
+    quiet for more than `rhythm_break_factor` x N, while still inside the tier's cadence
+    (past it, `overdue_update` says so)."""
+    t = s.thresholds
+    if not t.rhythm_break_factor or f.last_touch is None or f.first_touch_year is None:
+        return None
+    if f.touches_year < t.rhythm_min_touches:
+        return None
+    span = (f.last_touch - f.first_touch_year).total_seconds() / 86400
+    if span < t.rhythm_min_span_days:
+        return None
+    every = span / (f.touches_year - 1)
+    quiet = f.days_since(f.last_touch)
+    cadence = s.policy.contact(f.tier, f.contact_days)
+    if quiet > cadence.target or quiet <= max(t.rhythm_break_factor * every, t.rhythm_min_quiet_days):
+        return None
+    return Signal("rhythm_break", "yellow",
+                  f"No touch for {_days(quiet)}, against a touch every {every:.0f} days over the past year",
+                  {"days_since": quiet, "every_days": round(every, 1), "touches_in_year": f.touches_year})
 
 
 def visit_overdue(f: AccountFacts, s: RiskSettings) -> Signal | None:
@@ -143,28 +166,127 @@ def renewal_risk(f: AccountFacts, s: RiskSettings, score=_COMPUTE) -> Signal | N
     return None
 
 
-def _drop(rule: str, label: str, recent: float | None, prior: float | None, s: RiskSettings) -> Signal | None:
-    change = health.percent_change(recent, prior)
-    if change is None:
+def _mean(months: tuple, start: int, n: int) -> float | None:
+    """The mean of `n` months from `start` back (0: last month); None when one is missing."""
+    window = months[start : start + n]
+    if len(window) < n or any(v is None for v in window):
         return None
+    return sum(window) / n
+
+
+def _year_on_year(months: tuple, n: int) -> float | None:
+    """Percent change of the last `n` months against the same months a year earlier, over
+    the months that have both (13 months of history give one pair); None without any."""
+    pairs = [(months[i], months[i + 12]) for i in range(n) if i + 12 < len(months)
+             and months[i] is not None and months[i + 12] is not None]
+    if not pairs:
+        return None
+    return health.percent_change(sum(a for a, _ in pairs), sum(b for _, b in pairs))
+
+
+_SEVERITY_RANK = {None: 0, "yellow": 1, "red": 2}
+
+
+def _fitted_change(months: tuple, n: int) -> float | None:
+    """Percent change along the trend line through the last `n` months (oldest to newest), relative
+    to where the line starts: a slide that noise month to month does not hide. The line is
+    Theil-Sen's (the median of the slopes between every two months), so one odd month (a
+    holiday, a late meter reading) does not make a slide."""
+    window = months[:n]
+    if n < 3 or len(window) < n or any(v is None for v in window):
+        return None
+    ys = list(reversed(window))
+    slope = statistics.median((ys[j] - ys[i]) / (j - i) for i in range(n) for j in range(i + 1, n))
+    start = statistics.median(y - slope * x for x, y in enumerate(ys))
+    if start <= 0:
+        return None
+    return slope * (n - 1) / start * 100
+
+
+def _three_against_three(months: tuple) -> float | None:
+    return health.percent_change(_mean(months, 0, 3), _mean(months, 3, 3))
+
+
+def _run_of_declines(months: tuple, n: int) -> float | None:
+    """The total change over `n` monthly declines in a row ending last month; None if not a run."""
+    window = months[: n + 1]
+    if len(window) < n + 1 or None in window or window[-1] <= 0 or not all(window[i] < window[i + 1] for i in range(n)):
+        return None
+    return health.percent_change(window[0], window[-1])
+
+
+def _last_against_six(months: tuple) -> float | None:
+    if not months or months[0] is None:
+        return None
+    return health.percent_change(months[0], _mean(months, 1, 6))
+
+
+def _drop(rule: str, label: str, recent: float | None, prior: float | None, s: RiskSettings,
+          months: tuple = ()) -> Signal | None:
+    """Four ways a metric slips, the worst one said.
+
+    With a year of history each is also judged against the same months a year
+    earlier, so a dip every year has (Tet, August) is the season, not churn:
+    when last year's same window is on record, its own change (if a fall) is
+    taken off this year's; with 13+ months but not the whole window, the months
+    must also be under the same months a year earlier.
+    """
     t = s.thresholds
-    # A hair of tolerance so that exactly -20% (a float) counts as -20%.
-    if change > -t.drop_yellow_pct + 1e-9:
+    tests = []  # (change now, change a year earlier, yellow at, months looked at, reason)
+    if len(months) >= 6 and None not in months[:6]:
+        recent, prior = _mean(months, 0, 3), _mean(months, 3, 3)
+    change = health.percent_change(recent, prior)
+    if change is not None:
+        tests.append((change, _three_against_three(months[12:]), t.drop_yellow_pct, 3,
+                      f"{label} down {{pct}}%: the last 3 complete months averaged {recent:,.0f} against {prior:,.0f} in the 3 before",
+                      {"recent_mean": round(recent, 2), "prior_mean": round(prior, 2)}))
+    if t.slide_pct and (slid := _run_of_declines(months, t.slide_months)) is not None:
+        tests.append((slid, None, t.slide_pct, t.slide_months,
+                      f"{label} has fallen {t.slide_months} months running, {{pct}}% in all",
+                      {"months": [round(v, 2) for v in reversed(months[: t.slide_months + 1])]}))
+    if t.last_month_pct and (last := _last_against_six(months)) is not None:
+        tests.append((last, _last_against_six(months[12:]), t.last_month_pct, 1,
+                      f"{label} last month was {{pct}}% under the mean of the 6 before "
+                      f"({months[0]:,.0f} against {_mean(months, 1, 6):,.0f})",
+                      {"last_month": round(months[0], 2), "six_before_mean": round(_mean(months, 1, 6), 2)}))
+    if t.trend_yellow_pct and (fitted := _fitted_change(months, t.trend_months)) is not None:
+        tests.append((fitted, _fitted_change(months[12:], t.trend_months), t.trend_yellow_pct, t.trend_months,
+                      f"{label} is sliding: the trend over the last {t.trend_months} complete months is down {{pct}}%",
+                      {"months": [round(v, 2) for v in reversed(months[: t.trend_months])]}))
+    best = None
+    for now, last_year, yellow_at, span, reason, evidence in tests:
+        evidence = dict(evidence, change_pct=round(now, 1))
+        judged = now
+        if last_year is not None:
+            if last_year < 0:  # the same months fell a year earlier too: that much is the season
+                judged = now - last_year
+                reason += f"; the same months a year earlier fell {abs(last_year):.0f}%"
+                evidence["year_earlier_pct"] = round(last_year, 1)
+        elif (yearly := _year_on_year(months, span)) is not None:
+            if yearly > -t.seasonal_yoy_pct + 1e-9:
+                continue  # as low as the same months a year earlier: the season
+            reason += f"; {abs(yearly):.0f}% under the same months a year earlier"
+            evidence["year_on_year_pct"] = round(yearly, 1)
+        # A hair of tolerance so that exactly -20% (a float) counts as -20%.
+        if judged > -yellow_at + 1e-9:
+            continue
+        severity = "red" if judged <= -t.drop_red_pct + 1e-9 else "yellow"
+        if best is None or _SEVERITY_RANK[severity] > _SEVERITY_RANK[best[0]]:
+            best = (severity, reason.format(pct=f"{abs(now):.0f}"), evidence)
+    if best is None:
         return None
-    severity = "red" if change <= -t.drop_red_pct + 1e-9 else "yellow"
-    reason = (f"{label} down {abs(change):.0f}%: the last 3 complete months averaged {recent:,.0f} "
-              f"against {prior:,.0f} in the 3 before")
-    return Signal(rule, severity, reason, {"recent_mean": round(recent, 2), "prior_mean": round(prior, 2), "change_pct": round(change, 1)})
+    return Signal(rule, best[0], best[1], best[2])
 
 
 def usage_drop(f: AccountFacts, s: RiskSettings) -> Signal | None:
-    """Mean usage of the last 3 complete months down against the 3 before."""
-    return _drop("usage_drop", "Usage", f.usage_recent, f.usage_prior, s)
+    """Usage slipping: the last 3 complete months against the 3 before, a steady slide, or last
+    month against the 6 before; with a year of history, also under the same months a year earlier."""
+    return _drop("usage_drop", "Usage", f.usage_recent, f.usage_prior, s, f.usage_months)
 
 
 def revenue_drop(f: AccountFacts, s: RiskSettings) -> Signal | None:
     """The same as usage_drop, on revenue."""
-    return _drop("revenue_drop", "Revenue", f.revenue_recent, f.revenue_prior, s)
+    return _drop("revenue_drop", "Revenue", f.revenue_recent, f.revenue_prior, s, f.revenue_months)
 
 
 def complaint_open(f: AccountFacts, s: RiskSettings) -> Signal | None:
@@ -214,15 +336,46 @@ def sentiment_decline(f: AccountFacts, s: RiskSettings) -> Signal | None:
 
 
 def champion_left(f: AccountFacts, s: RiskSettings) -> Signal | None:
-    """A champion or sponsor left lately and nobody took their place."""
+    """We lost our person: a champion or sponsor left lately and no other one remains.
+
+    A successor counts whether they arrived before or after the departure.
+    """
     days = f.days_since(f.champion_left_on)
     if days is None or days < 0 or days > s.thresholds.champion_left_days:
         return None
-    if f.champion_added_on is not None and f.champion_added_on >= f.champion_left_on:
+    if f.active_champions > 0:
         return None
     return Signal("champion_left", "red",
-                  f"A champion or sponsor left {_days(days)} ago ({f.champion_left_on.isoformat()}) and none was added since",
-                  {"left_on": _iso(f.champion_left_on), "last_added_on": _iso(f.champion_added_on)})
+                  f"A champion or sponsor left {_days(days)} ago ({f.champion_left_on.isoformat()}) "
+                  "and no other champion or sponsor remains",
+                  {"left_on": _iso(f.champion_left_on), "last_added_on": _iso(f.champion_added_on), "active": 0})
+
+
+#: Tiers that must always have a champion or sponsor on the client's side.
+CHAMPION_TIERS = ("key", "strategic")
+
+
+def no_champion(f: AccountFacts, s: RiskSettings) -> Signal | None:
+    """A key or strategic account without an active champion or sponsor for too long.
+
+    Counted from the last departure, else from the account's start; the first
+    `champion_left_days` after a departure are `champion_left`'s.
+    """
+    if f.tier not in CHAMPION_TIERS or f.active_champions > 0:
+        return None
+    anchor = f.champion_left_on or f.since
+    days = f.days_since(anchor)
+    limit = s.thresholds.no_champion_days
+    if days is None or days <= limit:
+        return None
+    if f.champion_left_on is not None:
+        since = f"since the last one left on {f.champion_left_on.isoformat()}"
+    else:
+        since = f"in the {_days(days)} since the account started"
+    return Signal("no_champion", "yellow",
+                  f"No champion or sponsor on the client's side {since} ({_days(days)}; "
+                  f"{f.tier} accounts need one within {limit})",
+                  {"since": _iso(anchor), "days": days, "limit": limit})
 
 
 def payment_overdue(f: AccountFacts, s: RiskSettings) -> Signal | None:
@@ -264,6 +417,7 @@ def _from_confidential(rule: str, severity: str, authors: list[str]) -> Signal:
 #: Every rule, by its id (the ids are part of the interface).
 RULES: dict[str, Callable[[AccountFacts, RiskSettings], Signal | None]] = {
     "overdue_update": overdue_update,
+    "rhythm_break": rhythm_break,
     "visit_overdue": visit_overdue,
     "overdue_commitment": overdue_commitment,
     "milestone_overdue": milestone_overdue,
@@ -274,6 +428,7 @@ RULES: dict[str, Callable[[AccountFacts, RiskSettings], Signal | None]] = {
     "complaint_spike": complaint_spike,
     "sentiment_decline": sentiment_decline,
     "champion_left": champion_left,
+    "no_champion": no_champion,
     "payment_overdue": payment_overdue,
     "departure_intent": departure_intent,
 }

@@ -49,7 +49,25 @@ class Thresholds:
     renewal_no_touch_days: int = 30
     #: usage_drop / revenue_drop: percent down, 3 complete months against the 3 before.
     drop_yellow_pct: float = 20.0
-    drop_red_pct: float = 40.0
+    drop_red_pct: float = 30.0
+    #: ... or a steady slide: this many monthly declines in a row adding up to slide_pct (0: off) ...
+    slide_months: int = 3
+    slide_pct: float = 15.0
+    #: ... or the trend line over the last trend_months months down this much (yellow; red; 0: off) ...
+    trend_months: int = 6
+    trend_yellow_pct: float = 15.0
+    trend_red_pct: float = 25.0
+    #: ... or the last complete month this far under the mean of the 6 before (0: off).
+    last_month_pct: float = 25.0
+    #: With 13+ months on record, a drop counts only when also this far under the same months a year earlier.
+    seasonal_yoy_pct: float = 10.0
+    #: rhythm_break: quiet for more than this many times the account's usual gap (0: off) ...
+    rhythm_break_factor: float = 2.5
+    #: ... over a year with at least this many touches spanning this many days ...
+    rhythm_min_touches: int = 8
+    rhythm_min_span_days: int = 180
+    #: ... and never for a quiet spell of this many days or fewer.
+    rhythm_min_quiet_days: int = 7
     #: complaint_open: a case open more than this many days.
     complaint_open_days: int = 14
     #: complaint_open red: a high or critical case open more than this many days.
@@ -63,16 +81,21 @@ class Thresholds:
     sentiment_red: float = -1.0
     #: champion_left: a champion or sponsor left within this many days.
     champion_left_days: int = 60
+    #: no_champion: a key or strategic account without an active champion or sponsor this long.
+    no_champion_days: int = 60
     #: payment_overdue: days past due.
     payment_yellow_days: int = 30
     payment_red_days: int = 60
     #: A red alert left open this many days is escalated to the owner's manager.
     escalate_after_days: int = 3
+    #: The longest snooze, in days: a longer one is refused, naming this limit.
+    snooze_max_days: int = 90
 
 
 #: Health components and their default weights (relative; they need not sum to 100).
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
-    {"engagement": 25, "sentiment": 15, "cases": 15, "usage_trend": 20, "commitments": 15, "payments": 10}
+    {"engagement": 30, "sentiment": 20, "cases": 25, "usage_trend": 20, "revenue_trend": 20, "relationship": 25,
+     "commitments": 0, "payments": 0}
 )
 
 #: Pairs (lower, higher) that must stay ordered, as config keys.
@@ -80,7 +103,10 @@ _ORDERED = (
     ("drop_yellow_pct", "drop_red_pct"),
     ("payment_yellow_days", "payment_red_days"),
     ("sentiment_red", "sentiment_yellow"),
+    ("trend_yellow_pct", "trend_red_pct"),
 )
+#: Thresholds where 0 means "off" or "at once".
+_MAY_BE_ZERO = {"escalate_after_days", "slide_pct", "trend_yellow_pct", "last_month_pct", "seasonal_yoy_pct", "rhythm_break_factor"}
 #: Thresholds that may be negative (sentiment is -2..2).
 _SIGNED = {"sentiment_yellow", "sentiment_red"}
 
@@ -112,7 +138,7 @@ def thresholds_from_config(section: Mapping[str, Any] | None) -> Thresholds:
         if key in _SIGNED:
             if not -2 <= value <= 2:
                 raise UsageError(f"config: thresholds.{key} must be between -2 and 2 (the sentiment scale)")
-        elif value < (minimum := 0 if key == "escalate_after_days" else 1):
+        elif value < (minimum := 0 if key in _MAY_BE_ZERO else 1):
             raise UsageError(f"config: thresholds.{key} must be at least {minimum}")
         values[key] = value
     result = Thresholds(**values)

@@ -90,7 +90,7 @@ FILES: tuple[FileSpec, ...] = (
     )),
     FileSpec("contacts.csv", Contact, (
         _EXT, _ACCOUNT, Column("name", required=True), Column("title"), Column("email"), Column("phone"),
-        _enum("role", enums.CONTACT_ROLES), Column("birthday", "date"), Column("left_on", "date"),
+        _enum("role", enums.CONTACT_ROLES), Column("birthday", "date"), Column("added_on", "date"), Column("left_on", "date"),
     )),
     FileSpec("activities.csv", Activity, (
         _EXT, _ACCOUNT, _ref("contact", Contact), _enum("kind", enums.ACTIVITY_KINDS, required=True),

@@ -14,7 +14,8 @@ Mapping (documented in the README):
   owner, Lifecycle Stage (customer -> active; lead, subscriber, MQL, SQL,
   opportunity -> prospect).
 - contacts -> contacts: First/Last Name, Email, Phone Number (else Mobile),
-  Job Title, Date of birth; the first of "Associated Company IDs".
+  Job Title, Date of birth, Create Date (when they arrived: `added_on`); the first
+  of "Associated Company IDs".
 - deals -> opportunities, as Salesforce's: Deal Name, Deal Type (else the
   name) for the kind, Amount, Currency (else the company's), Deal Stage
   (closed won -> won, closed lost -> lost), Deal probability (a fraction),
@@ -251,7 +252,9 @@ class _Import(CrmImport):
             values = {"external_id": hs(row.raw(pick["id"])), "name": full[:160],
                       "email": self.get(row, pick, "email", max_len=200), "phone": self.get(row, pick, "phone", max_len=60),
                       "title": self.get(row, pick, "title", max_len=160),
-                      "birthday": self.get(row, pick, "birthday", common.date)}
+                      "birthday": self.get(row, pick, "birthday", common.date),
+                      # When the person came on the client's side; none given stays unknown, never "today".
+                      "added_on": self.get(row, pick, "created", common.date)}
             if self.done(name, row, Contact, values, {"account": Ref(Account, account, pick["companies"])}):
                 self.links["contacts"][values["external_id"]] = account
 

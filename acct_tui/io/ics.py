@@ -58,17 +58,20 @@ def calendar_events(viewer: Viewer) -> list[tuple[str, dt.date, str, str, str]]:
     )
     for v in visits:
         events.append((uid("planned-visit", v.id), v.scheduled_for, f"Visit: {v.account.name}", v.purpose or "", "visit"))
-    renewals = Account.select().where(
-        Account.renewal_date.is_null(False) & (Account.status == "active") & Account.id.in_(visible) & mine(Account.owner)
-    )
-    for a in renewals:
-        events.append((uid("renewal-account", a.id), a.renewal_date, f"Renewal: {a.name}", f"tier {a.tier}", "renewal"))
-    milestones = (
-        Milestone.select(Milestone, Account.name).join(Account)
+    milestones = list(
+        Milestone.select(Milestone, Account.id, Account.name).join(Account)
         .where((Milestone.status == "planned") & Milestone.account.in_(visible) & mine(Account.owner))
     )
     for m in milestones:
         events.append((uid("milestone", m.id), m.due_on, f"{m.kind.capitalize()}: {m.title} ({m.account.name})", "", "milestone"))
+    # A renewal milestone on the renewal date is that renewal: one event, not two.
+    renewal_milestones = {(m.account_id, m.due_on) for m in milestones if m.kind == "renewal"}
+    renewals = Account.select().where(
+        Account.renewal_date.is_null(False) & (Account.status == "active") & Account.id.in_(visible) & mine(Account.owner)
+    )
+    for a in renewals:
+        if (a.id, a.renewal_date) not in renewal_milestones:
+            events.append((uid("renewal-account", a.id), a.renewal_date, f"Renewal: {a.name}", f"tier {a.tier}", "renewal"))
     items = (
         ActionItem.select(ActionItem.id, ActionItem.due_on, ActionItem.title, Account.name, ActionItem.source_activity)
         .join(Account)

@@ -9,7 +9,8 @@ Mapping (documented in the README):
 - User -> users: login = Username (lower case), name, email, active, manager.
 - Account -> accounts: Name, Industry, AnnualRevenue -> annual_value,
   CurrencyIsoCode, Type (prospect / former customer) -> status, OwnerId -> owner.
-- Contact -> contacts: Name, Title, Email, Phone (else MobilePhone), Birthdate.
+- Contact -> contacts: Name, Title, Email, Phone (else MobilePhone), Birthdate,
+  CreatedDate (when they arrived: `added_on`).
 - Opportunity -> opportunities: kind from Type, else Name (`opportunity_kind`),
   Amount, CurrencyIsoCode (else the account's currency), StageName,
   Probability, CloseDate, IsClosed / IsWon -> open, won or lost (closed on the
@@ -64,7 +65,7 @@ USED = {
     "User.csv": ("Id", "Username", "Name", "FirstName", "LastName", "Email", "IsActive", "ManagerId"),
     "Account.csv": ("Id", "IsDeleted", "Name", "Type", "Industry", "AnnualRevenue", "CurrencyIsoCode", "OwnerId"),
     "Contact.csv": ("Id", "IsDeleted", "AccountId", "Name", "FirstName", "LastName", "Title", "Email", "Phone",
-                    "MobilePhone", "Birthdate"),
+                    "MobilePhone", "Birthdate", "CreatedDate"),
     "Opportunity.csv": ("Id", "IsDeleted", "AccountId", "Name", "Type", "StageName", "CloseDate", "IsClosed", "IsWon",
                         "Amount", "CurrencyIsoCode", "Probability", "OwnerId", "CreatedDate"),
     "Case.csv": ("Id", "IsDeleted", "CaseNumber", "AccountId", "ContactId", "Subject", "Priority", "Status",
@@ -237,6 +238,8 @@ class _Import(CrmImport):
                 "email": row.text("Email", max_len=200),
                 "phone": row.text("Phone", max_len=60) or row.text("MobilePhone", max_len=60),
                 "birthday": row.parse("Birthdate", common.date),
+                # When the person came on the client's side; none given stays unknown, never "today".
+                "added_on": row.parse("CreatedDate", common.date),
             }
             if self.done("Contact.csv", row, Contact, values, {"account": Ref(Account, account, "AccountId")}):
                 self.contact_account[values["external_id"]] = account

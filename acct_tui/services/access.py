@@ -99,7 +99,9 @@ def viewer_for(login: str | None) -> Viewer:
         return OPERATOR
     user = User.select().where(User.login == login).first()
     if user is None:
-        raise NotFound(f"no user with login {login!r}")
+        from acct_tui.services.users import unknown_login  # users knows nothing of access: no cycle
+
+        raise NotFound(unknown_login(login, active_only=False))
     if not user.active:
         raise UsageError(f"user {login!r} is deactivated")
     return from_user(user)

@@ -68,6 +68,8 @@ class AccountCard:
     components: tuple[Component, ...]
     alerts: tuple[AlertRow, ...]
     contacts: tuple[CardContact, ...]
+    #: "capped at 50: departure_intent" when red signals hold the score down (as `explain` says).
+    cap_line: str | None = None
 
     @property
     def days_to_renewal(self) -> int | None:
@@ -86,7 +88,7 @@ def account_card(viewer: Viewer, account_id: int, book: RateBook | None = None) 
         .dicts()
         .get()
     )
-    score, band, trend, components = _health(viewer, account_id)
+    score, band, trend, components, cap = _health(viewer, account_id)
     contacts = Contact.select(Contact.id, Contact.name, Contact.role, Contact.title, Contact.left_on).where(
         (Contact.account == account_id) & (Contact.role.in_(KEY_CONTACT_ROLES) | Contact.left_on.is_null(False))
     ).order_by(Contact.left_on.is_null(False), Contact.role, Contact.name)
@@ -97,13 +99,14 @@ def account_card(viewer: Viewer, account_id: int, book: RateBook | None = None) 
         renewal_date=row["renewal_date"], score=score, band=band, trend=trend, components=components,
         alerts=tuple(alerts_on([account_id]).get(account_id, ())),
         contacts=tuple(CardContact(*c) for c in contacts.tuples()),
+        cap_line=cap.line() if cap is not None else None,
     )
 
 
 def _health(viewer: Viewer, account_id: int):
     """The risk engine's explanation (the same as `acct-tui explain`, with the loaded settings)."""
     found = health.explain(viewer, account_id, clock.now())
-    return found.score, found.band, found.trend, found.components
+    return found.score, found.band, found.trend, found.components, found.cap
 
 
 @dataclass(frozen=True)

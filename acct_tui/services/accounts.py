@@ -16,8 +16,10 @@ from acct_tui.clock import today
 from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.models import Account, User
 from acct_tui.services.access import Viewer, scope_accounts
+from acct_tui.services import portfolio_facts
 from acct_tui.services.money import rate_book
 from acct_tui.services.query import as_datetime, chunks
+from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.touches import last_touch_subquery
 
 
@@ -39,17 +41,24 @@ class AccountRow:
     base_currency: str
     renewal_date: dt.date | None
     last_touch: dt.datetime | None
+    #: Health as the Portfolio shows it: the newest scan's score and band, and the
+    #: change against the newest snapshot a week or more older (`portfolio_facts.health`).
+    health_score: int | None
+    health_band: str | None
+    health_trend: int | None
 
 
-def _rows(query, book: RateBook | None) -> list[AccountRow]:
+def _rows(query, book: RateBook | None, visible) -> list[AccountRow]:
     book = book or rate_book(DEFAULT_BASE)
     day = today()
+    health = portfolio_facts.health(visible, TREND_DAYS)
     return [
         AccountRow(
             id=row["id"], external_id=row["external_id"], name=row["name"], owner=row["login"], tier=row["tier"],
             status=row["status"], annual_value=row["annual_value"], currency=row["currency"],
             base_value=book.convert(row["annual_value"], row["currency"], day), base_currency=book.base,
             renewal_date=row["renewal_date"], last_touch=as_datetime(row["at"]),
+            **dict(zip(("health_score", "health_band", "health_trend"), health.get(row["id"], (None, None, None)))),
         )
         for row in query.dicts()
     ]
@@ -69,12 +78,13 @@ def _rows_query(accounts=None):
 
 def list_accounts(viewer: Viewer, book: RateBook | None = None) -> list[AccountRow]:
     """Every account `viewer` may see, by name, with owner, last touch and value in `book.base`."""
-    return _rows(scope_accounts(_rows_query().order_by(Account.name, Account.id), viewer), book)
+    visible = scope_accounts(Account.select(Account.id), viewer)
+    return _rows(scope_accounts(_rows_query().order_by(Account.name, Account.id), viewer), book, visible)
 
 
 def account_rows(account_ids: Sequence[int], book: RateBook | None = None) -> dict[int, AccountRow]:
     """The rows of `account_ids`, which the caller has access-checked (a handover's accounts)."""
     found: dict[int, AccountRow] = {}
     for part in chunks(account_ids):
-        found.update((row.id, row) for row in _rows(_rows_query(part), book))
+        found.update((row.id, row) for row in _rows(_rows_query(part), book, list(part)))
     return found

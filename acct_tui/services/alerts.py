@@ -15,12 +15,13 @@ from typing import Iterable
 from peewee import JOIN, Case, fn
 
 from acct_tui.clock import now, today
+from acct_tui.core.settings import loaded
 from acct_tui.core.text import clean_text
 from acct_tui.db import database
 from acct_tui.enums import ALERT_STATUSES, SEVERITIES
 from acct_tui.errors import NotFound, UsageError
-from acct_tui.models import Account, Activity, Alert, User
-from acct_tui.services import audit
+from acct_tui.models import Account, Activity, Alert, AuditLog, User
+from acct_tui.services import audit, users
 from acct_tui.services.access import Viewer, scope_accounts
 from acct_tui.services.query import chunks
 
@@ -51,6 +52,8 @@ class AlertRow:
     resolution_note: str | None
     escalated_to: str | None
     escalated_at: dt.datetime | None
+    #: Why the scan reopened it after a person resolved it (worse, or back after clearing).
+    reopen_note: str | None = None
 
 
 def _base_query():
@@ -101,6 +104,7 @@ def _to_row(r: dict) -> AlertRow:
         resolution_note=r["resolution_note"],
         escalated_to=r["target_login"],
         escalated_at=r["escalated_at"],
+        reopen_note=r["reopen_note"],
     )
 
 
@@ -153,16 +157,17 @@ def alerts_on(account_ids, statuses: Iterable[str] = ACTIVE_STATUSES) -> dict[in
 
 
 def alert_counts(viewer: Viewer) -> dict[str, int]:
-    """`{"red": n, "yellow": n}` over open and acknowledged alerts the viewer may see."""
+    """`{"red": n, "yellow": n, "snoozed": n}` over the alerts the viewer may see: red and
+    yellow count open and acknowledged ones; `snoozed` the red ones snoozed (silenced, still there)."""
     query = (
-        Alert.select(Alert.severity, fn.COUNT(Alert.id).alias("n"))
+        Alert.select(Alert.severity, Alert.status, fn.COUNT(Alert.id).alias("n"))
         .join(Account, on=(Alert.account == Account.id))
-        .where(Alert.status.in_(("open", "acknowledged")))
-        .group_by(Alert.severity)
+        .where(Alert.status.in_(("open", "acknowledged")) | ((Alert.status == "snoozed") & (Alert.severity == "red")))
+        .group_by(Alert.severity, Alert.status)
     )
-    counts = {s: 0 for s in ("red", "yellow")}
-    for severity, n in scope_accounts(query, viewer).tuples():
-        counts[severity] = n
+    counts = {s: 0 for s in ("red", "yellow", "snoozed")}
+    for severity, status, n in scope_accounts(query, viewer).tuples():
+        counts["snoozed" if status == "snoozed" else severity] += n
     return counts
 
 
@@ -220,6 +225,10 @@ def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertR
         problems.append("a date to snooze until is required")
     elif until <= today():
         problems.append(f"snooze until {until.isoformat()} is not in the future")
+    elif (until - today()).days > (limit := loaded().thresholds.snooze_max_days):
+        latest = today() + dt.timedelta(days=limit)
+        problems.append(f"a snooze lasts at most {limit} days (until {latest.isoformat()} at the latest; "
+                        "the config's thresholds.snooze_max_days)")
     if not reason:
         problems.append("a reason for the snooze is required")
     if problems:
@@ -237,7 +246,12 @@ def snooze(viewer: Viewer, alert_id: int, until: dt.date, reason: str) -> AlertR
 
 
 def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
-    """Close the alert by hand with a note saying what was done."""
+    """Close the alert by hand with a note saying what was done.
+
+    While the condition holds at the same or a lower severity the alert stays
+    resolved (the scan does not raise it again); it reopens, with a note saying
+    why, when the condition worsens, or when it clears and later returns.
+    """
     note = clean_text(note or "", multiline=True).strip()
     if not note:
         raise UsageError("a resolution note is required")
@@ -245,12 +259,15 @@ def resolve(viewer: Viewer, alert_id: int, note: str) -> AlertRow:
     def apply(alert: Alert) -> dict:
         _require_active(alert, "resolve")
         if alert.rule == "departure_intent" and not _visited_after_intent(alert):
-            raise UsageError("a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
+            raise UsageError(DEPARTURE_NEEDS_VISIT)
         before = alert.status
         alert.status = "resolved"
         alert.resolved_by = viewer.actor
         alert.resolved_at = now()
         alert.resolution_note = note
+        # Remembered so the scan keeps it resolved while the condition holds no worse.
+        alert.resolved_severity = alert.severity
+        alert.cleared_at = None
         return {"status": [before, "resolved"], "note": note}
 
     return _change(viewer, alert_id, "resolve", apply)
@@ -268,25 +285,109 @@ def _visited_after_intent(alert: Alert) -> bool:
     return touches.where((Activity.kind == "visit") & (Activity.occurred_at > intent)).scalar() is not None
 
 
-def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None) -> AlertRow:
-    """Hand the alert up to `to_login`, by default the account owner's manager."""
+def escalation_target(to_login: str) -> User:
+    """The active person a typed login names, whatever its case; `NotFound` with the closest login otherwise."""
+    target = users.find_login(to_login, active_only=False)
+    if target is None:
+        raise NotFound(users.unknown_login(to_login))
+    if not target.active:
+        raise UsageError(f"{target.login} is deactivated: escalate to someone else")
+    return target
+
+
+def escalate(viewer: Viewer, alert_id: int, to_login: str | None = None, note: str | None = None) -> AlertRow:
+    """Hand the alert up to `to_login` (any case), by default the account owner's manager, with an optional note."""
+    note = clean_text(note or "", multiline=True).strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise UsageError(f"the note is too long: {len(note)} characters, at most {MAX_NOTE}")
+    target = escalation_target(to_login) if to_login else None
 
     def apply(alert: Alert) -> dict:
         _require_active(alert, "escalate")
-        if to_login:
-            target = User.get_or_none(User.login == to_login)
-            if target is None:
-                raise NotFound(f"no user with login {to_login!r}")
-            if not target.active:
-                raise UsageError(f"user {to_login!r} is deactivated")
-        else:
-            owner = alert.account.owner
-            target = owner.manager if owner is not None else None
-            if target is None:
-                raise UsageError(f"alert #{alert.id}: the account owner has no manager; name someone to escalate to")
-        alert.escalated_to = target.id
+        chosen = target or _owners_manager(alert)
+        alert.escalated_to = chosen.id
         alert.escalated_at = now()
         alert.escalated_by = viewer.actor
-        return {"escalated_to": target.login}
+        return {"escalated_to": chosen.login, **({"note": note} if note else {})}
 
     return _change(viewer, alert_id, "escalate", apply)
+
+
+#: The longest note an escalation keeps (it travels in the audit entry).
+MAX_NOTE = 2000
+
+
+def _owners_manager(alert: Alert) -> User:
+    owner = alert.account.owner
+    manager = owner.manager if owner is not None else None
+    if manager is None or not manager.active:
+        raise UsageError(f"{alert.account.name}: the account owner has no manager; name someone to escalate to")
+    return manager
+
+
+def escalate_problem(viewer: Viewer, alert_ids: Iterable[int], to_login: str | None) -> str | None:
+    """Why escalating these alerts to `to_login` (None: each owner's manager) would be refused, before
+    anything is written; None when it would go through. What a form checks before it closes."""
+    if to_login:
+        try:
+            escalation_target(to_login)
+        except (NotFound, UsageError) as exc:
+            return str(exc)
+        return None
+    for alert in _visible_alerts(viewer, alert_ids):
+        try:
+            _owners_manager(alert)
+        except UsageError as exc:
+            return str(exc)
+    return None
+
+
+def resolve_problem(viewer: Viewer, alert_ids: Iterable[int]) -> str | None:
+    """Why resolving these alerts by hand would be refused (a departure intent with no visit
+    since), before anything is written; None when it would go through."""
+    for alert in _visible_alerts(viewer, alert_ids):
+        if alert.rule == "departure_intent" and alert.status != "resolved" and not _visited_after_intent(alert):
+            return f"{alert.account.name}: {DEPARTURE_NEEDS_VISIT}"
+    return None
+
+
+DEPARTURE_NEEDS_VISIT = "a departure intent is resolved by a visit logged after it (must-visit); log the visit first"
+
+
+def _visible_alerts(viewer: Viewer, alert_ids: Iterable[int]) -> list[Alert]:
+    found: list[Alert] = []
+    for part in chunks(list(alert_ids)):
+        visible = scope_accounts(Alert.select(Alert.id).join(Account).where(Alert.id.in_(part)), viewer)
+        found.extend(Alert.select(Alert, Account).join(Account).where(Alert.id.in_(visible)).order_by(Alert.id))
+    return found
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """One escalation of an alert: who handed it to whom, when, and why."""
+
+    by: str
+    to: str
+    at: dt.datetime
+    note: str | None = None
+    #: Escalated by the scan (a red alert left open too long).
+    auto: bool = False
+
+
+def escalations(viewer: Viewer, alert_ids: Iterable[int]) -> dict[int, list[Escalation]]:
+    """{alert_id: every escalation of it, oldest first} for the alerts the viewer may see (from the audit log)."""
+    ids = [a.id for a in _visible_alerts(viewer, alert_ids)]
+    found: dict[int, list[Escalation]] = {}
+    for part in chunks(ids):
+        query = (
+            AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at)
+            .where((AuditLog.table == "alert") & (AuditLog.action == "escalate") & AuditLog.row_id.in_(part))
+            .order_by(AuditLog.at, AuditLog.id)
+        )
+        for entry in query:
+            changes = entry.changes or {}
+            found.setdefault(entry.row_id, []).append(
+                Escalation(by=entry.actor, to=str(changes.get("escalated_to") or "?"), at=entry.at,
+                           note=changes.get("note"), auto=bool(changes.get("auto")))
+            )
+    return found

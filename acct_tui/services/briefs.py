@@ -14,9 +14,8 @@ from typing import Sequence
 from peewee import JOIN
 
 from acct_tui.clock import now, today
-from acct_tui.core import health as health_core
+from acct_tui.core.assess import assess
 from acct_tui.core.currency import RateBook, value_text
-from acct_tui.core import rules as rules_core
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.enums import KEY_CONTACT_ROLES
 from acct_tui.models import ActionItem, Contact, PlannedVisit, User
@@ -50,10 +49,11 @@ class ContactBrief:
 
 @dataclass(frozen=True)
 class AccountBrief(AccountRow):
-    """One account, summed up for the person who takes it over: its row, and what to know on day one."""
+    """One account, summed up for the person who takes it over: its row, and what to know on day one.
 
-    health_score: int | None
-    health_band: str | None
+    `health_score` and `health_band` are recomputed now (as `explain` does), not the last scan's.
+    """
+
     #: Why the health is what it is: what fires now, open alerts' reasons, then weak components.
     health_reasons: tuple[str, ...]
     #: `last_touch` and `last_visit` count only records everyone may read: a brief is
@@ -90,15 +90,17 @@ def build_briefs(
     briefs = []
     for account_id, row in rows.items():
         account_facts = facts.get(account_id)
-        health = health_core.compute(account_facts, settings) if account_facts else None
-        signals = rules_core.evaluate(account_facts, settings) if account_facts else []
+        judged = assess(account_facts, settings) if account_facts else None
+        health = judged.health if judged else None
+        signals = judged.signals if judged else ()
         account_alerts = tuple(alerts.get(account_id, ()))
         next_visit, purpose = visits.get(account_id, (None, None))
         briefs.append(
             AccountBrief(
-                **{f.name: getattr(row, f.name) for f in fields(AccountRow) if f.name != "last_touch"},
-                health_score=health.score if health else None,
-                health_band=health.band if health else None,
+                **{f.name: getattr(row, f.name) for f in fields(AccountRow) if f.name != "last_touch"} | {
+                    "health_score": health.score if health else None,
+                    "health_band": health.band if health else None,
+                },
                 health_reasons=_health_reasons(signals, account_alerts, health),
                 last_touch=touched.get(account_id),
                 last_visit=visited.get(account_id),
@@ -114,8 +116,10 @@ def build_briefs(
 
 
 def _health_reasons(signals, alerts: tuple[AlertRow, ...], health) -> tuple[str, ...]:
-    """The signals that fire now (red first), open alerts' reasons not said yet, then weak components."""
+    """The signals that fire now (red first), the cap they put on health, open alerts' reasons not said yet, then weak components."""
     reasons = [sig.reason for sig in sorted(signals, key=lambda sig: sig.severity != "red")]
+    if health is not None and health.cap is not None:
+        reasons.append(f"health {health.cap.line()}")
     reasons += [a.reason for a in alerts if a.reason not in reasons]
     if health is not None:
         reasons += [

@@ -11,14 +11,15 @@ a screen. The visit record form, larger, is `services/visit_form.py`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from acct_tui import clock
+from acct_tui.core.settings import loaded
 from acct_tui.core.dates import parse_human_date
 from acct_tui.core.text import clean_text
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS
-from acct_tui.services import account_lookup, visits
+from acct_tui.services import account_lookup, alerts, users, visits
 from acct_tui.services.access import Viewer
 from acct_tui.services.visit_log import SENTIMENT_FILTERS, VisitFilter
 from acct_tui.services.visits import DraftInvalid
@@ -81,6 +82,12 @@ def _owner(values: dict[str, str]) -> str | None:
     return values.get("owner", "").strip() or None
 
 
+def default_owner_login(viewer: Viewer, account_owner: str | None) -> str:
+    """The owner a new commitment or planned visit gets unless another is named (`visits._default_owner`):
+    whoever records it; the operator's go to the account's owner. Shown in the form's Owner field."""
+    return viewer.login if viewer.user_id else (account_owner or "")
+
+
 def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: str | None) -> EntryForm:
     def save(values: dict[str, str]) -> int:
         day = read_date(values, "date", "future")
@@ -89,7 +96,7 @@ def plan_visit_form(viewer: Viewer, account_id: int, account_name: str, owner: s
     fields = (
         EntryField("date", "Date", "future_date", placeholder="fri, in 2w, 20/12"),
         EntryField("purpose", "Purpose", placeholder="QBR, renewal talk..."),
-        EntryField("owner", "Owner", value=owner or "", placeholder="login"),
+        EntryField("owner", "Owner", value=default_owner_login(viewer, owner), placeholder="login"),
     )
     return EntryForm(f"Plan a visit to {account_name}", fields, save, f"Visit planned for {account_name}.")
 
@@ -102,7 +109,7 @@ def commitment_form(viewer: Viewer, account_id: int, account_name: str, owner: s
     fields = (
         EntryField("title", "Commitment", placeholder="send the proposal"),
         EntryField("due_on", "Due", "future_date", placeholder="fri, in 2w (optional)"),
-        EntryField("owner", "Owner", value=viewer.login if viewer.user_id else (owner or ""), placeholder="login"),
+        EntryField("owner", "Owner", value=default_owner_login(viewer, owner), placeholder="login"),
     )
     return EntryForm(f"Commitment to {account_name}", fields, save, "Commitment added.")
 
@@ -161,12 +168,19 @@ def read_record_filter(viewer: Viewer, values: dict[str, str]) -> VisitFilter:
             dates[key] = None
     if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
         problems["until"] = "the end is before the start"
+    author = None
+    if values["author"].strip():
+        found = users.find_login(values["author"], active_only=False)
+        if found is None:
+            problems["author"] = users.unknown_login(values["author"], active_only=False)
+        else:
+            author = found.login
     if problems:
         raise DraftInvalid(problems)
     return VisitFilter(
         account_id=account_id,
         kind=None if values["kind"] == "any" else values["kind"],
-        author=values["author"].strip() or None,
+        author=author,
         since=dates["since"],
         until=dates["until"],
         sentiment=None if values["sentiment"] == "any" else values["sentiment"],
@@ -213,10 +227,16 @@ def read_snooze(values: dict[str, str]) -> SnoozeRequest:
     return SnoozeRequest(until, reason)
 
 
+#: What resolving does, said where people resolve (`services.alerts.resolve` and the scan keep the promise).
+RESOLVE_HINT = ("It stays resolved while the condition holds at the same or a lower severity; "
+                "it reopens, with a note, if it gets worse, or clears and later comes back.")
+
+
 def resolve_form(count: int = 1) -> EntryForm:
     """A resolution note (required). Its result is the note."""
     title = "Resolve this alert" if count == 1 else f"Resolve {count} alerts"
-    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.")
+    return EntryForm(title, (EntryField("note", "Note", placeholder="what was done about it"),), read_note, "Resolved.",
+                     hint=RESOLVE_HINT)
 
 
 def read_note(values: dict[str, str]) -> str:
@@ -239,6 +259,45 @@ def read_escalate_to(values: dict[str, str]) -> str:
     return values.get("to", "").strip()
 
 
+def resolve_alerts_form(viewer: Viewer, alert_ids: list[int]) -> EntryForm:
+    """`resolve_form` for these alerts: what the service would refuse (a departure intent with no
+    visit since) is found before the form closes and shown on it; the note and the marks stay."""
+    form = resolve_form(len(alert_ids))
+
+    def save(values: dict[str, str]) -> str:
+        note = form.save(values)
+        problem = alerts.resolve_problem(viewer, alert_ids)
+        if problem:
+            raise DraftInvalid({"note": problem})
+        return note
+
+    return replace(form, save=save)
+
+
+@dataclass(frozen=True)
+class EscalateRequest:
+    """To whom ("" for each account owner's manager) and, optionally, why."""
+
+    to: str
+    note: str = ""
+
+
+def escalate_alerts_form(viewer: Viewer, alert_ids: list[int]) -> EntryForm:
+    """`escalate_form` for these alerts, with an optional note: a login that names nobody is marked
+    on its field, with the closest one, before the form closes. Its result is an `EscalateRequest`."""
+    form = escalate_form(len(alert_ids))
+
+    def save(values: dict[str, str]) -> EscalateRequest:
+        request = EscalateRequest(form.save(values), values.get("note", "").strip())
+        problem = alerts.escalate_problem(viewer, alert_ids, request.to or None)
+        if problem:
+            raise DraftInvalid({"to": problem})
+        return request
+
+    note = EntryField("note", "Note", placeholder="optional: what you need from them")
+    return replace(form, fields=(*form.fields, note), save=save, hint="Empty To: the account owner's manager.")
+
+
 def read_snooze_until(text: str) -> dt.date:
     """A snooze's end: a human date strictly after today (a bare "fri" is the coming Friday); ValueError otherwise."""
     try:
@@ -247,4 +306,8 @@ def read_snooze_until(text: str) -> dt.date:
         raise ValueError(exc.problems["until"]) from None
     if until <= clock.today():
         raise ValueError(f"{until.isoformat()} is not in the future")
+    limit = loaded().thresholds.snooze_max_days
+    if (until - clock.today()).days > limit:
+        latest = clock.today() + dt.timedelta(days=limit)
+        raise ValueError(f"a snooze lasts at most {limit} days (until {latest.isoformat()} at the latest)")
     return until

@@ -136,13 +136,17 @@ def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
         )
 
 
+#: The account's own rhythm is read over this many days of touches.
+RHYTHM_DAYS = 365
+
+
 def _activity_query(now: dt.datetime):
-    """The newest touch of each kind (the last touch and the last visit, folded below)."""
-    return touches.newest_touch_by_kind(now)
+    """The newest touch of each kind (the last touch and the last visit, folded below), and the year's touches."""
+    return touches.touch_rhythm_by_kind(now, now - dt.timedelta(days=RHYTHM_DAYS))
 
 
 def _apply_activity(values, rows, now) -> None:
-    for aid, kind, at in rows:
+    for aid, kind, at, in_year, first_in_year in rows:
         record = values.get(aid)
         if record is None:
             continue
@@ -152,6 +156,11 @@ def _apply_activity(values, rows, now) -> None:
             record["last_touch"] = at
         if kind == "visit":
             record["last_visit"] = at
+        if in_year:
+            record["touches_year"] = record.get("touches_year", 0) + int(in_year)
+            first = as_datetime(first_in_year)
+            if record.get("first_touch_year") is None or first < record["first_touch_year"]:
+                record["first_touch_year"] = first
 
 
 def _intent_query(now: dt.datetime):
@@ -293,16 +302,19 @@ def _apply_milestones(values, rows, now) -> None:
             values[aid]["overdue_milestones"] = tuple(sorted(kinds))
 
 
+#: Complete months of usage and revenue read per account: two years, for the seasonal check.
+METRIC_MONTHS = 24
+
+
 def _metric_query(today: dt.date):
-    """Usage and revenue over the last 3 complete months and the 3 before: sums
-    and month counts per account (grouping by account alone lets SQLite walk
-    the account index without a temporary sort)."""
-    end, middle, begin = _month_start(today), _month_start(today, 3), _month_start(today, 6)
+    """Usage and revenue of each of the last 24 complete months, one row per account (grouping
+    by account alone lets SQLite walk the account index without a temporary sort)."""
+    end, begin = _month_start(today), _month_start(today, METRIC_MONTHS)
     columns = []
     for metric in ("usage", "revenue"):
-        for recent in (True, False):
-            window = (MetricSample.metric == metric) & ((MetricSample.period >= middle) if recent else (MetricSample.period < middle))
-            columns += [fn.SUM(When(None, [(window, MetricSample.value)], 0)), fn.SUM(_one(window))]
+        for back in range(1, METRIC_MONTHS + 1):
+            month = (MetricSample.metric == metric) & (MetricSample.period == _month_start(today, back))
+            columns.append(fn.SUM(When(None, [(month, MetricSample.value)], None)))
     return (
         MetricSample.select(MetricSample.account, *columns)
         .where((MetricSample.period >= begin) & (MetricSample.period < end))
@@ -311,16 +323,19 @@ def _metric_query(today: dt.date):
 
 
 def _apply_metrics(values, rows, now) -> None:
-    for aid, *sums in rows:
+    for aid, *months in rows:
         record = values.get(aid)
         if record is None:
             continue
         for index, metric in enumerate(("usage", "revenue")):
-            recent_sum, recent_n, prior_sum, prior_n = sums[index * 4 : index * 4 + 4]
-            # Too little data (a month missing on either side) gives no trend at all.
-            if int(recent_n) == 3 and int(prior_n) == 3:
-                record[f"{metric}_recent"] = float(recent_sum) / 3
-                record[f"{metric}_prior"] = float(prior_sum) / 3
+            series = tuple(None if v is None else float(v) for v in months[index * METRIC_MONTHS : (index + 1) * METRIC_MONTHS])
+            while series and series[-1] is None:
+                series = series[:-1]
+            record[f"{metric}_months"] = series
+            # Too little data (a month missing on either side) gives no 3-against-3 trend at all.
+            if len(series) >= 6 and None not in series[:6]:
+                record[f"{metric}_recent"] = sum(series[:3]) / 3
+                record[f"{metric}_prior"] = sum(series[3:6]) / 3
 
 
 def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
@@ -352,22 +367,29 @@ def _apply_cases(values, rows, now) -> None:
 
 
 def _contact_query(today: dt.date):
+    """Champions and sponsors: the newest departure and arrival, how many are there as of `today`,
+    and how many were ever on record by then (no `added_on`: there all along)."""
+    arrived = Contact.added_on.is_null() | (Contact.added_on <= today)
+    present = arrived & (Contact.left_on.is_null() | (Contact.left_on > today))
     return (
         Contact.select(
             Contact.account,
             fn.MAX(When(None, [(Contact.left_on <= today, Contact.left_on)], None)),
             fn.MAX(When(None, [(Contact.added_on <= today, Contact.added_on)], None)),
+            fn.SUM(_one(present)),
+            fn.SUM(_one(arrived)),
         )
-        .where(Contact.role.in_(CHAMPION_ROLES) & (Contact.left_on.is_null(False) | Contact.added_on.is_null(False)))
+        .where(Contact.role.in_(CHAMPION_ROLES))
         .group_by(Contact.account)
     )
 
 
 def _apply_contacts(values, rows, now) -> None:
-    for aid, left_on, added_on in rows:
+    for aid, left_on, added_on, present, arrived in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on))
+            record.update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on),
+                          active_champions=int(present or 0), champions_on_record=int(arrived or 0))
 
 
 def _receivable_query(today: dt.date):

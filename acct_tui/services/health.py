@@ -10,9 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from acct_tui import clock
-from acct_tui.core import health as health_core
-from acct_tui.core import rules as rules_core
-from acct_tui.core.health import Component
+from acct_tui.core.assess import assess
+from acct_tui.core.health import Cap, Component
 from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
@@ -21,7 +20,7 @@ from acct_tui.models import Account, HealthSnapshot
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.services.facts import gather
 
-__all__ = ["Component", "Explanation", "Signal", "explain", "TREND_DAYS"]
+__all__ = ["Cap", "Component", "Explanation", "Signal", "explain", "TREND_DAYS"]
 
 #: The trend compares with the newest snapshot at least this many days older.
 TREND_DAYS = 7
@@ -38,6 +37,8 @@ class Explanation:
     trend: int | None
     components: tuple[Component, ...]
     signals: tuple[Signal, ...]
+    #: Red signals held the score below what the components gave ("capped at 50: departure_intent").
+    cap: Cap | None = None
 
 
 def explain(
@@ -56,8 +57,8 @@ def explain(
         if account is None or not account_visible(viewer, account_id):
             raise NotFound(f"no account #{account_id}")
         facts = gather(now, [account_id], settings=settings)[account_id]
-        result = health_core.compute(facts, settings)
-        signals = tuple(rules_core.evaluate(facts, settings))
+        judged = assess(facts, settings)
+        result, signals = judged.health, judged.signals
         trend = None
         if result.score is not None:
             older = (
@@ -76,4 +77,5 @@ def explain(
         trend=trend,
         components=result.components,
         signals=signals,
+        cap=result.cap,
     )

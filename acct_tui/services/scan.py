@@ -10,6 +10,9 @@ and other writers are never blocked for long:
 - an alert whose condition cleared resolves itself (resolved_by "system");
 - a snoozed alert stays quiet until `snoozed_until`, then reopens if the
   condition still holds;
+- an alert a person resolved stays resolved while its condition holds at
+  the same or a lower severity; it reopens, with a note saying why, when the
+  condition worsens, or when it clears and later comes back;
 - a red alert left open (not acknowledged, not snoozed) for 3 days is
   escalated to the account owner's manager;
 - at most one health snapshot per account per day (refreshed if the score
@@ -23,20 +26,20 @@ the second one returns at once with `skipped=True`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 import peewee
 from peewee import chunked
 
 from acct_tui import clock
-from acct_tui.core import health as health_core
-from acct_tui.core import rules as rules_core
+from acct_tui.core.assess import assess_fast
 from acct_tui.core.facts import AccountFacts
 from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Activity, Alert, AuditLog, User, stored_json
-from acct_tui.services import snapshots
+from acct_tui.models import Account, Alert, AuditLog, User, stored_json
+from acct_tui.services import alert_notes, snapshots
 from acct_tui.services.alerts import ACTIVE_STATUSES
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
@@ -76,33 +79,25 @@ class _Tally:
 
 
 def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
-    """Signals (by rule) and (score, band, component values) for every account; pure, in memory."""
+    """Signals (by rule) and (score, band, component values) for every account; pure, in memory.
+
+    The score is capped by the red signals (`core.assess`), so health and alerts agree."""
     signals: dict[int, dict[str, Signal]] = {}
     scores: dict[int, tuple] = {}
-    rules = [(rule_id, rule) for rule_id, rule in rules_core.RULES.items() if rule_id != "renewal_risk"]
-    renewal_risk = rules_core.renewal_risk
     for aid, f in facts.items():
-        if not f.watched:
-            signals[aid] = {}
-            continue
-        scores[aid] = result = health_core.score(f, settings)
-        found = {}
-        for rule_id, rule in rules:
-            signal = rule(f, settings)
-            if signal is not None:
-                found[rule_id] = signal
-        # renewal_risk needs the score; hand it over rather than compute it twice
-        if f.renewal_date is not None and (signal := renewal_risk(f, settings, result[0])) is not None:
-            found["renewal_risk"] = signal
-        signals[aid] = {rule_id: found[rule_id] for rule_id in rules_core.RULES if rule_id in found}
+        found, result = assess_fast(f, settings)
+        signals[aid] = found
+        if f.watched:
+            scores[aid] = result
     return signals, scores
 
 
-def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = None) -> ScanSummary:
-    """Scan every account at `now` (default: the clock) and write the alerts.
+def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = None, account_ids: Iterable[int] | None = None) -> ScanSummary:
+    """Scan every account (or only those in `account_ids`) at `now` (default: the clock) and write the alerts.
 
     Opens and closes its own connection context and transactions; safe to run
-    in a thread worker beside the app and beside another scanner.
+    in a thread worker beside the app and beside another scanner. A command
+    that wrote to a few accounts rescans just those (`account_ids`).
     """
     now = (now or clock.now()).replace(microsecond=0)
     settings = settings or loaded()
@@ -110,7 +105,7 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
         if not _try_lock():
             return ScanSummary(0, 0, 0, 0, 0, (), skipped=True)
         try:
-            return _scan(now, settings)
+            return _scan(now, settings, None if account_ids is None else sorted(set(account_ids)))
         finally:
             _unlock()
 
@@ -130,16 +125,19 @@ def _unlock() -> None:
         database.execute_sql("SELECT pg_advisory_unlock(%s)", (SCAN_LOCK_KEY,))
 
 
-def _scan(now: dt.datetime, settings: RiskSettings) -> ScanSummary:
-    facts = gather(now, settings=settings)
+def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None) -> ScanSummary:
+    if account_ids == []:
+        return ScanSummary(0, 0, 0, 0, 0, ())
+    facts = gather(now, account_ids, settings=settings)
     signals, scores = evaluate_all(facts, settings)
     existing = _active_alerts()
+    held = _held_alerts()
     tally = _Tally()
     ids = sorted(facts)
     for chunk in chunked(ids, ACCOUNTS_PER_TRANSACTION):
         # Plan outside any transaction; write only chunks with something to
         # write, each in its own short transaction.
-        plan = _plan_alerts(chunk, signals, facts, existing, now, tally)
+        plan = _plan_alerts(chunk, signals, facts, existing, held, now, tally)
         snaps = snapshots.plan(chunk, scores, now.date())
         if plan.has_work or snaps[0] or snaps[1]:
             with database.atomic():
@@ -169,6 +167,18 @@ def _active_alerts() -> dict[int, dict[str, tuple]]:
     return existing
 
 
+def _held_alerts() -> dict[int, dict[str, tuple]]:
+    """Alerts a person resolved (the newest per account and rule), which the scan keeps resolved
+    while their condition holds no worse: few rows, one read."""
+    held: dict[int, dict[str, tuple]] = {}
+    query = Alert.select(
+        Alert.id, Alert.account, Alert.rule, Alert.resolved_severity, Alert.cleared_at, Alert.resolved_by, Alert.resolved_at,
+    ).where((Alert.status == "resolved") & Alert.resolved_severity.is_null(False)).order_by(Alert.id)
+    for row in raw_rows(query):
+        held.setdefault(row[1], {})[row[2]] = row
+    return held
+
+
 @dataclass
 class _AlertPlan:
     inserts: list
@@ -178,20 +188,38 @@ class _AlertPlan:
     entries: list
     #: Still firing, unchanged, but last seen before now.
     seen: list
+    #: Resolved by a person and worse now, or back after clearing: (signal, alert id, note).
+    revivals: list
+    #: Resolved by a person, and the condition is gone now: remember when.
+    cleared: list
 
     @property
     def has_work(self) -> bool:
-        return bool(self.inserts or self.updates or self.reopens or self.resolves or self.seen)
+        return bool(self.inserts or self.updates or self.reopens or self.resolves or self.seen or self.revivals or self.cleared)
 
 
-def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, tally: _Tally) -> _AlertPlan:
-    """Diff one chunk's signals against its non-resolved alerts."""
-    plan = _AlertPlan([], [], [], [], [], [])
+def _plan_alerts(chunk: list[int], signals, facts, existing, held, now: dt.datetime, tally: _Tally) -> _AlertPlan:
+    """Diff one chunk's signals against its non-resolved alerts (and those a person resolved)."""
+    plan = _AlertPlan([], [], [], [], [], [], [], [])
     for aid in chunk:
         fired = signals.get(aid, {})
         mine = existing.get(aid, {})
+        kept = held.get(aid, {})
+        for rule_id, row in kept.items():
+            if rule_id not in fired and rule_id not in mine and row[4] is None:
+                plan.cleared.append(row[0])
         for rule_id, signal in fired.items():
             row = mine.get(rule_id)
+            if row is None and rule_id in kept:
+                resolved = kept[rule_id]
+                note = alert_notes.reopen_note(resolved, signal, now)
+                if note is not None:
+                    plan.revivals.append((signal, resolved[0], note))
+                    plan.entries.append(_entry("reopen", resolved[0], {
+                        "status": ["resolved", "open"], "severity": signal.severity, "note": note}, now))
+                    if signal.severity == "red":
+                        tally.new_red.append(resolved[0])
+                continue
             if row is None:
                 plan.inserts.append((aid, rule_id, signal))
                 continue
@@ -214,7 +242,7 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, now: dt.datetime, t
                 plan.seen.append(alert_id)
         for rule_id, row in mine.items():
             if rule_id not in fired:
-                note = _cleared_note(rule_id, facts.get(aid))
+                note = alert_notes.cleared_note(rule_id, facts.get(aid))
                 plan.resolves.append((row[0], row[4], note))
                 plan.entries.append(_entry("resolve", row[0], {"status": [row[4], "resolved"], "note": note}, now))
     return plan
@@ -248,6 +276,18 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
         tally.resolved += len(plan.resolves)
     if plan.seen:
         Alert.update(last_seen=now).where(Alert.id.in_(plan.seen) & (Alert.last_seen < now)).execute()
+    if plan.revivals:
+        database.cursor().executemany(
+            f"UPDATE alert SET status = 'open', severity = {param}, reason = {param}, evidence = {param}, "
+            f"last_seen = {param}, reopen_note = {param}, resolved_severity = NULL, cleared_at = NULL, "
+            f"resolved_by = NULL, resolved_at = NULL, resolution_note = NULL WHERE id = {param} AND status = 'resolved'",
+            [(s.severity, s.reason, stored_json(s.evidence), now, note, alert_id) for s, alert_id, note in plan.revivals],
+        )
+        tally.opened += len(plan.revivals)
+    if plan.cleared:
+        Alert.update(cleared_at=now).where(
+            Alert.id.in_(plan.cleared) & (Alert.status == "resolved") & Alert.cleared_at.is_null()
+        ).execute()
     inserts = plan.inserts
     if inserts:
         # Inside the write transaction: skip any alert another scanner opened
@@ -297,34 +337,6 @@ def _audit(entries: list[dict]) -> None:
 
 def _entry(action: str, alert_id: int, changes: dict, now: dt.datetime) -> dict:
     return dict(actor=SYSTEM_ACTOR, action=action, table="alert", row_id=alert_id, changes=changes, at=now)
-
-
-def _cleared_note(rule_id: str, f: AccountFacts | None) -> str:
-    if f is None or not f.watched:
-        return f"Account is {f.status if f else 'gone'}; no longer watched"
-    if rule_id == "departure_intent" and f.last_visit is not None:
-        # Everyone who sees the alert reads its note: a confidential visit's date stays with its readers.
-        secret = _confidential_visit_author(f.account_id, f.last_visit)
-        if secret is not None:
-            return f"Visited after the intent to leave (a confidential record by {secret})"
-        return f"Visited on {f.last_visit.date().isoformat()}, after the intent to leave"
-    return "Condition cleared"
-
-
-def _confidential_visit_author(account_id: int, at: dt.datetime) -> str | None:
-    """Whose the account's newest visit (at `at`) is, when it is confidential; None when it is not.
-    Run only when a departure alert clears (rare): one small query."""
-    newest = (
-        Activity.select(Activity.confidential, User.login)
-        .join(User, peewee.JOIN.LEFT_OUTER, on=(Activity.author == User.id))
-        .where((Activity.account == account_id) & (Activity.kind == "visit") & (Activity.occurred_at >= at))
-        .order_by(Activity.occurred_at.desc())
-        .tuples()
-        .first()
-    )
-    if newest is None or not newest[0]:
-        return None
-    return newest[1] or "someone"
 
 
 def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
+from peewee import Case, fn
 
 from acct_tui.enums import TOUCH_KINDS
 from acct_tui.models import Activity
@@ -72,6 +72,23 @@ def newest_touch_by_kind(until: dt.datetime, accounts=None):
     if accounts is not None:
         query = query.where(Activity.account.in_(accounts))
     return query.group_by(Activity.account, Activity.kind)
+
+
+def touch_rhythm_by_kind(until: dt.datetime, since: dt.datetime):
+    """(account, kind, newest, count since `since`, oldest since `since`): the newest touch of
+    each kind, and how many there were in the window and the first of them (an account's rhythm).
+
+    One pass over the (account, kind, time) index, like `newest_touch_by_kind`.
+    """
+    window = Activity.occurred_at > since
+    return (
+        Activity.select(
+            Activity.account, Activity.kind, fn.MAX(Activity.occurred_at),
+            fn.SUM(Case(None, [(window, 1)], 0)), fn.MIN(Case(None, [(window, Activity.occurred_at)], None)),
+        )
+        .where(is_touch() & (Activity.occurred_at <= until))
+        .group_by(Activity.account, Activity.kind)
+    )
 
 
 def last_touch_by_author(user_ids) -> dict[int, object]:

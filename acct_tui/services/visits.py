@@ -18,7 +18,7 @@ from acct_tui.db import database
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS, SENTIMENT_RANGE
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, ActionItem, Activity, Contact, Milestone, PlannedVisit, User
-from acct_tui.services import audit
+from acct_tui.services import audit, users
 from acct_tui.core.text import clean_text
 from acct_tui.services.access import Viewer, account_visible, from_user, who_may_see
 # Re-exported: the form, quick capture and CLI find accounts through this module.
@@ -80,7 +80,8 @@ def _visible_account(viewer: Viewer, account_id: int | None) -> Account:
 
 
 def _user_by_login(login: str) -> User | None:
-    return User.get_or_none((User.login == login) & (User.active == True))  # noqa: E712
+    """The active user a typed login names, whatever its case (`@Lena.Lead` is lena.lead)."""
+    return users.find_login(login)
 
 
 # ---------------------------------------------------------------- validation
@@ -199,7 +200,11 @@ def _default_subject(draft: ActivityDraft) -> str:
 
 
 def _default_owner(viewer: Viewer, account_id: int) -> int | None:
-    """My own commitment; the operator's commitments go to the account owner."""
+    """Who owns a new commitment or planned visit when nobody is named: the one rule (README).
+
+    Whoever records it (they made the promise, they plan to go); the
+    operator is nobody, so theirs go to the account's owner.
+    """
     if viewer.user_id is not None:
         return viewer.user_id
     return Account.select(Account.owner).where(Account.id == account_id).scalar()
@@ -236,7 +241,7 @@ def plan_visit(viewer: Viewer, account_id: int, scheduled_for: dt.date, purpose:
         if problems:
             raise DraftInvalid(problems)
         visit = PlannedVisit.create(
-            account=account.id, owner=owner or account.owner_id or viewer.user_id, scheduled_for=scheduled_for, purpose=purpose.strip()
+            account=account.id, owner=owner or _default_owner(viewer, account.id), scheduled_for=scheduled_for, purpose=purpose.strip()
         )
         audit.record(viewer.actor, "plan", "planned_visit", visit.id, {"account_id": account.id, "scheduled_for": scheduled_for})
     return visit.id
@@ -246,11 +251,11 @@ def _commitment_owner_problem(owner_login: str, account_id: int | None) -> str |
     """A commitment is owed by someone who may see its account: the owner, their leads, or whoever records it."""
     user = _user_by_login(owner_login)
     if user is None:
-        return f"no active user {owner_login!r} to own it"
+        return users.unknown_login(owner_login)
     if account_id is not None and not account_visible(from_user(user), account_id):
         line = who_may_see(account_id)
         named = f"{', '.join(line)} or you" if line else "you"
-        return f"{owner_login} may not see this account: it may be owned by {named}"
+        return f"{user.login} may not see this account: it may be owned by {named}"
     return None
 
 
@@ -259,7 +264,7 @@ def _owner_or_problem(owner_login: str | None, problems: dict[str, str]) -> int 
         return None
     user = _user_by_login(owner_login)
     if user is None:
-        problems["owner"] = f"no active user {owner_login!r}"
+        problems["owner"] = users.unknown_login(owner_login)
         return None
     return user.id
 

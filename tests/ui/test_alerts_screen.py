@@ -77,7 +77,7 @@ async def test_acknowledge_one_audits_and_refreshes_counts(org, alerts, make_app
     app = make_app("lena.lead")
     async with app.run_test(size=(160, 40)) as pilot:
         await open_alerts(app, pilot)
-        assert app.alert_counts == {"red": 2, "yellow": 2}
+        assert app.alert_counts == {"red": 2, "yellow": 2, "snoozed": 0}
         await pilot.press("a")
         await settle(app, pilot)
         gamma = Alert.get_by_id(alerts["gamma_red"].id)
@@ -108,7 +108,7 @@ async def test_mark_several_then_resolve_them_with_one_note(org, alerts, make_ap
         resolved = {a.id: a.resolution_note for a in Alert.select().where(Alert.status == "resolved")}
         assert resolved == {alerts["gamma_red"].id: "called them", alerts["beta_yellow"].id: "called them"}
         assert names(app) == ["Acme Corp", "Delta Co"]
-        assert app.alert_counts == {"red": 1, "yellow": 1}
+        assert app.alert_counts == {"red": 1, "yellow": 1, "snoozed": 0}
         assert AuditLog.select().where(AuditLog.action == "resolve").count() == 2
 
 
@@ -182,8 +182,83 @@ async def test_escalate_to_the_default_and_to_a_named_person(org, alerts, make_a
         await pilot.pause()
         await pilot.press(*"ghost", "enter")
         await settle(app, pilot)
-        assert any("no user with login 'ghost'" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, EntryScreen)  # the form stays, the error on its field
+        assert "no active user with login 'ghost'" in str(app.screen.query_one("#error-to").render())
         assert Alert.get_by_id(alerts["beta_yellow"].id).escalated_to_id is None
+
+
+async def test_escalating_marked_alerts_to_an_unknown_login_keeps_the_form_the_text_and_the_marks(org, alerts, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        await pilot.press("v", "v")  # Gamma and Acme marked
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#entry-to").value = "ada.admn"
+        form.query_one("#entry-note").value = "two red on one team, need a call"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is form
+        error = str(form.query_one("#error-to").render())
+        assert error == "no active user with login 'ada.admn': did you mean ada.admin?"
+        assert "#" not in error
+        assert form.query_one("#entry-note").value == "two red on one team, need a call"
+        assert screen.marked == {alerts["gamma_red"].id, alerts["acme_red"].id}
+        assert AuditLog.select().where(AuditLog.action == "escalate").count() == 0
+        form.query_one("#entry-to").value = "Ada.Admin"  # any case
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AlertsScreen) and screen.marked == set()
+        for key in ("gamma_red", "acme_red"):
+            assert Alert.get_by_id(alerts[key].id).escalated_to_id == org["admin"].id
+        notes = {e.changes.get("note") for e in AuditLog.select().where(AuditLog.action == "escalate")}
+        assert notes == {"two red on one team, need a call"}
+        # the side pane lists every escalation: who, to whom, when, and the note
+        await pilot.press("g")
+        await settle(app, pilot)
+        detail = str(screen.query_one("#alerts-detail").render())
+        assert "escalated by lena.lead to ada.admin on 2026-11-20" in detail and "need a call" in detail
+
+
+async def test_resolving_a_departure_intent_without_a_visit_is_refused_inside_the_form(org, alerts, make_app):
+    intent = make_alert(org["a1"], "departure_intent", "red", 1, reason="Intends to leave")
+    f.activity(org["a1"], "call", dt.datetime(2026, 11, 19, 9), intent_to_leave=True)
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        for index, row in enumerate(screen.rows):  # mark the intent and Beta's yellow alert
+            if row.id in (intent.id, alerts["beta_yellow"].id):
+                screen.table.move_cursor(index)
+                await pilot.press("v")
+        await pilot.press("r")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*"called them", "enter")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert str(form.query_one("#error-note").render()) == (
+            "Acme Corp: a departure intent is resolved by a visit logged after it (must-visit); log the visit first")
+        assert form.query_one("#entry-note").value == "called them"
+        assert screen.marked == {intent.id, alerts["beta_yellow"].id}
+        assert Alert.select().where(Alert.status == "resolved").count() == 0
+
+
+async def test_several_escalations_are_all_in_the_side_pane(org, alerts, make_app):
+    from acct_tui import clock
+    from acct_tui.services import alerts as alert_service
+    from acct_tui.services.access import from_user
+
+    alert_service.escalate(from_user(org["am2"]), alerts["gamma_red"].id, note="they want a discount")
+    clock.pin(dt.datetime(2026, 11, 20, 11, 30))
+    alert_service.escalate(from_user(org["lead"]), alerts["gamma_red"].id, "ada.admin")
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_alerts(app, pilot)
+        assert screen.table.current_row.id == alerts["gamma_red"].id
+        detail = str(screen.query_one("#alerts-detail").render())
+        assert "escalated by an.nguyen to lena.lead on 2026-11-20 10:00\n  they want a discount" in detail
+        assert "escalated by lena.lead to ada.admin on 2026-11-20 11:30" in detail
 
 
 async def test_filters_combine_and_clear(org, alerts, make_app):

@@ -130,7 +130,7 @@ async def test_palette_open_account_and_counts_query_off_the_loop(slow_db, make_
         await settle(app, pilot)
         assert app.current_mode == "timeline"
         assert app.selected_account_id == org["a1"].id
-        assert app.alert_counts == {"red": 0, "yellow": 0}
+        assert app.alert_counts == {"red": 0, "yellow": 0, "snoozed": 0}
         start = time.perf_counter()
         app.open_account(org["b1"].id)
         took.append(time.perf_counter() - start)

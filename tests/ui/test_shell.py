@@ -212,7 +212,7 @@ async def test_background_scan_notifies_new_red_alerts_and_refreshes_counts(org,
     def fake_scan(viewer, now, settings=None):
         calls.append((viewer.login, now))
         return risk_bridge.ScanOutcome(
-            summary=FakeSummary((7,)), new_red=(FakeAlert(7, "Acme Corp", "no touch for 40 days"),), counts={"red": 1, "yellow": 2}
+            summary=FakeSummary((7,)), new_red=(FakeAlert(7, "Acme Corp", "no touch for 40 days"),), counts={"red": 1, "yellow": 2, "snoozed": 3}
         )
 
     monkeypatch.setattr(risk_bridge, "scan", fake_scan)
@@ -223,10 +223,10 @@ async def test_background_scan_notifies_new_red_alerts_and_refreshes_counts(org,
         app.run_scan()
         await settle(app, pilot)
         assert calls and calls[0][0] == "minh.pham"
-        assert app.alert_counts == {"red": 1, "yellow": 2}
+        assert app.alert_counts == {"red": 1, "yellow": 2, "snoozed": 3}
         assert app.data_version == version + 1
         assert any("Acme Corp: no touch for 40 days" in str(n.message) for n in app._notifications)
-        assert "1 red" in header_text(app)
+        assert "1 red" in header_text(app) and "+3 snoozed" in header_text(app)
 
 
 async def test_scan_starts_at_launch_unless_disabled(org, make_app, monkeypatch):

@@ -98,6 +98,34 @@ async def test_escalation_inbox_lists_what_was_escalated_to_me_oldest_first(org,
         assert app.selected_account_id == org["b2"].id
 
 
+async def test_the_inbox_acknowledges_and_resolves_what_was_escalated_to_me(org, make_app):
+    from acct_tui.models import Alert
+    from acct_tui.ui.screens.form import EntryScreen
+
+    first = make_alert(org["b2"], "overdue_update", "yellow", 9, escalated_to=org["lead"],
+                       escalated_at=dt.datetime(2026, 11, 12, 9, 0))
+    second = make_alert(org["a1"], "champion_left", "red", 1, escalated_to=org["lead"],
+                        escalated_at=dt.datetime(2026, 11, 19, 9, 0))
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await open_team(app, pilot)
+        await pilot.press("a")  # the people table has the focus: nothing to acknowledge there
+        await settle(app, pilot)
+        assert Alert.get_by_id(first.id).status == "open"
+        await pilot.press("i", "a")
+        await settle(app, pilot)
+        assert Alert.get_by_id(first.id).status == "acknowledged"
+        assert "overdue_update ack" in table_text(app, "#inbox-table")[1]
+        await pilot.press("j", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press(*"called the new sponsor", "enter")
+        await settle(app, pilot)
+        resolved = Alert.get_by_id(second.id)
+        assert (resolved.status, resolved.resolution_note, resolved.resolved_by) == ("resolved", "called the new sponsor", "lena.lead")
+        assert [a.id for a in screen.inbox] == [first.id]
+
+
 async def test_an_am_cannot_reach_the_people_tab(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(160, 40)) as pilot:
@@ -124,9 +152,10 @@ async def test_reassign_preview_then_confirm(org, make_app):
         assert isinstance(modal, ReassignScreen)
         accounts = modal.query_one(SelectionList)
         assert sorted(accounts.selected) == sorted([org["a1"].id, org["a2"].id])
-        await pilot.press("ctrl+s")  # no preview yet: nothing happens
+        await pilot.press("ctrl+s")  # no owner chosen, no preview yet: it says so, nothing happens
         await settle(app, pilot)
-        assert "Preview first" in str(modal.query_one("#reassign-error").render())
+        assert str(modal.query_one("#reassign-error").render()) == (
+            "Choose the new owner, then preview (ctrl+r): nothing is handed over unseen.")
         await pilot.press("ctrl+r")  # no owner chosen yet
         await settle(app, pilot)
         assert "Choose the new owner" in str(modal.query_one("#reassign-error").render())

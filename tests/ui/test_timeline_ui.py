@@ -277,6 +277,25 @@ async def test_add_an_opportunity_then_move_its_stage_and_win_it(org, make_app):
         assert any("Put the cursor on an opportunity" in str(n.message) for n in app._notifications)
 
 
+async def test_the_alert_line_lists_red_first_and_never_cuts_a_red_alert(org, make_app):
+    from rich.console import Console
+
+    a1 = org["a1"]
+    long = "Something the account manager should read about, at length, " * 3
+    factories.alert(a1, "visit_overdue", "yellow", reason=long, first_seen=dt.datetime(2026, 10, 1, 9))
+    factories.alert(a1, "renewal_risk", "yellow", status="acknowledged", reason=long, first_seen=dt.datetime(2026, 10, 2, 9))
+    factories.alert(a1, "overdue_update", "red", reason="No touch for 34 days", first_seen=dt.datetime(2026, 11, 19, 9))
+    app = make_app("minh.pham")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        card = app.screen.query_one("#timeline-card")
+        console = Console(width=card.content_region.width, record=True)
+        console.print(card.content)
+        line = next(text for text in console.export_text().splitlines() if text.startswith("alerts"))
+        assert line.startswith("alerts overdue_update  visit_overdue  renewal_risk (acknowledged)  ·  No touc"), line
+        assert len(line) <= card.content_region.width
+
+
 async def test_escape_asks_before_throwing_typed_text_away(org, make_app):
     from acct_tui.ui.screens.dialogs import ConfirmScreen
 

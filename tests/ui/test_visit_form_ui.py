@@ -150,6 +150,21 @@ async def test_quick_capture_shows_the_parse_and_saves(org, make_app):
         assert ActionItem.get().title == "send proposal"
 
 
+async def test_quick_capture_saves_the_summary_as_typed(org, make_app):
+    typed = 'prices: 1,200 vs 1,500 "quoted,text" =HYPERLINK("http://x","click")  done'
+    app = make_app("minh.pham")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#entry-line").value = f"acme call +pricing {typed}"
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickCaptureScreen)
+        assert (Activity.get().summary, Activity.get().tags) == (typed, "pricing")
+
+
 async def test_quick_capture_marks_a_bad_line_and_saves_nothing(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 45)) as pilot:

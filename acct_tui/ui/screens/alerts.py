@@ -13,7 +13,7 @@ screens refresh.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 from textual import work
@@ -53,8 +53,8 @@ def age_days(first_seen: dt.datetime) -> int:
     return max(0, (clock.today() - first_seen.date()).days)
 
 
-def detail_text(alert) -> Text:
-    """The side pane: reason, evidence and what people did about it."""
+def detail_text(alert, escalations=()) -> Text:
+    """The side pane: reason, evidence and what people did about it, every escalation included."""
     out = Text()
     out.append(f"{alert.account_name}\n", style="bold")
     out.append(alert.severity, style=SEVERITY_STYLE.get(alert.severity, ""))
@@ -75,11 +75,18 @@ def detail_text(alert) -> Text:
         out.append(f"acknowledged by {alert.acknowledged_by}\n")
     if alert.snoozed_until:
         out.append(f"snoozed until {alert.snoozed_until:%Y-%m-%d}: {alert.snooze_reason or ''}\n")
-    if alert.escalated_to:
+    for step in escalations:
+        by = "the scan" if step.auto else step.by
+        out.append(f"escalated by {by} to {step.to} on {step.at:%Y-%m-%d %H:%M}\n", style="bold")
+        if step.note:
+            out.append(f"  {step.note}\n")
+    if alert.escalated_to and not escalations:  # escalated before the audit trail said by whom
         when = f" on {alert.escalated_at:%Y-%m-%d}" if alert.escalated_at else ""
         out.append(f"escalated to {alert.escalated_to}{when}\n", style="bold")
     if alert.resolved_by:
         out.append(f"resolved by {alert.resolved_by}: {alert.resolution_note or ''}\n")
+    if alert.reopen_note:
+        out.append(f"{alert.reopen_note}\n", style="bold")
     return out
 
 
@@ -131,12 +138,15 @@ class AlertsScreen(AcctScreen):
         rows: list
         rules: list[str]
         error: str | None = None
+        #: alert id -> its escalations, oldest first (who to whom, when, why).
+        escalations: dict = field(default_factory=dict)
 
     @dataclass
     class Acted(Message):
         verb: str
         done: int
         errors: list[str]
+        failed: list[int] = field(default_factory=list)
 
     def __init__(self) -> None:
         super().__init__()
@@ -144,6 +154,7 @@ class AlertsScreen(AcctScreen):
         self.rows: list = []
         self.rules: list[str] = []
         self.marked: set[int] = set()
+        self.escalations: dict = {}
         self.filters = AlertFilters()
         self.loaded = False
 
@@ -180,15 +191,18 @@ class AlertsScreen(AcctScreen):
                 )
                 rules = rows if not (filters.rule or filters.severity or filters.owner) else alerts.list_alerts(
                     viewer, statuses=STATUS_CHOICES[filters.status])
+                # Only the escalated ones have any: one read over those.
+                escalations = alerts.escalations(viewer, [r.id for r in rows if r.escalated_to])
         except AcctError as exc:
             self.post_message(self.Loaded([], [], str(exc)))
             return
-        self.post_message(self.Loaded(rows, sorted({r.rule for r in rules})))
+        self.post_message(self.Loaded(rows, sorted({r.rule for r in rules}), escalations=escalations))
 
     def on_alerts_screen_loaded(self, message: Loaded) -> None:
         if message.error:
             self.notify(message.error, severity="error", markup=False)
         self.all_rows = message.rows
+        self.escalations = message.escalations
         self.rules = sorted(set(message.rules) | ({self.filters.rule} if self.filters.rule else set()))
         self.loaded = True
         self._show()
@@ -227,7 +241,8 @@ class AlertsScreen(AcctScreen):
 
     def _show_detail(self) -> None:
         alert = self.table.current_row
-        self.query_one("#alerts-detail", Static).update(detail_text(alert) if alert is not None else "")
+        self.query_one("#alerts-detail", Static).update(
+            detail_text(alert, self.escalations.get(alert.id, ())) if alert is not None else "")
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         self._show_detail()
@@ -316,17 +331,17 @@ class AlertsScreen(AcctScreen):
             if note:
                 self._act("resolve", ids, note=note)
 
-        self.app.push_screen(EntryScreen(entry_forms.resolve_form(len(ids))), done)
+        self.app.push_screen(EntryScreen(entry_forms.resolve_alerts_form(self.app.viewer, ids)), done)
 
     def action_escalate(self) -> None:
         if not (ids := self._targets_or_say()):
             return
 
-        def done(login: str | None) -> None:
-            if login is not None:
-                self._act("escalate", ids, to_login=login or None)
+        def done(request: entry_forms.EscalateRequest | None) -> None:
+            if request is not None:
+                self._act("escalate", ids, to_login=request.to or None, note=request.note or None)
 
-        self.app.push_screen(EntryScreen(entry_forms.escalate_form(len(ids))), done)
+        self.app.push_screen(EntryScreen(entry_forms.escalate_alerts_form(self.app.viewer, ids)), done)
 
     def action_open_account(self) -> None:
         alert = self.table.current_row
@@ -338,21 +353,25 @@ class AlertsScreen(AcctScreen):
         from acct_tui.services import alerts
 
         call = getattr(alerts, verb)
-        done, errors = 0, []
+        names = {r.id: f"{r.account_name} ({r.rule})" for r in self.all_rows}
+        done, errors, failed = 0, [], []
         with database.connection_context():
             for alert_id in ids:
                 try:
                     call(self.app.viewer, alert_id, **kwargs)
                     done += 1
                 except AcctError as exc:
-                    errors.append(f"#{alert_id}: {exc}")
-        self.post_message(self.Acted(verb, done, errors))
+                    # Named as people know it, never by an internal id.
+                    errors.append(f"{names.get(alert_id, 'an alert')}: {exc}")
+                    failed.append(alert_id)
+        self.post_message(self.Acted(verb, done, errors, failed))
 
     def on_alerts_screen_acted(self, message: Acted) -> None:
         if message.done:
             self.notify(f"{PAST[message.verb].capitalize()} {message.done} alert{'s' if message.done != 1 else ''}.")
         for error in message.errors[:3]:
             self.notify(error, severity="error", timeout=8, markup=False)
-        self.marked.clear()
+        # What failed stays marked, to act on again; what was done is unmarked.
+        self.marked.intersection_update(message.failed)
         # Bumps the data version: this list, the header counts and the other screens reload.
         self.app.data_changed()

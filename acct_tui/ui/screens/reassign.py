@@ -121,18 +121,18 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_preview(self) -> None:
+    def _missing(self) -> list[str]:
+        """What the choice still lacks before a preview."""
         ids, owner = self._choice()
-        problems = []
-        if not ids:
-            problems.append("pick at least one account")
-        if not owner:
-            problems.append("choose the new owner")
+        return [text for text, lacking in (("pick at least one account", not ids), ("choose the new owner", not owner)) if lacking]
+
+    def action_preview(self) -> None:
+        problems = self._missing()
         if problems:
             self._error("; ".join(problems).capitalize() + ".")
             return
         self._error("")
-        self._preview(ids, owner)
+        self._preview(*self._choice())
 
     @work(thread=True, exclusive=True, group="reassign-preview", exit_on_error=False)
     def _preview(self, ids: list[int], owner: str) -> None:
@@ -153,7 +153,11 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     def action_confirm(self) -> None:
         if self.plan is None:
-            self._error("Preview first (ctrl+r): nothing is handed over unseen.")
+            missing = self._missing()  # no new owner chosen yet, no account picked: say so
+            if missing:
+                self._error(f"{'; '.join(missing).capitalize()}, then preview (ctrl+r): nothing is handed over unseen.")
+            else:
+                self._error("Preview first (ctrl+r): nothing is handed over unseen.")
             return
         self._apply(self.plan)
 

@@ -5,11 +5,13 @@ accounts and alerts (as the lead sees them), `R` hands some or all of their
 accounts (or the unowned row's) to someone else, `i` moves to the inbox of
 alerts escalated to me, oldest first, where `enter` opens the account's
 timeline. `K` switches to the KPIs tab (`widgets/kpi_view.py`), which is
-all an account manager sees here: their own row.
+all an account manager sees here: their own row. In the inbox `a`
+acknowledges and `r` resolves (with a note) the alert under the cursor.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -22,7 +24,7 @@ from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
 from acct_tui.services import money, team
 from acct_tui.ui.keys import bindings
-from acct_tui.ui.screens.alerts import SEVERITY_STYLE, age_days
+from acct_tui.ui.screens.alerts import PAST, SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.member import MemberScreen
 from acct_tui.ui.screens.reassign import open_reassign
@@ -71,6 +73,7 @@ TEAM_COLUMNS = [
     Column("total_value", "Value", 12, justify="right", render=_value),
     Column("red", "Red", 5, justify="right", render=lambda r: _count(r.red, "bold red")),
     Column("yellow", "Yellow", 7, justify="right", render=lambda r: _count(r.yellow, "bold yellow")),
+    Column("snoozed_red", "Snz red", 8, justify="right", render=lambda r: _count(r.snoozed_red, "red")),
     Column("coverage", "Coverage", 9, justify="right", render=_coverage),
     Column("late_commitments", "Late", 5, justify="right", render=lambda r: _count(r.late_commitments, "bold red")),
     Column("escalations_waiting", "Escal.", 7, justify="right", render=lambda r: _count(r.escalations_waiting, "bold")),
@@ -112,6 +115,20 @@ INBOX_COLUMNS = [
     Column("reason", "Reason", 0),
 ]
 
+#: How the inbox marks an alert someone already took up, beside its rule.
+INBOX_STATUS = {"acknowledged": "ack", "snoozed": "snz"}
+
+
+def _rule_and_status(alert) -> Text:
+    """The rule; an acknowledged (or snoozed) alert says so beside it, an open one is the rule alone."""
+    mark = INBOX_STATUS.get(alert.status)
+    return Text.assemble(alert.rule, (f" {mark}", STATUS_STYLE.get(alert.status, "")) if mark else "")
+
+
+def inbox_columns() -> list[Column]:
+    """`INBOX_COLUMNS`, the rule column showing whether the alert was already acknowledged."""
+    return [dataclasses.replace(c, render=_rule_and_status) if c.key == "rule" else c for c in INBOX_COLUMNS]
+
 
 class TeamScreen(AcctScreen):
     """Mode 5: the people I lead, their numbers, and what was escalated to me."""
@@ -132,6 +149,16 @@ class TeamScreen(AcctScreen):
     BINDINGS = bindings("team")
     #: Actions that belong to the People tab (an AM has none of them).
     PEOPLE_ACTIONS = ("cycle_sort", "reverse_sort", "reassign", "focus_inbox", "toggle_kpis")
+    #: Actions on the alert under the cursor in "Escalated to me" (only while it has the focus).
+    INBOX_ACTIONS = ("inbox_acknowledge", "inbox_resolve")
+
+    @dataclass
+    class Acted(Message):
+        """An action on an escalated alert is done (`error` None) or was refused."""
+
+        verb: str
+        account: str
+        error: str | None = None
 
     @dataclass
     class Loaded(Message):
@@ -158,7 +185,7 @@ class TeamScreen(AcctScreen):
                 yield Static("Loading the team…", id="team-summary")
                 yield VirtualTable(TEAM_COLUMNS, id="team-table", empty_text="Nobody reports to you.")
                 yield Static("Escalated to me", id="inbox-title")
-                yield VirtualTable(INBOX_COLUMNS, id="inbox-table", empty_text="Nothing escalated to you.")
+                yield VirtualTable(inbox_columns(), id="inbox-table", empty_text="Nothing escalated to you.")
             with TabPane("KPIs", id="tab-kpis"):
                 yield KpiView(id="kpi-view")
 
@@ -286,6 +313,8 @@ class TeamScreen(AcctScreen):
         self.app.push_screen(MemberScreen(row.login, row.name))
 
     def action_available(self, action: str) -> bool:
+        if action in self.INBOX_ACTIONS:
+            return self.leads and self.inbox_table.has_focus
         return self.leads or action not in self.PEOPLE_ACTIONS
 
     def action_reassign(self) -> None:
@@ -293,3 +322,45 @@ class TeamScreen(AcctScreen):
         if row is None:
             return
         open_reassign(self, row.login, row.name if row.is_unowned else f"{row.name} ({row.login})")
+
+    # -- acting on what was escalated to me ------------------------------------
+
+    def _inbox_alert(self):
+        return self.inbox_table.current_row if self.inbox_table.has_focus else None
+
+    def action_inbox_acknowledge(self) -> None:
+        """Acknowledge the escalated alert under the cursor: seen, being handled."""
+        if (alert := self._inbox_alert()) is not None:
+            self._inbox_act("acknowledge", alert)
+
+    def action_inbox_resolve(self) -> None:
+        """Resolve the escalated alert under the cursor, with a note (checked before the form closes)."""
+        from acct_tui.services import entry_forms
+        from acct_tui.ui.screens.form import EntryScreen
+
+        if (alert := self._inbox_alert()) is None:
+            return
+
+        def done(note: str | None) -> None:
+            if note:
+                self._inbox_act("resolve", alert, note=note)
+
+        self.app.push_screen(EntryScreen(entry_forms.resolve_alerts_form(self.app.viewer, [alert.id])), done)
+
+    @work(thread=True, exclusive=True, group="team-inbox-act", exit_on_error=False)
+    def _inbox_act(self, verb: str, alert, **kwargs) -> None:
+        from acct_tui.errors import AcctError
+        from acct_tui.services import alerts
+
+        try:
+            with database.connection_context():
+                getattr(alerts, verb)(self.app.viewer, alert.id, **kwargs)
+        except AcctError as exc:
+            self.post_message(self.Acted(verb, alert.account_name, str(exc)))
+            return
+        self.post_message(self.Acted(verb, alert.account_name))
+
+    def on_team_screen_acted(self, message: Acted) -> None:
+        what = f"{message.account}: {message.error}" if message.error else f"{PAST[message.verb].capitalize()}: {message.account}."
+        self.notify(what, severity="error" if message.error else "information", markup=False)
+        self.app.data_changed()  # the inbox, the header counts and the Risk alerts reload

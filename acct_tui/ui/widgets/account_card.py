@@ -34,16 +34,11 @@ def card_view(card: AccountCard | None):
         health.append(f"{card.score} {card.band}", style=BAND_STYLE.get(card.band or "", ""))
         if card.trend:
             health.append(f" {'↑' if card.trend > 0 else '↓'}{abs(card.trend)}", style="green" if card.trend > 0 else "red")
+        if card.cap_line:
+            health.append(f"  {card.cap_line}", style=BAND_STYLE.get(card.band or "", ""))
         parts = "  ".join(f"{c.name} {c.value:.0f}×{c.weight:.2f}" for c in card.components)
         health.append(f"   {parts}", style="dim")
-    alerts = Text("alerts ", style="dim")
-    if not card.alerts:
-        alerts.append("none open", style="green")
-    for i, alert in enumerate(card.alerts[:3]):
-        alerts.append(("; " if i else "") + f"{alert.rule}", style="bold red" if alert.severity == "red" else "bold yellow")
-        alerts.append(f" ({alert.status}) {alert.reason}")
-    if len(card.alerts) > 3:
-        alerts.append(f"; +{len(card.alerts) - 3} more", style="dim")
+    alerts = alerts_line(card)
     contacts = Text("contacts ", style="dim")
     if not card.contacts:
         contacts.append("no champion or sponsor on record", style="yellow")
@@ -57,3 +52,24 @@ def card_view(card: AccountCard | None):
     for line in (head, health, alerts, contacts):
         line.no_wrap, line.overflow = True, "ellipsis"
     return Group(head, health, alerts, contacts)
+
+
+def alerts_line(card: AccountCard) -> Text:
+    """Every open alert's rule, red first, then the first one's reason.
+
+    The rules come before any reason so that a narrow terminal cuts a
+    reason, never a red alert's name (each alert's reason is in the
+    Risk alerts screen and in the timeline's alert entries).
+    """
+    line = Text("alerts ", style="dim")
+    if not card.alerts:
+        line.append("none open", style="green")
+        return line
+    ordered = sorted(card.alerts, key=lambda alert: alert.severity != "red")  # stable: the service's order within
+    for i, alert in enumerate(ordered):
+        line.append("  " if i else "")
+        line.append(alert.rule, style="bold red" if alert.severity == "red" else "bold yellow")
+        if alert.status != "open":
+            line.append(f" ({alert.status})", style="dim")
+    line.append(f"  ·  {ordered[0].reason}")
+    return line

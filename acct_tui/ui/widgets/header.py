@@ -63,4 +63,6 @@ class AppHeader(Horizontal):
             text = Text.assemble(
                 ("● ", "bold red"), f"{counts.get('red', 0):,} red  ", ("● ", "bold yellow"), f"{counts.get('yellow', 0):,} yellow"
             )
+            if counts.get("snoozed"):
+                text.append(f"  +{counts['snoozed']:,} snoozed", style="dim")
         self.query_one("#header-alerts", Static).update(text)
