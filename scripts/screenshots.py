@@ -41,6 +41,8 @@ class Shot:
     keys: tuple[str, ...] = ()
     prepare: Callable | None = None
     login: str | None = None
+    #: The area the app opens on (the Portfolio unless said; the app's own first is Today).
+    mode: str = "portfolio"
 
 
 def _open_most_valuable(app) -> None:
@@ -50,21 +52,23 @@ def _open_most_valuable(app) -> None:
 
 
 SHOTS: list[Shot] = [
+    Shot("today", mode="today"),
+    Shot("today-why", keys=("enter",), mode="today"),
     Shot("portfolio"),
     Shot("portfolio-help", keys=("question_mark",)),
     Shot("portfolio-filtered", keys=("b", "t")),
     Shot("palette", keys=("ctrl+p", "h", "a", "n", "o", "i")),
-    Shot("timeline", keys=("2",), prepare=_open_most_valuable),
-    Shot("visits", keys=("3",)),
-    Shot("visit-form", keys=("2", "l"), prepare=_open_most_valuable),
+    Shot("timeline", keys=("3",), prepare=_open_most_valuable),
+    Shot("visits", keys=("4",)),
+    Shot("visit-form", keys=("3", "l"), prepare=_open_most_valuable),
     Shot("quick-capture", keys=("n", *"horizon visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")),
-    Shot("alerts", keys=("4",)),
-    Shot("alerts-snooze", keys=("4", "s", "i", "n", "space", "2", "w")),
-    Shot("team", keys=("5",)),
-    Shot("team-reassign", keys=("5", "R", "tab", "enter", "down", "enter", "ctrl+r")),
-    Shot("team-kpis", keys=("5", "K", "down")),
-    Shot("my-kpis", keys=("5", "p", "left_square_bracket"), login="role:am"),
-    Shot("timeline-opportunity", keys=("2", "o", *"Second site"), prepare=_open_most_valuable),
+    Shot("alerts", keys=("5",)),
+    Shot("alerts-snooze", keys=("5", "s", "i", "n", "space", "2", "w")),
+    Shot("team", keys=("6",)),
+    Shot("team-reassign", keys=("6", "R", "tab", "enter", "down", "enter", "ctrl+r")),
+    Shot("team-kpis", keys=("6", "K", "down")),
+    Shot("my-kpis", keys=("6", "p", "left_square_bracket"), login="role:am"),
+    Shot("timeline-opportunity", keys=("3", "o", *"Second site"), prepare=_open_most_valuable),
 ]
 
 
@@ -87,7 +91,8 @@ async def take(shot: Shot, url: str, out: Path) -> Path:
 
     with db.database.connection_context():
         viewer = access.viewer_for(_login(shot.login) or demo.default_viewer_login())
-    app = AcctApp(viewer, config=Config(path=out / ".no-config.toml"), db_label=db.describe(url), scan=False)
+    app = AcctApp(viewer, config=Config(path=out / ".no-config.toml"), db_label=db.describe(url), scan=False,
+                  mode=shot.mode)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         if shot.prepare:

@@ -14,7 +14,7 @@ from acct_tui.core.settings import RiskSettings, settings_from_config
 from acct_tui.core.urgency import Courtesy, Urgency, courtesy_from_config, due_soon_value, urgency_from_config
 from acct_tui.errors import UsageError
 from acct_tui.models import Alert, HealthSnapshot
-from acct_tui.services import access, today
+from acct_tui.services import access, courtesy, today
 from tests import factories as f
 from tests.test_cli import run
 
@@ -218,8 +218,51 @@ def test_due_soon(days, window, expected):
 
 
 def test_a_29_february_birthday_falls_on_the_28th_in_a_common_year():
-    days = today.courtesy_days(dt.date(2027, 2, 25))
+    days = courtesy.courtesy_days(dt.date(2027, 2, 25))
     assert days["02-28"] == days["02-29"] == dt.date(2027, 2, 28)
-    assert today.courtesy_days(dt.date(2028, 2, 25))["02-29"] == dt.date(2028, 2, 29)
-    wrap = today.courtesy_days(dt.date(2026, 12, 28))
+    assert courtesy.courtesy_days(dt.date(2028, 2, 25))["02-29"] == dt.date(2028, 2, 29)
+    wrap = courtesy.courtesy_days(dt.date(2026, 12, 28))
     assert wrap["01-04"] == dt.date(2027, 1, 4) and "01-05" not in wrap
+
+
+# -- courtesy dates in the timeline and the calendar feed -------------------------------
+
+
+def test_the_timeline_shows_the_courtesy_dates_of_the_week_above_the_rule(org):
+    from acct_tui.core import settings as risk_settings
+    from acct_tui.services.timeline import build_timeline
+
+    f.contact(org["a1"], "Far Birthday", birthday=dt.date(1990, 12, 24))
+    events = [e for e in build_timeline(minh(), org["a1"].id).events if e.kind == "courtesy"]
+    assert [(e.when.date(), e.title, e.detail, e.upcoming) for e in events] == [
+        (dt.date(2026, 11, 21), "contract anniversary: 3 years", "tomorrow", True),
+    ]
+    events = [e for e in build_timeline(minh(), org["a2"].id).events if e.kind == "courtesy"]
+    assert [(e.title, e.detail, e.source) for e in events] == [("birthday: Lan Tran", "champion · in 3 days", "contact")]
+    risk_settings.use(RiskSettings(courtesy=Courtesy(birthdays=False)))
+    assert not [e for e in build_timeline(minh(), org["a2"].id).events if e.kind == "courtesy"]
+
+
+def test_the_calendar_feed_carries_courtesy_dates_as_yearly_events(db_url, org, capsys):
+    from icalendar import Calendar
+
+    from acct_tui.core import settings as risk_settings
+    from acct_tui.io.ics import build_calendar
+
+    leap = f.contact(org["a1"], "Leap Day", birthday=dt.date(1992, 2, 29))
+    events = {str(e["UID"]): e for e in Calendar.from_ical(build_calendar(minh())).walk("VEVENT")}
+    lan = events[f"birthday-contact-{org['a2'].contacts[0].id}@acct-tui"]
+    assert (str(lan["SUMMARY"]), lan.decoded("DTSTART")) == ("Birthday: Lan Tran (Beta Ltd)", dt.date(2026, 11, 23))
+    assert lan["RRULE"].to_ical() == b"FREQ=YEARLY"  # starts this year: no year of birth leaves acct-tui
+    leap_day = events[f"birthday-contact-{leap.id}@acct-tui"]
+    assert leap_day.decoded("DTSTART") == dt.date(2026, 2, 28)
+    assert dict(leap_day["RRULE"]) == {"FREQ": ["YEARLY"], "BYMONTH": [2], "BYMONTHDAY": [-1]}
+    acme = events[f"anniversary-account-{org['a1'].id}@acct-tui"]
+    assert (str(acme["SUMMARY"]), acme.decoded("DTSTART")) == ("Contract anniversary: Acme Corp (since 2023)", dt.date(2024, 11, 21))
+    assert acme["RRULE"].to_ical() == b"FREQ=YEARLY"
+    assert not any("Gone Person" in str(e["SUMMARY"]) for e in events.values())  # left: no birthday
+    an = Calendar.from_ical(build_calendar(access.viewer_for("an.nguyen"))).walk("VEVENT")
+    assert not any(str(e["UID"]).startswith(("birthday", "anniversary")) for e in an)
+    risk_settings.use(RiskSettings(courtesy=Courtesy(birthdays=False, anniversaries=False)))
+    events = Calendar.from_ical(build_calendar(minh())).walk("VEVENT")
+    assert not any(str(e["UID"]).startswith(("birthday", "anniversary")) for e in events)

@@ -1,7 +1,12 @@
-"""`acct-tui ics`: an iCalendar feed of my planned visits, renewals, milestones, commitments.
+"""`acct-tui ics`: an iCalendar feed of my planned visits, renewals, milestones, commitments
+and courtesy dates.
 
 "My" means: planned visits and open commitments the user owns, and the
-renewal dates and planned milestones of the accounts the user owns. The
+renewal dates and planned milestones of the accounts the user owns, and
+the birthdays of their current contacts and the contract anniversaries of
+those accounts (`services.courtesy`), as yearly recurring events (RRULE),
+each kind switched off by the config's `[courtesy]`. A birthday starts in
+this year, so the feed never carries anyone's year of birth. The
 operator (no `--user`) gets all of them. Everything is also limited to the
 accounts the user may see (`services/access.py`).
 
@@ -18,9 +23,11 @@ import datetime as dt
 from icalendar import Calendar, Event
 
 from acct_tui import clock
+from acct_tui.core.settings import loaded
 from acct_tui.core.text import terminal_safe
-from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit
+from acct_tui.models import Account, ActionItem, Contact, Milestone, PlannedVisit
 from acct_tui.services.access import Viewer, confidential_sources, visible_account_ids
+from acct_tui.services.courtesy import current_contact, has_anniversary
 
 UID_DOMAIN = "acct-tui"
 
@@ -29,7 +36,8 @@ def uid(kind: str, row_id: int) -> str:
     return f"{kind}-{row_id}@{UID_DOMAIN}"
 
 
-def _event(uid_: str, day: dt.date, summary: str, description: str, stamp: dt.datetime, category: str) -> Event:
+def _event(uid_: str, day: dt.date, summary: str, description: str, stamp: dt.datetime, category: str,
+           rrule: dict | None = None) -> Event:
     event = Event()
     event.add("uid", uid_)
     event.add("dtstamp", stamp)
@@ -39,13 +47,28 @@ def _event(uid_: str, day: dt.date, summary: str, description: str, stamp: dt.da
     event.add("summary", terminal_safe(summary))
     event.add("categories", [category])
     event.add("transp", "TRANSPARENT")
+    if rrule:
+        event.add("rrule", rrule)
     if description:
         event.add("description", terminal_safe(description, multiline=True))
     return event
 
 
-def calendar_events(viewer: Viewer) -> list[tuple[str, dt.date, str, str, str]]:
-    """(uid, day, summary, description, category) for every event of the feed, by date."""
+#: How a yearly event recurs; a 29 February falls on the last day of February.
+YEARLY = {"freq": "yearly"}
+YEARLY_LAST_OF_FEBRUARY = {"freq": "yearly", "bymonth": 2, "bymonthday": -1}
+
+
+def _yearly(day: dt.date, year: int) -> tuple[dt.date, dict]:
+    """The first day of a yearly event in `year`, and its rule."""
+    if day.month == 2 and day.day == 29:
+        last = dt.date(year, 3, 1) - dt.timedelta(days=1)
+        return last, YEARLY_LAST_OF_FEBRUARY
+    return day.replace(year=year), YEARLY
+
+
+def calendar_events(viewer: Viewer) -> list[tuple]:
+    """(uid, day, summary, description, category[, rrule]) for every event of the feed, by date."""
     visible = visible_account_ids(viewer)
 
     def mine(field):
@@ -86,7 +109,32 @@ def calendar_events(viewer: Viewer) -> list[tuple[str, dt.date, str, str, str]]:
     for item_id, due_on, title, account_name, source in items:
         what = f"a commitment from a confidential record by {secret[source]}" if source in secret else title
         events.append((uid("commitment", item_id), due_on, f"Due: {what} ({account_name})", "", "commitment"))
+    events.extend(_courtesy_events(visible, mine))
     events.sort(key=lambda e: (e[1], e[0]))
+    return events
+
+
+def _courtesy_events(visible, mine) -> list[tuple]:
+    """Birthdays of my accounts' current contacts and my accounts' contract anniversaries, yearly."""
+    switched = loaded().courtesy
+    today = clock.today()
+    events = []
+    if switched.birthdays:
+        people = (
+            Contact.select(Contact.id, Contact.name, Contact.birthday, Account.name).join(Account)
+            .where(current_contact(today) & Contact.account.in_(visible) & mine(Account.owner)).tuples()
+        )
+        for contact_id, name, birthday, account_name in people:
+            day, rule = _yearly(birthday, today.year)
+            events.append((uid("birthday-contact", contact_id), day, f"Birthday: {name} ({account_name})", "", "courtesy", rule))
+    if switched.anniversaries:
+        accounts = Account.select(Account.id, Account.name, Account.contract_start).where(
+            has_anniversary() & Account.id.in_(visible) & mine(Account.owner)
+        ).tuples()
+        for account_id, name, start in accounts:
+            day, rule = _yearly(start, start.year + 1)  # the first anniversary
+            events.append((uid("anniversary-account", account_id), day, f"Contract anniversary: {name} (since {start:%Y})",
+                           f"contract started {start.isoformat()}", "courtesy", rule))
     return events
 
 
@@ -97,6 +145,6 @@ def build_calendar(viewer: Viewer) -> bytes:
     cal.add("version", "2.0")
     cal.add("x-wr-calname", terminal_safe(f"acct-tui: {viewer.name}"))
     stamp = clock.now().astimezone(dt.timezone.utc)
-    for uid_, day, summary, description, category in calendar_events(viewer):
-        cal.add_component(_event(uid_, day, summary, description, stamp, category))
+    for uid_, day, summary, description, category, *rule in calendar_events(viewer):
+        cal.add_component(_event(uid_, day, summary, description, stamp, category, rule[0] if rule else None))
     return cal.to_ical()

@@ -4,7 +4,9 @@ Merged from activities, cases (opened, closed), milestones, commitments
 (made, due, done, late), planned visits, opportunities (opened, stage changes
 from the audit trail, won, lost, closing), alerts (raised, acknowledged,
 snoozed, resolved, escalated; snoozes come from the audit trail, the rest
-from the alert row) and health band changes. One narrow `tuples()` query per
+from the alert row), health band changes, and the courtesy dates of the
+next 7 days (`services.courtesy`: birthdays, the contract's anniversary;
+upcoming only, each switched off by the config's `[courtesy]`). One narrow `tuples()` query per
 source, no ORM objects: an account with 5,000 events builds in a few tens of
 milliseconds (`scripts/bench_timeline.py`), and the screen windows the list.
 """
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from acct_tui import clock
+from acct_tui.core.settings import loaded
 from acct_tui.errors import NotFound
 from acct_tui.core.currency import money
 from acct_tui.models import (
@@ -35,7 +38,7 @@ from acct_tui.services.access import Viewer, account_visible, hidden_sources, sc
 from acct_tui.services.query import as_datetime
 
 #: The kinds of event, in the order the filter cycles through them.
-EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "opportunity", "alert", "health")
+EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "courtesy")
 SENTIMENT_WORDS = {-2: "hostile", -1: "sour", 0: "neutral", 1: "good", 2: "delighted"}
 
 
@@ -263,6 +266,26 @@ def _health(_viewer, account_id: int, _today):
             previous = band
 
 
+def _courtesy(viewer: Viewer, account_id: int, today: dt.date):
+    from acct_tui.services import courtesy
+
+    switched = loaded().courtesy
+    if switched.birthdays:
+        for cid, _aid, name, role, day in courtesy.upcoming_birthdays(viewer, today, account_id):
+            yield TimelineEvent(as_datetime(day), "courtesy", f"birthday: {name}", f"{role.replace('_', ' ')} · {_in(day, today)}",
+                                "contact", cid, True, "green")
+    if switched.anniversaries:
+        for aid, _name, years, day in courtesy.upcoming_anniversaries(viewer, today, account_id):
+            what = "1 year" if years == 1 else f"{years} years"
+            yield TimelineEvent(as_datetime(day), "courtesy", f"contract anniversary: {what}", _in(day, today), "account", aid, True,
+                                "green")
+
+
+def _in(day: dt.date, today: dt.date) -> str:
+    days = (day - today).days
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+
+
 _SOURCES = (
     ("activity", _activities),
     ("case", _cases),
@@ -272,4 +295,5 @@ _SOURCES = (
     ("opportunity", _opportunities),
     ("alert", _alerts),
     ("health", _health),
+    ("courtesy", _courtesy),
 )

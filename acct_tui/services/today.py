@@ -50,14 +50,15 @@ from acct_tui.core.urgency import (
     over_target_value,
     score,
 )
-from acct_tui.models import Account, ActionItem, Contact, Milestone, PlannedVisit, User
+from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit, User
 from acct_tui.services import alerts as alerts_service
 from acct_tui.services import portfolio_facts, touches
+from acct_tui.services.courtesy import upcoming_anniversaries, upcoming_birthdays
 from acct_tui.services.access import Viewer, hidden_sources, scope_accounts, visible_account_ids
 from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.kpi_facts import active_at, late_commitment
 from acct_tui.services.money import rate_book
-from acct_tui.services.query import as_date, as_datetime, chunks, month_day, raw_rows
+from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
 
 #: Every kind of item, in the order ties are broken.
 KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "milestone", "courtesy")
@@ -215,17 +216,15 @@ def _accounts(viewer: Viewer, today: dt.date, book: RateBook) -> dict[int, _Acco
 
 
 def _touches(accounts: dict[int, _Account], viewer: Viewer, now: dt.datetime) -> None:
-    """Each account's last touch and last visit: one grouped query (`touches.newest_touch_by_kind`)."""
-    visible = visible_account_ids(viewer).where(Account.status != "churned")
-    for aid, kind, at in raw_rows(touches.newest_touch_by_kind(now, visible)):
+    """Each account's last touch and last visit: one grouped query (`touches.last_touch_and_visit`)."""
+    # The whole book: no id filter (the accounts not in it are skipped below), which SQLite answers
+    # by walking one index instead of probing it account by account.
+    visible = None if viewer.sees_everything else visible_account_ids(viewer).where(Account.status != "churned")
+    for aid, touch, visit in raw_rows(touches.last_touch_and_visit(visible, until=now)):
         account = accounts.get(aid)
-        if account is None:
-            continue
-        at = as_datetime(at)
-        if account.last_touch is None or at > account.last_touch:
-            account.last_touch = at
-        if kind == "visit":
-            account.last_visit = at
+        if account is not None:
+            account.last_touch = as_datetime(touch)
+            account.last_visit = as_datetime(visit)
 
 
 def _health(account_ids: set[int]) -> dict[int, tuple[int, str, int | None]]:
@@ -392,50 +391,6 @@ def _milestones(viewer: Viewer, today: dt.date, found: list) -> None:
         found.append((aid, "milestone", reason, due, measured, "milestone", mid))
 
 
-def courtesy_days(today: dt.date, window: int = COURTESY_WINDOW) -> dict[str, dt.date]:
-    """`MM-DD` -> the day it falls on, for today and the `window` days after. A 29 February
-    falls on the 28th in a year without one."""
-    days: dict[str, dt.date] = {}
-    for offset in range(window + 1):
-        day = today + dt.timedelta(days=offset)
-        days[f"{day:%m-%d}"] = day
-        if day.month == 2 and day.day == 28 and (day + dt.timedelta(days=1)).month == 3:
-            days["02-29"] = day
-    return days
-
-
-def upcoming_birthdays(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
-    """(contact id, account id, name, role, the day) of current contacts of active accounts whose
-    birthday falls within `window` days; one query, on the birthday's month and day."""
-    days = courtesy_days(today, window)
-    query = (
-        Contact.select(Contact.id, Contact.account, Contact.name, Contact.role, month_day(Contact.birthday))
-        .join(Account, on=(Contact.account == Account.id))
-        .where(Contact.birthday.is_null(False) & (Contact.left_on.is_null() | (Contact.left_on > today))
-               & (Account.status == "active") & month_day(Contact.birthday).in_(list(days)))
-    )
-    if account_id is not None:
-        query = query.where(Contact.account == account_id)
-    return [(cid, aid, name, role, days[md]) for cid, aid, name, role, md in raw_rows(scope_accounts(query, viewer))]
-
-
-def upcoming_anniversaries(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
-    """(account id, name, years, the day) of active accounts whose contract started on this
-    month and day at least a year before, within `window` days; one query."""
-    days = courtesy_days(today, window)
-    query = Account.select(Account.id, Account.name, Account.contract_start, month_day(Account.contract_start)).where(
-        Account.contract_start.is_null(False) & (Account.status == "active") & month_day(Account.contract_start).in_(list(days))
-    )
-    if account_id is not None:
-        query = query.where(Account.id == account_id)
-    found = []
-    for aid, name, start, md in raw_rows(scope_accounts(query, viewer)):
-        day, start = days[md], as_date(start)
-        if day.year - start.year >= 1:
-            found.append((aid, name, day.year - start.year, day))
-    return found
-
-
 def _birthdays(viewer: Viewer, today: dt.date, found: list) -> None:
     for cid, aid, name, role, day in upcoming_birthdays(viewer, today):
         days = (day - today).days
@@ -452,3 +407,17 @@ def _anniversaries(accounts: dict[int, _Account], viewer: Viewer, today: dt.date
         reason = f"{years} {'year' if years == 1 else 'years'} since the contract started, {when}"
         found.append((aid, "courtesy", reason, day, [("courtesy", 1), ("due_soon", due_soon_value(days, COURTESY_WINDOW))],
                       "account", aid))
+
+
+def explain(row: TodayRow):
+    """A row's items with every term (value x coefficient = contribution), as the record view shows it."""
+    from acct_tui.services.account_card import RecordDetail
+
+    fields: list[tuple[str, str]] = []
+    for item in row.items:
+        due = f" · due {item.due.isoformat()}" if item.due else ""
+        fields.append((f"{item.kind} {item.score:g}", f"{item.reason}{due}"))
+        for term in item.terms:
+            fields.append((f"  {term.term}", f"{term.value:g} × {term.coefficient:g} = {term.contribution:g}"))
+    owner = f" (owner {row.owner})" if row.owner else ""
+    return RecordDetail(f"Why {row.account_name}{owner} is on Today", tuple(fields), ())

@@ -33,11 +33,17 @@ from acct_tui.core.settings import settings_from_config, use as use_settings
 from acct_tui.errors import UsageError
 from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
-from acct_tui.ui.background import call
+from acct_tui.ui.background import attempt, call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import safe_update
+
+
+def _today():
+    from acct_tui.ui.screens.today import TodayScreen
+
+    return TodayScreen()
 
 
 def _portfolio():
@@ -75,14 +81,17 @@ MAX_RED_TOASTS = 3
 
 
 class AcctApp(App):
-    """The dashboard: five modes over one database, as one viewer."""
+    """The dashboard: six modes over one database, as one viewer."""
 
     TITLE = "acct-tui"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {AccountsProvider}
-    MODES = {"portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team}
-    DEFAULT_MODE = "portfolio"
+    MODES = {
+        "today": _today, "portfolio": _portfolio, "timeline": _timeline, "visits": _visits, "alerts": _alerts, "team": _team,
+    }
+    #: The first screen of the day: who to contact next, and why.
+    DEFAULT_MODE = "today"
     BINDINGS = bindings("app")
 
     #: Seconds after start before the first background scan.
@@ -109,6 +118,19 @@ class AcctApp(App):
         """A save is waiting for another writer's lock (a long import, a scan)."""
 
     @dataclass
+    class Undone(Message):
+        """`undo`'s answer: what was taken back, or why nothing was."""
+
+        said: str | None
+        error: str | None = None
+
+    @dataclass
+    class SessionMarked(Message):
+        """The newest audit entry when the session started: changes after it are undoable."""
+
+        audit_id: int
+
+    @dataclass
     class AlertsCounted(Message):
         """Fresh open red/yellow counts for the header."""
 
@@ -122,8 +144,14 @@ class AcctApp(App):
         db_label: str = "",
         policy: Policy | None = None,
         scan: bool = True,
+        mode: str | None = None,
     ) -> None:
-        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`)."""
+        """`scan=False` starts no background scan or timer (tests pin the clock and call `run_scan`);
+        `mode` opens on another area than Today (and `escape` ends there)."""
+        if mode is not None:
+            if mode not in self.MODES:
+                raise UsageError(f"no such area {mode!r} (use {', '.join(self.MODES)})")
+            self.DEFAULT_MODE = mode  # read by App.__init__
         super().__init__()
         self.viewer = viewer
         self.config = config
@@ -136,6 +164,8 @@ class AcctApp(App):
         #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
         self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []
+        #: The audit entry this session started after (None until the worker says).
+        self.session_audit_id: int | None = None
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
         if config.theme:
             if config.theme not in self.available_themes:
@@ -159,6 +189,7 @@ class AcctApp(App):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._save_theme)
         db_sqlite.set_lock_wait_hook(self._waiting_for_writer)
+        self._mark_session()
         self.refresh_alert_counts()
         if self.scan_enabled:
             # Not at once: the first screen's own loading comes first.
@@ -171,7 +202,7 @@ class AcctApp(App):
     # -- modes and navigation ---------------------------------------------
 
     def action_mode(self, mode: str) -> None:
-        """Switch to a main area (mode 5 is the Team pane for leads, an account manager's own KPIs otherwise)."""
+        """Switch to a main area (mode 6 is the Team pane for leads, an account manager's own KPIs otherwise)."""
         if mode != self.current_mode:
             self._mode_history.append(self.current_mode)
             self.switch_mode(mode)
@@ -200,6 +231,37 @@ class AcctApp(App):
                 after_write(self, "Logged.")
 
         self.push_screen(QuickCaptureScreen(), saved)
+
+    @work(thread=True, exclusive=True, group="session-mark", exit_on_error=False)
+    def _mark_session(self) -> None:
+        from acct_tui.services import undo
+
+        self.post_message(self.SessionMarked(call(undo.session_start)))
+
+    def on_acct_app_session_marked(self, message: SessionMarked) -> None:
+        self.session_audit_id = message.audit_id
+
+    def action_undo(self) -> None:
+        """Take back my last change of this session (a save, a done, an acknowledge, a snooze, a resolve ...)."""
+        if self.session_audit_id is None:
+            self.notify("Nothing to undo yet.", severity="warning")
+            return
+        self._undo(self.session_audit_id)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def _undo(self, since: int) -> None:
+        from acct_tui.services import undo
+
+        said, error = attempt(undo.undo_last, self.viewer, since)
+        self.post_message(self.Undone(said, error))
+
+    def on_acct_app_undone(self, message: Undone) -> None:
+        from acct_tui.ui.writes import after_write
+
+        if message.error:
+            self.notify(message.error, severity="warning", markup=False)
+        else:
+            after_write(self, message.said or "Undone.")
 
     def action_search(self) -> None:
         """Search what was written (`ctrl+f` on any screen); the record chosen opens in its timeline."""
@@ -305,7 +367,7 @@ class AcctApp(App):
             return
         names = ", ".join(alert.account_name for alert in alerts[:MAX_RED_TOASTS])
         self.notify(
-            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (4: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
+            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (5: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
             timeout=10, markup=False,
         )
 

@@ -23,12 +23,17 @@ def config_path(tmp_path):
 
 @pytest.fixture
 def make_app(sqlite_db, config_path):
-    """Build an `AcctApp` as `login` (None: the operator) with no background scan."""
+    """Build an `AcctApp` as `login` (None: the operator) with no background scan.
 
-    def make(login: str | None = None, *, keys: dict | None = None, theme: str | None = None, scan: bool = False) -> AcctApp:
+    It opens on `mode`: by default the Portfolio, which most screen tests
+    start from; `mode=None` is the app's own first area, Today.
+    """
+
+    def make(login: str | None = None, *, keys: dict | None = None, theme: str | None = None, scan: bool = False,
+             mode: str | None = "portfolio") -> AcctApp:
         viewer = access.viewer_for(login)
         config = Config(path=config_path, keys=dict(keys or {}), theme=theme)
-        return AcctApp(viewer, config=config, db_label="file test.db", scan=scan)
+        return AcctApp(viewer, config=config, db_label="file test.db", scan=scan, mode=mode)
 
     return make
 

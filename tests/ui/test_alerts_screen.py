@@ -36,7 +36,7 @@ def alerts(org):
 
 async def open_alerts(app, pilot):
     await settle(app, pilot)
-    await pilot.press("4")
+    await pilot.press("5")
     await settle(app, pilot)
     assert isinstance(app.screen, AlertsScreen)
     return app.screen

@@ -45,7 +45,7 @@ async def test_a_lead_sees_the_teams_alerts_and_an_am_only_their_own(demo_db, ma
         app = make_app(who)
         async with app.run_test(size=(160, 40)) as pilot:
             await settle(app, pilot)
-            await pilot.press("4")
+            await pilot.press("5")
             await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, AlertsScreen)
@@ -61,7 +61,7 @@ async def test_acknowledge_on_demo_data_is_audited(demo_db, make_app):
     app = make_app(lead_login())
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         await settle(app, pilot)
         first = app.screen.rows[0]
         before = AuditLog.select().where(AuditLog.action == "acknowledge").count()
@@ -69,7 +69,7 @@ async def test_acknowledge_on_demo_data_is_audited(demo_db, make_app):
         await settle(app, pilot)
         assert Alert.get_by_id(first.id).status == "acknowledged"
         assert AuditLog.select().where(AuditLog.action == "acknowledge").count() == before + 1
-        await pilot.press("5")
+        await pilot.press("6")
         await settle(app, pilot)
         assert isinstance(app.screen, TeamScreen)
         assert len(app.screen.shown) == len(team.team_rows(access.viewer_for(lead_login())))

@@ -41,7 +41,7 @@ def history(org):
 
 async def open_kpis(app, pilot):
     await settle(app, pilot)
-    await pilot.press("5")
+    await pilot.press("6")
     await settle(app, pilot)
     await pilot.press("K")
     await settle(app, pilot)

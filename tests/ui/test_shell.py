@@ -22,32 +22,34 @@ def header_text(app) -> str:
     return " ".join(str(static.render()) for static in header.query("Static"))
 
 
-async def test_keys_1_to_5_switch_modes_for_a_lead(org, make_app):
-    app = make_app("lena.lead")
+async def test_the_app_opens_on_today_and_keys_1_to_6_switch_modes_for_a_lead(org, make_app):
+    app = make_app("lena.lead", mode=None)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
+        assert (app.current_mode, type(app.screen).__name__) == ("today", "TodayScreen")
         seen = []
-        for key in "23451":
+        for key in "234561":
             await pilot.press(key)
             await pilot.pause()
             seen.append((app.current_mode, type(app.screen).__name__))
         assert seen == [
+            ("portfolio", "PortfolioScreen"),
             ("timeline", "TimelineScreen"),
             ("visits", "VisitLogScreen"),
             ("alerts", "AlertsScreen"),
             ("team", "TeamScreen"),
-            ("portfolio", "PortfolioScreen"),
+            ("today", "TodayScreen"),
         ]
 
 
-async def test_mode_5_is_an_account_managers_own_kpis(org, make_app):
+async def test_mode_6_is_an_account_managers_own_kpis(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("5")
+        await pilot.press("6")
         await settle(app, pilot)
         assert app.current_mode == "team"
-        assert "5 My KPIs" in header_text(app) and "5 Team" not in header_text(app)
+        assert "6 My KPIs" in header_text(app) and "6 Team" not in header_text(app)
         assert not app.screen.query("#team-table")  # no People tab: only their own figures
         rows = app.screen.kpi_view.table
         assert [rows.row_at(i).row.group for i in range(rows.row_count)] == ["minh.pham"]
@@ -68,7 +70,7 @@ async def test_escape_goes_back_to_the_previous_mode(org, make_app):
     app = make_app("lena.lead")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("4", "2")
+        await pilot.press("5", "3")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()

@@ -59,7 +59,7 @@ async def quiet(pilot) -> None:
 def test_alerts_screen(scene, make_app, snap_compare):
     async def run_before(pilot):
         await quiet(pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         await quiet(pilot)
         await pilot.press("j", "v", "j")  # the second alert marked, the cursor on the third
         await quiet(pilot)
@@ -70,7 +70,7 @@ def test_alerts_screen(scene, make_app, snap_compare):
 def test_snooze_modal_with_inline_errors(scene, make_app, snap_compare):
     async def run_before(pilot):
         await quiet(pilot)
-        await pilot.press("4")
+        await pilot.press("5")
         await quiet(pilot)
         await pilot.press("s")
         await quiet(pilot)
@@ -84,7 +84,7 @@ def test_snooze_modal_with_inline_errors(scene, make_app, snap_compare):
 def test_team_screen(scene, make_app, snap_compare):
     async def run_before(pilot):
         await quiet(pilot)
-        await pilot.press("5")
+        await pilot.press("6")
         await quiet(pilot)
 
     assert snap_compare(make_app("lena.lead"), terminal_size=SIZE, run_before=run_before)
@@ -93,7 +93,7 @@ def test_team_screen(scene, make_app, snap_compare):
 def test_reassign_modal_preview(scene, make_app, snap_compare):
     async def run_before(pilot):
         await quiet(pilot)
-        await pilot.press("5")
+        await pilot.press("6")
         await quiet(pilot)
         await pilot.press("j", "j", "R")  # minh.pham
         await quiet(pilot)

@@ -60,7 +60,7 @@ def test_visit_log_screen(lead, make_app, snap_compare):
 
     async def run_before(pilot):
         await settle(pilot.app, pilot)
-        await pilot.press("3")
+        await pilot.press("4")
         await quiet(pilot)
 
     assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
@@ -108,7 +108,7 @@ def test_team_kpis_tab(lead, make_app, snap_compare):
 
     async def run_before(pilot):
         await settle(pilot.app, pilot)
-        await pilot.press("5", "K")
+        await pilot.press("6", "K")
         await quiet(pilot)
 
     assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)
@@ -119,7 +119,7 @@ def test_an_account_managers_own_kpis_for_a_month(lead, make_app, snap_compare):
 
     async def run_before(pilot):
         await settle(pilot.app, pilot)
-        await pilot.press("5", "p", "left_square_bracket")
+        await pilot.press("6", "p", "left_square_bracket")
         await quiet(pilot)
 
     assert snap_compare(make_app(am), terminal_size=SIZE, run_before=run_before)

@@ -18,7 +18,7 @@ from tests.ui.test_alerts_screen import make_alert
 
 async def open_team(app, pilot) -> TeamScreen:
     await settle(app, pilot)
-    await pilot.press("5")
+    await pilot.press("6")
     await settle(app, pilot)
     assert isinstance(app.screen, TeamScreen)
     return app.screen
@@ -130,7 +130,7 @@ async def test_an_am_cannot_reach_the_people_tab(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("5")
+        await pilot.press("6")
         await settle(app, pilot)
         assert isinstance(app.screen, TeamScreen) and not app.screen.query("#team-table")
         for key in ("K", "R", "s", "i"):  # the People tab's keys do nothing here

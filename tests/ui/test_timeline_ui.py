@@ -55,7 +55,7 @@ async def test_without_a_selected_account_it_says_how_to_pick_one(org, make_app)
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("2")
+        await pilot.press("3")
         await settle(app, pilot)
         assert "No account selected" in card_text(app)
         await pilot.press("l")
@@ -89,7 +89,7 @@ async def test_filter_by_kind_and_by_text(org, make_app):
         assert titles(app) == ["TODAY", "visit: Kick-off"]
         await pilot.press("f")  # case
         assert titles(app) == ["TODAY", "case opened: Outage"]
-        for _ in range(len(("milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "all"))):
+        for _ in range(len(("milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "courtesy", "all"))):
             await pilot.press("f")
         assert len(titles(app)) == 6
         app.screen.filter_bar.value = "deck"  # the `/` line applies as it changes
@@ -224,7 +224,7 @@ async def test_an_am_cannot_open_another_ams_account(org, make_app):
         await settle(app, pilot)
         assert app.selected_account_id is None
         app.selected_account_id = org["b1"].id  # even forced, the screen shows nothing of it
-        await pilot.press("2")
+        await pilot.press("3")
         await settle(app, pilot)
         assert "Gamma" not in card_text(app) and app.screen.table.row_count == 0
 

@@ -21,7 +21,7 @@ def shown(app, selector: str) -> str:
 
 async def open_form(app, pilot):
     await settle(app, pilot)
-    await pilot.press("3")
+    await pilot.press("4")
     await settle(app, pilot)
     assert isinstance(app.screen, VisitLogScreen)
     app.screen.records_table.blur()

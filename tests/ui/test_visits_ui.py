@@ -38,7 +38,7 @@ def data(org):
 
 async def show(app, pilot):
     await settle(app, pilot)
-    await pilot.press("3")
+    await pilot.press("4")
     await settle(app, pilot)
     assert isinstance(app.screen, VisitLogScreen)
 

@@ -1,4 +1,4 @@
-"""Risk alerts (mode 4): my alerts (a lead: the team's), and what I do about them.
+"""Risk alerts (mode 5): my alerts (a lead: the team's), and what I do about them.
 
 Sorted red first, then oldest first (the service's order). `u` rule, `l`
 severity, `t` status and `w` owner filter (they combine with `/` text); the
@@ -118,7 +118,7 @@ class AlertFilters:
 
 
 class AlertsScreen(AcctScreen):
-    """Mode 4: the risk alerts I may see, and the actions on them."""
+    """Mode 5: the risk alerts I may see, and the actions on them."""
 
     MODE = "alerts"
     MAIN = "alerts-table"

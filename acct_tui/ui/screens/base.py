@@ -23,7 +23,7 @@ message: `open_record(source, id)` shows a record's full view (`RecordOpened`),
 
 Common bindings (ids in brackets, remappable in the config's `[keys]`):
 escape back [screen.back], `/` filter [screen.filter], `?` help
-[screen.help]. The app adds 1-5 modes, ctrl+p palette, ctrl+q quit.
+[screen.help]. The app adds 1-6 modes, ctrl+p palette, ctrl+q quit.
 """
 
 from __future__ import annotations

@@ -55,7 +55,8 @@ class QuickCaptureScreen(FormScreen):
         with Vertical(id="form-box") as box:
             box.border_title = "Quick capture"
             box.border_subtitle = "enter saves · escape cancels · grammar in the README"
-            yield Input(self.initial, placeholder=EXAMPLE, id="entry-line")
+            # A prefilled line (Today's `n`: the account) is kept: typing goes after it, not over it.
+            yield Input(self.initial, placeholder=EXAMPLE, id="entry-line", select_on_focus=False)
             yield Static("", id="error-line", classes="form-error -empty")
             yield Static(id="capture-preview")
             yield OptionList(id="capture-choices")

@@ -1,4 +1,4 @@
-"""Team (mode 5): for leads, one row per account manager, my escalation inbox, and the KPIs tab.
+"""Team (mode 6): for leads, one row per account manager, my escalation inbox, and the KPIs tab.
 
 People tab: `s`/`S` sort by any column, `enter` opens that person's
 accounts and alerts (as the lead sees them), `R` hands some or all of their
@@ -131,7 +131,7 @@ def inbox_columns() -> list[Column]:
 
 
 class TeamScreen(AcctScreen):
-    """Mode 5: the people I lead, their numbers, and what was escalated to me."""
+    """Mode 6: the people I lead, their numbers, and what was escalated to me."""
 
     MODE = "team"
     MAIN = "team-table"

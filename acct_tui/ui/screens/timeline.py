@@ -38,7 +38,7 @@ from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
-KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health"}
+KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health", "courtesy": "courtesy"}
 STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
 
 
@@ -97,8 +97,8 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     HELP = (
         "One account's story: its card (owner, tier, value, renewal, health and why, open alerts, key contacts) "
         "and every touch, case, milestone, commitment, planned visit, alert and health change, newest first, "
-        "with what is still to come above the TODAY rule. Pick the account in the Portfolio (1), the Visit log (3), "
-        "the Risk alerts (4) or with ctrl+p."
+        "with what is still to come above the TODAY rule. Pick the account in Today (1), the Portfolio (2), the Visit log (4), "
+        "the Risk alerts (5) or with ctrl+p."
     )
     BINDINGS = bindings("timeline")
 
@@ -245,7 +245,8 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     # -- opening ----------------------------------------------------------
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
-        if isinstance(event.row, TimelineEvent):
+        # An anniversary is the account itself: its card is already on top.
+        if isinstance(event.row, TimelineEvent) and event.row.source != "account":
             self.open_record(event.row.source, event.row.source_id)
 
 
@@ -253,7 +254,7 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
 
     def _need_account(self) -> AccountCard | None:
         if self.card is None:
-            self.notify("Pick an account first (1 Portfolio, or ctrl+p).", severity="warning")
+            self.notify("Pick an account first (1 Today, 2 Portfolio, or ctrl+p).", severity="warning")
         return self.card
 
     def action_log_touch(self) -> None:

@@ -15,7 +15,7 @@ TIER_STYLE = {"strategic": "bold magenta", "key": "bold cyan", "standard": "dim"
 def card_view(card: AccountCard | None):
     """The card as rich text: four lines, each cut to the width rather than wrapped."""
     if card is None:
-        return Text("No account selected: pick one in the Portfolio (1), the Visit log (3) or with ctrl+p.", style="italic")
+        return Text("No account selected: pick one in Today (1), the Portfolio (2), the Visit log (4) or with ctrl+p.", style="italic")
     head = Text.assemble(
         (card.name, "bold"), "  ", (card.tier.upper(), TIER_STYLE.get(card.tier, "")),
         f"  owner {card.owner or 'nobody'}  ·  {value_text(card.base_value, card.annual_value, card.currency, card.base)}/yr  ·  ",

@@ -8,7 +8,10 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 #: Mode names in key order, for the tab strip in the header.
-MODE_LABELS = (("portfolio", "1 Portfolio"), ("timeline", "2 Timeline"), ("visits", "3 Visits"), ("alerts", "4 Alerts"), ("team", "5 Team"))
+MODE_LABELS = (
+    ("today", "1 Today"), ("portfolio", "2 Portfolio"), ("timeline", "3 Timeline"), ("visits", "4 Visits"), ("alerts", "5 Alerts"),
+    ("team", "6 Team"),
+)
 
 
 class AppHeader(Horizontal):
@@ -51,7 +54,7 @@ class AppHeader(Horizontal):
         text = Text(" acct-tui ", style="bold")
         for mode, label in MODE_LABELS:
             if mode == "team" and not self.app.viewer.leads_people:
-                label = "5 My KPIs"
+                label = "6 My KPIs"
             style = "reverse bold" if mode == current else ""
             text.append(f" {label} ", style=style)
         self.query_one("#header-modes", Static).update(text)

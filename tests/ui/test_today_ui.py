@@ -1,0 +1,195 @@
+"""Today (mode 1): what it shows, for an AM and a lead, and every action from the row.
+
+The data is tests/test_today.py's: Minh's Acme has a commitment 3 days late, a visit planned on
+Tuesday, a touch 19 days old and its contract anniversary tomorrow; Beta a quiet renewal, a
+milestone, a yellow alert, a touch 50 days old and a contact's birthday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from acct_tui.models import ActionItem, Alert, AuditLog, HealthSnapshot, PlannedVisit
+from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.screens.form import EntryScreen
+from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+from acct_tui.ui.screens.today import TodayScreen
+from acct_tui.ui.screens.visit_form import VisitFormScreen
+from tests import factories as f
+from tests.ui.conftest import settle, table_text
+
+
+@pytest.fixture
+def data(org):
+    a1, a2 = org["a1"], org["a2"]
+    a1.annual_value, a1.contract_start = 30_000, dt.date(2023, 11, 21)
+    a1.save()
+    a2.renewal_date = dt.date(2027, 1, 19)
+    a2.save()
+    f.activity(a1, kind="visit", at=dt.datetime(2026, 11, 1, 9, 0))
+    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 10), score=80, band="green")
+    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 20), score=70, band="yellow")
+    f.action_item(a1, "Send proposal", due_on=dt.date(2026, 11, 17))
+    f.planned_visit(a1, dt.date(2026, 11, 24), purpose="Quarterly review")
+    f.activity(a2, kind="email", at=dt.datetime(2026, 10, 1, 9, 0))
+    f.alert(a2, "complaint_open", "yellow", reason="A case has been open 20 days")
+    f.milestone(a2, "Phase 2 go-live", due_on=dt.date(2026, 11, 24))
+    f.contact(a2, "Lan Tran", birthday=dt.date(1980, 11, 23))
+    f.action_item(org["b1"], "An's promise", due_on=dt.date(2026, 11, 21))
+    return org
+
+
+def shown(app) -> list[tuple[str, str, int]]:
+    return [(r.account_name, r.top.kind, len(r.items)) for r in app.screen.rows]
+
+
+async def test_an_am_opens_on_today_ranked_with_the_reasons(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]
+        lines = table_text(app, "#today-table")
+        assert "Owner" not in lines[0]
+        assert "104" in lines[1] and "commitment “Send proposal” 3 days late" in lines[1] and "+3 more" in lines[1]
+        side = str(app.screen.query_one("#today-detail").render())
+        assert "19 days since the last touch, target 14" in side and "3 years since the contract started" in side
+        summary = str(app.screen.query_one("#today-summary").render())
+        assert "2 accounts · 9 things to do" in summary
+
+
+async def test_a_lead_sees_owners_and_filters_by_one(data, make_app):
+    app = make_app("lena.lead", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        assert "Owner" in table_text(app, "#today-table")[0]
+        assert {r.owner for r in app.screen.rows} == {"minh.pham", "an.nguyen"}
+        await pilot.press("O")
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # everyone, an.nguyen, minh.pham
+        await settle(app, pilot)
+        assert {r.owner for r in app.screen.rows} == {"minh.pham"}
+        assert "owner minh.pham" in str(app.screen.query_one("#today-summary").render())
+
+
+async def test_enter_and_w_show_every_term(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+        fields = dict(app.screen.detail.fields)
+        assert fields["commitment 104.5"].startswith("commitment “Send proposal” 3 days late · due 2026-11-17")
+        assert ("  days_late", "3 × 2 = 6") in app.screen.detail.fields
+        assert ("  value_share", "75 × 0.5 = 37.5") in app.screen.detail.fields
+        await pilot.press("escape", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordScreen)
+
+
+async def test_d_marks_the_commitment_done_and_the_row_re_ranks(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        item = ActionItem.get(ActionItem.title == "Send proposal")
+        assert (item.status, item.done_on) == ("done", dt.date(2026, 11, 20))
+        acme = app.screen.rows[0]
+        # The promise kept leaves; the visit is now Acme's top reason (the scan that followed may add alerts).
+        assert (acme.account_name, acme.top.kind) == ("Acme Corp", "visit")
+        assert "commitment" not in [i.kind for i in acme.items]
+
+
+async def test_a_acknowledges_the_alert_and_it_leaves(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("a")  # Acme has no alert: said so, nothing written
+        await settle(app, pilot)
+        assert AuditLog.select().count() == 0
+        await pilot.press("j", "a")
+        await settle(app, pilot)
+        assert Alert.get().status == "acknowledged"
+        assert AuditLog.get().action == "acknowledge"
+        beta = next(r for r in app.screen.rows if r.account_name == "Beta Ltd")
+        assert "alert" not in [i.kind for i in beta.items]
+
+
+async def test_s_snoozes_the_alert_with_a_date_and_a_reason(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press(*"2026-12-01", "enter", *"waiting for the fix", "enter")
+        await settle(app, pilot)
+        alert = Alert.get()
+        assert (alert.status, alert.snoozed_until, alert.snooze_reason) == ("snoozed", dt.datetime(2026, 12, 1), "waiting for the fix")
+        assert isinstance(app.screen, TodayScreen)
+        assert [len(r.items) for r in app.screen.rows] == [4, 4]
+
+
+async def test_l_n_and_p_open_their_forms_on_the_account(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, VisitFormScreen) and app.screen.account_id == data["a1"].id
+        app.pop_screen()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, QuickCaptureScreen)
+        assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
+        await pilot.press(*"call agreed the pilot", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TodayScreen)
+        acme = app.screen.rows[0]
+        assert "cadence" not in [i.kind for i in acme.items]  # touched today: within the target again
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press(*"tue", "tab", *"bring the contract")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        plans = PlannedVisit.select().where(PlannedVisit.account == data["a1"].id, PlannedVisit.status == "planned")
+        assert sorted(p.purpose for p in plans) == ["Quarterly review", "bring the contract"]
+
+
+async def test_o_opens_the_timeline(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "o")
+        await settle(app, pilot)
+        assert app.current_mode == "timeline" and app.selected_account_id == data["a2"].id
+
+
+async def test_an_am_never_sees_another_ams_reasons(data, make_app):
+    app = make_app("an.nguyen", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        assert shown(app) == [("Gamma Inc", "commitment", 1)]
+
+
+async def test_u_undoes_my_last_change_and_the_row_comes_back(data, make_app):
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("u")  # nothing done yet in this session
+        await settle(app, pilot)
+        assert AuditLog.select().where(AuditLog.action == "undo").count() == 0
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert ActionItem.get(ActionItem.title == "Send proposal").status == "done"
+        await pilot.press("u")
+        await settle(app, pilot)
+        item = ActionItem.get(ActionItem.title == "Send proposal")
+        assert (item.status, item.done_on) == ("open", None)
+        assert AuditLog.select().where(AuditLog.action == "undo").count() == 1
+        assert app.screen.rows[0].top.reason == "commitment “Send proposal” 3 days late"
