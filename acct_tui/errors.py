@@ -2,7 +2,7 @@
 
 
 class AcctError(Exception):
-    """Base for expected failures; `exit_code` is what the CLI exits with."""
+    """Base for expected failures; `exit_code` is what the CLI exits with (1 unless a subclass says 2)."""
 
     exit_code = 1
 
@@ -28,22 +28,14 @@ class SchemaTooNew(AcctError):
 class NotFound(AcctError):
     """A named record (user, account, alert) does not exist or is not visible."""
 
-    exit_code = 1
-
 
 class Forbidden(AcctError):
     """The acting user may not do this."""
-
-    exit_code = 1
 
 
 class DatabaseBusy(AcctError):
     """Another writer held the database longer than we wait; nothing was saved."""
 
-    exit_code = 1
-
 
 class StorageFull(AcctError):
     """The disk (or the database's size limit) is full; the transaction was rolled back."""
-
-    exit_code = 1

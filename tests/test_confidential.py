@@ -113,3 +113,50 @@ def test_a_handover_brief_names_a_promise_from_a_confidential_record_by_whose_it
     f.action_item(org["a1"], title="Send the deck", due_on=dt.date(2026, 12, 2))
     (brief,) = build_briefs([org["a1"].id])
     assert [c.title for c in brief.open_commitments] == ["a commitment from a confidential record by minh.pham", "Send the deck"]
+
+
+def test_health_scores_sentiment_from_records_everyone_may_read(org):
+    """Health is one figure for everyone: a confidential record's sentiment never moves it,
+    while the sentiment rule still sees it (its alert redacted)."""
+    for days in (10, 12, 14):
+        f.activity(org["a1"], kind="call", at=NOW - dt.timedelta(days=days), author=org["am1"], sentiment=2)
+    for days in (1, 2, 3):
+        f.activity(org["a1"], kind="call", at=NOW - dt.timedelta(days=days), author=org["am1"], sentiment=-2, confidential=True)
+    scores = set()
+    for viewer in (org["am1"], org["lead"], org["admin"]):  # the author, a manager, an admin
+        explained = explain(from_user(viewer), org["a1"].id, NOW)
+        scores.add(explained.score)
+        assert next(c for c in explained.components if c.name == "sentiment").value == 100  # the +2s only
+        decline = next(s for s in explained.signals if s.rule == "sentiment_decline")
+        assert decline.reason == "From a confidential record by minh.pham"
+    assert len(scores) == 1
+    scan_all(NOW)
+    from acct_tui.models import HealthSnapshot
+
+    assert HealthSnapshot.get(HealthSnapshot.account == org["a1"].id).score == scores.pop()  # the Portfolio's figure
+
+
+def test_a_handover_brief_gives_no_date_of_a_confidential_touch(org):
+    from acct_tui.services.briefs import brief_lines, build_briefs
+
+    f.activity(org["a1"], kind="visit", at=dt.datetime(2026, 10, 1, 9), author=org["am1"], subject="QBR")
+    f.activity(org["a1"], kind="call", at=dt.datetime(2026, 10, 20, 9), author=org["am1"])
+    f.activity(org["a1"], kind="visit", at=dt.datetime(2026, 11, 17, 9), author=org["am1"], confidential=True, subject="Rival Corp")
+    f.activity(org["a2"], kind="call", at=dt.datetime(2026, 11, 18, 9), author=org["am1"], confidential=True)
+    acme, beta = build_briefs([org["a1"].id, org["a2"].id])
+    assert (acme.last_touch, acme.last_visit) == (dt.datetime(2026, 10, 20, 9), dt.datetime(2026, 10, 1, 9))
+    assert acme.later_confidential_touches_by == ("minh.pham",)
+    assert (beta.last_touch, beta.last_visit, beta.later_confidential_touches_by) == (None, None, ("minh.pham",))
+    text = "\n".join(brief_lines(acme) + brief_lines(beta))
+    assert "2026-11-17" not in text and "2026-11-18" not in text and "Rival" not in text
+    assert "later touches in confidential records by minh.pham" in text
+
+
+def test_a_departure_alert_cleared_by_a_confidential_visit_gives_no_date(org):
+    f.activity(org["a1"], kind="call", at=NOW - dt.timedelta(days=5), author=org["am1"], intent_to_leave=True)
+    scan_all(NOW - dt.timedelta(days=4))
+    f.activity(org["a1"], kind="visit", at=NOW - dt.timedelta(days=2), author=org["am1"], confidential=True, subject="Rival Corp")
+    scan_all(NOW)
+    alert = only_alert(org["a1"], "departure_intent")
+    assert alert.status == "resolved"
+    assert alert.resolution_note == "Visited after the intent to leave (a confidential record by minh.pham)"

@@ -33,7 +33,7 @@ def test_engagement_slides_from_target_to_twice_the_max(days, value):
 
 
 def test_missing_components_are_left_out_and_weights_renormalise():
-    f = AccountFacts(1, TODAY, tier="strategic", last_touch=at(21), recent_sentiments=(2, 2, 2))
+    f = AccountFacts(1, TODAY, tier="strategic", last_touch=at(21), shared_sentiments=(2, 2, 2))
     result = health.compute(f, RiskSettings())
     names = [c.name for c in result.components]
     assert names == ["engagement", "sentiment", "cases"]  # no usage, commitments or payments on record
@@ -46,7 +46,7 @@ def test_missing_components_are_left_out_and_weights_renormalise():
 
 def test_all_components_and_churned_accounts():
     f = AccountFacts(
-        1, TODAY, last_touch=at(1), recent_sentiments=(-2, -2, -2), open_cases=2, oldest_open_case=at(20),
+        1, TODAY, last_touch=at(1), shared_sentiments=(-2, -2, -2), open_cases=2, oldest_open_case=at(20),
         usage_recent=60.0, usage_prior=100.0, commitments_due=4, commitments_kept=1, receivables_recent=3,
         oldest_unpaid_due=TODAY - dt.timedelta(days=30), unpaid_overdue=1,
     )
@@ -58,7 +58,7 @@ def test_all_components_and_churned_accounts():
 
 def test_a_zero_weight_leaves_a_component_out():
     settings = RiskSettings(weights=weights_from_config({"engagement": 0}))
-    f = AccountFacts(1, TODAY, last_touch=at(300), recent_sentiments=(2,))
+    f = AccountFacts(1, TODAY, last_touch=at(300), shared_sentiments=(2,))
     assert [c.name for c in health.compute(f, settings).components] == ["sentiment", "cases"]
 
 
@@ -119,7 +119,7 @@ def test_core_is_pure_no_database_no_io():
 
 def test_the_scans_fast_path_agrees_with_compute():
     f = AccountFacts(
-        1, TODAY, last_touch=at(25), recent_sentiments=(-1, 0, 2), open_cases=1, oldest_open_case=at(20),
+        1, TODAY, last_touch=at(25), shared_sentiments=(-1, 0, 2), open_cases=1, oldest_open_case=at(20),
         usage_recent=80.0, usage_prior=100.0, commitments_due=3, commitments_kept=2,
     )
     full = health.compute(f, RiskSettings())

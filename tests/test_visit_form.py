@@ -7,7 +7,8 @@ import pytest
 from acct_tui.errors import UsageError
 from acct_tui.models import ActionItem, Activity
 from acct_tui.services.access import from_user
-from acct_tui.services.visit_form import FormValues, read_form, save_form, understand_date
+from acct_tui.services.entry_forms import understand_date
+from acct_tui.services.visit_form import FormValues, read_form, save_form
 from tests import factories as f
 
 
@@ -87,5 +88,5 @@ def test_next_steps_and_dates_read_months(org):
 
 
 def test_understand_date():
-    assert understand_date("3d ago") == "Tue 2026-11-17"
-    assert "not a date" in understand_date("soon")
+    assert understand_date("3d ago", "past") == "Tue 2026-11-17"  # the one date hint every form shows
+    assert understand_date("soon", "past") == "?"

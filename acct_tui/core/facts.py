@@ -36,6 +36,10 @@ class AccountFacts:
     first_touch_year: dt.datetime | None = None
     #: Sentiments of the newest touches that have one, newest first.
     recent_sentiments: tuple[int, ...] = ()
+    #: The same from records everyone may read (not confidential): what the health
+    #: score uses, so that everyone sees the same score and it tells nothing of a
+    #: confidential record (the rules still see every sentiment, their alerts redacted).
+    shared_sentiments: tuple[int, ...] = ()
     #: Records whose details stay with their readers: the author's login for the newest
     #: intent to leave, and for each of `recent_sentiments`, when that record is confidential.
     intent_confidential_by: str | None = None

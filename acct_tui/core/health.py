@@ -112,8 +112,8 @@ def engagement(f: AccountFacts, s: RiskSettings) -> float | None:
 
 
 def sentiment(f: AccountFacts, s: RiskSettings) -> float | None:
-    """The mean of the recent sentiments (-2..2) mapped onto 0..100."""
-    values = f.recent_sentiments[: s.thresholds.sentiment_touches]
+    """The mean of the recent sentiments (-2..2) mapped onto 0..100; never a confidential record's."""
+    values = f.shared_sentiments[: s.thresholds.sentiment_touches]
     if not values:
         return None
     return (sum(values) / len(values) + 2) * 25

@@ -33,6 +33,18 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _quarter(start: dt.date) -> int:
+    return (start.month - 1) // 3 + 1
+
+
+#: A calendar period's (label, short label), from its first day.
+_LABELS = {
+    "quarter": (lambda start: f"{start.year}-Q{_quarter(start)}", lambda start: f"Q{_quarter(start)} {start:%y}"),
+    "month": (lambda start: f"{start:%Y-%m}", lambda start: f"{start:%b %y}"),
+    "year": (lambda start: str(start.year), lambda start: str(start.year)),
+}
+
+
 @dataclass(frozen=True)
 class Period:
     """Days `start` to `end`, both included."""
@@ -43,23 +55,16 @@ class Period:
 
     @property
     def label(self) -> str:
-        if self.kind == "quarter":
-            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
-        if self.kind == "month":
-            return f"{self.start:%Y-%m}"
-        if self.kind == "year":
-            return str(self.start.year)
+        """As typed and reported: `2026-Q2`, `2026-05`, `2026`, `2026-04-01..2026-04-30`."""
+        if self.kind in _LABELS:
+            return _LABELS[self.kind][0](self.start)
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
     @property
     def short_label(self) -> str:
         """For a chart's axis: `Q2 26`, `May 26`, `2026`, `1 Apr`."""
-        if self.kind == "quarter":
-            return f"Q{(self.start.month - 1) // 3 + 1} {self.start:%y}"
-        if self.kind == "month":
-            return f"{self.start:%b %y}"
-        if self.kind == "year":
-            return str(self.start.year)
+        if self.kind in _LABELS:
+            return _LABELS[self.kind][1](self.start)
         return f"{self.start.day} {self.start:%b}"
 
     @property

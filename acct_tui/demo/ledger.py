@@ -67,16 +67,7 @@ def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date,
             else:
                 add(title, "renewal", ann, "planned")
         if plan.tier != "standard":
-            quarter = dt.date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
-            while quarter <= horizon + dt.timedelta(days=92):
-                due = quarter + dt.timedelta(days=rng.randint(10, 25))
-                label = f"QBR Q{(quarter.month - 1) // 3 + 1} {quarter.year}"
-                if start <= due < min(today, horizon):
-                    done(label, "qbr", due, early=3, late=0)
-                elif due >= today and plan.status == "active":
-                    add(label, "qbr", due, "planned")
-                    break
-                quarter = add_months(quarter, 3)
+            _qbrs(plan, rng, start, horizon, today, add, done)
         span = (horizon - start).days
         for _ in range(max(0, int(span / 365 * rng.uniform(1, 3)))):
             if span > 60:
@@ -99,6 +90,20 @@ def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date,
     rows.sort(key=lambda r: r[0])
     for due, title, kind, status, completed, created in rows:
         sink.add(Milestone, (sink.new_id(Milestone), plan.id, title, kind, due, status, completed, created))
+
+
+def _qbrs(plan: AccountPlan, rng: random.Random, start: dt.date, horizon: dt.date, today: dt.date, add, done) -> None:
+    """A key or strategic account's quarterly business reviews: held each quarter, the next one planned."""
+    quarter = dt.date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
+    while quarter <= horizon + dt.timedelta(days=92):
+        due = quarter + dt.timedelta(days=rng.randint(10, 25))
+        label = f"QBR Q{(quarter.month - 1) // 3 + 1} {quarter.year}"
+        if start <= due < min(today, horizon):
+            done(label, "qbr", due, early=3, late=0)
+        elif due >= today and plan.status == "active":
+            add(label, "qbr", due, "planned")
+            break
+        quarter = add_months(quarter, 3)
 
 
 def write_metrics(plan: AccountPlan, ctx, rng: random.Random) -> None:

@@ -23,7 +23,8 @@ from acct_tui.services.access import confidential_sources
 from acct_tui.services.accounts import AccountRow, account_rows
 from acct_tui.services.alerts import AlertRow, alerts_on
 from acct_tui.services.facts import gather
-from acct_tui.services.query import as_date, chunks
+from acct_tui.services import touches
+from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
 
 #: A health component (0-100) below this is named among the reasons.
 WEAK_COMPONENT = 50
@@ -55,7 +56,10 @@ class AccountBrief(AccountRow):
 
     #: Why the health is what it is: what fires now, open alerts' reasons, then weak components.
     health_reasons: tuple[str, ...]
+    #: `last_touch` and `last_visit` count only records everyone may read: a brief is
+    #: handed on. Who logged a later touch in a confidential record (no date) is named.
     last_visit: dt.datetime | None
+    later_confidential_touches_by: tuple[str, ...]
     open_commitments: tuple[CommitmentBrief, ...]
     open_alerts: tuple[AlertRow, ...]
     next_visit: dt.date | None
@@ -82,6 +86,7 @@ def build_briefs(
     facts = gather(now(), ids, settings=settings) if ids else {}
     commitments, alerts = _open_commitments(ids), alerts_on(ids)
     visits, contacts = _next_visits(ids), _key_contacts(ids)
+    touched, visited, secret = _shared_touches(ids)
     briefs = []
     for account_id, row in rows.items():
         account_facts = facts.get(account_id)
@@ -92,12 +97,14 @@ def build_briefs(
         next_visit, purpose = visits.get(account_id, (None, None))
         briefs.append(
             AccountBrief(
-                **{f.name: getattr(row, f.name) for f in fields(AccountRow)} | {
+                **{f.name: getattr(row, f.name) for f in fields(AccountRow) if f.name != "last_touch"} | {
                     "health_score": health.score if health else None,
                     "health_band": health.band if health else None,
                 },
                 health_reasons=_health_reasons(signals, account_alerts, health),
-                last_visit=account_facts.last_visit if account_facts else None,
+                last_touch=touched.get(account_id),
+                last_visit=visited.get(account_id),
+                later_confidential_touches_by=secret.get(account_id, ()),
                 open_commitments=tuple(commitments.get(account_id, ())),
                 open_alerts=account_alerts,
                 next_visit=next_visit,
@@ -121,6 +128,24 @@ def _health_reasons(signals, alerts: tuple[AlertRow, ...], health) -> tuple[str,
             if c.value < WEAK_COMPONENT
         ]
     return tuple(reasons)
+
+
+def _shared_touches(ids: list[int]) -> tuple[dict[int, dt.datetime], dict[int, dt.datetime], dict[int, tuple[str, ...]]]:
+    """Per account: the last touch and the last visit in records everyone may read, and
+    who (login) logged a touch after that in a confidential record."""
+    touched: dict[int, dt.datetime] = {}
+    visited: dict[int, dt.datetime] = {}
+    later: dict[int, set[int]] = {}
+    for part in chunks(ids):
+        touched.update((aid, as_datetime(at)) for aid, at in raw_rows(touches.last_touch_query(part, shared=True)))
+        visited.update((aid, as_datetime(at)) for aid, at in raw_rows(touches.last_touch_query(part, shared=True, kind="visit")))
+        for aid, author, at in raw_rows(touches.confidential_touch_query(part)):
+            shown = touched.get(aid)
+            if shown is None or as_datetime(at) > shown:
+                later.setdefault(aid, set()).add(author)
+    names = dict(User.select(User.id, User.login).where(User.id.in_({a for authors in later.values() for a in authors if a})).tuples()) if later else {}
+    secret = {aid: tuple(sorted({names.get(a, "someone") for a in authors})) for aid, authors in later.items()}
+    return touched, visited, secret
 
 
 def _open_commitments(ids: list[int]) -> dict[int, list[CommitmentBrief]]:
@@ -195,7 +220,9 @@ def brief_lines(brief: AccountBrief) -> list[str]:
     ]
     lines += [f"  - {reason}" for reason in brief.health_reasons]
     lines += [
-        f"- **Last touch** {_ago(brief.last_touch)} · **last visit** {_ago(brief.last_visit)}",
+        f"- **Last touch** {_ago(brief.last_touch)} · **last visit** {_ago(brief.last_visit)}"
+        + (f" · later touches in confidential records by {', '.join(brief.later_confidential_touches_by)}"
+           if brief.later_confidential_touches_by else ""),
         f"- **Next planned visit** {next_visit}",
     ]
     if brief.key_contacts:

@@ -180,14 +180,19 @@ def _apply_intent(values, rows, now) -> None:
 
 
 def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
-    """The newest few sentiments per account, with a window function."""
+    """The newest few sentiments per account, of confidential and of other records apart, with a window function.
+
+    Both kinds are kept `keep` deep so that the newest `keep` overall (the
+    rules') and the newest `keep` anyone may read (health's) are both there.
+    """
     # No id tie-breaker: ordering by time alone lets SQLite walk the
     # (account, time) index (two touches of one account in the same second
     # are not a case worth a sort of a year of activity).
-    rank = fn.ROW_NUMBER().over(partition_by=[Activity.account], order_by=[Activity.occurred_at.desc()])
+    rank = fn.ROW_NUMBER().over(partition_by=[Activity.account, Activity.confidential], order_by=[Activity.occurred_at.desc()])
     inner = (
         Activity.select(Activity.account.alias("account_id"), Activity.sentiment.alias("sentiment"),
-                        Activity.confidential.alias("confidential"), Activity.author.alias("author_id"), rank.alias("rn"))
+                        Activity.confidential.alias("confidential"), Activity.author.alias("author_id"),
+                        Activity.occurred_at.alias("at"), rank.alias("rn"))
         .where(
             Activity.sentiment.is_null(False)
             & touches.is_touch()
@@ -199,24 +204,24 @@ def _sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
         inner = inner.where(Activity.account.in_(ids))
     inner = inner.alias("ranked")
     return (
-        Activity.select(inner.c.account_id, inner.c.sentiment, inner.c.confidential, inner.c.author_id)
+        Activity.select(inner.c.account_id, inner.c.sentiment, inner.c.confidential, inner.c.author_id, inner.c.at)
         .from_(inner)
         .where(inner.c.rn <= keep)
-        .order_by(inner.c.account_id, inner.c.rn)
     )
 
 
 def _apply_sentiments(values, rows, now) -> None:
-    found = defaultdict(list)
-    secret = defaultdict(list)
-    for aid, sentiment, confidential, author in rows:
-        found[aid].append(int(sentiment))
-        secret[aid].append((author or -1) if confidential else None)
-    for aid, items in found.items():
+    per_account = defaultdict(list)
+    for aid, sentiment, confidential, author, at in rows:
         if aid in values:
-            values[aid]["recent_sentiments"] = tuple(items)
-            if any(secret[aid]):
-                values[aid]["sentiment_confidential_by"] = tuple(secret[aid])
+            per_account[aid].append((as_datetime(at), int(sentiment), (author or -1) if confidential else None))
+    for aid, items in per_account.items():
+        # Newest first; up to twice as many as a rule reads: the rules and health each take the first few.
+        items.sort(key=lambda item: item[0], reverse=True)
+        values[aid]["recent_sentiments"] = tuple(sentiment for _, sentiment, _ in items)
+        values[aid]["shared_sentiments"] = tuple(sentiment for _, sentiment, secret in items if secret is None)
+        if any(secret for _, _, secret in items):
+            values[aid]["sentiment_confidential_by"] = tuple(secret for _, _, secret in items)
 
 
 def _name_confidential_authors(values: dict[int, dict]) -> None:

@@ -26,7 +26,6 @@ the second one returns at once with `skipped=True`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 import peewee
@@ -39,7 +38,9 @@ from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Alert, AuditLog, HealthSnapshot, User, json_default
+from acct_tui.models import Account, Alert, AuditLog, User, stored_json
+from acct_tui.services import alert_notes, snapshots
+from acct_tui.services.alerts import ACTIVE_STATUSES
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
 
@@ -48,7 +49,6 @@ from acct_tui.services.query import as_datetime, raw_rows
 ACCOUNTS_PER_TRANSACTION = 1000
 #: The PostgreSQL advisory lock key held while a scan writes ("ACT3").
 SCAN_LOCK_KEY = 0x41435433
-ACTIVE = ("open", "acknowledged", "snoozed")
 
 
 @dataclass(frozen=True)
@@ -138,11 +138,11 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
         # Plan outside any transaction; write only chunks with something to
         # write, each in its own short transaction.
         plan = _plan_alerts(chunk, signals, facts, existing, held, now, tally)
-        snaps = _plan_snapshots(chunk, scores, now.date())
+        snaps = snapshots.plan(chunk, scores, now.date())
         if plan.has_work or snaps[0] or snaps[1]:
             with database.atomic():
                 _write_alerts(plan, chunk[0], chunk[-1], now, tally)
-                _write_snapshots(snaps, tally)
+                tally.snapshots += snapshots.write(snaps)
     _escalate(now, settings, tally)
     return ScanSummary(
         accounts=len(ids),
@@ -155,21 +155,13 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
     )
 
 
-#: Encodes exactly as `models.JSONText` stores, so stored evidence compares as text.
-_ENCODER = json.JSONEncoder(default=json_default, sort_keys=True)
-
-
-def _evidence_json(evidence: dict) -> str:
-    return _ENCODER.encode(evidence)
-
-
 def _active_alerts() -> dict[int, dict[str, tuple]]:
     """Every non-resolved alert, by account and rule, in one read."""
     existing: dict[int, dict[str, tuple]] = {}
     query = Alert.select(
         Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
         Alert.last_seen,
-    ).where(Alert.status.in_(ACTIVE))
+    ).where(Alert.status.in_(ACTIVE_STATUSES))
     for row in raw_rows(query):
         existing.setdefault(row[1], {})[row[2]] = row
     return existing
@@ -185,22 +177,6 @@ def _held_alerts() -> dict[int, dict[str, tuple]]:
     for row in raw_rows(query):
         held.setdefault(row[1], {})[row[2]] = row
     return held
-
-
-#: Severities in rising order: a resolved alert reopens only for a worse one.
-_RANK = {"yellow": 1, "red": 2}
-
-
-def _reopen_note(row: tuple, signal: Signal, now: dt.datetime) -> str | None:
-    """Why a resolved alert reopens now; None while it should stay resolved."""
-    _, _, _, severity, cleared_at, who, when = row
-    resolved = f"{who} resolved it on {as_datetime(when).date().isoformat()}" if when else f"{who} resolved it"
-    if cleared_at is not None:
-        return (f"Reopened on {now.date().isoformat()}: the condition cleared on "
-                f"{as_datetime(cleared_at).date().isoformat()} after {resolved}, and has come back")
-    if _RANK.get(signal.severity, 0) > _RANK.get(severity, 0):
-        return f"Reopened on {now.date().isoformat()}: worse than when {resolved} ({severity} → {signal.severity})"
-    return None
 
 
 @dataclass
@@ -236,7 +212,7 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, held, now: dt.datet
             row = mine.get(rule_id)
             if row is None and rule_id in kept:
                 resolved = kept[rule_id]
-                note = _reopen_note(resolved, signal, now)
+                note = alert_notes.reopen_note(resolved, signal, now)
                 if note is not None:
                     plan.revivals.append((signal, resolved[0], note))
                     plan.entries.append(_entry("reopen", resolved[0], {
@@ -256,7 +232,7 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, held, now: dt.datet
                 if signal.severity == "red":
                     tally.new_red.append(alert_id)
                 continue
-            if (severity, reason, evidence) != (signal.severity, signal.reason, _evidence_json(signal.evidence)):
+            if (severity, reason, evidence) != (signal.severity, signal.reason, stored_json(signal.evidence)):
                 plan.updates.append((signal, alert_id, status))
                 if severity != signal.severity:
                     plan.entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
@@ -266,7 +242,7 @@ def _plan_alerts(chunk: list[int], signals, facts, existing, held, now: dt.datet
                 plan.seen.append(alert_id)
         for rule_id, row in mine.items():
             if rule_id not in fired:
-                note = _cleared_note(rule_id, facts.get(aid))
+                note = alert_notes.cleared_note(rule_id, facts.get(aid))
                 plan.resolves.append((row[0], row[4], note))
                 plan.entries.append(_entry("resolve", row[0], {"status": [row[4], "resolved"], "note": note}, now))
     return plan
@@ -281,14 +257,14 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
         database.cursor().executemany(
             f"UPDATE alert SET severity = {param}, reason = {param}, evidence = {param}, last_seen = {param} "
             f"WHERE id = {param} AND status = {param}",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
+            [(s.severity, s.reason, stored_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
         )
         tally.updated += len(plan.updates)
     if plan.reopens:
         database.cursor().executemany(
             f"UPDATE alert SET status = 'open', snoozed_until = NULL, severity = {param}, reason = {param}, "
             f"evidence = {param}, last_seen = {param} WHERE id = {param} AND status = 'snoozed'",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
+            [(s.severity, s.reason, stored_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
         )
         tally.opened += len(plan.reopens)
     if plan.resolves:
@@ -305,7 +281,7 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
             f"UPDATE alert SET status = 'open', severity = {param}, reason = {param}, evidence = {param}, "
             f"last_seen = {param}, reopen_note = {param}, resolved_severity = NULL, cleared_at = NULL, "
             f"resolved_by = NULL, resolved_at = NULL, resolution_note = NULL WHERE id = {param} AND status = 'resolved'",
-            [(s.severity, s.reason, _evidence_json(s.evidence), now, note, alert_id) for s, alert_id, note in plan.revivals],
+            [(s.severity, s.reason, stored_json(s.evidence), now, note, alert_id) for s, alert_id, note in plan.revivals],
         )
         tally.opened += len(plan.revivals)
     if plan.cleared:
@@ -316,13 +292,13 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
     if inserts:
         # Inside the write transaction: skip any alert another scanner opened
         # since the plan was read (SQLite has no advisory lock to prevent it).
-        taken = {(aid, rule_id) for _, aid, rule_id, status, _ in _alerts_in_range(lo, hi) if status in ACTIVE}
+        taken = {(aid, rule_id) for _, aid, rule_id, status, _ in _alerts_in_range(lo, hi) if status in ACTIVE_STATUSES}
         inserts = [item for item in inserts if (item[0], item[1]) not in taken]
     if inserts:
         database.cursor().executemany(
             "INSERT INTO alert (account_id, rule, severity, reason, evidence, status, first_seen, last_seen) "
             f"VALUES ({', '.join([param] * 8)})",
-            [(aid, rule_id, s.severity, s.reason, _evidence_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
+            [(aid, rule_id, s.severity, s.reason, stored_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
         )
         keys = {(aid, rule_id): s.severity for aid, rule_id, s in inserts}
         for alert_id, account_id, rule_id, status, first_seen in _alerts_in_range(lo, hi):
@@ -355,63 +331,12 @@ def _audit(entries: list[dict]) -> None:
         param = database.param
         database.cursor().executemany(
             f'INSERT INTO audit_log (actor, action, table_name, row_id, changes, at) VALUES ({", ".join([param] * 6)})',
-            [(e["actor"], e["action"], e["table"], e["row_id"], _evidence_json(e["changes"]), e["at"]) for e in entries],
+            [(e["actor"], e["action"], e["table"], e["row_id"], stored_json(e["changes"]), e["at"]) for e in entries],
         )
 
 
 def _entry(action: str, alert_id: int, changes: dict, now: dt.datetime) -> dict:
     return dict(actor=SYSTEM_ACTOR, action=action, table="alert", row_id=alert_id, changes=changes, at=now)
-
-
-def _cleared_note(rule_id: str, f: AccountFacts | None) -> str:
-    if f is None or not f.watched:
-        return f"Account is {f.status if f else 'gone'}; no longer watched"
-    if rule_id == "departure_intent" and f.last_visit is not None:
-        return f"Visited on {f.last_visit.date().isoformat()}, after the intent to leave"
-    return "Condition cleared"
-
-
-def _todays_snapshots(chunk: list[int], day: dt.date) -> dict[int, tuple]:
-    """The chunk's snapshots of `day`: point look-ups on the (account, day) index,
-    which stay fast however many days of snapshots pile up."""
-    query = HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band).where(
-        HealthSnapshot.account.in_(chunk) & (HealthSnapshot.taken_on == day)
-    )
-    return {aid: (score, band) for aid, score, band in raw_rows(query)}
-
-
-def _plan_snapshots(chunk: list[int], scores: dict[int, tuple], day: dt.date):
-    """Today's snapshot per scored account: insert it, or refresh it if the score moved."""
-    stored = _todays_snapshots(chunk, day)
-    inserts, changed = [], []
-    for aid in chunk:
-        score, band, components = scores.get(aid, (None, None, None))
-        if score is None:
-            continue
-        if aid not in stored:
-            inserts.append((aid, day, score, band, _evidence_json(components)))
-        elif stored[aid] != (score, band):
-            changed.append((score, band, _evidence_json(components), aid, day))
-    return inserts, changed
-
-
-def _write_snapshots(plan, tally: _Tally) -> None:
-    inserts, changed = plan
-    param = database.param
-    if inserts:
-        # ON CONFLICT DO NOTHING (both backends): a concurrent scan's snapshot stands.
-        database.cursor().executemany(
-            f"INSERT INTO health_snapshot (account_id, taken_on, score, band, components) "
-            f"VALUES ({', '.join([param] * 5)}) ON CONFLICT DO NOTHING",
-            inserts,
-        )
-    if changed:
-        database.cursor().executemany(
-            f"UPDATE health_snapshot SET score = {param}, band = {param}, components = {param} "
-            f"WHERE account_id = {param} AND taken_on = {param}",
-            changed,
-        )
-    tally.snapshots += len(inserts) + len(changed)
 
 
 def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:

@@ -116,6 +116,14 @@ def _cases(_viewer, account_id: int, _today):
             yield TimelineEvent(as_datetime(closed), "case", f"case closed: {subject}", f"after {days} days", "case", cid, False, "done")
 
 
+def _missed_or_coming(day: dt.date, today: dt.date, status: str) -> tuple[str, bool, str]:
+    """A dated item that is not done: missed (its status says so, or its day passed) or still to come.
+    (state "late" or "", upcoming, "N days late" / "in N days")."""
+    if status == "missed" or day < today:
+        return "late", False, f"{(today - day).days} days late"
+    return "", True, f"in {(day - today).days} days"
+
+
 def _milestones(_viewer, account_id: int, today: dt.date):
     query = Milestone.select(Milestone.id, Milestone.title, Milestone.kind, Milestone.due_on, Milestone.status, Milestone.completed_on).where(
         Milestone.account == account_id
@@ -124,10 +132,10 @@ def _milestones(_viewer, account_id: int, today: dt.date):
         if status == "done":
             when = completed or due
             yield TimelineEvent(as_datetime(when), "milestone", f"{kind} done: {title}", f"due {due:%Y-%m-%d}", "milestone", mid, False, "done")
-        elif status == "missed" or due < today:
-            yield TimelineEvent(as_datetime(due), "milestone", f"{kind} missed: {title}", f"{(today - due).days} days late", "milestone", mid, False, "late")
         else:
-            yield TimelineEvent(as_datetime(due), "milestone", f"{kind}: {title}", f"in {(due - today).days} days", "milestone", mid, True, "")
+            late, upcoming, days = _missed_or_coming(due, today, status)
+            label = f"{kind} missed: {title}" if late else f"{kind}: {title}"
+            yield TimelineEvent(as_datetime(due), "milestone", label, days, "milestone", mid, upcoming, late)
 
 
 def _commitments(viewer, account_id: int, today: dt.date):
@@ -174,10 +182,10 @@ def _planned_visits(_viewer, account_id: int, today: dt.date):
             yield TimelineEvent(when, "visit_plan", f"planned visit done: {what}", f"{who} · planned {day:%Y-%m-%d}", "planned_visit", pid, False, "done")
         elif status == "cancelled":
             yield TimelineEvent(as_datetime(day), "visit_plan", f"planned visit cancelled: {what}", who, "planned_visit", pid, False, "")
-        elif status == "missed" or day < today:
-            yield TimelineEvent(as_datetime(day), "visit_plan", f"planned visit missed: {what}", f"{who} · {(today - day).days} days late", "planned_visit", pid, False, "late")
         else:
-            yield TimelineEvent(as_datetime(day), "visit_plan", f"visit planned: {what}", f"{who} · in {(day - today).days} days", "planned_visit", pid, True, "")
+            late, upcoming, days = _missed_or_coming(day, today, status)
+            label = f"planned visit missed: {what}" if late else f"visit planned: {what}"
+            yield TimelineEvent(as_datetime(day), "visit_plan", label, f"{who} · {days}", "planned_visit", pid, upcoming, late)
 
 
 def _opportunities(_viewer, account_id: int, today: dt.date):

@@ -24,15 +24,29 @@ def is_touch():
     return Activity.kind.in_(TOUCH_KINDS)
 
 
-def last_touch_query(accounts=None, *, until: dt.datetime | None = None):
+def last_touch_query(accounts=None, *, until: dt.datetime | None = None, shared: bool = False, kind: str | None = None):
     """(account_id, at) per account: the newest touch, optionally among `accounts`
-    (a subquery or list of ids) and at or before `until`."""
+    (a subquery or list of ids), at or before `until`, in records everyone may
+    read (`shared`: not confidential), of one `kind` (a visit)."""
     query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at")).where(is_touch())
     if accounts is not None:
         query = query.where(Activity.account.in_(accounts))
     if until is not None:
         query = query.where(Activity.occurred_at <= until)
+    if shared:
+        query = query.where(Activity.confidential == False)  # noqa: E712
+    if kind is not None:
+        query = query.where(Activity.kind == kind)
     return query.group_by(Activity.account)
+
+
+def confidential_touch_query(accounts):
+    """(account_id, author_id, at): the newest confidential touch of each author per account (a rare flag: few rows)."""
+    return (
+        Activity.select(Activity.account, Activity.author, fn.MAX(Activity.occurred_at))
+        .where(is_touch() & (Activity.confidential == True) & Activity.account.in_(accounts))  # noqa: E712
+        .group_by(Activity.account, Activity.author)
+    )
 
 
 def last_touch_subquery(accounts=None):

@@ -52,14 +52,6 @@ class FormCheck:
     understood: dict[str, str] = field(default_factory=dict)
 
 
-def understand_date(text: str) -> str:
-    """The date a visit-date field's text means, for the hint beside it (or the reason it means none)."""
-    try:
-        return f"{parse_human_date(text, clock.today(), 'past'):%a %Y-%m-%d}"
-    except ValueError as exc:
-        return str(exc)
-
-
 #: Form fields that may hold several lines; every other one is a single line.
 MULTILINE_FIELDS = frozenset({"summary", "outcome", "next_steps"})
 

@@ -22,7 +22,6 @@ from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -37,6 +36,7 @@ from acct_tui.ui import risk_bridge
 from acct_tui.ui.background import attempt, call
 from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import safe_update
 
 
@@ -92,19 +92,7 @@ class AcctApp(App):
     }
     #: The first screen of the day: who to contact next, and why.
     DEFAULT_MODE = "today"
-    BINDINGS = [
-        Binding("1", "mode('today')", "Today", show=False, id="mode.today"),
-        Binding("2", "mode('portfolio')", "Portfolio", show=False, id="mode.portfolio"),
-        Binding("3", "mode('timeline')", "Timeline", show=False, id="mode.timeline"),
-        Binding("4", "mode('visits')", "Visits", show=False, id="mode.visits"),
-        Binding("5", "mode('alerts')", "Alerts", show=False, id="mode.alerts"),
-        Binding("6", "mode('team')", "Team / KPIs", show=False, id="mode.team"),
-        Binding("n,colon", "quick_capture", "Capture", id="app.capture"),
-        Binding("u,ctrl+z", "undo", "Undo", show=False, id="app.undo"),
-        Binding("ctrl+f", "search", "Search", show=False, priority=True, id="app.search"),
-        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True, id="app.palette"),
-        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
-    ]
+    BINDINGS = bindings("app")
 
     #: Seconds after start before the first background scan.
     FIRST_SCAN_DELAY = 5.0
@@ -125,6 +113,9 @@ class AcctApp(App):
 
         account_id: int
         visible: bool
+
+    class WaitingForWriter(Message):
+        """A save is waiting for another writer's lock (a long import, a scan)."""
 
     @dataclass
     class Undone(Message):
@@ -186,10 +177,10 @@ class AcctApp(App):
 
     def _waiting_for_writer(self) -> None:
         """A save waits for another writer's lock (a long import, a scan): say so instead of looking frozen."""
-        try:
-            self.call_from_thread(self.notify, "Waiting for another writer…", timeout=5)
-        except RuntimeError:  # on the event loop itself
-            self.notify("Waiting for another writer…", timeout=5)
+        self.post_message(self.WaitingForWriter())  # from the saving worker's thread: post_message is thread-safe
+
+    def on_acct_app_waiting_for_writer(self, message: WaitingForWriter) -> None:
+        self.notify("Waiting for another writer…", timeout=5)
 
     def _display(self, screen, renderable) -> None:
         # The last step before the terminal: no escape sequence from data gets through (ui/safe.py).

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field, replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -29,9 +28,10 @@ from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms
 from acct_tui.services.entry_forms import SnoozeRequest
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.form import EntryScreen
-from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.pick import PickScreen, pick_owner_filter
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 SEVERITY_STYLE = {"red": "bold red", "yellow": "bold yellow"}
@@ -133,19 +133,7 @@ class AlertsScreen(AcctScreen):
         "several alerts for one action. Filters: {alerts.rule} rule, {alerts.severity} severity, {alerts.status} "
         "status, {alerts.owner} owner, {screen.filter} text, {alerts.clear} clears them."
     )
-    BINDINGS = [
-        Binding("a", "acknowledge", "Ack", id="alerts.acknowledge"),
-        Binding("s", "snooze", "Snooze", id="alerts.snooze"),
-        Binding("r", "resolve", "Resolve", id="alerts.resolve"),
-        Binding("e", "escalate", "Escalate", id="alerts.escalate"),
-        Binding("o", "open_account", "Timeline", id="alerts.open"),
-        Binding("v,space", "mark", "Mark", key_display="v", id="alerts.mark"),
-        Binding("u", "pick_rule", "Rule", id="alerts.rule"),
-        Binding("l", "cycle_severity", "Severity", id="alerts.severity"),
-        Binding("t", "cycle_status", "Status", id="alerts.status"),
-        Binding("w", "pick_owner", "Owner", id="alerts.owner"),
-        Binding("x", "clear_filters", "Clear", id="alerts.clear"),
-    ]
+    BINDINGS = bindings("alerts")
 
     @dataclass
     class Loaded(Message):
@@ -286,24 +274,12 @@ class AlertsScreen(AcctScreen):
         self._set_filters(replace(self.filters, status=names[(names.index(self.filters.status) + 1) % len(names)]))
 
     def action_pick_owner(self) -> None:
-        owners = sorted({r.owner for r in self.all_rows if r.owner} | ({self.filters.owner} if self.filters.owner else set()))
-        choices = [("", "everyone")] + [(login, login) for login in owners]
-
-        def chosen(login: str | None) -> None:
-            if login is not None:
-                self._set_filters(replace(self.filters, owner=login or None))
-
-        self.app.push_screen(PickScreen("Filter by owner", choices, current=self.filters.owner or ""), chosen)
+        pick_owner_filter(self, {r.owner for r in self.all_rows if r.owner})
 
     def action_clear_filters(self) -> None:
         self.filter_bar.value = ""
         self.filter_bar.remove_class("-active")
         self._set_filters(AlertFilters())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_owner" and not self.app.viewer.leads_people:
-            return False
-        return True
 
     # -- actions ----------------------------------------------------------
 

@@ -16,6 +16,11 @@ the footer. Override as needed:
 - `focus_main()`: where focus goes instead, when `MAIN` is not enough
   (default: the `MAIN` widget, else the first focusable widget of the body).
 
+Shared actions that touch the database run in workers and report back by
+message: `open_record(source, id)` shows a record's full view (`RecordOpened`),
+`write(service, *args, done=...)` saves and then tells, refreshes and rescans
+(`Wrote`).
+
 Common bindings (ids in brackets, remappable in the config's `[keys]`):
 escape back [screen.back], `/` filter [screen.filter], `?` help
 [screen.help]. The app adds 1-6 modes, ctrl+p palette, ctrl+q quit.
@@ -23,13 +28,29 @@ escape back [screen.back], `/` filter [screen.filter], `?` help
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from acct_tui.services.access import Viewer, may_reassign
+from acct_tui.services.account_card import RecordDetail, record_detail
+from acct_tui.ui.background import attempt
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.filter_bar import FilterBar
 from acct_tui.ui.widgets.header import AppHeader
+
+
+#: Actions only some viewers may use, on whichever screen binds them: action -> who may
+#: (the decisions themselves are `services.access`'s).
+RESTRICTED_ACTIONS: dict[str, Callable[[Viewer], bool]] = {
+    "pick_owner": lambda viewer: viewer.leads_people,  # an AM sees only their own: no one else to pick
+    "reassign": may_reassign,
+}
 
 
 class AcctScreen(Screen):
@@ -38,11 +59,21 @@ class AcctScreen(Screen):
     MODE: str = ""
     HELP: str = ""
     MAIN: str = ""
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="screen.back"),
-        Binding("slash", "filter", "Filter", key_display="/", id="screen.filter"),
-        Binding("question_mark", "help", "Help", key_display="?", id="screen.help"),
-    ]
+    BINDINGS = bindings("screen")
+
+    @dataclass
+    class RecordOpened(Message):
+        """`open_record`'s worker is back: the record's full view, or why not."""
+
+        detail: RecordDetail | None
+        error: str | None
+
+    @dataclass
+    class Wrote(Message):
+        """`write`'s worker is back: what to say once saved, or why nothing was."""
+
+        done: str
+        error: str | None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -89,6 +120,47 @@ class AcctScreen(Screen):
         if self._stale:
             self._stale = False
             self.refresh_data()
+
+    # -- which actions are offered -----------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = RESTRICTED_ACTIONS.get(action)
+        if allowed is not None and not allowed(self.app.viewer):
+            return False
+        return self.action_available(action)
+
+    def action_available(self, action: str) -> bool:
+        """Whether `action` makes sense on this screen now (beyond who may use it)."""
+        return True
+
+    # -- shared database work (in workers, back by message) ----------------
+
+    @work(thread=True, exclusive=True, group="open-record", exit_on_error=False)
+    def open_record(self, source: str, source_id: int) -> None:
+        """Show the full record behind a line (`services.account_card.record_detail`)."""
+        self.post_message(self.RecordOpened(*attempt(record_detail, self.app.viewer, source, source_id)))
+
+    def on_acct_screen_record_opened(self, message: RecordOpened) -> None:
+        from acct_tui.ui.screens.dialogs import RecordScreen
+
+        if message.detail is None:
+            self.notify(message.error or "", severity="error", markup=False)
+        else:
+            self.app.push_screen(RecordScreen(message.detail))
+
+    @work(thread=True, exclusive=True, group="screen-write", exit_on_error=False)
+    def write(self, service: Callable[..., Any], *args: Any, done: str) -> None:
+        """Run a write (`service(viewer, *args)`), then say `done`, refresh and rescan."""
+        _result, error = attempt(service, self.app.viewer, *args)
+        self.post_message(self.Wrote(done, error))
+
+    def on_acct_screen_wrote(self, message: Wrote) -> None:
+        from acct_tui.ui.writes import after_write
+
+        if message.error is not None:
+            self.notify(message.error, severity="error", markup=False)
+        else:
+            after_write(self.app, message.done)
 
     # -- filter -----------------------------------------------------------
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from acct_tui.services.account_card import RecordDetail
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import plain
 
 
@@ -21,10 +21,7 @@ class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question: `y`/enter is yes, `n`/escape is no."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -41,7 +38,7 @@ class RecordScreen(ModalScreen[None]):
     """The full record behind a timeline line or a visit record, with its audit history."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="record.close")]
+    BINDINGS = bindings("record")
 
     def __init__(self, detail: RecordDetail) -> None:
         super().__init__()

@@ -21,7 +21,6 @@ from typing import Any, ClassVar, Iterable
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -31,6 +30,7 @@ from acct_tui.errors import AcctError
 from acct_tui.services.entry_forms import EntryField, EntryForm, understand_date
 from acct_tui.services.visits import DraftInvalid
 from acct_tui.ui.background import call
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import plain
 from acct_tui.ui.screens.dialogs import ConfirmScreen
 
@@ -46,10 +46,7 @@ class FormScreen(ModalScreen[Any]):
     """
 
     CSS_PATH = "form.tcss"
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
+    BINDINGS = bindings("form")
     #: Asked before a cancel throws typed text away.
     DISCARD_QUESTION: ClassVar[str] = "Discard this form? What you typed is lost."
     #: A problem's key -> the field that shows it, where the two differ.

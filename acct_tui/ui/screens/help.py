@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from acct_tui.ui.keys import bindings
+
 
 @dataclass(frozen=True)
 class BindingInfo:
@@ -81,9 +83,7 @@ class HelpScreen(ModalScreen[None]):
     """A modal table of keys; escape, `?` or `q` closes it."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
-    ]
+    BINDINGS = bindings("help")
 
     def __init__(self, target: Screen) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
@@ -20,9 +19,9 @@ from acct_tui import clock
 from acct_tui.core.currency import merge_unrated, money, short_amount, unrated_note
 from acct_tui.core.text import plural
 from acct_tui.services import team
-from acct_tui.services.access import may_reassign
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import call
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.alerts import SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.reassign import open_reassign
@@ -75,10 +74,7 @@ class MemberScreen(AcctScreen):
         "tab switches lists, {member.portfolio} shows them in the Portfolio, {member.reassign} hands accounts "
         "over, {screen.back} goes back."
     )
-    BINDINGS = [
-        Binding("p", "in_portfolio", "In portfolio", id="member.portfolio"),
-        Binding("R", "reassign", "Reassign", id="member.reassign"),
-    ]
+    BINDINGS = bindings("member")
 
     @dataclass
     class Loaded(Message):
@@ -138,12 +134,8 @@ class MemberScreen(AcctScreen):
         row = event.row
         self.app.open_account(row.account_id if event.table.id == "member-alerts" else row.id)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reassign" and not may_reassign(self.app.viewer):
-            return False
-        if action == "in_portfolio" and self.login is None:
-            return False
-        return True
+    def action_available(self, action: str) -> bool:
+        return not (action == "in_portfolio" and self.login is None)  # the unowned accounts have no portfolio
 
     def action_reassign(self) -> None:
         open_reassign(self, self.login, self.person if self.login is None else f"{self.person} ({self.login})")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Iterable
+
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import plain
 
 
@@ -14,7 +18,7 @@ class PickScreen(ModalScreen[str | None]):
     """Pick one of `choices` ((value, label) pairs): enter picks, escape cancels (None)."""
 
     CSS_PATH = "pick.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
+    BINDINGS = bindings("pick")
 
     def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None) -> None:
         super().__init__()
@@ -39,3 +43,15 @@ class PickScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def pick_owner_filter(screen, owners: Iterable[str]) -> None:
+    """Ask whose rows `screen` shows (its `filters.owner`; "everyone" clears it), then `screen._set_filters`."""
+    current = screen.filters.owner
+    choices = [("", "everyone")] + [(login, login) for login in sorted(set(owners) | ({current} if current else set()))]
+
+    def chosen(login: str | None) -> None:
+        if login is not None:
+            screen._set_filters(replace(screen.filters, owner=login or None))
+
+    screen.app.push_screen(PickScreen("Filter by owner", choices, current=current or ""), chosen)

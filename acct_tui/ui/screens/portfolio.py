@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
@@ -27,8 +26,9 @@ from acct_tui.enums import TIERS
 from acct_tui.services import money as money_service
 from acct_tui.services import portfolio as service
 from acct_tui.services.portfolio import Filters, Portfolio, PortfolioRow
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.pick import pick_owner_filter
 from acct_tui.ui.widgets.virtual_table import Column, VirtualTable
 
 #: Sort columns in the order `s` cycles through them, with their header labels.
@@ -215,15 +215,7 @@ class PortfolioScreen(AcctScreen):
         "clears the filters, {table.select} opens the timeline. Columns that do not fit the terminal are "
         "hidden, least useful first; the header ends with how many (\"+4 hidden\"): widen it to see them."
     )
-    BINDINGS = [
-        Binding("s", "cycle_sort", "Sort", id="portfolio.sort"),
-        Binding("S", "reverse_sort", "Reverse", id="portfolio.reverse"),
-        Binding("t", "cycle_tier", "Tier", id="portfolio.tier"),
-        Binding("b", "cycle_band", "Band", id="portfolio.band"),
-        Binding("o", "pick_owner", "Owner", id="portfolio.owner"),
-        Binding("x", "clear_filters", "Clear filters", id="portfolio.clear"),
-        Binding("r", "reload", "Reload", show=False, id="portfolio.reload"),
-    ]
+    BINDINGS = bindings("portfolio")
 
     @dataclass
     class Loaded(Message):
@@ -388,23 +380,12 @@ class PortfolioScreen(AcctScreen):
     def action_pick_owner(self) -> None:
         if self.portfolio is None:
             return
-        choices = [("", "everyone")] + [(login, login) for login in self.portfolio.owner_logins]
-
-        def chosen(login: str | None) -> None:
-            if login is not None:
-                self._set_filters(replace(self.filters, owner=login or None))
-
-        self.app.push_screen(PickScreen("Filter by owner", choices, current=self.filters.owner or ""), chosen)
+        pick_owner_filter(self, self.portfolio.owner_logins)
 
     def action_clear_filters(self) -> None:
         self.filter_bar.value = ""
         self.filter_bar.close()
         self._set_filters(Filters())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_owner" and not self.app.viewer.leads_people:
-            return False
-        return True
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         self.app.open_account(event.row.id)

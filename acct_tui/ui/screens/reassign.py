@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -24,6 +23,7 @@ from acct_tui.core.text import plural
 from acct_tui.services import briefs, handover, team
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import attempt, call
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import plain
 
 
@@ -31,11 +31,7 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
     """Hand some or all of one person's (or the unowned) accounts to someone else."""
 
     CSS_PATH = "reassign.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="reassign.cancel"),
-        Binding("ctrl+r", "preview", "Preview", id="reassign.preview"),
-        Binding("ctrl+s", "confirm", "Confirm", id="reassign.confirm"),
-    ]
+    BINDINGS = bindings("reassign")
 
     @dataclass
     class Loaded(Message):

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -22,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from acct_tui.services.search import SearchHit, search
 from acct_tui.ui.background import attempt
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import plain, safe_text
 
 HINT = 'Words in any order · "side by side" · prefix* · accents optional (cong ty sua) · 合同'
@@ -43,10 +43,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     """Find touches, cases, commitments and milestones by their words."""
 
     CSS_PATH = "search.tcss"
-    BINDINGS = [
-        Binding("escape", "cancel", "Close", id="search.close"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
-    ]
+    BINDINGS = bindings("search")
 
     @dataclass
     class Found(Message):

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -25,7 +24,7 @@ from acct_tui.db import database
 from acct_tui.core.currency import merge_unrated, short_amount, unrated_note
 from acct_tui.core.text import noun_for
 from acct_tui.services import money, team
-from acct_tui.services.access import may_reassign
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.alerts import PAST, SEVERITY_STYLE, STATUS_STYLE, age_days
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.member import MemberScreen
@@ -149,15 +148,7 @@ class TeamScreen(AcctScreen):
         "acct-tui report) with sparklines of the last six periods; {kpi.earlier} and {kpi.later} move the "
         "period, {kpi.kind} switches quarter, month and year."
     )
-    BINDINGS = [
-        Binding("s", "cycle_sort", "Sort", id="team.sort"),
-        Binding("S", "reverse_sort", "Reverse", id="team.reverse"),
-        Binding("R", "reassign", "Reassign", id="team.reassign"),
-        Binding("i", "focus_inbox", "Inbox", id="team.inbox"),
-        Binding("K", "toggle_kpis", "KPIs", id="team.kpis"),
-        Binding("a", "inbox_acknowledge", "Acknowledge", id="team.inbox_acknowledge"),
-        Binding("r", "inbox_resolve", "Resolve", id="team.inbox_resolve"),
-    ]
+    BINDINGS = bindings("team")
     #: Actions that belong to the People tab (an AM has none of them).
     PEOPLE_ACTIONS = ("cycle_sort", "reverse_sort", "reassign", "focus_inbox", "toggle_kpis")
     #: Actions on the alert under the cursor in "Escalated to me" (only while it has the focus).
@@ -317,14 +308,10 @@ class TeamScreen(AcctScreen):
         row = event.row
         self.app.push_screen(MemberScreen(row.login, row.name))
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in self.PEOPLE_ACTIONS and not self.leads:
-            return False
+    def action_available(self, action: str) -> bool:
         if action in self.INBOX_ACTIONS:
             return self.leads and self.inbox_table.has_focus
-        if action == "reassign" and not may_reassign(self.app.viewer):
-            return False
-        return True
+        return self.leads or action not in self.PEOPLE_ACTIONS
 
     def action_reassign(self) -> None:
         row = self.table.current_row

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
@@ -25,12 +24,13 @@ from acct_tui.core.text import plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms, visits
-from acct_tui.services.account_card import AccountCard, account_card, record_detail
+from acct_tui.services.account_card import AccountCard, account_card
 from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.money import rate_book
 from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import RecordScreen
+from acct_tui.ui.background import call
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline_contacts import ContactActions
@@ -103,19 +103,7 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
         "{timeline.log} logs a touch, {timeline.plan} plans a visit, {timeline.commit} adds a commitment, "
         "{timeline.done} marks one done."
     )
-    BINDINGS = [
-        Binding("f", "cycle_kind", "Kind", id="timeline.kind"),
-        Binding("l", "log_touch", "Log", id="timeline.log"),
-        Binding("p", "plan_visit", "Plan visit", id="timeline.plan"),
-        Binding("c", "add_commitment", "Commit", id="timeline.commit"),
-        Binding("m", "add_milestone", "Milestone", id="timeline.milestone"),
-        Binding("d", "mark_done", "Done", id="timeline.done"),
-        Binding("x", "contact_left", "Contact left", id="timeline.contact_left"),
-        # Out of the footer (full already): listed by `?` and the palette, and in the README.
-        Binding("C", "contacts", "Contacts", show=False, id="timeline.contacts"),
-        Binding("o", "add_opportunity", "Opportunity", id="timeline.opportunity"),
-        Binding("e", "edit_opportunity", "Edit deal", id="timeline.edit_opportunity"),
-    ]
+    BINDINGS = bindings("timeline")
 
     @dataclass
     class Loaded(Message):
@@ -123,6 +111,12 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
         card: AccountCard | None
         timeline: Timeline | None
         error: str | None = None
+
+    @dataclass
+    class ContactsLoaded(Message):
+        """The account's current contacts (id, name, role), to ask which one left."""
+
+        people: list[tuple[int, str, str]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -256,17 +250,8 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         # An anniversary is the account itself: its card is already on top.
         if isinstance(event.row, TimelineEvent) and event.row.source != "account":
-            self._open(event.row.source, event.row.source_id)
+            self.open_record(event.row.source, event.row.source_id)
 
-    @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
-    def _open(self, source: str, source_id: int) -> None:
-        try:
-            with database.connection_context():
-                detail = record_detail(self.app.viewer, source, source_id)
-        except AcctError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
 
     # -- actions ----------------------------------------------------------
 
@@ -320,21 +305,8 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
         if not isinstance(row, TimelineEvent) or row.source not in ("action_item", "milestone") or row.state == "done":
             self.notify("Put the cursor on an open commitment or milestone.", severity="warning")
             return
-        self._complete(row.source, row.source_id, row.title)
-
-    @work(thread=True, exclusive=True, group="timeline-write", exit_on_error=False)
-    def _complete(self, source: str, source_id: int, title: str) -> None:
-        viewer = self.app.viewer
-        try:
-            with database.connection_context():
-                if source == "action_item":
-                    visits.complete_commitment(viewer, source_id)
-                else:
-                    visits.complete_milestone(viewer, source_id)
-        except AcctError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(after_write, self.app, f"Done: {title.split(': ', 1)[-1]}")
+        complete = visits.complete_commitment if row.source == "action_item" else visits.complete_milestone
+        self.write(complete, row.source_id, done=f"Done: {row.title.split(': ', 1)[-1]}")
 
     def action_contact_left(self) -> None:
         """Record that one of the account's contacts left (a champion leaving is a risk)."""
@@ -345,11 +317,10 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
     def _pick_contact(self, account_id: int) -> None:
-        with database.connection_context():
-            people = visits.current_contacts(self.app.viewer, account_id)
-        self.app.call_from_thread(self._ask_contact, people)
+        self.post_message(self.ContactsLoaded(call(visits.current_contacts, self.app.viewer, account_id)))
 
-    def _ask_contact(self, people: list[tuple[int, str, str]]) -> None:
+    def on_timeline_screen_contacts_loaded(self, message: ContactsLoaded) -> None:
+        people = message.people
         if not people:
             self.notify("No current contacts on record for this account.", severity="warning")
             return

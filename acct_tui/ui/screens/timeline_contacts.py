@@ -7,11 +7,24 @@ field is marked in the form and nothing is saved. Someone leaving is `x`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import work
+from textual.message import Message
 
 from acct_tui.services import contact_form, contacts
 from acct_tui.ui.background import attempt
 from acct_tui.ui.screens.pick import PickScreen
+
+
+@dataclass
+class ContactsListed(Message):
+    """The account's contacts are back from the worker (or why not)."""
+
+    account_id: int
+    account_name: str
+    people: list | None
+    error: str | None
 
 
 class ContactActions:
@@ -25,13 +38,13 @@ class ContactActions:
 
     @work(thread=True, exclusive=True, group="timeline-open", exit_on_error=False)
     def _load_contacts(self, account_id: int, account_name: str) -> None:
-        people, error = attempt(contacts.account_contacts, self.app.viewer, account_id)
-        if error:
-            self.app.call_from_thread(self.notify, error, severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._ask_which_contact, account_id, account_name, people)
+        self.post_message(ContactsListed(account_id, account_name, *attempt(contacts.account_contacts, self.app.viewer, account_id)))
 
-    def _ask_which_contact(self, account_id: int, account_name: str, people: list) -> None:
+    def on_contacts_listed(self, message: ContactsListed) -> None:
+        if message.error is not None:
+            self.notify(message.error, severity="error", markup=False)
+            return
+        account_id, account_name, people = message.account_id, message.account_name, message.people
         viewer = self.app.viewer
         choices = [("new", "+ New contact")]
         for person in people:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
@@ -28,6 +27,7 @@ from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms
 from acct_tui.services.entry_forms import SnoozeRequest
 from acct_tui.services.today import Today, TodayItem, TodayRow
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
@@ -97,17 +97,7 @@ class TodayScreen(AcctScreen):
         "visit, d mark the commitment done, a acknowledge and s snooze the alert, o the timeline; O filters "
         "by owner (leads). The row goes away or re-ranks once handled."
     )
-    BINDINGS = [
-        Binding("w", "why", "Why", id="today.why"),
-        Binding("l", "log_touch", "Log", id="today.log"),
-        Binding("n,colon", "capture", "Capture", id="today.capture"),
-        Binding("p", "plan_visit", "Plan visit", id="today.plan"),
-        Binding("d", "mark_done", "Done", id="today.done"),
-        Binding("a", "acknowledge", "Ack", id="today.acknowledge"),
-        Binding("s", "snooze", "Snooze", id="today.snooze"),
-        Binding("o", "open_account", "Timeline", id="today.open"),
-        Binding("O", "pick_owner", "Owner", id="today.owner"),
-    ]
+    BINDINGS = bindings("today")
 
     @dataclass
     class Loaded(Message):
@@ -210,11 +200,6 @@ class TodayScreen(AcctScreen):
 
     def filter_changed(self, text: str) -> None:
         self._show()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_owner" and not self.app.viewer.leads_people:
-            return False
-        return True
 
     # -- the row ----------------------------------------------------------
 

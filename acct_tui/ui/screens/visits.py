@@ -14,18 +14,15 @@ from dataclasses import dataclass, replace
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
 from acct_tui.db import database
-from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms, visit_log
-from acct_tui.services.account_card import record_detail
 from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
-from acct_tui.ui.screens.dialogs import RecordScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
@@ -121,12 +118,7 @@ class VisitLogScreen(AcctScreen):
         "{screen.filter} by words. tab switches pane; {table.select} opens a record (or a planned visit's "
         "account); {visits.log} logs a visit in the full form, {app.capture} in one line."
     )
-    BINDINGS = [
-        Binding("l", "log_visit", "Log visit", id="visits.log"),
-        Binding("f", "filter_records", "Filter records", id="visits.filter"),
-        Binding("x", "clear_filters", "Clear filters", id="visits.clear"),
-        Binding("o", "open_account", "Timeline", id="visits.open_account"),
-    ]
+    BINDINGS = bindings("visits")
 
     @dataclass
     class PlanLoaded(Message):
@@ -202,19 +194,10 @@ class VisitLogScreen(AcctScreen):
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.row, VisitRecordRow):
-            self._open_record(event.row.id)
+            self.open_record("activity", event.row.id)
         elif isinstance(event.row, PlannedVisitRow):
             self.app.open_account(event.row.account_id)
 
-    @work(thread=True, exclusive=True, group="visit-open", exit_on_error=False)
-    def _open_record(self, activity_id: int) -> None:
-        try:
-            with database.connection_context():
-                detail = record_detail(self.app.viewer, "activity", activity_id)
-        except AcctError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.app.push_screen, RecordScreen(detail))
 
     def _focused_row(self):
         table = self.focused if isinstance(self.focused, VirtualTable) else self.records_table

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
+
+from acct_tui.ui.keys import bindings
 
 
 class FilterBar(Input):
@@ -27,10 +28,7 @@ class FilterBar(Input):
     FilterBar:focus { border: none; background: $boost; }
     FilterBar.-active { display: block; }
     """
-    BINDINGS = [
-        Binding("enter", "keep", "Keep filter", id="filter.keep"),
-        Binding("escape", "clear", "Clear filter", id="filter.clear"),
-    ]
+    BINDINGS = bindings("filter")
 
     @dataclass
     class Applied(Message):

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Sparkline, Static
@@ -31,6 +30,7 @@ from acct_tui.core.text import plural
 from acct_tui.core.periods import Period, period_of, quarter_of
 from acct_tui.db import database
 from acct_tui.services import kpi, money
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 #: Periods a sparkline covers, and quarters the team's plot covers.
@@ -119,11 +119,7 @@ def detail(row: KpiRow | None, base: str) -> Text:
 class KpiView(Vertical):
     """Figures per person for one period, with trends; `[` `]` move the period."""
 
-    BINDINGS = [
-        Binding("left_square_bracket", "move(-1)", "Earlier", key_display="[", id="kpi.earlier"),
-        Binding("right_square_bracket", "move(1)", "Later", key_display="]", id="kpi.later"),
-        Binding("p", "kind", "Q/M/Y", id="kpi.kind"),
-    ]
+    BINDINGS = bindings("kpi")
 
     @dataclass
     class Computed(Message):

@@ -60,13 +60,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.table_source import Column, ListSource, TableSource, hidden_hint, layout
 
 __all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
@@ -93,15 +93,7 @@ class RowMessage(Message):
 class VirtualTable(ScrollView, can_focus=True):
     """A table that paints only the visible window of a `TableSource`."""
 
-    BINDINGS = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("g,home", "cursor_first", "First", show=False, id="table.first"),
-        Binding("G,end", "cursor_last", "Last", show=False, id="table.last"),
-        Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("enter", "select", "Open", id="table.select"),
-    ]
+    BINDINGS = bindings("table")
 
     DEFAULT_CSS = """
     VirtualTable {
