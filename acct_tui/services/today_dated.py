@@ -60,21 +60,26 @@ def _terms(kind: str, days: int, window: int) -> list[tuple[str, float]]:
     return [(kind, 1), ("due_soon", due_soon_value(days, window))]
 
 
+def _with_owner(model, *columns):
+    """`columns` of `model` and its owner's login (None: nobody), joined to the account for scoping."""
+    return (
+        model.select(*columns, User.login)
+        .join(Account, on=(model.account == Account.id))
+        .switch(model)
+        .join(User, JOIN.LEFT_OUTER, on=(model.owner == User.id))
+    )
+
+
 def commitments(viewer: Viewer, today: dt.date, found: list) -> None:
     """Open commitments due within the window, or late (`kpi_facts.late_commitment`)."""
     horizon = today + dt.timedelta(days=COMMITMENT_WINDOW)
-    query = (
-        ActionItem.select(ActionItem.id, ActionItem.account, ActionItem.title, ActionItem.due_on, User.login,
-                          ActionItem.source_activity)
-        .join(Account, on=(ActionItem.account == Account.id))
-        .switch(ActionItem)
-        .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
-        .where(late_commitment(today) | ((ActionItem.status == "open") & ActionItem.due_on.between(today, horizon)))
-    )
+    query = _with_owner(ActionItem, ActionItem.id, ActionItem.account, ActionItem.title, ActionItem.due_on,
+                        ActionItem.source_activity)
+    query = query.where(late_commitment(today) | ((ActionItem.status == "open") & ActionItem.due_on.between(today, horizon)))
     rows = raw_rows(scope_accounts(query, viewer))
     # A promise made in a record the viewer may not read: whose record, never its words.
-    hidden = hidden_sources(viewer, [row[5] for row in rows])
-    for iid, aid, title, due, owner, source in rows:
+    hidden = hidden_sources(viewer, [row[4] for row in rows])
+    for iid, aid, title, due, source, owner in rows:
         due = as_date(due)
         title = f"a commitment from a confidential record by {hidden[source]}" if source in hidden else f"“{title}”"
         days = (due - today).days
@@ -85,13 +90,8 @@ def commitments(viewer: Viewer, today: dt.date, found: list) -> None:
 def visits(viewer: Viewer, today: dt.date, found: list) -> None:
     """Visits still planned for this week, or for a day already past."""
     horizon = today + dt.timedelta(days=VISIT_WINDOW)
-    query = (
-        PlannedVisit.select(PlannedVisit.id, PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose, User.login)
-        .join(Account, on=(PlannedVisit.account == Account.id))
-        .switch(PlannedVisit)
-        .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
-        .where((PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for <= horizon))
-    )
+    query = _with_owner(PlannedVisit, PlannedVisit.id, PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose)
+    query = query.where((PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for <= horizon))
     for pid, aid, day, purpose, owner in raw_rows(scope_accounts(query, viewer)):
         day = as_date(day)
         days = (day - today).days
