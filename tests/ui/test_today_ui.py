@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from acct_tui.models import ActionItem, Alert, AuditLog, HealthSnapshot, PlannedVisit
+from acct_tui.models import ActionItem, Alert, AuditLog, PlannedVisit
 from acct_tui.ui.screens.dialogs import RecordScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
@@ -23,22 +23,7 @@ from tests.ui.conftest import settle, table_text
 
 @pytest.fixture
 def data(org):
-    a1, a2 = org["a1"], org["a2"]
-    a1.annual_value, a1.contract_start = 30_000, dt.date(2023, 11, 21)
-    a1.save()
-    a2.renewal_date = dt.date(2027, 1, 19)
-    a2.save()
-    f.activity(a1, kind="visit", at=dt.datetime(2026, 11, 1, 9, 0))
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 10), score=80, band="green")
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 20), score=70, band="yellow")
-    f.action_item(a1, "Send proposal", due_on=dt.date(2026, 11, 17))
-    f.planned_visit(a1, dt.date(2026, 11, 24), purpose="Quarterly review")
-    f.activity(a2, kind="email", at=dt.datetime(2026, 10, 1, 9, 0))
-    f.alert(a2, "complaint_open", "yellow", reason="A case has been open 20 days")
-    f.milestone(a2, "Phase 2 go-live", due_on=dt.date(2026, 11, 24))
-    f.contact(a2, "Lan Tran", birthday=dt.date(1980, 11, 23))
-    f.action_item(org["b1"], "An's promise", due_on=dt.date(2026, 11, 21))
-    return org
+    return f.today_book(org)
 
 
 def shown(app) -> list[tuple[str, str, int]]:
@@ -47,7 +32,8 @@ def shown(app) -> list[tuple[str, str, int]]:
 
 async def test_an_am_opens_on_today_ranked_with_the_reasons(data, make_app):
     app = make_app("minh.pham", mode=None)
-    async with app.run_test(size=(150, 40)) as pilot:
+    # 170 columns: the account takes up to 36 cells and the reason the rest, whole with its "+3 more".
+    async with app.run_test(size=(170, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
         assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]
@@ -58,6 +44,28 @@ async def test_an_am_opens_on_today_ranked_with_the_reasons(data, make_app):
         assert "19 days since the last touch, target 14" in side and "3 years since the contract started" in side
         summary = str(app.screen.query_one("#today-summary").render())
         assert "2 accounts · 9 things to do" in summary
+
+
+@pytest.mark.parametrize("login", ["minh.pham", "lena.lead"])
+async def test_at_80_columns_the_account_keeps_20_cells_and_the_reason_shows(data, make_app, login):
+    data["a1"].name = "Acme Corporation International Trading"
+    data["a1"].save()
+    app = make_app(login, mode=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#today-table")
+        widths = dict(zip((c.key for c in table.columns), table._widths()))
+        assert widths["account_name"] >= 20 and widths["why"] >= 20
+        header, first, *_ = table_text(app, "#today-table")
+        assert "Acme Corporation Int" in first and "commitment “Send pro" in first
+        assert "Why" in header
+        hidden = [c.key for c in table.hidden_columns]
+        if login == "lena.lead":  # the owner outranks the kind and the due date
+            assert hidden == ["kind", "due"] and "Owner" in header and "+2 hidden" in header
+        else:
+            assert hidden == [] and "hidden" not in header
+        side = app.screen.query_one("#today-side").region  # the reasons pane is below the table, not beside it
+        assert side.width >= 78 and side.y > table.region.bottom - 1
 
 
 async def test_a_lead_sees_owners_and_filters_by_one(data, make_app):
