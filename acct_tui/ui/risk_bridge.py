@@ -13,7 +13,7 @@ from typing import Any
 from acct_tui.core.settings import RiskSettings
 from acct_tui.db import database
 from acct_tui.services import alerts as alerts_service
-from acct_tui.services import scan as scan_service
+from acct_tui.services import scan_process
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,11 @@ def alert_counts(viewer) -> dict[str, int] | None:
 
 
 def scan(viewer, now: datetime, settings: RiskSettings | None = None) -> ScanOutcome | None:
-    """Run one scan of every account (own connection; safe in a thread).
+    """Run one scan of every account (own connection; safe in a thread; a big book in a child process).
 
     None when another scanner held the lock and this one skipped.
     """
-    summary = scan_service.scan_all(now=now, settings=settings)
+    summary = scan_process.scan(now, settings)
     if getattr(summary, "skipped", False):
         return None
     with database.connection_context():
