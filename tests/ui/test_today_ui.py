@@ -169,6 +169,8 @@ async def test_l_n_and_p_open_their_forms_on_the_account(data, make_app):
         await pilot.pause()
         assert isinstance(app.screen, QuickCaptureScreen)
         assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
+        preview = str(app.screen.query_one("#capture-preview").render())
+        assert preview.startswith("then the kind and what happened") and "no kind" not in preview
         await pilot.press(*"call agreed the pilot", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
