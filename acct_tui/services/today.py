@@ -39,6 +39,7 @@ from peewee import JOIN, Case, fn
 from acct_tui import clock
 from acct_tui.core.currency import RateBook
 from acct_tui.core.settings import RiskSettings, loaded
+from acct_tui.core.text import days_late, in_days
 from acct_tui.core.urgency import (
     COMMITMENT_WINDOW,
     COURTESY_WINDOW,
@@ -239,16 +240,6 @@ def _day(value: dt.date) -> str:
     return f"{value.day} {value:%b}"
 
 
-def _in_days(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days"
-
-
-def _late(days: int) -> str:
-    return "1 day late" if days == 1 else f"{days} days late"
 
 
 # -- the sources --------------------------------------------------------------------
@@ -313,7 +304,7 @@ def _renewals(accounts: dict[int, _Account], settings: RiskSettings, today: dt.d
         if since is not None and since <= quiet_days:
             continue
         touch = f"no touch in {since} days" if since is not None else "no touch on record"
-        reason = f"renewal {_in_days(left)} ({_day(renewal)}), {touch}"
+        reason = f"renewal {in_days(left)} ({_day(renewal)}), {touch}"
         found.append((account.id, "renewal", reason, renewal, [("renewal", 1), ("due_soon", due_soon_value(left, window))],
                       "account", account.id))
 
@@ -338,10 +329,10 @@ def _commitments(viewer: Viewer, today: dt.date, found: list) -> None:
         who = f", owner {owner}" if owner and owner != viewer.login else ""
         days = (due - today).days
         if days < 0:
-            reason = f"commitment {title} {_late(-days)}{who}"
+            reason = f"commitment {title} {days_late(-days)}{who}"
             measured = [("commitment", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
         else:
-            reason = f"commitment {title} due {_in_days(days)}{who}"
+            reason = f"commitment {title} due {in_days(days)}{who}"
             measured = [("commitment", 1), ("due_soon", due_soon_value(days, COMMITMENT_WINDOW))]
         found.append((aid, "commitment", reason, due, measured, "action_item", iid))
 
@@ -362,7 +353,7 @@ def _visits(viewer: Viewer, today: dt.date, found: list) -> None:
         what = f": {purpose}" if purpose else ""
         who = f", owner {owner}" if owner and owner != viewer.login else ""
         if days < 0:
-            reason = f"planned visit {_late(-days)} (planned {_day(day)}){what}{who}"
+            reason = f"planned visit {days_late(-days)} (planned {_day(day)}){what}{who}"
             measured = [("visit", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
         else:
             when = "today" if days == 0 else f"{day:%a} {_day(day)}"
@@ -383,10 +374,10 @@ def _milestones(viewer: Viewer, today: dt.date, found: list) -> None:
         due = as_date(due)
         days = (due - today).days
         if days < 0:
-            reason = f"{kind} milestone “{title}” {_late(-days)}"
+            reason = f"{kind} milestone “{title}” {days_late(-days)}"
             measured = [("milestone", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
         else:
-            reason = f"{kind} milestone “{title}” due {_in_days(days)}"
+            reason = f"{kind} milestone “{title}” due {in_days(days)}"
             measured = [("milestone", 1), ("due_soon", due_soon_value(days, MILESTONE_WINDOW))]
         found.append((aid, "milestone", reason, due, measured, "milestone", mid))
 

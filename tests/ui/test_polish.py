@@ -10,7 +10,7 @@ import pytest
 from rich.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from acct_tui.core.text import noun_for, plural
+from acct_tui.core.text import days_late, in_days, noun_for, plural
 from acct_tui.models import Alert
 from acct_tui.ui.screens.alerts import AlertsScreen
 from acct_tui.ui.screens.help import HelpScreen
@@ -102,6 +102,11 @@ async def test_a_fixed_field_loses_its_error_before_saving(org, alerts, make_app
 def test_plural(count, noun, many, expected):
     assert plural(count, noun, many) == expected
     assert noun_for(count, noun, many) == expected.split(" ", 1)[1]
+
+
+def test_days_late_and_in_days_read_in_the_singular_too():
+    assert [days_late(n) for n in (1, 2)] == ["1 day late", "2 days late"]
+    assert [in_days(n) for n in (0, 1, 2)] == ["today", "tomorrow", "in 2 days"]
 
 
 async def test_counts_read_in_the_singular_for_one(org, alerts, make_app):
