@@ -122,6 +122,8 @@ class Activity(BaseModel):
     intent_to_leave = BooleanField(default=False)
     confidential = BooleanField(default=False)
     created_at = DateTimeField(default=now)
+    #: When someone last corrected it (migration 0010); None if never.
+    edited_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -146,6 +148,7 @@ class ActionItem(BaseModel):
     status = EnumField(enums.ACTION_STATUSES, default="open")
     done_on = DateField(null=True)
     created_at = DateTimeField(default=now)
+    edited_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -164,6 +167,7 @@ class Milestone(BaseModel):
     status = EnumField(enums.MILESTONE_STATUSES, default="planned")
     completed_on = DateField(null=True)
     created_at = DateTimeField(default=now)
+    edited_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (
@@ -183,6 +187,7 @@ class PlannedVisit(BaseModel):
     #: The visit record that fulfilled this plan.
     activity = ForeignKeyField(Activity, null=True, backref="fulfils", on_delete="SET NULL")
     created_at = DateTimeField(default=now)
+    edited_at = DateTimeField(null=True)
 
     class Meta:
         indexes = (

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "acct_tui.cli.listing",
     "acct_tui.cli.today_cmd",
     "acct_tui.cli.log_cmd",
+    "acct_tui.cli.edit_cmd",
     "acct_tui.cli.risk_cmd",
     "acct_tui.cli.io_cmd",
     "acct_tui.cli.money_cmd",

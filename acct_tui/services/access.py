@@ -346,3 +346,34 @@ def oversees(viewer: Viewer, user_id: int) -> bool:
 def may_reassign(viewer: Viewer) -> bool:
     """Leads, admins and the operator hand accounts over; account managers do not."""
     return viewer.is_operator or viewer.role in REASSIGNING_ROLES
+
+
+#: Who answers for a record that can be corrected: its column naming a person (a milestone: nobody, so its account's owner).
+_ANSWERED_BY = {Activity: "author", ActionItem: "owner", PlannedVisit: "owner", Milestone: None}
+
+
+def changeable(viewer: Viewer, model, row_id: int, what: str):
+    """The row `row_id` of `model` if `viewer` may edit or delete it, else `NotFound` / `Forbidden`.
+
+    They must be able to read it (a confidential record, or a commitment made
+    in one, stays `NotFound` to whoever may not), and it must be theirs to
+    answer for: they wrote or own it (a milestone, or a record with nobody
+    behind it: the account's owner), or they oversee that person (`oversees`:
+    a lead their team, an admin everyone). The operator may change anything.
+    """
+    query = model.select().where(model.id == row_id)
+    query = scope_commitment_words(query, viewer) if model is ActionItem else scope_rows(model, query, viewer)
+    row = query.first()
+    if row is None:
+        raise NotFound(f"no {what} {row_id} that {viewer.login} may see")
+    if viewer.is_operator:
+        return row
+    column = _ANSWERED_BY[model]
+    person = getattr(row, f"{column}_id") if column else None
+    if person is None:
+        person = Account.select(Account.owner).where(Account.id == row.account_id).scalar()
+    if person is not None and (person == viewer.user_id or oversees(viewer, person)):
+        return row
+    login = User.select(User.login).where(User.id == person).scalar() if person is not None else None
+    whose = f"{login}'s" if login else "nobody's"
+    raise Forbidden(f"{what} {row_id} is {whose}: only they, the people who lead them, or an admin may change it")

@@ -41,6 +41,8 @@ from acct_tui.services.query import as_datetime
 #: The kinds of event, in the order the filter cycles through them.
 EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "courtesy")
 SENTIMENT_WORDS = {-2: "hostile", -1: "sour", 0: "neutral", 1: "good", 2: "delighted"}
+#: Said in the detail of a record someone corrected (`services.edits`).
+EDITED = "edited"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +88,13 @@ def _activities(viewer: Viewer, account_id: int, today: dt.date):
     query = scope_activities(
         Activity.select(
             Activity.id, Activity.kind, Activity.occurred_at, Activity.subject, User.login, Activity.sentiment,
-            Activity.duration_min, Activity.intent_to_leave, Activity.confidential,
+            Activity.duration_min, Activity.intent_to_leave, Activity.confidential, Activity.edited_at,
         )
         .join(User, JOIN.LEFT_OUTER, on=(Activity.author == User.id))
         .where(Activity.account == account_id),
         viewer,
     )
-    for aid, kind, at, subject, author, sentiment, minutes, leaving, secret in query.tuples():
+    for aid, kind, at, subject, author, sentiment, minutes, leaving, secret, edited in query.tuples():
         bits = [f"by {author or 'system'}"]
         if minutes:
             bits.append(f"{minutes} min")
@@ -102,6 +104,8 @@ def _activities(viewer: Viewer, account_id: int, today: dt.date):
             bits.append("INTENT TO LEAVE")
         if secret:
             bits.append("confidential")
+        if edited:
+            bits.append(EDITED)
         state = "red" if leaving or (sentiment is not None and sentiment < 0) else ""
         yield TimelineEvent(as_datetime(at), "activity", f"{kind}: {subject}", " · ".join(bits), "activity", aid, False, state)
 
@@ -126,33 +130,33 @@ def _missed_or_coming(day: dt.date, today: dt.date, status: str) -> tuple[str, b
 
 
 def _milestones(_viewer, account_id: int, today: dt.date):
-    query = Milestone.select(Milestone.id, Milestone.title, Milestone.kind, Milestone.due_on, Milestone.status, Milestone.completed_on).where(
-        Milestone.account == account_id
-    )
-    for mid, title, kind, due, status, completed in query.tuples():
+    query = Milestone.select(Milestone.id, Milestone.title, Milestone.kind, Milestone.due_on, Milestone.status, Milestone.completed_on,
+                             Milestone.edited_at).where(Milestone.account == account_id)
+    for mid, title, kind, due, status, completed, edited in query.tuples():
         if status == "done":
             when = completed or due
-            yield TimelineEvent(as_datetime(when), "milestone", f"{kind} done: {title}", f"due {due:%Y-%m-%d}", "milestone", mid, False, "done")
+            yield TimelineEvent(as_datetime(when), "milestone", f"{kind} done: {title}", _edited(f"due {due:%Y-%m-%d}", edited),
+                                "milestone", mid, False, "done")
         else:
             late, upcoming, days = _missed_or_coming(due, today, status)
             label = f"{kind} missed: {title}" if late else f"{kind}: {title}"
-            yield TimelineEvent(as_datetime(due), "milestone", label, days, "milestone", mid, upcoming, late)
+            yield TimelineEvent(as_datetime(due), "milestone", label, _edited(days, edited), "milestone", mid, upcoming, late)
 
 
 def _commitments(viewer, account_id: int, today: dt.date):
     query = (
         ActionItem.select(ActionItem.id, ActionItem.title, User.login, ActionItem.due_on, ActionItem.status, ActionItem.done_on,
-                          ActionItem.created_at, ActionItem.source_activity)
+                          ActionItem.created_at, ActionItem.edited_at, ActionItem.source_activity)
         .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
         .where(ActionItem.account == account_id)
     )
     rows = list(query.tuples())
     # A promise made in a confidential record this viewer may not read: whose record, not its words.
     hidden = hidden_sources(viewer, [row[-1] for row in rows])
-    for iid, title, owner, due, status, done_on, created, source in rows:
+    for iid, title, owner, due, status, done_on, created, edited, source in rows:
         if source in hidden:
             title = f"from a confidential record by {hidden[source]}"
-        who = f"owner {owner or 'nobody'}"
+        who = _edited(f"owner {owner or 'nobody'}", edited)
         due_text = f"due {due:%Y-%m-%d}" if due else "no due date"
         yield TimelineEvent(as_datetime(created), "commitment", f"commitment made: {title}", f"{who} · {due_text}", "action_item", iid, False, "")
         if status == "done":
@@ -168,15 +172,16 @@ def _commitments(viewer, account_id: int, today: dt.date):
 
 def _planned_visits(_viewer, account_id: int, today: dt.date):
     query = (
-        PlannedVisit.select(PlannedVisit.id, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status, User.login, Activity.occurred_at)
+        PlannedVisit.select(PlannedVisit.id, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status, User.login,
+                            Activity.occurred_at, PlannedVisit.edited_at)
         .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
         .switch(PlannedVisit)
         .join(Activity, JOIN.LEFT_OUTER, on=(PlannedVisit.activity == Activity.id))
         .where(PlannedVisit.account == account_id)
     )
-    for pid, day, purpose, status, owner, visited in query.tuples():
+    for pid, day, purpose, status, owner, visited, edited in query.tuples():
         what = purpose or "visit"
-        who = f"owner {owner or 'nobody'}"
+        who = _edited(f"owner {owner or 'nobody'}", edited)
         if status == "done":
             # Shown when the visit happened (a plan can be fulfilled days early).
             when = as_datetime(visited) if visited else as_datetime(day)
@@ -187,6 +192,11 @@ def _planned_visits(_viewer, account_id: int, today: dt.date):
             late, upcoming, days = _missed_or_coming(day, today, status)
             label = f"planned visit missed: {what}" if late else f"visit planned: {what}"
             yield TimelineEvent(as_datetime(day), "visit_plan", label, f"{who} · {days}", "planned_visit", pid, upcoming, late)
+
+
+def _edited(detail: str, edited_at) -> str:
+    """A record's detail, saying so when someone corrected it."""
+    return f"{detail} · {EDITED}" if edited_at else detail
 
 
 def _opportunities(_viewer, account_id: int, today: dt.date):

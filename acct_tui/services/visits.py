@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-
 from acct_tui import clock
 from acct_tui.db import database
 from acct_tui.enums import ACTIVITY_KINDS, MILESTONE_KINDS, SENTIMENT_RANGE
@@ -21,7 +20,6 @@ from acct_tui.models import Account, ActionItem, Activity, Contact, Milestone, P
 from acct_tui.services import audit, users
 from acct_tui.core.text import clean_text
 from acct_tui.services.access import Viewer, account_visible, from_user, who_may_see
-# Re-exported: the form, quick capture and CLI find accounts through this module.
 
 #: A visit within this many days of a planned visit fulfils that plan.
 FULFIL_WINDOW_DAYS = 14
@@ -155,7 +153,7 @@ def log_activity(viewer: Viewer, draft: ActivityDraft) -> int:
         if problems:
             raise DraftInvalid(problems)
         stamp = clock.now()
-        subject = draft.subject.strip() or _default_subject(draft)
+        subject = draft.subject.strip() or default_subject(draft)
         activity = Activity.create(
             account=draft.account_id,
             contact=draft.contact_id,
@@ -192,7 +190,7 @@ def log_activity(viewer: Viewer, draft: ActivityDraft) -> int:
     return activity.id
 
 
-def _default_subject(draft: ActivityDraft) -> str:
+def default_subject(draft: ActivityDraft) -> str:
     text = " ".join(draft.summary.split())
     if text:
         return text if len(text) <= 80 else text[:79] + "…"
@@ -232,11 +230,7 @@ def plan_visit(viewer: Viewer, account_id: int, scheduled_for: dt.date, purpose:
     purpose = clean_text(purpose)
     with database.atomic():
         account = _visible_account(viewer, account_id)
-        problems = {}
-        if scheduled_for < clock.today():
-            problems["scheduled_for"] = f"{scheduled_for:%Y-%m-%d} is in the past; log the visit instead"
-        if len(purpose) > LIMITS["subject"]:
-            problems["purpose"] = f"too long: {len(purpose)} characters, at most {LIMITS['subject']}"
+        problems = plan_problems(scheduled_for, purpose)
         owner = _owner_or_problem(owner_login, problems)
         if problems:
             raise DraftInvalid(problems)
@@ -245,6 +239,18 @@ def plan_visit(viewer: Viewer, account_id: int, scheduled_for: dt.date, purpose:
         )
         audit.record(viewer.actor, "plan", "planned_visit", visit.id, {"account_id": account.id, "scheduled_for": scheduled_for})
     return visit.id
+
+
+def plan_problems(scheduled_for: dt.date, purpose: str, was: dt.date | None = None) -> dict[str, str]:
+    """What is wrong with a planned visit's date and purpose (a past date is kept only when it is `was`, unchanged)."""
+    problems = _too_long("purpose", purpose, "subject")
+    if scheduled_for < clock.today() and scheduled_for != was:
+        problems["scheduled_for"] = f"{scheduled_for:%Y-%m-%d} is in the past; log the visit instead"
+    return problems
+
+
+def _too_long(key: str, text: str, limit: str) -> dict[str, str]:
+    return {key: f"too long: {len(text)} characters, at most {LIMITS[limit]}"} if len(text) > LIMITS[limit] else {}
 
 
 def _commitment_owner_problem(owner_login: str, account_id: int | None) -> str | None:
@@ -274,15 +280,7 @@ def add_commitment(viewer: Viewer, account_id: int, title: str, due_on: dt.date 
     title = clean_text(title)
     with database.atomic():
         _visible_account(viewer, account_id)
-        problems = {}
-        reason = _step_problem((title, None, due_on), clock.today(), account_id)
-        if reason:
-            problems["title" if "title" in reason else "due_on"] = reason
-        if owner_login:
-            reason = _commitment_owner_problem(owner_login, account_id)
-            if reason:
-                problems["owner"] = reason
-        owner = None if "owner" in problems else _owner_or_problem(owner_login, problems)
+        problems, owner = commitment_problems(account_id, title, due_on, owner_login)
         if problems:
             raise DraftInvalid(problems)
         item = ActionItem.create(account=account_id, title=title.strip(), owner=owner or _default_owner(viewer, account_id), due_on=due_on)
@@ -290,25 +288,43 @@ def add_commitment(viewer: Viewer, account_id: int, title: str, due_on: dt.date 
     return item.id
 
 
+def commitment_problems(account_id: int, title: str, due_on: dt.date | None, owner_login: str | None,
+                        was: dt.date | None = None) -> tuple[dict[str, str], int | None]:
+    """What is wrong with a commitment's fields, and the id of the owner named (a past due date is
+    kept only when it is `was`, unchanged)."""
+    problems = {}
+    reason = _step_problem((title, None, None if due_on == was else due_on), clock.today(), account_id)
+    if reason:
+        problems["title" if "title" in reason else "due_on"] = reason
+    if owner_login:
+        reason = _commitment_owner_problem(owner_login, account_id)
+        if reason:
+            problems["owner"] = reason
+    owner = None if "owner" in problems else _owner_or_problem(owner_login, problems)
+    return problems, owner
+
+
 def add_milestone(viewer: Viewer, account_id: int, title: str, due_on: dt.date, kind: str = "deliverable") -> int:
     """A milestone on the account's timeline; returns its id."""
     title = clean_text(title)
     with database.atomic():
         _visible_account(viewer, account_id)
-        problems = {}
-        if not title.strip():
-            problems["title"] = "a milestone needs a title"
-        elif len(title) > LIMITS["title"]:
-            problems["title"] = f"too long: {len(title)} characters, at most {LIMITS['title']}"
-        if kind not in MILESTONE_KINDS:
-            problems["kind"] = f"{kind!r} is not one of {', '.join(MILESTONE_KINDS)}"
-        if due_on is None:
-            problems["due_on"] = "give the date it is due"
+        problems = milestone_problems(title, kind, due_on)
         if problems:
             raise DraftInvalid(problems)
         milestone = Milestone.create(account=account_id, title=title.strip(), kind=kind, due_on=due_on)
         audit.record(viewer.actor, "create", "milestone", milestone.id, {"account_id": account_id, "title": milestone.title, "due_on": due_on})
     return milestone.id
+
+
+def milestone_problems(title: str, kind: str, due_on: dt.date | None) -> dict[str, str]:
+    """What is wrong with a milestone's title, kind and due date."""
+    problems = {"title": "a milestone needs a title"} if not title.strip() else _too_long("title", title, "title")
+    if kind not in MILESTONE_KINDS:
+        problems["kind"] = f"{kind!r} is not one of {', '.join(MILESTONE_KINDS)}"
+    if due_on is None:
+        problems["due_on"] = "give the date it is due"
+    return problems
 
 
 def complete_commitment(viewer: Viewer, item_id: int) -> None:
