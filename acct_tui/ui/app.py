@@ -389,6 +389,6 @@ def run(ctx, viewer) -> int:
     """Open the dashboard (the CLI has resolved the database and the viewer)."""
     from acct_tui import db
 
-    app = AcctApp(viewer, config=ctx.config, db_label=db.describe(ctx.url))
+    app = AcctApp(viewer, config=ctx.config, db_label=db.describe(ctx.url), mode=getattr(ctx.args, "area", None))
     app.run()
     return 0
