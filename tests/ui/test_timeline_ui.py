@@ -118,6 +118,7 @@ async def test_log_a_touch_from_the_timeline(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(150, 45)) as pilot:
         await open_timeline(app, pilot, a1.id)
+        app.screen.table.move_cursor(titles(app).index("visit: Kick-off"))
         await pilot.press("l")
         await settle(app, pilot)
         form = app.screen
@@ -132,6 +133,7 @@ async def test_log_a_touch_from_the_timeline(org, make_app):
         assert ActionItem.get(ActionItem.title == "send pricing").due_on == TODAY
         assert PlannedVisit.get_by_id(plan.id).status == "done"
         assert "visit: Rescue visit" in titles(app) and "planned visit done: QBR" in titles(app)
+        assert app.screen.table.current_row.title == "visit: Kick-off"  # lines came above it; the cursor kept its line
 
 
 async def test_plan_commit_and_milestone(org, make_app):

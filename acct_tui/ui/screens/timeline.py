@@ -50,6 +50,13 @@ class TodayRule:
     day: dt.date
 
 
+def _row_key(row: "TimelineEvent | TodayRule") -> tuple:
+    """What a timeline line is, across reloads: its record and title (the rule is the rule)."""
+    if isinstance(row, TodayRule):
+        return ("today",)
+    return (row.source, row.source_id, row.title)
+
+
 # The TODAY row is one reversed bar: each cell's base style covers its padding too.
 RULE_STYLE = "bold reverse"
 
@@ -217,7 +224,8 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
     def _show(self, keep_cursor: bool = False) -> None:
         self.query_one("#timeline-card", Static).update(card_view(self.card))
         rows = self.rows()
-        self.table.set_source(ListSource(rows), keep_cursor=keep_cursor)
+        # Kept: the cursor follows its event when a save adds lines above it (or stays at its place).
+        self.table.set_source(ListSource(rows), keep_cursor=keep_cursor, key=_row_key if keep_cursor else None)
         if not keep_cursor and rows:
             # Start on the TODAY rule's neighbour: the most recent past event (or the rule).
             rule = next(i for i, r in enumerate(rows) if isinstance(r, TodayRule))

@@ -161,7 +161,7 @@ class VisitLogScreen(AcctScreen):
 
     def on_visit_log_screen_plan_loaded(self, message: PlanLoaded) -> None:
         self.plan = message.rows
-        self.plan_table.set_source(ListSource(self.plan), keep_cursor=True)
+        self.plan_table.set_source(ListSource(self.plan), key=lambda row: row.id)  # follows its visit, else stays put
         late = sum(1 for r in self.plan if r.late)
         text = Text.assemble(("Visit plan ", "bold"), f"{len(self.plan)} planned")
         if late:
