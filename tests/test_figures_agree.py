@@ -71,6 +71,10 @@ def test_every_screen_counts_each_figure_the_same_way(demo_book, capsys):
         assert len(book) == sum(r.accounts for r in rows) == len(cli_accounts), user.login
         whole = book.summary(book.view())
         assert whole.alerts == sum(r.red + r.yellow for r in rows), user.login
+        # The header's counts (`alerts.alert_counts`) are the same figures over the whole book.
+        assert alerts.alert_counts(viewer) == {
+            "red": sum(r.red for r in rows), "yellow": sum(r.yellow for r in rows),
+            "snoozed": sum(r.snoozed_red for r in rows)}, user.login
         assert whole.coverage == _ratio(sum(r.covered for r in rows), sum(r.judged for r in rows)), user.login
 
         for row in rows:

@@ -21,7 +21,7 @@ from acct_tui.db import database
 from acct_tui.enums import ALERT_STATUSES, SEVERITIES
 from acct_tui.errors import NotFound, UsageError
 from acct_tui.models import Account, Activity, Alert, AuditLog, User
-from acct_tui.services import audit, users
+from acct_tui.services import audit, kpi_facts, users
 from acct_tui.services.access import Viewer, scope_accounts
 from acct_tui.services.query import chunks
 
@@ -157,18 +157,11 @@ def alerts_on(account_ids, statuses: Iterable[str] = ACTIVE_STATUSES) -> dict[in
 
 
 def alert_counts(viewer: Viewer) -> dict[str, int]:
-    """`{"red": n, "yellow": n, "snoozed": n}` over the alerts the viewer may see: red and
-    yellow count open and acknowledged ones; `snoozed` the red ones snoozed (silenced, still there)."""
-    query = (
-        Alert.select(Alert.severity, Alert.status, fn.COUNT(Alert.id).alias("n"))
-        .join(Account, on=(Alert.account == Account.id))
-        .where(Alert.status.in_(("open", "acknowledged")) | ((Alert.status == "snoozed") & (Alert.severity == "red")))
-        .group_by(Alert.severity, Alert.status)
-    )
-    counts = {s: 0 for s in ("red", "yellow", "snoozed")}
-    for severity, status, n in scope_accounts(query, viewer).tuples():
-        counts["snoozed" if status == "snoozed" else severity] += n
-    return counts
+    """`{"red": n, "yellow": n, "snoozed": n}` over the alerts the viewer may see on accounts in
+    the book: the figures of `kpi_facts.alert_figures` (red and yellow count open and
+    acknowledged ones; `snoozed` the red ones snoozed, silenced but still there)."""
+    ((red, yellow, snoozed, _escalations),) = kpi_facts.alert_figures(viewer)
+    return {"red": int(red or 0), "yellow": int(yellow or 0), "snoozed": int(snoozed or 0)}
 
 
 def get_alert(viewer: Viewer, alert_id: int) -> AlertRow:

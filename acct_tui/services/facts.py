@@ -141,26 +141,21 @@ RHYTHM_DAYS = 365
 
 
 def _activity_query(now: dt.datetime):
-    """The newest touch of each kind (the last touch and the last visit, folded below), and the year's touches."""
-    return touches.touch_rhythm_by_kind(now, now - dt.timedelta(days=RHYTHM_DAYS))
+    """The last touch and the last visit, and the year's touches: one row per account."""
+    return touches.touch_rhythm(now, now - dt.timedelta(days=RHYTHM_DAYS))
 
 
 def _apply_activity(values, rows, now) -> None:
-    for aid, kind, at, in_year, first_in_year in rows:
+    for aid, at, visit, in_year, first_in_year in rows:
         record = values.get(aid)
         if record is None:
             continue
-        at = as_datetime(at)
-        current = record.get("last_touch")
-        if current is None or at > current:
-            record["last_touch"] = at
-        if kind == "visit":
-            record["last_visit"] = at
+        record["last_touch"] = as_datetime(at)
+        if visit is not None:
+            record["last_visit"] = as_datetime(visit)
         if in_year:
-            record["touches_year"] = record.get("touches_year", 0) + int(in_year)
-            first = as_datetime(first_in_year)
-            if record.get("first_touch_year") is None or first < record["first_touch_year"]:
-                record["first_touch_year"] = first
+            record["touches_year"] = int(in_year)
+            record["first_touch_year"] = as_datetime(first_in_year)
 
 
 def _intent_query(now: dt.datetime):

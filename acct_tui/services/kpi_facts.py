@@ -104,6 +104,24 @@ def escalation_waiting() -> Expression:
     return escalated() & (Alert.status != "resolved")
 
 
+def alert_figures(viewer: Viewer, *by) -> list[tuple]:
+    """(*by, red, yellow, snoozed red, escalations waiting) over the alerts on the accounts in
+    the book the viewer may see, grouped by the `by` columns (none: one row for all).
+
+    The one query behind every alert figure: the Team pane (by owner) and the header's counts."""
+    query = (
+        Alert.select(
+            *by, fn.SUM(_one(live_alert("red"))), fn.SUM(_one(live_alert("yellow"))),
+            fn.SUM(_one(snoozed_red())), fn.SUM(_one(escalation_waiting())),
+        )
+        .join(Account, on=(Alert.account == Account.id))
+        .where((Alert.status != "resolved") & in_book())
+    )
+    if by:
+        query = query.group_by(*by)
+    return raw_rows(scope_accounts(query, viewer))
+
+
 def is_escalation_waiting(escalated_to: object, status: str) -> bool:
     """`escalation_waiting` for an alert already read."""
     return escalated_to is not None and status != "resolved"

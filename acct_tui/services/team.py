@@ -29,12 +29,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, fn
 
 from acct_tui.clock import today
 from acct_tui.core.currency import DEFAULT_BASE, RateBook
 from acct_tui.core.policy import Policy
-from acct_tui.models import Account, ActionItem, Alert, User
+from acct_tui.models import Account, ActionItem, User
 from acct_tui.services import kpi_facts, touches
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids, visible_users
 from acct_tui.services.money import rate_book
@@ -116,7 +116,7 @@ def team_rows(viewer: Viewer, policy: Policy | None = None, book: RateBook | Non
         tally = bucket(owner_id)
         tally.judged += judged
         tally.covered += covered
-    for owner_id, red, yellow, snoozed, escalations in _alert_facts(viewer):
+    for owner_id, red, yellow, snoozed, escalations in kpi_facts.alert_figures(viewer, Account.owner):
         tally = bucket(owner_id)
         tally.red += int(red or 0)
         tally.yellow += int(yellow or 0)
@@ -172,22 +172,6 @@ def _account_facts(viewer: Viewer):
         .where(kpi_facts.in_book())
     )
     return scope_accounts(query, viewer).group_by(Account.owner, Account.currency).tuples()
-
-
-def _alert_facts(viewer: Viewer):
-    def count(condition):
-        return fn.SUM(Case(None, [(condition, 1)], 0))
-
-    query = (
-        Alert.select(
-            Account.owner, count(kpi_facts.live_alert("red")), count(kpi_facts.live_alert("yellow")),
-            count(kpi_facts.snoozed_red()), count(kpi_facts.escalation_waiting()),
-        )
-        .join(Account, on=(Alert.account == Account.id))
-        .where((Alert.status != "resolved") & kpi_facts.in_book())
-        .group_by(Account.owner)
-    )
-    return scope_accounts(query, viewer).tuples()
 
 
 def _late_commitments(viewer: Viewer):

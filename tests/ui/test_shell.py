@@ -22,6 +22,11 @@ def header_text(app) -> str:
     return " ".join(str(static.render()) for static in header.query("Static"))
 
 
+def header_line(app) -> str:
+    """The header's row as painted on the terminal (what is cut does not show)."""
+    return app.screen._compositor.render_strips()[0].text
+
+
 async def test_the_app_opens_on_today_and_keys_1_to_6_switch_modes_for_a_lead(org, make_app):
     app = make_app("lena.lead", mode=None)
     async with app.run_test(size=(140, 40)) as pilot:
@@ -64,6 +69,25 @@ async def test_header_shows_who_and_database_and_alert_counts(org, make_app):
         app.alert_counts = {"red": 3, "yellow": 5}
         await pilot.pause()
         assert "3 red" in header_text(app) and "5 yellow" in header_text(app)
+
+
+async def test_the_alert_counts_show_whole_at_80_columns_and_with_their_words_when_wide(org, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.alert_counts = {"red": 123, "yellow": 4567, "snoozed": 8}
+        await pilot.pause()
+        line = header_line(app)
+        assert "6 Team" in line and line.rstrip().endswith("● 123 ● 4,567"), line
+        assert "red" not in line and "yell" not in line and "snoozed" not in line
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        line = header_line(app)
+        assert line.rstrip().endswith("● 123 red  ● 4,567 yellow  +8 snoozed"), line
+        assert "Lena Lead (lead)" in line
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert header_line(app).rstrip().endswith("● 123 ● 4,567")
 
 
 async def test_escape_goes_back_to_the_previous_mode(org, make_app):

@@ -127,7 +127,9 @@ async def test_layout_at_80_columns(app_as):
         top = app.screen.query_one("AppHeader")
         tabs = str(top.query_one("#header-modes").render())
         assert all(label in tabs for label in ("1 Today", "2 Portfolio", "3 Timeline", "4 Visits", "5 Alerts", "6 Team"))
-        assert "red" in str(top.query_one("#header-alerts").render())
+        counts = str(top.query_one("#header-alerts").render()).strip()
+        assert counts.startswith("●") and "red" not in counts  # the dots and numbers only, whole
+        assert app.screen._compositor.render_strips()[0].text.rstrip().endswith(counts)
         assert app.screen.query_one("Footer").region.y == 23
     app = app_as("lead")
     async with app.run_test(size=(250, 50)) as pilot:

@@ -47,7 +47,8 @@ def shown(app) -> list[tuple[str, str, int]]:
 
 async def test_an_am_opens_on_today_ranked_with_the_reasons(data, make_app):
     app = make_app("minh.pham", mode=None)
-    async with app.run_test(size=(150, 40)) as pilot:
+    # 170 columns: the account takes up to 36 cells and the reason the rest, whole with its "+3 more".
+    async with app.run_test(size=(170, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
         assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]
@@ -58,6 +59,28 @@ async def test_an_am_opens_on_today_ranked_with_the_reasons(data, make_app):
         assert "19 days since the last touch, target 14" in side and "3 years since the contract started" in side
         summary = str(app.screen.query_one("#today-summary").render())
         assert "2 accounts · 9 things to do" in summary
+
+
+@pytest.mark.parametrize("login", ["minh.pham", "lena.lead"])
+async def test_at_80_columns_the_account_keeps_20_cells_and_the_reason_shows(data, make_app, login):
+    data["a1"].name = "Acme Corporation International Trading"
+    data["a1"].save()
+    app = make_app(login, mode=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#today-table")
+        widths = dict(zip((c.key for c in table.columns), table._widths()))
+        assert widths["account_name"] >= 20 and widths["why"] >= 20
+        header, first, *_ = table_text(app, "#today-table")
+        assert "Acme Corporation Int" in first and "commitment “Send pro" in first
+        assert "Why" in header
+        hidden = [c.key for c in table.hidden_columns]
+        if login == "lena.lead":  # the owner outranks the kind and the due date
+            assert hidden == ["kind", "due"] and "Owner" in header and "+2 hidden" in header
+        else:
+            assert hidden == [] and "hidden" not in header
+        side = app.screen.query_one("#today-side").region  # the reasons pane is below the table, not beside it
+        assert side.width >= 78 and side.y > table.region.bottom - 1
 
 
 async def test_a_lead_sees_owners_and_filters_by_one(data, make_app):

@@ -55,13 +55,15 @@ def _why(row: TodayRow) -> Text:
 
 
 def today_columns(with_owner: bool) -> list[Column]:
+    """The queue's columns. When they do not fit, Due goes first, then Kind, then Owner (the
+    side pane and `enter` still show them); the account (20 cells at least) and the reason stay."""
     cols = [
         Column("score", "Score", 6, justify="right", render=lambda r: Text(f"{r.score:.0f}", style="bold")),
-        Column("account_name", "Account", 26),
-        Column("owner", "Owner", 13, render=lambda r: r.owner or "-"),
-        Column("kind", "Kind", 10, render=lambda r: _kind(r.top)),
-        Column("due", "Due", 7, render=lambda r: Text(f"{r.top.due:%d %b}" if r.top.due else "", style="dim")),
-        Column("why", "Why", 0, render=_why),
+        Column("account_name", "Account", 0, min_width=20, max_width=36),
+        Column("owner", "Owner", 13, render=lambda r: r.owner or "-", priority=2),
+        Column("kind", "Kind", 10, render=lambda r: _kind(r.top), priority=3),
+        Column("due", "Due", 7, render=lambda r: Text(f"{r.top.due:%d %b}" if r.top.due else "", style="dim"), priority=4),
+        Column("why", "Why", 0, min_width=20, render=_why, priority=1),
     ]
     return cols if with_owner else [c for c in cols if c.key != "owner"]
 

@@ -18,7 +18,9 @@ class AppHeader(Horizontal):
     """Mode tabs on the left; name, role, database and red/yellow alert counts on the right.
 
     The tabs and the counts always show whole; at 80 columns the tabs drop the
-    app's name and the who/where text shrinks to the name (cut with an ellipsis).
+    app's name, the who/where text shrinks to the name (cut with an ellipsis)
+    and the counts drop the words "red"/"yellow" and the snoozed count (the
+    coloured dots still say which is which). A resize redraws both.
 
     Reads `app.viewer`, `app.db_label`, `app.current_mode` and the reactive
     `app.alert_counts` (None shows "–": counts unknown).
@@ -63,6 +65,7 @@ class AppHeader(Horizontal):
     def on_resize(self) -> None:
         if hasattr(self, "_who_full"):
             self._show_modes()
+            self._show_counts(self.app.alert_counts)
 
     @property
     def narrow(self) -> bool:
@@ -84,12 +87,19 @@ class AppHeader(Horizontal):
         self.query_one("#header-who", Static).update(self._who_short if narrow else self._who_full)
 
     def _show_counts(self, counts: dict[str, int] | None) -> None:
+        narrow = self.narrow
         if counts is None:
-            text = Text.assemble(("● ", "red"), "– ", ("● ", "yellow"), "– alerts")
+            text = Text.assemble(("● ", "red"), "– ", ("● ", "yellow"), "–" if narrow else "– alerts")
         else:
-            text = Text.assemble(
-                ("● ", "bold red"), f"{counts.get('red', 0):,} red  ", ("● ", "bold yellow"), f"{counts.get('yellow', 0):,} yellow"
-            )
-            if counts.get("snoozed"):
-                text.append(f"  +{counts['snoozed']:,} snoozed", style="dim")
-        self.query_one("#header-alerts", Static).update(text)
+            red, yellow = f"{counts.get('red', 0):,}", f"{counts.get('yellow', 0):,}"
+            if narrow:
+                text = Text.assemble(("● ", "bold red"), f"{red} ", ("● ", "bold yellow"), yellow)
+            else:
+                text = Text.assemble(("● ", "bold red"), f"{red} red  ", ("● ", "bold yellow"), f"{yellow} yellow")
+                if counts.get("snoozed"):
+                    text.append(f"  +{counts['snoozed']:,} snoozed", style="dim")
+        shown = self.query_one("#header-alerts", Static)
+        shown.update(text)
+        shown.tooltip = None if counts is None else (
+            f"Open alerts: {counts.get('red', 0):,} red, {counts.get('yellow', 0):,} yellow; {counts.get('snoozed', 0):,} snoozed"
+        )
