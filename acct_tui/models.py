@@ -334,8 +334,9 @@ class AuditLog(BaseModel):
         indexes = ((("table", "row_id"), False),)
 
 
-#: Every table, in dependency order (create in this order, drop in reverse).
-ALL_MODELS: tuple[type[BaseModel], ...] = (
+#: The tables of record, in dependency order: what an import (`io.plan`) and the demo
+#: (`demo.writer`) write, each before the tables that point at it.
+RECORD_MODELS: tuple[type[BaseModel], ...] = (
     Team,
     User,
     Account,
@@ -349,7 +350,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Receivable,
     Rate,
     Opportunity,
-    Alert,
-    HealthSnapshot,
-    AuditLog,
 )
+#: Every table, in dependency order (create in this order, drop in reverse): the tables of
+#: record, then what the app derives from them and its log.
+ALL_MODELS: tuple[type[BaseModel], ...] = RECORD_MODELS + (Alert, HealthSnapshot, AuditLog)

@@ -190,6 +190,23 @@ def timed(fn, repeat: int) -> float:
     return statistics.median(runs)
 
 
+#: Searches of the demo, rare to common (a contact's name is in about 1 touch in 1,000): the search
+#: row takes the first with at least `SELECTIVE` matches, a few thousand at 100k accounts.
+DEMO_QUERIES = ('"Ngoc Phan"', '"Oscar Hughes"', "reorganising", "competitor")
+SELECTIVE = 1000
+
+
+def search_vs_bare(viewer, candidates=DEMO_QUERIES, repeat: int = 5) -> dict:
+    """Search as `viewer` for the first candidate with at least `SELECTIVE` matching records (else the
+    last): {"query", "matches", "search_ms", "bare_ms"}, medians of `repeat` runs. Needs a connection."""
+    for text in candidates:
+        found = matches(text)
+        if found >= SELECTIVE:
+            break
+    return {"query": text, "matches": found, "search_ms": timed(lambda: search(viewer, text), repeat),
+            "bare_ms": timed(lambda: bare(text), repeat)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--activities", type=int, default=200_000)

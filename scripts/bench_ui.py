@@ -1,81 +1,46 @@
-"""Benchmark the Portfolio at scale against a plain DataTable, measured in the same run.
+"""Keys, event-loop lag and memory of the running app, each in its own process.
 
-    python scripts/bench_ui.py [--accounts 100000] [--db sqlite:///PATH] [--fresh]
+    python scripts/bench_ui.py [--accounts 100000] [--db URL]
 
-Builds (or reuses) the demo database with `acct_tui.demo.build`, opens the
-app headlessly (App.run_test) as an admin, who sees every account, and
-measures: the first paint (rows on screen), the whole portfolio loaded, a
-sort (`s`), a filter keystroke and a page down. The baseline is an empty
-Textual app with a DataTable holding the same rows (as text), timed the
-same way: first paint after `add_rows`, `DataTable.sort`, rebuilding the
-rows for a filter, and a page down. Prints each with the ratio.
+A child process (`--child app`) opens the app headlessly (`App.run_test`,
+160x50) as an admin on the benchmark database, on Today, switches to the
+Portfolio and waits until the whole book is loaded, then records:
 
-"idle key" is a key nothing is bound to: the test harness's own cost per
-key press (waiting for the screen to settle), included in every key timing.
-Timings are printed, never asserted (a slow machine is not a bug).
+- VmHWM (its own /proc/self/status) with the book loaded;
+- a key bound to nothing: the harness's own wait for the screen to settle,
+  which every key timing includes and which is subtracted from each;
+- sort (`s`), a filter keystroke (`/` then `a`), page down: medians of 3;
+- event-loop lag: a task asking to sleep 2 ms, 2 s while the app idles
+  (the baseline), then while the app's own background scan runs: how late
+  each wake-up was, p99 and max;
+- VmHWM again once the scan is done: the peak including the scan.
+
+A second child (`--child datatable`) runs an empty Textual app with a
+200-row DataTable the same way and records its VmHWM and idle key: the
+memory baseline. Timings are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
+import json
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from textual.app import App, ComposeResult  # noqa: E402
-from textual.widgets import DataTable  # noqa: E402
+import bench_db  # noqa: E402
 
-from acct_tui import clock, db  # noqa: E402
-from acct_tui.config import Config  # noqa: E402
-from acct_tui.core.policy import Policy  # noqa: E402
-from acct_tui.services import access, money, portfolio  # noqa: E402
-
-TODAY = dt.date(2026, 11, 20)
-FILTER_TEXT = "a"
+SIZE = (160, 50)
+SLEEP = 0.002
 
 
-def build_database(url: str, accounts: int, fresh: bool) -> None:
-    db.connect(url)
-    db.upgrade()
-    try:
-        from acct_tui import demo
-    except ImportError:  # the generator lives on the demo branch until it lands
-        from acct_tui.models import Account
-
-        with db.database.connection_context():
-            if Account.select().exists():
-                print("acct_tui.demo is not installed: reusing the accounts already in the database")
-                return
-        raise SystemExit("acct_tui.demo is not available (git merge main) and the database is empty")
-    if fresh or demo.is_empty():
-        started = time.perf_counter()
-        print(f"building the demo database ({accounts:,} accounts, about 10 minutes at 100k)…", flush=True)
-        with db.database.connection_context():
-            demo.build(accounts=accounts, seed=1, today=TODAY, fresh=fresh)
-        print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
-    from acct_tui.models import HealthSnapshot
-    from acct_tui.services.scan import scan_all
-
-    with db.database.connection_context():
-        scanned = HealthSnapshot.select().exists()
-    if not scanned:  # health and alerts come from a scan
-        print("scanning once for health and alerts…", flush=True)
-        scan_all(dt.datetime.combine(TODAY, dt.time(9, 0)))
-
-
-def admin_viewer() -> access.Viewer:
-    from acct_tui.models import User
-
-    with db.database.connection_context():
-        admin = User.select().where(User.role == "admin", User.active == True).first()  # noqa: E712
-        return access.from_user(admin) if admin else access.OPERATOR
-
-
-async def wait_until(pilot, condition, timeout: float = 120.0) -> None:
+async def wait_until(pilot, condition, timeout: float = 300.0) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:
@@ -90,103 +55,135 @@ async def timed_press(pilot, *keys: str) -> float:
     return time.perf_counter() - started
 
 
-async def bench_app(viewer) -> dict[str, float]:
+class LagProbe:
+    """How late the event loop wakes a task that sleeps `SLEEP` seconds, over and over."""
+
+    def __init__(self):
+        self.lags: list[float] = []
+        self._task = None
+
+    async def _run(self):
+        while True:
+            started = time.perf_counter()
+            await asyncio.sleep(SLEEP)
+            self.lags.append(max(0.0, time.perf_counter() - started - SLEEP))
+
+    def start(self):
+        self.lags = []
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> dict:
+        self._task.cancel()
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            pass
+        ordered = sorted(self.lags)
+        return dict(p99=ordered[int(0.99 * (len(ordered) - 1))], max=ordered[-1], samples=len(ordered))
+
+
+def _median_key(samples: list[float], idle: float) -> float:
+    return max(0.0, statistics.median(samples) - idle)
+
+
+async def bench_app(url: str) -> dict:
+    from acct_tui import clock, db
+    from acct_tui.config import Config
+    from acct_tui.models import User
+    from acct_tui.services import access
     from acct_tui.ui.app import AcctApp
 
-    app = AcctApp(viewer, config=Config(path=Path("/nonexistent/bench.toml")), db_label="bench", scan=False)
-    results = {}
-    started = time.perf_counter()
-    async with app.run_test(size=(160, 50)) as pilot:
-        await wait_until(pilot, lambda: getattr(app.screen, "portfolio", None) is not None and app.screen.table.row_count > 0)
-        results["first paint"] = time.perf_counter() - started
-        await wait_until(pilot, lambda: app.screen.portfolio.complete)
+    clock.pin(bench_db.NOW)
+    db.connect(url)
+    with db.database.connection_context():
+        admin = User.select().where(User.role == "admin", User.active == True).order_by(User.id).first()  # noqa: E712
+    app = AcctApp(access.from_user(admin), config=Config(path=Path("/nonexistent/bench.toml")), db_label="bench", scan=False)
+    found: dict = {}
+    probe = LagProbe()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("2")
+        await wait_until(pilot, lambda: getattr(app.screen, "portfolio", None) is not None and app.screen.portfolio.complete)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        results["all loaded"] = time.perf_counter() - started
-        results["rows"] = app.screen.table.row_count
-        results["idle key"] = await timed_press(pilot, "f12")
-        results["sort"] = await timed_press(pilot, "s")
+        found["rows"] = len(app.screen.portfolio)
+        found["vm_hwm_loaded"] = bench_db.vm_hwm_mb()
+        idle = statistics.median([await timed_press(pilot, "f12") for _ in range(5)])
+        found["idle_key"] = idle
+        found["sort"] = _median_key([await timed_press(pilot, "s") for _ in range(3)], idle)
+        filters = []
         await pilot.press("slash")
-        results["filter"] = await timed_press(pilot, FILTER_TEXT)
+        for key in ("a", "n", "backspace"):
+            filters.append(await timed_press(pilot, key))
         await pilot.press("enter")
-        results["page down"] = await timed_press(pilot, "pagedown")
-    return results
-
-
-class TableApp(App):
-    """The baseline: an empty app with one DataTable of every row."""
-
-    def __init__(self, rows: list[tuple[str, ...]]):
-        super().__init__()
-        self.rows = rows
-
-    def compose(self) -> ComposeResult:
-        yield DataTable()
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label in ("tier", "name", "owner", "value", "health", "touch", "renewal", "alerts"):
-            table.add_column(label, key=label)
-        table.add_rows(self.rows)
-        table.focus()
-
-
-async def bench_datatable(rows: list[tuple[str, ...]]) -> dict[str, float]:
-    app = TableApp(rows)
-    results = {}
-    started = time.perf_counter()
-    async with app.run_test(size=(160, 50)) as pilot:
-        table = app.query_one(DataTable)
-        await wait_until(pilot, lambda: table.row_count > 0)
-        await pilot.pause()
-        results["first paint"] = results["all loaded"] = time.perf_counter() - started
-        results["rows"] = table.row_count
-        results["idle key"] = await timed_press(pilot, "f12")
+        found["filter"] = _median_key(filters, idle)
+        found["page_down"] = _median_key([await timed_press(pilot, "pagedown") for _ in range(3)], idle)
+        probe.start()
+        await asyncio.sleep(2.0)
+        found["lag_idle"] = await probe.stop()
+        probe.start()
         started = time.perf_counter()
-        table.sort("health")
+        app.run_scan()
         await pilot.pause()
-        results["sort"] = time.perf_counter() - started
-        started = time.perf_counter()
-        kept = [row for row in rows if FILTER_TEXT in row[1].lower()]
-        table.clear()
-        table.add_rows(kept)
+        await wait_until(pilot, lambda: not any(w.group == "scan" for w in app.workers), timeout=1800)
+        found["scan_seconds"] = time.perf_counter() - started
+        found["lag_scan"] = await probe.stop()
         await pilot.pause()
-        results["filter"] = time.perf_counter() - started
-        results["page down"] = await timed_press(pilot, "pagedown")
-    return results
+        found["vm_hwm_scan"] = bench_db.vm_hwm_mb()
+    return found
 
 
-def baseline_rows(viewer) -> list[tuple[str, ...]]:
-    with db.database.connection_context():
-        p = portfolio.load(viewer, Policy(), TODAY, money.rate_book("USD"))
-    rows = []
-    for i in range(len(p)):
-        r = p.row(i)
-        value = "" if r.annual_value is None else f"{r.annual_value:,.0f}"
-        rows.append((r.tier, r.name, r.owner or "", value, str(r.health or ""), str(r.days_since_touch or ""),
-                     str(r.days_to_renewal or ""), str(r.open_alerts)))
-    return rows
+def table_app(names: list[str]):
+    """The baseline: an empty Textual app holding one DataTable of a row per name (200 of them)."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable
+
+    class TableApp(App):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("tier", "name", "owner", "value", "health", "touch", "renewal", "alerts")
+            table.add_rows([("key", name, "Lan Pham", f"{1000 * (i + 1):,}", "72", "12", "90", "0") for i, name in enumerate(names)])
+            table.focus()
+
+    return TableApp()
+
+
+async def bench_datatable() -> dict:
+    app = table_app([f"Account {i}" for i in range(200)])
+    found: dict = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        found["idle_key"] = statistics.median([await timed_press(pilot, "f12") for _ in range(5)])
+        found["page_down"] = _median_key([await timed_press(pilot, "pagedown") for _ in range(3)], found["idle_key"])
+        found["vm_hwm_loaded"] = bench_db.vm_hwm_mb()
+    return found
+
+
+def run_child(kind: str, url: str | None = None) -> dict:
+    """Run one of the benchmarks above in a fresh process; its JSON answer."""
+    argv = [sys.executable, __file__, "--child", kind] + (["--db", url] if url else [])
+    out = subprocess.run(argv, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--db", default=None, help="database URL (default: a SQLite file in /tmp)")
-    parser.add_argument("--fresh", action="store_true", help="rebuild the demo database")
+    parser.add_argument("--db", default=None)
+    parser.add_argument("--child", choices=("app", "datatable"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    url = args.db or f"sqlite:////tmp/acct-tui-bench-{args.accounts}.db"
-    clock.pin(dt.datetime.combine(TODAY, dt.time(9, 0)))
-    build_database(url, args.accounts, args.fresh)
-    viewer = admin_viewer()
-    print(f"database {db.describe(url)}, viewer {viewer.login} ({viewer.role})", flush=True)
-    ours = asyncio.run(bench_app(viewer))
-    rows = baseline_rows(viewer)
-    theirs = asyncio.run(bench_datatable(rows))
-    print(f"\n{'':14}{'acct-tui':>12}{'DataTable':>12}{'ratio':>9}")
-    print(f"{'rows':14}{ours['rows']:>12,}{theirs['rows']:>12,}")
-    for key in ("first paint", "all loaded", "idle key", "sort", "filter", "page down"):
-        a, b = ours[key], theirs[key]
-        print(f"{key:14}{a * 1000:>10.0f}ms{b * 1000:>10.0f}ms{a / b:>8.2f}x")
+    url = args.db or bench_db.default_url(args.accounts)
+    if args.child == "app":
+        print(json.dumps(asyncio.run(bench_app(url))))
+        return 0
+    if args.child == "datatable":
+        print(json.dumps(asyncio.run(bench_datatable())))
+        return 0
+    bench_db.ensure(url, args.accounts)
+    print(json.dumps({"app": run_child("app", url), "datatable": run_child("datatable")}, indent=1))
     return 0
 
 

@@ -119,3 +119,31 @@ def alert(account: Account, rule: str = "overdue_update", severity: str = "yello
         last_seen=kw.pop("last_seen", seen),
         **kw,
     )
+
+
+def today_book(o: dict) -> dict:
+    """Minh's Today (tests/test_today.py, tests/ui/test_today_ui.py), the clock pinned to Friday 2026-11-20.
+
+    Acme (strategic, 30,000): visited 19 days ago (contact target 14, visit target 30), health 80
+    then 70, a commitment 3 days late, a visit planned on Tuesday, its contract anniversary
+    tomorrow. Beta: an email 50 days ago (contact target 45), renewal in 60 days, a yellow alert,
+    a milestone in 4 days, a contact's birthday in 3 days. An's Gamma: a commitment due tomorrow.
+    """
+    from acct_tui.models import HealthSnapshot
+
+    a1, a2 = o["a1"], o["a2"]
+    a1.annual_value, a1.contract_start = 30_000, dt.date(2023, 11, 21)
+    a1.save()
+    a2.renewal_date = dt.date(2027, 1, 19)
+    a2.save()
+    activity(a1, kind="visit", at=dt.datetime(2026, 11, 1, 9, 0))
+    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 10), score=80, band="green")
+    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 20), score=70, band="yellow")
+    action_item(a1, "Send proposal", due_on=dt.date(2026, 11, 17))
+    planned_visit(a1, dt.date(2026, 11, 24), purpose="Quarterly review")
+    activity(a2, kind="email", at=dt.datetime(2026, 10, 1, 9, 0))
+    alert(a2, "complaint_open", "yellow", reason="A case has been open 20 days")
+    milestone(a2, "Phase 2 go-live", due_on=dt.date(2026, 11, 24))
+    contact(a2, "Lan Tran", birthday=dt.date(1980, 11, 23))
+    action_item(o["b1"], "An's promise", due_on=dt.date(2026, 11, 21))
+    return o

@@ -96,3 +96,18 @@ def test_the_reopen_command_never_shows_a_password():
 
     got = reopen_command("postgresql://acct:s3cret@db.internal:5433/acct", "lena.lead")
     assert "s3cret" not in got and got == "acct-tui --db postgresql://acct@db.internal:5433/acct --user lena.lead"
+
+
+def test_the_app_opens_on_the_area_asked_for(db_url, capsys, monkeypatch):
+    from acct_tui.ui.app import AcctApp
+    from tests import factories as f
+
+    with dbmod.database.connection_context():
+        f.org()
+    opened = []
+    monkeypatch.setattr(AcctApp, "run", lambda self: opened.append(self.DEFAULT_MODE))
+    assert run(capsys, "--db", db_url, "--user", "minh.pham", "app", "--open", "portfolio")[0] == 0
+    assert run(capsys, "--db", db_url, "--user", "minh.pham", "app")[0] == 0
+    assert opened == ["portfolio", "today"]
+    code, _, err = run(capsys, "--db", db_url, "--user", "minh.pham", "app", "--open", "nowhere")
+    assert code == 2 and "no such area 'nowhere'" in err and opened == ["portfolio", "today"]

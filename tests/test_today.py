@@ -13,7 +13,7 @@ from acct_tui.config import Config
 from acct_tui.core.settings import RiskSettings, settings_from_config
 from acct_tui.core.urgency import Courtesy, Urgency, courtesy_from_config, due_soon_value, urgency_from_config
 from acct_tui.errors import UsageError
-from acct_tui.models import Alert, HealthSnapshot
+from acct_tui.models import Alert
 from acct_tui.services import access, courtesy, today
 from tests import factories as f
 from tests.test_cli import run
@@ -21,31 +21,14 @@ from tests.test_cli import run
 
 @pytest.fixture
 def org(db):
-    o = f.org()
+    o = f.today_book(f.org())
     a1, a2 = o["a1"], o["a2"]
-    a1.annual_value, a1.contract_start = 30_000, dt.date(2023, 11, 21)
-    a1.save()
-    a2.renewal_date = dt.date(2027, 1, 19)
-    a2.save()
-    # Acme: visited 19 days ago (contact target 14; visit target 30).
-    f.activity(a1, kind="visit", at=dt.datetime(2026, 11, 1, 9, 0))
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 10), score=80, band="green")
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 20), score=70, band="yellow")
-    f.action_item(a1, "Send proposal", due_on=dt.date(2026, 11, 17))
-    f.planned_visit(a1, dt.date(2026, 11, 24), purpose="Quarterly review")
-    # Beta: an email 50 days ago (contact target 45), renewal in 60 days, a yellow alert,
-    # a milestone in 4 days, a contact's birthday in 3 days.
-    f.activity(a2, kind="email", at=dt.datetime(2026, 10, 1, 9, 0))
-    f.alert(a2, "complaint_open", "yellow", reason="A case has been open 20 days")
-    f.milestone(a2, "Phase 2 go-live", due_on=dt.date(2026, 11, 24))
-    f.contact(a2, "Lan Tran", birthday=dt.date(1980, 11, 23))
-    # Not for Today: done, cancelled, too far ahead, a contact who left, another AM's account.
+    # Not for Today: done, cancelled, too far ahead, a contact who left.
     f.action_item(a1, "Done already", due_on=dt.date(2026, 11, 18), status="done")
     f.action_item(a1, "Next month", due_on=dt.date(2026, 12, 20))
     f.milestone(a2, "Far away", due_on=dt.date(2026, 12, 30))
     f.planned_visit(a2, dt.date(2026, 11, 23), status="cancelled")
     f.contact(a2, "Gone Person", birthday=dt.date(1975, 11, 21), left_on=dt.date(2026, 6, 1))
-    f.action_item(o["b1"], "An's promise", due_on=dt.date(2026, 11, 21))
     return o
 
 

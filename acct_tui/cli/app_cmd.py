@@ -12,6 +12,8 @@ from acct_tui.errors import UsageError
 
 def register(sub, common) -> None:
     parser = sub.add_parser("app", parents=[common], help="open the dashboard (the default)")
+    parser.add_argument("--open", metavar="AREA", dest="area",
+                        help="open on this area instead of Today: portfolio, timeline, visits, alerts, team")
     parser.set_defaults(handler=run_app)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from acct_tui.core.config_values import check_known, non_negative
 from acct_tui.core.policy import Policy, policy_from_config
 from acct_tui.core.urgency import Courtesy, Urgency, courtesy_from_config, urgency_from_config
 from acct_tui.errors import UsageError
@@ -122,15 +123,23 @@ class RiskSettings:
     urgency: Urgency = field(default_factory=Urgency)
     courtesy: Courtesy = field(default_factory=Courtesy)
 
+    def __reduce__(self):
+        # The app's scan runs in a child process that gets these settings by pickle, which
+        # refuses the read-only weights view: send a plain copy, rebuilt read-only there.
+        return _rebuild_settings, (self.policy, self.thresholds, dict(self.weights), self.urgency, self.courtesy)
+
+
+def _rebuild_settings(policy, thresholds, weights, urgency, courtesy) -> RiskSettings:
+    return RiskSettings(policy, thresholds, MappingProxyType(weights), urgency, courtesy)
+
 
 def thresholds_from_config(section: Mapping[str, Any] | None) -> Thresholds:
     """`Thresholds` from the config's `[thresholds]` table; `UsageError` on a bad key or value."""
     fields = {f.name: f for f in dataclasses.fields(Thresholds)}
     values: dict[str, Any] = {}
     for key, value in (section or {}).items():
-        spec = fields.get(key)
-        if spec is None:
-            raise UsageError(f"config: [thresholds] has unknown key {key!r} (known: {', '.join(sorted(fields))})")
+        check_known("thresholds", key, sorted(fields))
+        spec = fields[key]
         wants_int = spec.type in ("int", int)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (wants_int and not isinstance(value, int)):
             kind = "a whole number" if wants_int else "a number"
@@ -154,11 +163,8 @@ def weights_from_config(section: Mapping[str, Any] | None) -> Mapping[str, float
     """Health weights from the config's `[weights]` table; 0 leaves a component out."""
     weights = dict(DEFAULT_WEIGHTS)
     for key, value in (section or {}).items():
-        if key not in weights:
-            raise UsageError(f"config: [weights] has unknown key {key!r} (known: {', '.join(DEFAULT_WEIGHTS)})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UsageError(f"config: weights.{key} must be a number, 0 or more, not {value!r}")
-        weights[key] = float(value)
+        check_known("weights", key, list(DEFAULT_WEIGHTS))
+        weights[key] = non_negative("weights", key, value)
     if not any(weights.values()):
         raise UsageError("config: [weights] are all 0; at least one health component must count")
     return MappingProxyType(weights)

@@ -23,6 +23,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from acct_tui.core.config_values import check_known, non_negative
 from acct_tui.errors import UsageError
 
 #: How far ahead each kind of item is looked for, in days ("due within").
@@ -118,23 +119,19 @@ def due_soon_value(days_until: int, window: int) -> float:
 
 def urgency_from_config(section: Mapping[str, Any] | None) -> Urgency:
     """`Urgency` from the config's `[urgency]` table; `UsageError` on a bad key or value."""
-    known = {f.name for f in dataclasses.fields(Urgency)}
+    known = sorted(f.name for f in dataclasses.fields(Urgency))
     values: dict[str, float] = {}
     for key, value in (section or {}).items():
-        if key not in known:
-            raise UsageError(f"config: [urgency] has unknown key {key!r} (known: {', '.join(sorted(known))})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise UsageError(f"config: urgency.{key} must be a number, 0 or more, not {value!r}")
-        values[key] = float(value)
+        check_known("urgency", key, known)
+        values[key] = non_negative("urgency", key, value)
     return Urgency(**values)
 
 
 def courtesy_from_config(section: Mapping[str, Any] | None) -> Courtesy:
     """`Courtesy` from the config's `[courtesy]` table; `UsageError` on a bad key or value."""
-    known = {f.name for f in dataclasses.fields(Courtesy)}
+    known = sorted(f.name for f in dataclasses.fields(Courtesy))
     for key, value in (section or {}).items():
-        if key not in known:
-            raise UsageError(f"config: [courtesy] has unknown key {key!r} (known: {', '.join(sorted(known))})")
+        check_known("courtesy", key, known)
         if not isinstance(value, bool):
             raise UsageError(f"config: courtesy.{key} must be true or false, not {value!r}")
     return Courtesy(**dict(section or {}))

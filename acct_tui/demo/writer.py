@@ -16,6 +16,7 @@ import peewee
 
 from acct_tui.models import (
     ALL_MODELS,
+    RECORD_MODELS,
     Account,
     ActionItem,
     Activity,
@@ -58,7 +59,8 @@ FIELDS: dict[type[peewee.Model], tuple[str, ...]] = {
         "status", "owner", "created_on", "closed_on",
     ),
 }
-ORDER = tuple(FIELDS)
+ORDER = RECORD_MODELS
+assert tuple(FIELDS) == ORDER, "a field list for every table of record, in its order"
 
 
 def _quote(name: str) -> str:

@@ -38,31 +38,10 @@ from acct_tui.clock import now
 from acct_tui.db import database, translate_error
 from acct_tui.errors import AcctError, DatabaseBusy, StorageFull
 from acct_tui.io.common import Problem, Report, ReportBuilder
-from acct_tui.models import (
-    Account,
-    InvalidValue,
-    ActionItem,
-    Activity,
-    BaseModel,
-    CustomerCase,
-    Contact,
-    MetricSample,
-    Milestone,
-    Opportunity,
-    PlannedVisit,
-    Rate,
-    Receivable,
-    Team,
-    User,
-)
+from acct_tui.models import RECORD_MODELS, BaseModel, InvalidValue, MetricSample, Rate, Team, User
 from acct_tui.services import audit
 from acct_tui.services.query import as_date, chunks
 
-#: Tables an import may write, in the order their references need.
-ORDER: tuple[type[BaseModel], ...] = (
-    Team, User, Account, Contact, Activity, ActionItem, Milestone, PlannedVisit, CustomerCase, MetricSample, Receivable,
-    Rate, Opportunity,
-)
 #: The natural key other records use to point at a row of each table.
 LOOKUP = {Team: "name", User: "login"}
 #: Tables whose rows are known by several fields together, not by one natural key.
@@ -241,7 +220,7 @@ class _Run:
 
     def plan(self) -> None:
         """Resolve, match and classify every record; reads only."""
-        for model in ORDER:
+        for model in RECORD_MODELS:  # in the order their references need
             records = self.batch.staged.get(model)
             if records:
                 self.table(model, records)

@@ -26,6 +26,7 @@ the second one returns at once with `skipped=True`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 import peewee
@@ -55,27 +56,27 @@ SCAN_LOCK_KEY = 0x41435433
 class ScanSummary:
     """What one scan did. `new_red` holds ids of alerts that became red in it."""
 
-    accounts: int
-    opened: int
-    updated: int
-    resolved: int
-    escalated: int
-    new_red: tuple[int, ...]
+    accounts: int = 0
+    opened: int = 0
+    updated: int = 0
+    resolved: int = 0
+    escalated: int = 0
+    new_red: tuple[int, ...] = ()
     snapshots: int = 0
     #: True when another scanner held the lock and this one wrote nothing.
     skipped: bool = False
 
 
-@dataclass
-class _Tally:
-    opened: int = 0
-    updated: int = 0
-    resolved: int = 0
-    escalated: int = 0
-    snapshots: int = 0
+class _Tally(Counter):
+    """What the scan has done so far, counted by `ScanSummary`'s field names, and the
+    alerts that became red in it."""
 
-    def __post_init__(self):
+    def __init__(self) -> None:
+        super().__init__()
         self.new_red: list[int] = []
+
+    def summary(self, accounts: int) -> ScanSummary:
+        return ScanSummary(accounts=accounts, new_red=tuple(sorted(self.new_red)), **self)
 
 
 def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
@@ -103,7 +104,7 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
     settings = settings or loaded()
     with database.connection_context():
         if not _try_lock():
-            return ScanSummary(0, 0, 0, 0, 0, (), skipped=True)
+            return ScanSummary(skipped=True)
         try:
             return _scan(now, settings, None if account_ids is None else sorted(set(account_ids)))
         finally:
@@ -127,7 +128,7 @@ def _unlock() -> None:
 
 def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None) -> ScanSummary:
     if account_ids == []:
-        return ScanSummary(0, 0, 0, 0, 0, ())
+        return ScanSummary()
     facts = gather(now, account_ids, settings=settings)
     signals, scores = evaluate_all(facts, settings)
     existing = _active_alerts()
@@ -142,17 +143,9 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
         if plan.has_work or snaps[0] or snaps[1]:
             with database.atomic():
                 _write_alerts(plan, chunk[0], chunk[-1], now, tally)
-                tally.snapshots += snapshots.write(snaps)
+                tally["snapshots"] += snapshots.write(snaps)
     _escalate(now, settings, tally)
-    return ScanSummary(
-        accounts=len(ids),
-        opened=tally.opened,
-        updated=tally.updated,
-        resolved=tally.resolved,
-        escalated=tally.escalated,
-        new_red=tuple(sorted(tally.new_red)),
-        snapshots=tally.snapshots,
-    )
+    return tally.summary(len(ids))
 
 
 def _active_alerts() -> dict[int, dict[str, tuple]]:
@@ -259,21 +252,21 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
             f"WHERE id = {param} AND status = {param}",
             [(s.severity, s.reason, stored_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
         )
-        tally.updated += len(plan.updates)
+        tally["updated"] += len(plan.updates)
     if plan.reopens:
         database.cursor().executemany(
             f"UPDATE alert SET status = 'open', snoozed_until = NULL, severity = {param}, reason = {param}, "
             f"evidence = {param}, last_seen = {param} WHERE id = {param} AND status = 'snoozed'",
             [(s.severity, s.reason, stored_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
         )
-        tally.opened += len(plan.reopens)
+        tally["opened"] += len(plan.reopens)
     if plan.resolves:
         database.cursor().executemany(
             f"UPDATE alert SET status = 'resolved', resolved_by = {param}, resolved_at = {param}, "
             f"resolution_note = {param} WHERE id = {param} AND status = {param}",
             [(SYSTEM_ACTOR, now, note, alert_id, status) for alert_id, status, note in plan.resolves],
         )
-        tally.resolved += len(plan.resolves)
+        tally["resolved"] += len(plan.resolves)
     if plan.seen:
         Alert.update(last_seen=now).where(Alert.id.in_(plan.seen) & (Alert.last_seen < now)).execute()
     if plan.revivals:
@@ -283,7 +276,7 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
             f"resolved_by = NULL, resolved_at = NULL, resolution_note = NULL WHERE id = {param} AND status = 'resolved'",
             [(s.severity, s.reason, stored_json(s.evidence), now, note, alert_id) for s, alert_id, note in plan.revivals],
         )
-        tally.opened += len(plan.revivals)
+        tally["opened"] += len(plan.revivals)
     if plan.cleared:
         Alert.update(cleared_at=now).where(
             Alert.id.in_(plan.cleared) & (Alert.status == "resolved") & Alert.cleared_at.is_null()
@@ -308,7 +301,7 @@ def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _
             entries.append(_entry("open", alert_id, {"rule": rule_id, "severity": severity}, now))
             if severity == "red":
                 tally.new_red.append(alert_id)
-        tally.opened += len(inserts)
+        tally["opened"] += len(inserts)
     _audit(entries)
 
 
@@ -377,4 +370,4 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
                     .execute()
                 )
             _audit([_entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now) for alert_id, _, login in part])
-            tally.escalated += done
+            tally["escalated"] += done

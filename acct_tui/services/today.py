@@ -13,6 +13,9 @@ source, never one per account:
 - courtesy dates: birthdays of current contacts and contract anniversaries
   within 7 days (each can be turned off in `[courtesy]`).
 
+The dated sources (commitments, visits, milestones, courtesy dates) are
+`services.today_dated`; the account-level ones (alerts, cadence, renewals) are here.
+
 Each item is one (account, reason) with an urgency score, the sum of the
 terms of `core.urgency` (coefficients from `[urgency]`): what it is, how
 late or how close, and the account's share of the viewer's portfolio
@@ -34,31 +37,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case
 
 from acct_tui import clock
 from acct_tui.core.currency import RateBook
 from acct_tui.core.settings import RiskSettings, loaded
-from acct_tui.core.urgency import (
-    COMMITMENT_WINDOW,
-    COURTESY_WINDOW,
-    MILESTONE_WINDOW,
-    VISIT_WINDOW,
-    Term,
-    due_soon_value,
-    late_value,
-    over_target_value,
-    score,
-)
-from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit, User
+from acct_tui.core.urgency import Term, due_soon_value, over_target_value, score
+from acct_tui.models import Account, User
 from acct_tui.services import alerts as alerts_service
 from acct_tui.services import portfolio_facts, touches
-from acct_tui.services.courtesy import upcoming_anniversaries, upcoming_birthdays
-from acct_tui.services.access import Viewer, hidden_sources, scope_accounts, visible_account_ids
+from acct_tui.services import today_dated as dated
+from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 from acct_tui.services.health import TREND_DAYS
-from acct_tui.services.kpi_facts import active_at, late_commitment
+from acct_tui.services.kpi_facts import active_at
 from acct_tui.services.money import rate_book
 from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
+from acct_tui.services.today_dated import day_text, in_days_text
 
 #: Every kind of item, in the order ties are broken.
 KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "milestone", "courtesy")
@@ -144,13 +138,13 @@ def build_today(viewer: Viewer, *, settings: RiskSettings | None = None, book: R
     covered = _alerts(viewer, found)
     _cadence(accounts, settings, today, covered, found)
     _renewals(accounts, settings, today, covered, found)
-    _commitments(viewer, today, found)
-    _visits(viewer, today, found)
-    _milestones(viewer, today, found)
+    dated.commitments(viewer, today, found)
+    dated.visits(viewer, today, found)
+    dated.milestones(viewer, today, found)
     if settings.courtesy.birthdays:
-        _birthdays(viewer, today, found)
+        dated.birthdays(viewer, today, found)
     if settings.courtesy.anniversaries:
-        _anniversaries(accounts, viewer, today, found)
+        dated.anniversaries(viewer, today, found)
     health = _health({entry[0] for entry in found if entry[0] in accounts})
     items = []
     for account_id, kind, reason, due, measured, source, source_id in found:
@@ -235,22 +229,6 @@ def _health(account_ids: set[int]) -> dict[int, tuple[int, str, int | None]]:
     return found
 
 
-def _day(value: dt.date) -> str:
-    return f"{value.day} {value:%b}"
-
-
-def _in_days(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days"
-
-
-def _late(days: int) -> str:
-    return "1 day late" if days == 1 else f"{days} days late"
-
-
 # -- the sources --------------------------------------------------------------------
 
 
@@ -262,7 +240,7 @@ def _alerts(viewer: Viewer, found: list) -> set[tuple[int, str]]:
         covered.add((alert.account_id, alert.rule))
         mine = viewer.user_id is not None and alert.escalated_to == viewer.login
         if mine and alert.status != "snoozed":
-            on = f" on {_day(alert.escalated_at.date())}" if alert.escalated_at else ""
+            on = f" on {day_text(alert.escalated_at.date())}" if alert.escalated_at else ""
             reason = f"escalated to you{on}: {alert.severity}: {alert.reason}"
             found.append((alert.account_id, "escalation", reason, None, [("escalated", 1), (alert.severity, 1)], "alert", alert.id))
         elif alert.status == "open":
@@ -313,100 +291,9 @@ def _renewals(accounts: dict[int, _Account], settings: RiskSettings, today: dt.d
         if since is not None and since <= quiet_days:
             continue
         touch = f"no touch in {since} days" if since is not None else "no touch on record"
-        reason = f"renewal {_in_days(left)} ({_day(renewal)}), {touch}"
+        reason = f"renewal {in_days_text(left)} ({day_text(renewal)}), {touch}"
         found.append((account.id, "renewal", reason, renewal, [("renewal", 1), ("due_soon", due_soon_value(left, window))],
                       "account", account.id))
-
-
-def _commitments(viewer: Viewer, today: dt.date, found: list) -> None:
-    """Open commitments due within the window, or late (`kpi_facts.late_commitment`)."""
-    horizon = today + dt.timedelta(days=COMMITMENT_WINDOW)
-    query = (
-        ActionItem.select(ActionItem.id, ActionItem.account, ActionItem.title, ActionItem.due_on, User.login,
-                          ActionItem.source_activity)
-        .join(Account, on=(ActionItem.account == Account.id))
-        .switch(ActionItem)
-        .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
-        .where(late_commitment(today) | ((ActionItem.status == "open") & ActionItem.due_on.between(today, horizon)))
-    )
-    rows = raw_rows(scope_accounts(query, viewer))
-    # A promise made in a record the viewer may not read: whose record, never its words.
-    hidden = hidden_sources(viewer, [row[5] for row in rows])
-    for iid, aid, title, due, owner, source in rows:
-        due = as_date(due)
-        title = f"a commitment from a confidential record by {hidden[source]}" if source in hidden else f"“{title}”"
-        who = f", owner {owner}" if owner and owner != viewer.login else ""
-        days = (due - today).days
-        if days < 0:
-            reason = f"commitment {title} {_late(-days)}{who}"
-            measured = [("commitment", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
-        else:
-            reason = f"commitment {title} due {_in_days(days)}{who}"
-            measured = [("commitment", 1), ("due_soon", due_soon_value(days, COMMITMENT_WINDOW))]
-        found.append((aid, "commitment", reason, due, measured, "action_item", iid))
-
-
-def _visits(viewer: Viewer, today: dt.date, found: list) -> None:
-    """Visits still planned for this week, or for a day already past."""
-    horizon = today + dt.timedelta(days=VISIT_WINDOW)
-    query = (
-        PlannedVisit.select(PlannedVisit.id, PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose, User.login)
-        .join(Account, on=(PlannedVisit.account == Account.id))
-        .switch(PlannedVisit)
-        .join(User, JOIN.LEFT_OUTER, on=(PlannedVisit.owner == User.id))
-        .where((PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for <= horizon))
-    )
-    for pid, aid, day, purpose, owner in raw_rows(scope_accounts(query, viewer)):
-        day = as_date(day)
-        days = (day - today).days
-        what = f": {purpose}" if purpose else ""
-        who = f", owner {owner}" if owner and owner != viewer.login else ""
-        if days < 0:
-            reason = f"planned visit {_late(-days)} (planned {_day(day)}){what}{who}"
-            measured = [("visit", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
-        else:
-            when = "today" if days == 0 else f"{day:%a} {_day(day)}"
-            reason = f"visit planned {when}{what}{who}"
-            measured = [("visit", 1), ("due_soon", due_soon_value(days, VISIT_WINDOW))]
-        found.append((aid, "visit", reason, day, measured, "planned_visit", pid))
-
-
-def _milestones(viewer: Viewer, today: dt.date, found: list) -> None:
-    """Planned milestones due within the window, or late."""
-    horizon = today + dt.timedelta(days=MILESTONE_WINDOW)
-    query = (
-        Milestone.select(Milestone.id, Milestone.account, Milestone.title, Milestone.kind, Milestone.due_on)
-        .join(Account, on=(Milestone.account == Account.id))
-        .where((Milestone.status == "planned") & (Milestone.due_on <= horizon))
-    )
-    for mid, aid, title, kind, due in raw_rows(scope_accounts(query, viewer)):
-        due = as_date(due)
-        days = (due - today).days
-        if days < 0:
-            reason = f"{kind} milestone “{title}” {_late(-days)}"
-            measured = [("milestone", 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
-        else:
-            reason = f"{kind} milestone “{title}” due {_in_days(days)}"
-            measured = [("milestone", 1), ("due_soon", due_soon_value(days, MILESTONE_WINDOW))]
-        found.append((aid, "milestone", reason, due, measured, "milestone", mid))
-
-
-def _birthdays(viewer: Viewer, today: dt.date, found: list) -> None:
-    for cid, aid, name, role, day in upcoming_birthdays(viewer, today):
-        days = (day - today).days
-        when = "today" if days == 0 else f"{day:%a} {_day(day)}"
-        reason = f"birthday of {name} ({role.replace('_', ' ')}) {when}"
-        found.append((aid, "courtesy", reason, day, [("courtesy", 1), ("due_soon", due_soon_value(days, COURTESY_WINDOW))],
-                      "contact", cid))
-
-
-def _anniversaries(accounts: dict[int, _Account], viewer: Viewer, today: dt.date, found: list) -> None:
-    for aid, _name, years, day in upcoming_anniversaries(viewer, today):
-        days = (day - today).days
-        when = "today" if days == 0 else f"{day:%a} {_day(day)}"
-        reason = f"{years} {'year' if years == 1 else 'years'} since the contract started, {when}"
-        found.append((aid, "courtesy", reason, day, [("courtesy", 1), ("due_soon", due_soon_value(days, COURTESY_WINDOW))],
-                      "account", aid))
 
 
 def explain(row: TodayRow):

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from acct_tui.models import ActionItem, Alert, AuditLog, HealthSnapshot, PlannedVisit
+from acct_tui.models import ActionItem, Alert, AuditLog, PlannedVisit
 from acct_tui.ui.screens.dialogs import RecordScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
@@ -23,22 +23,7 @@ from tests.ui.conftest import settle, table_text
 
 @pytest.fixture
 def data(org):
-    a1, a2 = org["a1"], org["a2"]
-    a1.annual_value, a1.contract_start = 30_000, dt.date(2023, 11, 21)
-    a1.save()
-    a2.renewal_date = dt.date(2027, 1, 19)
-    a2.save()
-    f.activity(a1, kind="visit", at=dt.datetime(2026, 11, 1, 9, 0))
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 10), score=80, band="green")
-    HealthSnapshot.create(account=a1, taken_on=dt.date(2026, 11, 20), score=70, band="yellow")
-    f.action_item(a1, "Send proposal", due_on=dt.date(2026, 11, 17))
-    f.planned_visit(a1, dt.date(2026, 11, 24), purpose="Quarterly review")
-    f.activity(a2, kind="email", at=dt.datetime(2026, 10, 1, 9, 0))
-    f.alert(a2, "complaint_open", "yellow", reason="A case has been open 20 days")
-    f.milestone(a2, "Phase 2 go-live", due_on=dt.date(2026, 11, 24))
-    f.contact(a2, "Lan Tran", birthday=dt.date(1980, 11, 23))
-    f.action_item(org["b1"], "An's promise", due_on=dt.date(2026, 11, 21))
-    return org
+    return f.today_book(org)
 
 
 def shown(app) -> list[tuple[str, str, int]]:

@@ -162,6 +162,18 @@ class AcctScreen(Screen):
         else:
             after_write(self.app, message.done)
 
+    def log_visit(self, account_id: int | None = None, account_name: str = "", *, done: str | None = None) -> None:
+        """Open the visit record form, on an account (or picking one in the form); once saved,
+        say `done` (default: "Logged for <account>."), refresh and rescan."""
+        from acct_tui.ui.screens.visit_form import VisitFormScreen
+        from acct_tui.ui.writes import after_write
+
+        def saved(activity_id: int | None) -> None:
+            if activity_id is not None:
+                after_write(self.app, done or f"Logged for {account_name}.")
+
+        self.app.push_screen(VisitFormScreen(account_id, account_name), saved)
+
     # -- filter -----------------------------------------------------------
 
     @property

@@ -281,17 +281,9 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
 
     def action_log_touch(self) -> None:
         """Open the visit record form for this account."""
-        from acct_tui.ui.screens.visit_form import VisitFormScreen
-
         card = self._need_account()
-        if card is None:
-            return
-
-        def saved(activity_id: int | None) -> None:
-            if activity_id is not None:
-                after_write(self.app, f"Logged for {card.name}.")
-
-        self.app.push_screen(VisitFormScreen(card.id, card.name), saved)
+        if card is not None:
+            self.log_visit(card.id, card.name)
 
     def _entry(self, form: EntryForm) -> None:
         def finished(saved: object | None) -> None:

@@ -233,17 +233,9 @@ class TodayScreen(AcctScreen):
 
     def action_log_touch(self) -> None:
         """Open the visit record form on the highlighted account."""
-        from acct_tui.ui.screens.visit_form import VisitFormScreen
-
         row = self._row()
-        if row is None:
-            return
-
-        def saved(activity_id: int | None) -> None:
-            if activity_id is not None:
-                after_write(self.app, f"Logged for {row.account_name}.")
-
-        self.app.push_screen(VisitFormScreen(row.account_id, row.account_name), saved)
+        if row is not None:
+            self.log_visit(row.account_id, row.account_name)
 
     def action_capture(self) -> None:
         """Quick capture with the highlighted account filled in."""

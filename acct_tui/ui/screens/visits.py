@@ -26,7 +26,6 @@ from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.record_edits import RecordEdits
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
-from acct_tui.ui.writes import after_write
 
 SENTIMENT_MARK = {-2: (":((", "bold red"), -1: (":(", "red"), 0: (":|", "dim"), 1: (":)", "green"), 2: (":D", "bold green")}
 
@@ -223,18 +222,11 @@ class VisitLogScreen(RecordEdits, AcctScreen):
 
     def action_log_visit(self) -> None:
         """Log a visit in the full form (for the account under the cursor, if any)."""
-        from acct_tui.ui.screens.visit_form import VisitFormScreen
-
         row = self._focused_row()
-
-        def saved(activity_id: int | None) -> None:
-            if activity_id is not None:
-                after_write(self.app, "Visit record saved.")
-
         if row is not None:
-            self.app.push_screen(VisitFormScreen(row.account_id, row.account_name), saved)
+            self.log_visit(row.account_id, row.account_name, done="Visit record saved.")
         else:
-            self.app.push_screen(VisitFormScreen(), saved)
+            self.log_visit(done="Visit record saved.")
 
     def filter_changed(self, text: str) -> None:
         self._show_records()

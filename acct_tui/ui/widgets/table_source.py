@@ -1,4 +1,5 @@
-"""What a `VirtualTable` shows: its columns and the source of its rows."""
+"""What a `VirtualTable` shows: its columns, the source of its rows (read a page
+at a time, `Pages`), and how a row or the header becomes one line of text."""
 
 from __future__ import annotations
 
@@ -45,6 +46,34 @@ class Column:
         if isinstance(value, Text):
             return safe_text(value)
         return Text(terminal_safe("" if value is None else str(value)), style=self.style)
+
+
+#: Rows fetched from the source in one call, and cached together.
+PAGE_SIZE = 200
+#: Pages kept in the cache; older ones are dropped (they are cheap to fetch again).
+MAX_PAGES = 32
+
+
+class Pages:
+    """The rows of a source read a page (`PAGE_SIZE` rows) at a time, the last `MAX_PAGES` kept."""
+
+    def __init__(self) -> None:
+        self._pages: dict[int, Sequence[Any]] = {}
+
+    def clear(self) -> None:
+        """Forget every page (the data changed)."""
+        self._pages.clear()
+
+    def row(self, source: TableSource, index: int) -> Any:
+        """The row at `index` of `source` (in range), fetching its page if needed; None past a short page."""
+        page_no, slot = divmod(index, PAGE_SIZE)
+        page = self._pages.get(page_no)
+        if page is None:
+            page = source.fetch(page_no * PAGE_SIZE, PAGE_SIZE)
+            if len(self._pages) >= MAX_PAGES:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[page_no] = page
+        return page[slot] if slot < len(page) else None
 
 
 class ListSource:
@@ -122,3 +151,46 @@ def hidden_hint(hidden: Sequence[Column], room: int) -> str:
     if len(full) <= room:
         return full
     return short if len(short) <= room else f"+{len(hidden)}"[:room]
+
+
+def header_line(columns: Sequence[Column], widths: Sequence[int | None], sort_indicator: tuple[str, bool] | None) -> Text:
+    """The shown columns' labels, each fitted to its width; the sorted one with ▼ (descending) or ▲."""
+    line = Text(no_wrap=True, end="")
+    for column, width in zip(columns, widths):
+        if width is None:
+            continue
+        label = column.label
+        if sort_indicator and sort_indicator[0] == column.key:
+            label = f"{label}{'▼' if sort_indicator[1] else '▲'}"
+        line.append(fit(Text(label), width, column.justify))
+        line.append(" ")
+    return line
+
+
+def row_line(columns: Sequence[Column], widths: Sequence[int | None], row: Any) -> Text:
+    """A row's shown cells, each fitted to its column's width."""
+    line = Text(no_wrap=True, end="")
+    for column, width in zip(columns, widths):
+        if width is None:
+            continue
+        line.append(fit(column.cell(row), width, column.justify))
+        line.append(" ")
+    return line
+
+
+def fit(text: Text, width: int, justify: str) -> Text:
+    """`text` cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
+    text = text.copy()
+    text.no_wrap = True
+    if text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    else:
+        pad = width - text.cell_len
+        if justify == "right":
+            text.pad_left(pad)
+        elif justify == "center":
+            text.pad_left(pad // 2)
+            text.pad_right(pad - pad // 2)
+        else:
+            text.pad_right(pad)
+    return text

@@ -67,14 +67,19 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from acct_tui.ui.keys import bindings
-from acct_tui.ui.widgets.table_source import Column, ListSource, TableSource, hidden_hint, layout
+from acct_tui.ui.widgets.table_source import (
+    PAGE_SIZE,
+    Column,
+    ListSource,
+    Pages,
+    TableSource,
+    header_line,
+    hidden_hint,
+    layout,
+    row_line,
+)
 
 __all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
-
-#: Rows fetched from the source in one call, and cached together.
-PAGE_SIZE = 200
-#: Pages kept in the cache; older ones are dropped (they are cheap to fetch again).
-MAX_PAGES = 32
 
 
 @dataclass
@@ -155,7 +160,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._source: TableSource = source or ListSource(())
         self._count = 0
-        self._pages: dict[int, Sequence[Any]] = {}
+        self._pages = Pages()
         self._last_highlight: tuple[int, Any] | None = None
         self._column_layout: tuple[tuple, tuple[list[int | None], list[Column]]] | None = None
         self._recount()
@@ -211,14 +216,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """The row at `index` (fetching its page if needed), or None when out of range."""
         if not 0 <= index < self._count:
             return None
-        page_no, slot = divmod(index, PAGE_SIZE)
-        page = self._pages.get(page_no)
-        if page is None:
-            page = self._source.fetch(page_no * PAGE_SIZE, PAGE_SIZE)
-            if len(self._pages) >= MAX_PAGES:
-                self._pages.pop(next(iter(self._pages)))
-            self._pages[page_no] = page
-        return page[slot] if slot < len(page) else None
+        return self._pages.row(self._source, index)
 
     @property
     def current_row(self) -> Any:
@@ -290,15 +288,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _render_header(self) -> Strip:
         style = self.get_component_rich_style("virtual-table--header")
-        line = Text(style=style, no_wrap=True, end="")
-        for column, width in zip(self.columns, self._widths()):
-            if width is None:
-                continue
-            label = column.label
-            if self.sort_indicator and self.sort_indicator[0] == column.key:
-                label = f"{label}{'▼' if self.sort_indicator[1] else '▲'}"
-            line.append(_fit(Text(label), width, column.justify))
-            line.append(" ")
+        line = header_line(self.columns, self._widths(), self.sort_indicator)
+        line.style = style
         hidden = self.hidden_columns
         if hidden:
             room = self.scrollable_content_region.width - line.cell_len
@@ -307,12 +298,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _render_row(self, row: Any, is_cursor: bool) -> Strip:
         base = self.rich_style
-        line = Text(no_wrap=True, end="")
-        for column, width in zip(self.columns, self._widths()):
-            if width is None:
-                continue
-            line.append(_fit(column.cell(row), width, column.justify))
-            line.append(" ")
+        line = row_line(self.columns, self._widths(), row)
         if is_cursor:
             cursor_style = self.get_component_rich_style("virtual-table--cursor")
             # The cursor's own text colour over every cell's: a green or red cell on the
@@ -403,20 +389,3 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             self.cursor = index
 
-
-def _fit(text: Text, width: int, justify: str) -> Text:
-    """`text` cut or padded to exactly `width` cells (an ellipsis marks a cut)."""
-    text = text.copy()
-    text.no_wrap = True
-    if text.cell_len > width:
-        text.truncate(width, overflow="ellipsis")
-    else:
-        pad = width - text.cell_len
-        if justify == "right":
-            text.pad_left(pad)
-        elif justify == "center":
-            text.pad_left(pad // 2)
-            text.pad_right(pad - pad // 2)
-        else:
-            text.pad_right(pad)
-    return text

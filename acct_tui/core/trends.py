@@ -1,0 +1,123 @@
+"""How a monthly series (usage, revenue) slips: the four tests behind the drop rules.
+
+`months` is newest first (index 0: the last complete month), None where a
+month is missing; a test with a month missing in its window says nothing.
+Pure arithmetic: `core.rules.usage_drop` and `revenue_drop` turn the verdict
+into a `Signal`.
+"""
+
+from __future__ import annotations
+
+import statistics
+
+from acct_tui.core.health import percent_change
+from acct_tui.core.settings import Thresholds
+
+
+def _mean(months: tuple, start: int, n: int) -> float | None:
+    """The mean of `n` months from `start` back (0: last month); None when one is missing."""
+    window = months[start : start + n]
+    if len(window) < n or any(v is None for v in window):
+        return None
+    return sum(window) / n
+
+
+def _year_on_year(months: tuple, n: int) -> float | None:
+    """Percent change of the last `n` months against the same months a year earlier, over
+    the months that have both (13 months of history give one pair); None without any."""
+    pairs = [(months[i], months[i + 12]) for i in range(n) if i + 12 < len(months)
+             and months[i] is not None and months[i + 12] is not None]
+    if not pairs:
+        return None
+    return percent_change(sum(a for a, _ in pairs), sum(b for _, b in pairs))
+
+
+_SEVERITY_RANK = {None: 0, "yellow": 1, "red": 2}
+
+
+def _fitted_change(months: tuple, n: int) -> float | None:
+    """Percent change along the trend line through the last `n` months (oldest to newest), relative
+    to where the line starts: a slide that noise month to month does not hide. The line is
+    Theil-Sen's (the median of the slopes between every two months), so one odd month (a
+    holiday, a late meter reading) does not make a slide."""
+    window = months[:n]
+    if n < 3 or len(window) < n or any(v is None for v in window):
+        return None
+    ys = list(reversed(window))
+    slope = statistics.median((ys[j] - ys[i]) / (j - i) for i in range(n) for j in range(i + 1, n))
+    start = statistics.median(y - slope * x for x, y in enumerate(ys))
+    if start <= 0:
+        return None
+    return slope * (n - 1) / start * 100
+
+
+def _three_against_three(months: tuple) -> float | None:
+    return percent_change(_mean(months, 0, 3), _mean(months, 3, 3))
+
+
+def _run_of_declines(months: tuple, n: int) -> float | None:
+    """The total change over `n` monthly declines in a row ending last month; None if not a run."""
+    window = months[: n + 1]
+    if len(window) < n + 1 or None in window or window[-1] <= 0 or not all(window[i] < window[i + 1] for i in range(n)):
+        return None
+    return percent_change(window[0], window[-1])
+
+
+def _last_against_six(months: tuple) -> float | None:
+    if not months or months[0] is None:
+        return None
+    return percent_change(months[0], _mean(months, 1, 6))
+
+
+def judge_drop(label: str, recent: float | None, prior: float | None, t: Thresholds,
+               months: tuple = ()) -> tuple[str, str, dict] | None:
+    """Four ways a metric slips, the worst one said: (severity, reason, evidence), or None.
+
+    With a year of history each is also judged against the same months a year
+    earlier, so a dip every year has (Tet, August) is the season, not churn:
+    when last year's same window is on record, its own change (if a fall) is
+    taken off this year's; with 13+ months but not the whole window, the months
+    must also be under the same months a year earlier.
+    """
+    tests = []  # (change now, change a year earlier, yellow at, months looked at, reason)
+    if len(months) >= 6 and None not in months[:6]:
+        recent, prior = _mean(months, 0, 3), _mean(months, 3, 3)
+    change = percent_change(recent, prior)
+    if change is not None:
+        tests.append((change, _three_against_three(months[12:]), t.drop_yellow_pct, 3,
+                      f"{label} down {{pct}}%: the last 3 complete months averaged {recent:,.0f} against {prior:,.0f} in the 3 before",
+                      {"recent_mean": round(recent, 2), "prior_mean": round(prior, 2)}))
+    if t.slide_pct and (slid := _run_of_declines(months, t.slide_months)) is not None:
+        tests.append((slid, None, t.slide_pct, t.slide_months,
+                      f"{label} has fallen {t.slide_months} months running, {{pct}}% in all",
+                      {"months": [round(v, 2) for v in reversed(months[: t.slide_months + 1])]}))
+    if t.last_month_pct and (last := _last_against_six(months)) is not None:
+        tests.append((last, _last_against_six(months[12:]), t.last_month_pct, 1,
+                      f"{label} last month was {{pct}}% under the mean of the 6 before "
+                      f"({months[0]:,.0f} against {_mean(months, 1, 6):,.0f})",
+                      {"last_month": round(months[0], 2), "six_before_mean": round(_mean(months, 1, 6), 2)}))
+    if t.trend_yellow_pct and (fitted := _fitted_change(months, t.trend_months)) is not None:
+        tests.append((fitted, _fitted_change(months[12:], t.trend_months), t.trend_yellow_pct, t.trend_months,
+                      f"{label} is sliding: the trend over the last {t.trend_months} complete months is down {{pct}}%",
+                      {"months": [round(v, 2) for v in reversed(months[: t.trend_months])]}))
+    best = None
+    for now, last_year, yellow_at, span, reason, evidence in tests:
+        evidence = dict(evidence, change_pct=round(now, 1))
+        judged = now
+        if last_year is not None:
+            if last_year < 0:  # the same months fell a year earlier too: that much is the season
+                judged = now - last_year
+                reason += f"; the same months a year earlier fell {abs(last_year):.0f}%"
+                evidence["year_earlier_pct"] = round(last_year, 1)
+        elif (yearly := _year_on_year(months, span)) is not None:
+            if yearly > -t.seasonal_yoy_pct + 1e-9:
+                continue  # as low as the same months a year earlier: the season
+            reason += f"; {abs(yearly):.0f}% under the same months a year earlier"
+            evidence["year_on_year_pct"] = round(yearly, 1)
+        # A hair of tolerance so that exactly -20% (a float) counts as -20%.
+        if judged > -yellow_at + 1e-9:
+            continue
+        severity = "red" if judged <= -t.drop_red_pct + 1e-9 else "yellow"
+        if best is None or _SEVERITY_RANK[severity] > _SEVERITY_RANK[best[0]]:
+            best = (severity, reason.format(pct=f"{abs(now):.0f}"), evidence)
+    return best
