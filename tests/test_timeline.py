@@ -133,3 +133,14 @@ def test_record_detail_for_each_source(story):
         record_detail(me, "milestone", other.id)
     with pytest.raises(NotFound):
         record_detail(me, "nonsense", 1)
+
+
+def test_one_day_late_and_due_today_read_as_such(db):
+    org = f.org()
+    f.milestone(org["a1"], "Sign-off", due_on=days(-1))
+    f.milestone(org["a1"], "Kick-off", due_on=TODAY)
+    f.action_item(org["a1"], "Send deck", due_on=days(-1), created_at=dt.datetime(2026, 11, 10, 9))
+    details = {e.title: e.detail for e in build_timeline(from_user(org["am1"]), org["a1"].id).events}
+    assert details["deliverable missed: Sign-off"] == "1 day late"
+    assert details["deliverable: Kick-off"] == "today"
+    assert details["commitment late: Send deck"] == "owner minh.pham · 1 day late"

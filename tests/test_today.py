@@ -167,6 +167,13 @@ def test_next_json_carries_the_documented_fields(db_url, org, capsys):
     assert "days_late 3 x 2 = 6" in lines[1]
 
 
+def test_next_titles_its_table_with_plurals_and_says_when_it_is_cut(db_url, org, capsys):
+    code, out, _ = run(capsys, "next", "--db", db_url, "--user", "minh.pham", "-n", "2")
+    assert code == 0 and "Today for minh.pham: 9 items, the first 2" in out
+    code, out, _ = run(capsys, "next", "--db", db_url, "--user", "an.nguyen")
+    assert "Today for an.nguyen: 1 item" in out and "the first" not in out
+
+
 def test_next_refuses_a_bad_count(db_url, org, capsys):
     with pytest.raises(SystemExit):
         run(capsys, "next", "--db", db_url, "-n", "many")

@@ -7,6 +7,7 @@ import argparse
 from acct_tui.cli import format_option
 from acct_tui.cli.context import Context
 from acct_tui.cli.output import emit
+from acct_tui.core.text import plural
 from acct_tui.services import money, today
 
 COLUMNS = ["rank", "account_external_id", "account", "owner", "kind", "reason", "due", "score", "terms"]
@@ -49,7 +50,7 @@ def run_next(ctx: Context) -> int:
         for rank, item in enumerate(items, 1)
     ]
     columns = COLUMNS if ctx.fmt != "table" else [c for c in COLUMNS if c not in ("account_external_id", "terms")]
-    emit(rows, ctx.fmt, columns, title=f"Today for {viewer.login}: {len(queue.items)} items, the first {len(items)}")
+    emit(rows, ctx.fmt, columns, title=_title(viewer.login, len(queue.items), len(items)))
     return 0
 
 
@@ -57,3 +58,9 @@ def _terms(item, fmt: str):
     if fmt == "json":
         return [{"term": t.term, "value": t.value, "coefficient": t.coefficient, "contribution": t.contribution} for t in item.terms]
     return "; ".join(f"{t.term} {t.value:g} x {t.coefficient:g} = {t.contribution:g}" for t in item.terms)
+
+
+def _title(login: str, total: int, shown: int) -> str:
+    """`Today for minh.pham: 9 items, the first 2`; `1 item`, and no "the first" when all show."""
+    title = f"Today for {login}: {plural(total, 'item')}"
+    return title if shown == total else f"{title}, the first {shown}"

@@ -90,3 +90,13 @@ def noun_for(count: int, noun: str, many: str | None = None) -> str:
 def plural(count: int, noun: str, many: str | None = None) -> str:
     """`1 account`, `2 accounts`, `3 opportunities`, `1,204 people`: the count and its noun."""
     return f"{count:,} {noun_for(count, noun, many)}"
+
+
+def in_days(days: int) -> str:
+    """`today`, `tomorrow`, `in 3 days`: when something comes, `days` from today."""
+    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {plural(days, 'day')}"
+
+
+def days_late(days: int) -> str:
+    """`1 day late`, `3 days late`."""
+    return f"{plural(days, 'day')} late"

@@ -17,6 +17,7 @@ from acct_tui.clock import now, today
 from acct_tui.core.assess import assess
 from acct_tui.core.currency import RateBook, value_text
 from acct_tui.core.settings import RiskSettings, loaded
+from acct_tui.core.text import in_days, plural
 from acct_tui.enums import KEY_CONTACT_ROLES
 from acct_tui.models import ActionItem, Contact, PlannedVisit, User
 from acct_tui.services.access import confidential_sources
@@ -201,7 +202,7 @@ def _ago(moment: dt.datetime | None) -> str:
     if moment is None:
         return "never"
     days = (today() - moment.date()).days
-    return f"{moment.date().isoformat()} ({days} days ago)"
+    return f"{moment.date().isoformat()} ({'today' if days == 0 else plural(days, 'day') + ' ago'})"
 
 
 def brief_lines(brief: AccountBrief) -> list[str]:
@@ -209,7 +210,7 @@ def brief_lines(brief: AccountBrief) -> list[str]:
     health = "no score yet" if brief.health_score is None else f"{brief.health_score} ({brief.health_band})"
     renewal = "none set"
     if brief.renewal_date is not None:
-        renewal = f"{brief.renewal_date.isoformat()} (in {brief.days_to_renewal} days)"
+        renewal = f"{brief.renewal_date.isoformat()} ({in_days(brief.days_to_renewal)})"
     next_visit = "none planned"
     if brief.next_visit is not None:
         next_visit = brief.next_visit.isoformat() + (f": {brief.next_visit_purpose}" if brief.next_visit_purpose else "")

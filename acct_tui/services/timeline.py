@@ -22,6 +22,7 @@ from acct_tui import clock
 from acct_tui.core.settings import loaded
 from acct_tui.errors import NotFound
 from acct_tui.core.currency import money
+from acct_tui.core.text import days_late, in_days, plural
 from acct_tui.models import (
     ActionItem,
     Activity,
@@ -117,15 +118,15 @@ def _cases(_viewer, account_id: int, _today):
         yield TimelineEvent(as_datetime(opened), "case", f"case opened: {subject}", detail, "case", cid, False, state)
         if closed is not None:
             days = (as_datetime(closed) - as_datetime(opened)).days
-            yield TimelineEvent(as_datetime(closed), "case", f"case closed: {subject}", f"after {days} days", "case", cid, False, "done")
+            yield TimelineEvent(as_datetime(closed), "case", f"case closed: {subject}", f"after {plural(days, 'day')}", "case", cid, False, "done")
 
 
 def _missed_or_coming(day: dt.date, today: dt.date, status: str) -> tuple[str, bool, str]:
     """A dated item that is not done: missed (its status says so, or its day passed) or still to come.
     (state "late" or "", upcoming, "N days late" / "in N days")."""
     if status == "missed" or day < today:
-        return "late", False, f"{(today - day).days} days late"
-    return "", True, f"in {(day - today).days} days"
+        return "late", False, days_late((today - day).days)
+    return "", True, in_days((day - today).days)
 
 
 def _milestones(_viewer, account_id: int, today: dt.date):
@@ -164,7 +165,7 @@ def _commitments(viewer, account_id: int, today: dt.date):
             yield TimelineEvent(as_datetime(when), "commitment", f"commitment kept: {title}", f"{who} · {due_text}{late}", "action_item", iid, False, "done")
         elif status == "open" and due is not None:
             if due < today:
-                yield TimelineEvent(as_datetime(due), "commitment", f"commitment late: {title}", f"{who} · {(today - due).days} days late", "action_item", iid, False, "late")
+                yield TimelineEvent(as_datetime(due), "commitment", f"commitment late: {title}", f"{who} · {days_late((today - due).days)}", "action_item", iid, False, "late")
             else:
                 yield TimelineEvent(as_datetime(due), "commitment", f"commitment due: {title}", who, "action_item", iid, True, "")
 
@@ -222,7 +223,7 @@ def _opportunities(_viewer, account_id: int, today: dt.date):
                                 "opportunity", oid, True, "")
         else:
             yield TimelineEvent(as_datetime(close), "opportunity", f"opportunity past its close date, {what}",
-                                f"{worth} · {stage or 'no stage'} {chance}% · {(today - close).days} days late", "opportunity", oid, False, "late")
+                                f"{worth} · {stage or 'no stage'} {chance}% · {days_late((today - close).days)}", "opportunity", oid, False, "late")
     if rows:
         names = {r[0]: r[2] for r in rows}
         changes = AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at).where(
@@ -292,8 +293,7 @@ def _courtesy(viewer: Viewer, account_id: int, today: dt.date):
 
 
 def _in(day: dt.date, today: dt.date) -> str:
-    days = (day - today).days
-    return "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+    return in_days((day - today).days)
 
 
 _SOURCES = (

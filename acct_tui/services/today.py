@@ -42,6 +42,7 @@ from peewee import JOIN, Case
 from acct_tui import clock
 from acct_tui.core.currency import RateBook
 from acct_tui.core.settings import RiskSettings, loaded
+from acct_tui.core.text import in_days
 from acct_tui.core.urgency import Term, due_soon_value, over_target_value, score
 from acct_tui.models import Account, User
 from acct_tui.services import alerts as alerts_service
@@ -52,7 +53,7 @@ from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.kpi_facts import active_at
 from acct_tui.services.money import rate_book
 from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
-from acct_tui.services.today_dated import day_text, in_days_text
+from acct_tui.services.today_dated import day_text
 
 #: Every kind of item, in the order ties are broken.
 KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "milestone", "courtesy")
@@ -291,7 +292,7 @@ def _renewals(accounts: dict[int, _Account], settings: RiskSettings, today: dt.d
         if since is not None and since <= quiet_days:
             continue
         touch = f"no touch in {since} days" if since is not None else "no touch on record"
-        reason = f"renewal {in_days_text(left)} ({day_text(renewal)}), {touch}"
+        reason = f"renewal {in_days(left)} ({day_text(renewal)}), {touch}"
         found.append((account.id, "renewal", reason, renewal, [("renewal", 1), ("due_soon", due_soon_value(left, window))],
                       "account", account.id))
 

@@ -15,6 +15,7 @@ import datetime as dt
 
 from peewee import JOIN
 
+from acct_tui.core.text import days_late, in_days
 from acct_tui.core.urgency import COMMITMENT_WINDOW, COURTESY_WINDOW, MILESTONE_WINDOW, VISIT_WINDOW, due_soon_value, late_value
 from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit, User
 from acct_tui.services.access import Viewer, hidden_sources, scope_accounts
@@ -28,21 +29,8 @@ def day_text(value: dt.date) -> str:
     return f"{value.day} {value:%b}"
 
 
-def in_days_text(days: int) -> str:
-    """How far off a day is: "today", "tomorrow", "in 5 days"."""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days"
-
-
-def _late(days: int) -> str:
-    return "1 day late" if days == 1 else f"{days} days late"
-
-
 def _due_or_late(days: int) -> str:
-    return _late(-days) if days < 0 else f"due {in_days_text(days)}"
+    return days_late(-days) if days < 0 else f"due {in_days(days)}"
 
 
 def _on(day: dt.date, days: int) -> str:
@@ -97,7 +85,7 @@ def visits(viewer: Viewer, today: dt.date, found: list) -> None:
         days = (day - today).days
         what = f": {purpose}" if purpose else ""
         if days < 0:
-            reason = f"planned visit {_late(-days)} (planned {day_text(day)}){what}{_whose(owner, viewer)}"
+            reason = f"planned visit {days_late(-days)} (planned {day_text(day)}){what}{_whose(owner, viewer)}"
         else:
             reason = f"visit planned {_on(day, days)}{what}{_whose(owner, viewer)}"
         found.append((aid, "visit", reason, day, _terms("visit", days, VISIT_WINDOW), "planned_visit", pid))

@@ -10,7 +10,7 @@ import pytest
 from rich.color import Color
 from textual.theme import BUILTIN_THEMES
 
-from acct_tui.core.text import noun_for, plural
+from acct_tui.core.text import days_late, in_days, noun_for, plural
 from acct_tui.models import Alert
 from acct_tui.ui.screens.alerts import AlertsScreen
 from acct_tui.ui.screens.help import HelpScreen
@@ -104,6 +104,11 @@ def test_plural(count, noun, many, expected):
     assert noun_for(count, noun, many) == expected.split(" ", 1)[1]
 
 
+def test_days_late_and_in_days_read_in_the_singular_too():
+    assert [days_late(n) for n in (1, 2)] == ["1 day late", "2 days late"]
+    assert [in_days(n) for n in (0, 1, 2)] == ["today", "tomorrow", "in 2 days"]
+
+
 async def test_counts_read_in_the_singular_for_one(org, alerts, make_app):
     app = make_app("lena.lead")
     async with app.run_test(size=(160, 40)) as pilot:
@@ -179,3 +184,32 @@ async def test_help_names_the_keys_as_mapped_now(org, make_app):
         assert "z/S sort" in intro and "s/S sort" not in intro
         assert "^x clears the filters" in intro and " x clears" not in intro
         assert "{" not in intro and "?" not in intro.replace("? ", "")
+
+
+async def test_help_shows_bracket_keys_and_fits_80_columns(org, make_app):
+    """`[`/`]` and "[urgency]" were read as markup and vanished; the box was 84 cells wide."""
+    app = make_app("lena.lead", mode=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        intro = str(app.screen.query_one("#help-intro").render())
+        assert "(the config's [urgency])" in intro
+        box = app.screen.query_one("VerticalScroll").region
+        assert box.x >= 0 and box.right <= 80
+        await pilot.press("escape", "6")
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        intro = str(app.screen.query_one("#help-intro").render())
+        assert "[ and ] move the period" in intro
+
+
+async def test_the_narrow_footer_ends_with_the_palette_key_and_nothing_after_it(org, make_app):
+    app = make_app("lena.lead", mode=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for mode in "123456":
+            await pilot.press(mode)
+            await settle(app, pilot)
+            footer = app.screen._compositor.render_strips()[23].text
+            assert footer.endswith("▏^p Palette"), (mode, footer)

@@ -82,6 +82,16 @@ async def test_ctrl_f_is_not_taken_over_a_form(written, make_app):
         assert app.screen is form
 
 
+async def test_at_80_columns_the_search_hint_shows_whole(written, make_app):
+    app = make_app("minh.pham")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+f")
+        await settle(app, pilot)
+        painted = " ".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "accents optional" in painted and "合同" in painted
+
+
 def test_search_screen_snapshot(written, make_app, snap_compare):
     async def run_before(pilot) -> None:
         app = pilot.app

@@ -118,6 +118,7 @@ async def test_log_a_touch_from_the_timeline(org, make_app):
     app = make_app("minh.pham")
     async with app.run_test(size=(150, 45)) as pilot:
         await open_timeline(app, pilot, a1.id)
+        app.screen.table.move_cursor(titles(app).index("visit: Kick-off"))
         await pilot.press("l")
         await settle(app, pilot)
         form = app.screen
@@ -132,6 +133,7 @@ async def test_log_a_touch_from_the_timeline(org, make_app):
         assert ActionItem.get(ActionItem.title == "send pricing").due_on == TODAY
         assert PlannedVisit.get_by_id(plan.id).status == "done"
         assert "visit: Rescue visit" in titles(app) and "planned visit done: QBR" in titles(app)
+        assert app.screen.table.current_row.title == "visit: Kick-off"  # lines came above it; the cursor kept its line
 
 
 async def test_plan_commit_and_milestone(org, make_app):
@@ -271,10 +273,12 @@ async def test_add_an_opportunity_then_move_its_stage_and_win_it(org, make_app):
         assert "opportunity won, expansion: Second site" in shown
         assert "opportunity stage Proposal → Closed Won: Second site" in shown
 
-        app.screen.table.move_cursor(titles(app).index("visit: Kick-off"))
+        # `e` edits whatever is under the cursor; the TODAY rule is nothing to edit.
+        app.screen.table.move_cursor(titles(app).index("TODAY"))
         await pilot.press("e")
         await pilot.pause()
-        assert any("Put the cursor on an opportunity" in str(n.message) for n in app._notifications)
+        assert any("Put the cursor on a touch, commitment, milestone, planned visit or opportunity" in str(n.message)
+                   for n in app._notifications)
 
 
 async def test_the_alert_line_lists_red_first_and_never_cuts_a_red_alert(org, make_app):

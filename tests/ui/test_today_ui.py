@@ -112,6 +112,20 @@ async def test_d_marks_the_commitment_done_and_the_row_re_ranks(data, make_app):
         assert "commitment" not in [i.kind for i in acme.items]
 
 
+async def test_when_the_handled_row_goes_the_cursor_stays_at_its_place(data, make_app):
+    app = make_app("lena.lead", mode=None)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        names = [r.account_name for r in app.screen.rows]
+        gamma = names.index("Gamma Inc")  # only An's promise: done, the row goes
+        assert gamma > 0
+        app.screen.table.move_cursor(gamma)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert "Gamma Inc" not in [r.account_name for r in app.screen.rows]
+        assert app.screen.table.cursor == min(gamma, len(app.screen.rows) - 1) > 0
+
+
 async def test_a_acknowledges_the_alert_and_it_leaves(data, make_app):
     app = make_app("minh.pham", mode=None)
     async with app.run_test(size=(150, 40)) as pilot:
@@ -154,6 +168,8 @@ async def test_l_n_and_p_open_their_forms_on_the_account(data, make_app):
         await pilot.pause()
         assert isinstance(app.screen, QuickCaptureScreen)
         assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
+        preview = str(app.screen.query_one("#capture-preview").render())
+        assert preview.startswith("then the kind and what happened") and "no kind" not in preview
         await pilot.press(*"call agreed the pilot", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)

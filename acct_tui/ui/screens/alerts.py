@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from acct_tui import clock
-from acct_tui.core.text import noun_for
+from acct_tui.core.text import noun_for, plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms
@@ -69,7 +69,7 @@ def detail_text(alert, escalations=()) -> Text:
             out.append(f"  {str(key).replace('_', ' ')}: ", style="dim")
             out.append(f"{value}\n")
         out.append("\n")
-    out.append(f"first seen {alert.first_seen:%Y-%m-%d} ({age_days(alert.first_seen)} days)\n", style="dim")
+    out.append(f"first seen {alert.first_seen:%Y-%m-%d} ({plural(age_days(alert.first_seen), 'day')})\n", style="dim")
     out.append(f"last seen {alert.last_seen:%Y-%m-%d}\n", style="dim")
     out.append(f"owner {alert.owner or '(none)'}\n", style="dim")
     if alert.acknowledged_by:

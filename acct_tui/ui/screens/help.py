@@ -98,7 +98,8 @@ class HelpScreen(ModalScreen[None]):
             scroll.border_title = f"Keys: {self.target_title}"
             scroll.border_subtitle = "escape closes · remap in the config file: \\[keys] id = \"key\""
             if self.intro:
-                yield Static(self.intro, id="help-intro")
+                # Plain text, not markup: keys such as "[" and words such as "[urgency]" show as written.
+                yield Static(Text(self.intro), id="help-intro")
             yield Static(self._table(), id="help-table")
 
     def _table(self) -> Table:

@@ -85,6 +85,9 @@ class QuickCaptureScreen(FormScreen):
         if not line.strip():
             preview.update(Text(f"e.g. {EXAMPLE}", style="dim"))
             return
+        if self.initial and line == self.initial:  # only the account filled in: what comes next, not an error
+            preview.update(Text("then the kind and what happened, e.g. call 30m agreed the pilot next: send proposal by fri", style="dim"))
+            return
         try:
             capture = read_capture(line)
         except CaptureError as exc:

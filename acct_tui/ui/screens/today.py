@@ -160,7 +160,6 @@ class TodayScreen(AcctScreen):
         self._show()
 
     def _show(self) -> None:
-        current = self.table.current_row
         needle = self.filter_text.lower()
         rows = list(self.queue.rows) if self.queue else []
         if self.owner:
@@ -168,13 +167,8 @@ class TodayScreen(AcctScreen):
         if needle:
             rows = [r for r in rows if needle in f"{r.account_name} {r.owner or ''} {' '.join(i.reason for i in r.items)}".lower()]
         self.rows = rows
-        self.table.set_source(ListSource(rows))
-        if current is not None:
-            # Keep the cursor on the same account when it is still there (else the row that took its place).
-            for index, row in enumerate(rows):
-                if row.account_id == current.account_id:
-                    self.table.move_cursor(index)
-                    break
+        # The cursor stays on the same account when it is still there, else on the row that took its place.
+        self.table.set_source(ListSource(rows), key=lambda row: row.account_id)
         self._show_summary()
         self._show_detail()
 
