@@ -9,6 +9,7 @@ same as 20.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from dataclasses import dataclass, replace
 
@@ -47,6 +48,8 @@ SORTS = (
 SORT_LABELS = dict(SORTS)
 #: Rows in the quick first screen, shown while the whole portfolio loads.
 FIRST_SCREEN = 100
+#: Seconds the whole book waits for the first screenful to be painted (never forever).
+FIRST_PAINT_WAIT = 2.0
 #: Sort key -> (the table column that shows it, whether its natural order is descending).
 SORT_COLUMN = {
     "value": ("annual_value", True),
@@ -230,6 +233,8 @@ class PortfolioScreen(AcctScreen):
         self.reverse = False
         self.filters = Filters()
         self.positions: list[int] = []
+        #: Set once the first screenful is painted: the loading worker then loads the whole book.
+        self._first_painted = threading.Event()
 
     def compose_body(self) -> ComposeResult:
         yield Static("Loading accounts…", id="portfolio-summary")
@@ -246,22 +251,25 @@ class PortfolioScreen(AcctScreen):
     # -- loading ----------------------------------------------------------
 
     def refresh_data(self) -> None:
-        self._load_first_or_all()
+        self._load()
 
     def action_reload(self) -> None:
-        self._load_first_or_all()
-
-    def _load_first_or_all(self) -> None:
-        # The first time, the first screenful at once; the whole portfolio once it is painted.
-        self._load(FIRST_SCREEN if self.portfolio is None else None)
+        self._load()
 
     @work(thread=True, exclusive=True, group="portfolio", exit_on_error=False)
-    def _load(self, first: int | None = None) -> None:
+    def _load(self) -> None:
         app = self.app
+        today = clock.today()
         with database.connection_context():
             book = money_service.rate_book(app.config.base_currency)
-            portfolio = service.load(app.viewer, app.policy, clock.today(), book, first=first)
-        self.post_message(self.Loaded(portfolio if first else portfolio.warm()))
+            if self.portfolio is None:
+                # The first screenful at once; the whole portfolio once that is on the terminal:
+                # loading it (a second of Python at 100k) beside the paint competed for the GIL.
+                painted = self._first_painted = threading.Event()
+                self.post_message(self.Loaded(service.load(app.viewer, app.policy, today, book, first=FIRST_SCREEN)))
+                painted.wait(FIRST_PAINT_WAIT)
+            portfolio = service.load(app.viewer, app.policy, today, book)
+        self.post_message(self.Loaded(portfolio.warm()))
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
         # The quick first screen's cursor means nothing in the whole book's order.
@@ -269,9 +277,7 @@ class PortfolioScreen(AcctScreen):
         self.portfolio = message.portfolio
         self._show(to_top=first_full)
         if not message.portfolio.complete:
-            # Not before the first screenful is on the terminal: loading the whole book
-            # (a second of Python at 100k) in a thread competes with that paint for the GIL.
-            self.call_after_refresh(self._load)
+            self.call_after_refresh(self._first_painted.set)
 
     # -- sorting and filtering -------------------------------------------
 
