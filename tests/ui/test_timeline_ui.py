@@ -323,3 +323,17 @@ async def test_escape_asks_before_throwing_typed_text_away(org, make_app):
         await pilot.pause()
         assert not isinstance(app.screen, (EntryScreen, ConfirmScreen))
         assert not ActionItem.select().where(ActionItem.title == "Call the CFO").exists()
+
+
+async def test_a_wide_terminal_gives_the_detail_the_width_past_the_event(org, make_app):
+    a1 = story(org)
+    app = make_app("minh.pham")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        widths = dict(zip((c.key for c in app.screen.table.columns), app.screen.table._widths()))
+        assert widths["title"] == 72 and widths["detail"] > 72
+    app = make_app("minh.pham")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        widths = dict(zip((c.key for c in app.screen.table.columns), app.screen.table._widths()))
+        assert widths["title"] >= 24 and widths["detail"] >= 16

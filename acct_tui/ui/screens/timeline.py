@@ -90,8 +90,9 @@ def _detail(row) -> Text:
 COLUMNS = [
     Column("when", "When", 9, render=_when),
     Column("kind", "Kind", 9, render=_kind),
-    Column("title", "Event", 0, render=_title, min_width=24),
-    Column("detail", "Detail", 0, render=_detail, min_width=16, max_width=60),
+    # A wide terminal gives the detail (reasons, who, how long) the width past 72 cells of event.
+    Column("title", "Event", 0, render=_title, min_width=24, max_width=72),
+    Column("detail", "Detail", 0, render=_detail, min_width=16),
 ]
 
 
