@@ -337,3 +337,19 @@ async def test_a_wide_terminal_gives_the_detail_the_width_past_the_event(org, ma
         await open_timeline(app, pilot, a1.id)
         widths = dict(zip((c.key for c in app.screen.table.columns), app.screen.table._widths()))
         assert widths["title"] >= 24 and widths["detail"] >= 16
+
+
+async def test_n_on_the_timeline_starts_the_line_with_its_account(org, make_app):
+    from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+
+    a1 = story(org)
+    app = make_app("minh.pham")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuickCaptureScreen)
+        assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
+        await pilot.press(*"call agreed the pilot", "enter")
+        await settle(app, pilot)
+        assert Activity.get(Activity.subject == "agreed the pilot").account_id == a1.id

@@ -132,6 +132,11 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
         self.timeline: Timeline | None = None
         self.kind: str | None = None
 
+    @property
+    def capture_account(self) -> str | None:
+        """The account quick capture (`n`) starts its line with: the one shown."""
+        return self.card.name if self.card is not None else None
+
     def compose_body(self) -> ComposeResult:
         yield Static(id="timeline-card")
         yield Static(id="timeline-summary")
