@@ -11,7 +11,7 @@ from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen, TodayRule
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from tests import factories
-from tests.ui.conftest import settle
+from tests.ui.conftest import column_widths, settle
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -330,12 +330,12 @@ async def test_a_wide_terminal_gives_the_detail_the_width_past_the_event(org, ma
     app = make_app("minh.pham")
     async with app.run_test(size=(200, 50)) as pilot:
         await open_timeline(app, pilot, a1.id)
-        widths = dict(zip((c.key for c in app.screen.table.columns), app.screen.table._widths()))
+        widths = column_widths(app.screen.table)
         assert widths["title"] == 72 and widths["detail"] > 72
     app = make_app("minh.pham")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_timeline(app, pilot, a1.id)
-        widths = dict(zip((c.key for c in app.screen.table.columns), app.screen.table._widths()))
+        widths = column_widths(app.screen.table)
         assert widths["title"] >= 24 and widths["detail"] >= 16
 
 
