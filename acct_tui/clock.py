@@ -25,6 +25,11 @@ def today() -> dt.date:
     return now().date()
 
 
+def pinned() -> dt.datetime | None:
+    """The pinned moment, None when the clock runs (a child process pins the same one)."""
+    return _pinned
+
+
 def pin(moment: dt.datetime | None) -> None:
     """Pin the clock to `moment` (None lets it run again)."""
     global _pinned

@@ -160,3 +160,16 @@ def test_a_departure_alert_cleared_by_a_confidential_visit_gives_no_date(org):
     alert = only_alert(org["a1"], "departure_intent")
     assert alert.status == "resolved"
     assert alert.resolution_note == "Visited after the intent to leave (a confidential record by minh.pham)"
+
+
+def test_an_admin_s_activity_scope_has_no_every_account_subquery_and_still_hides_others_confidential_records(org):
+    from acct_tui.models import Activity
+    from acct_tui.services.access import hidden_sources, scope_activities
+
+    def sql(user) -> str:
+        return scope_activities(Activity.select(Activity.id), from_user(user)).sql()[0]
+
+    # SQLite probes the account index once per account and id for "IN (every account)": minutes at 100k.
+    assert '"account"' not in sql(org["admin"]) and '"account"' in sql(org["am1"])
+    secret = f.activity(org["b1"], author=org["am2"], confidential=True)
+    assert hidden_sources(from_user(org["admin"]), [secret.id]) == {secret.id: org["am2"].login}

@@ -123,6 +123,15 @@ class RiskSettings:
     urgency: Urgency = field(default_factory=Urgency)
     courtesy: Courtesy = field(default_factory=Courtesy)
 
+    def __reduce__(self):
+        # The app's scan runs in a child process that gets these settings by pickle, which
+        # refuses the read-only weights view: send a plain copy, rebuilt read-only there.
+        return _rebuild_settings, (self.policy, self.thresholds, dict(self.weights), self.urgency, self.courtesy)
+
+
+def _rebuild_settings(policy, thresholds, weights, urgency, courtesy) -> RiskSettings:
+    return RiskSettings(policy, thresholds, MappingProxyType(weights), urgency, courtesy)
+
 
 def thresholds_from_config(section: Mapping[str, Any] | None) -> Thresholds:
     """`Thresholds` from the config's `[thresholds]` table; `UsageError` on a bad key or value."""

@@ -12,7 +12,7 @@ Hooks the screens use (see also `screens/base.py`):
 - `app.open_record(account_id, source, record_id)`: the same, with the
   timeline's cursor on that record (`pending_record`, taken by the timeline).
 - `app.run_scan()`: start a background risk scan now (the visit form calls it
-  after a save). `app.alert_counts` (reactive, None = unknown) feeds the header.
+  after a save; `ui/scanning.py`). `app.alert_counts` (reactive, None = unknown) feeds the header.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.reactive import reactive
-from textual.worker import Worker, WorkerState
 
-from acct_tui import clock, db_sqlite
+from acct_tui import db_sqlite
 from acct_tui.config import Config, save_setting
 from acct_tui.core.policy import Policy, policy_from_config
 from acct_tui.core.settings import settings_from_config, use as use_settings
@@ -38,6 +37,7 @@ from acct_tui.ui.commands import AccountsProvider
 from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import safe_update
+from acct_tui.ui.scanning import BackgroundScan
 
 
 def _today():
@@ -76,11 +76,7 @@ def _team():
     return TeamScreen()
 
 
-#: New red alerts from one scan notified one by one; more are summed up in one notification.
-MAX_RED_TOASTS = 3
-
-
-class AcctApp(App):
+class AcctApp(BackgroundScan, App):
     """The dashboard: six modes over one database, as one viewer."""
 
     TITLE = "acct-tui"
@@ -94,18 +90,9 @@ class AcctApp(App):
     DEFAULT_MODE = "today"
     BINDINGS = bindings("app")
 
-    #: Seconds after start before the first background scan.
-    FIRST_SCAN_DELAY = 5.0
-
     selected_account_id: reactive[int | None] = reactive(None, init=False)
     data_version: reactive[int] = reactive(0, init=False)
     alert_counts: reactive[dict[str, int] | None] = reactive(None, init=False)
-
-    @dataclass
-    class ScanFinished(Message):
-        """A background scan is done; `outcome` is None when another scanner held the lock."""
-
-        outcome: risk_bridge.ScanOutcome | None
 
     @dataclass
     class AccountChecked(Message):
@@ -161,6 +148,8 @@ class AcctApp(App):
         self.risk_settings = settings_from_config(config)
         use_settings(self.risk_settings)
         self.scan_enabled = scan
+        #: A scan was asked for while one ran: it starts when that one ends.
+        self._scan_queued = False
         #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
         self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []
@@ -192,12 +181,7 @@ class AcctApp(App):
         self._mark_session()
         self.refresh_alert_counts()
         if self.scan_enabled:
-            # Not at once: the first screen's own loading comes first.
-            if self.viewer.may_scan:
-                self.set_timer(self.FIRST_SCAN_DELAY, self.run_scan, name="first-scan")
-            # On a team database the operator's scanner scans; the app reloads what it wrote.
-            periodic = self.run_scan if self.viewer.may_scan else self.data_changed
-            self.set_interval(self.config.scan_interval_minutes * 60, periodic, name="scan")
+            self.start_scanning()
 
     # -- modes and navigation ---------------------------------------------
 
@@ -337,45 +321,6 @@ class AcctApp(App):
 
     def on_acct_app_alerts_counted(self, message: AlertsCounted) -> None:
         self.alert_counts = message.counts
-
-    def run_scan(self) -> None:
-        """Start a background risk scan now (one at a time; a newer one replaces a running one).
-
-        On a team database only the operator scans (`Viewer.may_scan`): for
-        anyone else this does nothing (the save already reloaded the screens).
-        """
-        if not self.viewer.may_scan:
-            return
-        self._scan_worker()
-
-    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _scan_worker(self) -> None:
-        outcome = risk_bridge.scan(self.viewer, clock.now(), self.risk_settings)
-        self.post_message(self.ScanFinished(outcome))
-
-    def on_acct_app_scan_finished(self, message: ScanFinished) -> None:
-        outcome = message.outcome
-        if outcome is None:
-            return
-        self._notify_new_red(outcome.new_red)
-        self.alert_counts = outcome.counts
-        self.data_version += 1
-
-    def _notify_new_red(self, alerts) -> None:
-        # A first scan of a big book can raise thousands: one toast each would bury the screen.
-        if len(alerts) <= MAX_RED_TOASTS:
-            for alert in alerts:
-                self.notify(f"{alert.account_name}: {alert.reason}", title="New red alert", severity="error", timeout=10, markup=False)
-            return
-        names = ", ".join(alert.account_name for alert in alerts[:MAX_RED_TOASTS])
-        self.notify(
-            f"{names} and {len(alerts) - MAX_RED_TOASTS:,} more (5: Alerts)", title=f"{len(alerts):,} new red alerts", severity="error",
-            timeout=10, markup=False,
-        )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "scan" and event.state == WorkerState.ERROR:
-            self.notify(f"The risk scan failed: {event.worker.error}", severity="error", timeout=10, markup=False)
 
     # -- settings ---------------------------------------------------------
 

@@ -44,6 +44,8 @@ def known_binding_ids(app_class: type) -> set[str]:
 
 def check_keymap(keys: dict[str, str], app_class: type, config_path=None) -> dict[str, str]:
     """The keymap to apply; `UsageError` naming the first unknown binding id."""
+    if not keys:  # nothing to check: importing every screen to learn the ids would delay the first paint
+        return {}
     known = known_binding_ids(app_class)
     for binding_id in keys:
         if binding_id not in known:

@@ -1,4 +1,4 @@
-"""The one place the shell reaches the risk engine (services.scan, services.alerts).
+"""The one place the shell reaches the risk engine (services.scan_child, services.alerts).
 
 The header counts and the background scan go through here, so tests can
 replace the engine with one `monkeypatch.setattr(risk_bridge, "scan", ...)`.
@@ -6,23 +6,18 @@ replace the engine with one `monkeypatch.setattr(risk_bridge, "scan", ...)`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from textual.worker import NoActiveWorker, get_current_worker
 
 from acct_tui.core.settings import RiskSettings
-from acct_tui.db import database
 from acct_tui.services import alerts as alerts_service
-from acct_tui.services import scan as scan_service
+from acct_tui.services.scan_child import ScanOutcome, scan_in_child
 
+__all__ = ["MAX_RED_TOASTS", "ScanOutcome", "alert_counts", "scan"]
 
-@dataclass(frozen=True)
-class ScanOutcome:
-    """What a background scan reports to the app."""
-
-    summary: Any  # services.scan.ScanSummary
-    new_red: tuple[Any, ...]  # AlertRow of the new red alerts this viewer may see
-    counts: dict[str, int] | None
+#: New red alerts from one scan notified one by one; more are summed up in one notification.
+MAX_RED_TOASTS = 3
 
 
 def alert_counts(viewer) -> dict[str, int] | None:
@@ -31,17 +26,13 @@ def alert_counts(viewer) -> dict[str, int] | None:
 
 
 def scan(viewer, now: datetime, settings: RiskSettings | None = None) -> ScanOutcome | None:
-    """Run one scan of every account (own connection; safe in a thread).
+    """Run one scan of every account in a child process, and wait for it (from a thread worker).
 
-    None when another scanner held the lock and this one skipped.
+    None when another scanner held the lock and this one skipped, or when the
+    worker was cancelled (the app is closing: the child is stopped).
     """
-    summary = scan_service.scan_all(now=now, settings=settings)
-    if getattr(summary, "skipped", False):
-        return None
-    with database.connection_context():
-        new_red: tuple[Any, ...] = ()
-        if summary.new_red:
-            wanted = set(summary.new_red)
-            new_red = tuple(row for row in alerts_service.list_alerts(viewer) if row.id in wanted)
-        counts = alerts_service.alert_counts(viewer)
-    return ScanOutcome(summary=summary, new_red=new_red, counts=counts)
+    try:
+        stop = get_current_worker().cancelled_event
+    except NoActiveWorker:
+        stop = None
+    return scan_in_child(viewer, now, settings, keep_red=MAX_RED_TOASTS, stop=stop)

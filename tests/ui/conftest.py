@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from textual.widgets import Input, TextArea
 
 from acct_tui.config import Config
 from acct_tui.services import access
@@ -44,6 +47,39 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def stop_blinking(app) -> None:
+    """Stop every blinking cursor on the screen, so two runs render the same."""
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for widget in app.screen.query(TextArea):
+        widget.cursor_blink = False
+
+
+async def quiet(pilot) -> None:
+    """Finish loading and stop every blinking cursor: a screen ready for a snapshot."""
+    await settle(pilot.app, pilot)
+    stop_blinking(pilot.app)
+    await pilot.pause()
+
+
+#: The snapshots' demo: 60 accounts, seed 1, the clock at this moment, after one scan.
+DEMO_NOW = dt.datetime(2026, 11, 20, 9, 0)
+
+
+@pytest.fixture
+def scanned_demo(sqlite_db) -> str:
+    """The demo at `DEMO_NOW` (clock pinned) after one scan; the login of its default viewer (a team lead)."""
+    from acct_tui import clock, demo
+    from acct_tui.db import database
+    from acct_tui.services.scan import scan_all
+
+    clock.pin(DEMO_NOW)
+    demo.build(accounts=60, seed=1, today=DEMO_NOW.date())
+    scan_all(DEMO_NOW)
+    with database.connection_context():
+        return demo.default_viewer_login()
 
 
 def table_text(app, selector: str = "#portfolio-table") -> list[str]:

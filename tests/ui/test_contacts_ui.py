@@ -11,7 +11,7 @@ from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen
 from tests import factories as f
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, stop_blinking
 
 SIZE = (150, 45)
 
@@ -88,8 +88,7 @@ def test_contact_form_snapshot(org, make_app, snap_compare):
         fill(app, email="bo@")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        for widget in app.screen.query(Input):
-            widget.cursor_blink = False
+        stop_blinking(app)
         await pilot.pause()
 
     assert snap_compare(make_app("minh.pham"), terminal_size=SIZE, run_before=run_before)

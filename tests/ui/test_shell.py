@@ -205,6 +205,19 @@ def test_an_unknown_binding_id_in_the_config_is_refused(org, make_app):
         make_app("lena.lead", keys={"portfolio.sorty": "z"})
 
 
+def test_no_remaps_checks_nothing_and_imports_no_screen_before_the_first_paint():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from acct_tui.ui.app import AcctApp; from acct_tui.ui.keymap import check_keymap; "
+        "assert check_keymap({}, AcctApp) == {}; "
+        "print(sorted(m for m in sys.modules if m.startswith('acct_tui.ui.screens.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_an_unknown_theme_in_the_config_is_refused(org, make_app):
     with pytest.raises(UsageError, match="not a known theme"):
         make_app("lena.lead", theme="no-such-theme")

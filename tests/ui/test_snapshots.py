@@ -1,6 +1,6 @@
 """Snapshot tests (pytest-textual-snapshot) of the Portfolio and the help screen.
 
-On the deterministic demo data (60 accounts, seed 1, today 2026-11-20) after
+On the deterministic demo data (`tests/ui/conftest.scanned_demo`: 60 accounts, seed 1, today 2026-11-20) after
 one scan, the clock pinned to 2026-11-20 09:00, as the demo's team lead.
 Update deliberately: `pytest tests/ui/test_snapshots.py --snapshot-update`,
 then look at the report.
@@ -8,28 +8,14 @@ then look at the report.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from acct_tui import clock
-from acct_tui.db import database
-
-NOW = dt.datetime(2026, 11, 20, 9, 0)
 SIZE = (150, 40)
 
 
 @pytest.fixture
-def demo_app(sqlite_db, make_app):
-    from acct_tui import demo
-    from acct_tui.services.scan import scan_all
-
-    clock.pin(NOW)
-    demo.build(accounts=60, seed=1, today=NOW.date())
-    scan_all(NOW)
-    with database.connection_context():
-        login = demo.default_viewer_login()
-    return make_app(login)
+def demo_app(scanned_demo, make_app):
+    return make_app(scanned_demo)
 
 
 async def settled(pilot) -> None:

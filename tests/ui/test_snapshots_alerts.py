@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from acct_tui.models import HealthSnapshot
 from tests import factories as f
-from tests.ui.conftest import settle
+from tests.ui.conftest import quiet
 from tests.ui.test_alerts_screen import make_alert
 
 SIZE = (150, 40)
@@ -45,15 +45,6 @@ def scene(org):
     make_alert(b2, "late_payment", "yellow", 2, reason="Invoice of 4,000 USD is 12 days late",
                escalated_to=org["lead"], escalated_at=dt.datetime(2026, 11, 12, 9, 0))
     return org
-
-
-async def quiet(pilot) -> None:
-    """Finish loading and stop every blinking cursor, so two runs render the same."""
-    app = pilot.app
-    await settle(app, pilot)
-    for widget in app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 def test_alerts_screen(scene, make_app, snap_compare):

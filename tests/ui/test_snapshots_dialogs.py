@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input
 
 from acct_tui.services import access, entry_forms
 from acct_tui.services.account_card import RecordDetail
@@ -21,7 +20,7 @@ from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.member import MemberScreen
 from acct_tui.ui.screens.pick import PickScreen
 from tests import factories as f
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, stop_blinking
 
 SIZE = (120, 32)
 
@@ -44,8 +43,7 @@ def shows(make_screen):
         await settle(app, pilot)
         app.push_screen(make_screen(app))
         await settle(app, pilot)
-        for widget in app.screen.query(Input):
-            widget.cursor_blink = False
+        stop_blinking(app)
         await pilot.pause()
 
     return run_before

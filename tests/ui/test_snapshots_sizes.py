@@ -17,7 +17,6 @@ import datetime as dt
 import shutil
 
 import pytest
-from textual.widgets import Input, TextArea
 
 from acct_tui import clock, demo
 from acct_tui import db as dbmod
@@ -26,7 +25,7 @@ from acct_tui.models import User
 from acct_tui.services import access
 from acct_tui.services.scan import scan_all
 from acct_tui.ui.app import AcctApp
-from tests.ui.conftest import column_widths, settle
+from tests.ui.conftest import column_widths, quiet, settle
 
 NOW = dt.datetime(2026, 11, 20, 9, 0)
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
@@ -62,16 +61,6 @@ def app_as(template, tmp_path, config_path):
     yield make
     if not dbmod.database.is_closed():
         dbmod.database.close()
-
-
-async def quiet(pilot) -> None:
-    app = pilot.app
-    await settle(app, pilot)
-    for widget in app.screen.query(Input):
-        widget.cursor_blink = False
-    for widget in app.screen.query(TextArea):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 #: Screen name -> (who, keys pressed over the settled Portfolio; the "today-" ones open on Today, the app's first mode).

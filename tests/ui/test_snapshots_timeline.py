@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from textual.widgets import Input, TextArea
 
 from acct_tui import demo
 from acct_tui.core.policy import Policy
@@ -18,7 +17,7 @@ from acct_tui.models import User
 from acct_tui.services import portfolio
 from acct_tui.services.access import viewer_for
 from acct_tui.services.money import rate_book
-from tests.ui.conftest import settle
+from tests.ui.conftest import quiet, settle
 
 SIZE = (150, 45)
 
@@ -31,17 +30,6 @@ def lead(sqlite_db):
     # The most valuable in dollars: amounts in other currencies are converted, never compared raw.
     book = portfolio.load(viewer_for(login), Policy(), dt.date(2026, 11, 20), rate_book("USD"))
     return login, book.ids[book.view("value")[0]]
-
-
-async def quiet(pilot) -> None:
-    """Finish loading and stop every blinking cursor, so two runs render the same."""
-    app = pilot.app
-    await settle(app, pilot)
-    for widget in app.screen.query(Input):
-        widget.cursor_blink = False
-    for widget in app.screen.query(TextArea):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 def test_timeline_screen(lead, make_app, snap_compare):

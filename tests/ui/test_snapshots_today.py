@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from acct_tui import clock
-from acct_tui.db import database
-from tests.ui.test_snapshots import NOW, SIZE, settled
+from tests.ui.test_snapshots import SIZE, settled
 
 
 @pytest.fixture
-def today_app(sqlite_db, make_app):
-    from acct_tui import demo
-    from acct_tui.services.scan import scan_all
-
-    clock.pin(NOW)
-    demo.build(accounts=60, seed=1, today=NOW.date())
-    scan_all(NOW)
-    with database.connection_context():
-        login = demo.default_viewer_login()
-    return make_app(login, mode=None)
+def today_app(scanned_demo, make_app):
+    return make_app(scanned_demo, mode=None)
 
 
 def test_today_snapshot(today_app, snap_compare):
