@@ -19,6 +19,8 @@ printed, never asserted.
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -73,12 +75,33 @@ def scan_vs_sql(url: str) -> dict:
                 summary=dict(accounts=summary.accounts, opened=summary.opened, snapshots=summary.snapshots))
 
 
+def scan_process_memory(url: str) -> dict:
+    """VmHWM of a process that runs one scan at the database's own moment (as the app's scan child
+    does): {"vm_hwm_mb": MB, "seconds": s}. Nothing changes: the database was scanned at that moment."""
+    out = subprocess.run([sys.executable, __file__, "--child-memory", "--db", url], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _child_memory(url: str) -> None:
+    from acct_tui.services.scan import scan_all
+
+    clock.pin(bench_db.NOW)
+    db.connect(url)
+    started = time.perf_counter()
+    scan_all(bench_db.NOW)
+    print(json.dumps({"vm_hwm_mb": bench_db.vm_hwm_mb(), "seconds": time.perf_counter() - started}))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--db", default=None, help="database URL (default: a SQLite file in /tmp)")
+    parser.add_argument("--child-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     url = args.db or bench_db.default_url(args.accounts)
+    if args.child_memory:
+        _child_memory(url)
+        return 0
     bench_db.ensure(url, args.accounts)
     found = scan_vs_sql(url)
     print(f"{db.describe(url)}: first scan of {found['summary']['accounts']:,} accounts "

@@ -61,6 +61,7 @@ SHOTS: list[Shot] = [
     Shot("timeline", keys=("3",), prepare=_open_most_valuable),
     Shot("visits", keys=("4",)),
     Shot("visit-form", keys=("3", "l"), prepare=_open_most_valuable),
+    Shot("visits-edit", keys=("4", "e")),
     Shot("quick-capture", keys=("n", *"horizon visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")),
     Shot("alerts", keys=("5",)),
     Shot("alerts-snooze", keys=("5", "s", "i", "n", "space", "2", "w")),

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccountFacts:
     """One account's facts as of a day. None means "nothing on record"."""
 

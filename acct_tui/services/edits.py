@@ -25,7 +25,7 @@ from acct_tui import clock
 from acct_tui.core.text import clean_text
 from acct_tui.db import database
 from acct_tui.errors import NotFound
-from acct_tui.models import ActionItem, Activity, Milestone, PlannedVisit, User
+from acct_tui.models import Account, ActionItem, Activity, Milestone, PlannedVisit, User
 from acct_tui.services import audit, users, visit_form, visits
 from acct_tui.services.access import Viewer, changeable
 from acct_tui.services.query import as_date, as_datetime
@@ -82,6 +82,7 @@ def touch_values(viewer: Viewer, activity_id: int) -> visit_form.FormValues:
     """The visit record form, filled in with the touch as it stands."""
     row = record(viewer, "touch", activity_id)
     return visit_form.FormValues(
+        account=Account.select(Account.name).where(Account.id == row.account_id).scalar() or "",
         account_id=row.account_id, date=as_datetime(row.occurred_at).date().isoformat(), kind=row.kind,
         duration=f"{row.duration_min}m" if row.duration_min else "", attendees=row.attendees or "",
         purpose=row.subject or "", summary=row.summary or "", outcome=row.outcome or "",

@@ -103,15 +103,17 @@ def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> 
         with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
             futures = [pool.submit(_rows_on_own_connection, query) for query, _ in steps]
             _apply_accounts(values, raw_rows(account_query), today)
-            for future, (_, apply) in zip(futures, steps):
-                apply(values, future.result(), now)
+            for index, (_, apply) in enumerate(steps):
+                apply(values, futures[index].result(), now)
+                futures[index] = None  # folded in: its rows (a million at 100k) go now, not at the end
     else:
         _apply_accounts(values, raw_rows(account_query), today)
         if values:
             for query, apply in steps:
                 apply(values, raw_rows(query), now)
     activity_facts.name_confidential_authors(values)
-    return {aid: AccountFacts(**kw) for aid, kw in values.items()}
+    # Each account's keyword dict goes as its facts come: both sets at once were 100 MBs at 100k.
+    return {aid: AccountFacts(**values.pop(aid)) for aid in list(values)}
 
 
 def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:

@@ -77,3 +77,14 @@ def test_pick_screen_snapshot(lead_app, snap_compare):
 
 def test_confirm_screen_snapshot(lead_app, snap_compare):
     assert snap_compare(lead_app, terminal_size=SIZE, run_before=shows(lambda app: ConfirmScreen("Throw away the typed text?")))
+
+
+def test_edit_visit_record_snapshot(lead_app, snap_compare):
+    """The visit record form correcting a touch: filled in, its account fixed, no new next steps."""
+    from acct_tui.models import Activity
+    from acct_tui.services import edits
+    from acct_tui.ui.screens.visit_form import VisitFormScreen
+
+    qbr = Activity.get(Activity.subject == "QBR")
+    values = edits.touch_values(access.viewer_for("lena.lead"), qbr.id)
+    assert snap_compare(lead_app, terminal_size=(120, 40), run_before=shows(lambda app: VisitFormScreen(edit=(qbr.id, values))))

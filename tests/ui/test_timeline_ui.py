@@ -273,10 +273,12 @@ async def test_add_an_opportunity_then_move_its_stage_and_win_it(org, make_app):
         assert "opportunity won, expansion: Second site" in shown
         assert "opportunity stage Proposal → Closed Won: Second site" in shown
 
-        app.screen.table.move_cursor(titles(app).index("visit: Kick-off"))
+        # `e` edits whatever is under the cursor; the TODAY rule is nothing to edit.
+        app.screen.table.move_cursor(titles(app).index("TODAY"))
         await pilot.press("e")
         await pilot.pause()
-        assert any("Put the cursor on an opportunity" in str(n.message) for n in app._notifications)
+        assert any("Put the cursor on a touch, commitment, milestone, planned visit or opportunity" in str(n.message)
+                   for n in app._notifications)
 
 
 async def test_the_alert_line_lists_red_first_and_never_cuts_a_red_alert(org, make_app):

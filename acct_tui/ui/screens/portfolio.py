@@ -246,28 +246,32 @@ class PortfolioScreen(AcctScreen):
     # -- loading ----------------------------------------------------------
 
     def refresh_data(self) -> None:
-        self._load()
+        self._load_first_or_all()
 
     def action_reload(self) -> None:
-        self._load()
+        self._load_first_or_all()
+
+    def _load_first_or_all(self) -> None:
+        # The first time, the first screenful at once; the whole portfolio once it is painted.
+        self._load(FIRST_SCREEN if self.portfolio is None else None)
 
     @work(thread=True, exclusive=True, group="portfolio", exit_on_error=False)
-    def _load(self) -> None:
+    def _load(self, first: int | None = None) -> None:
         app = self.app
-        today = clock.today()
         with database.connection_context():
             book = money_service.rate_book(app.config.base_currency)
-            if self.portfolio is None:
-                # The first screenful at once; the whole portfolio follows.
-                self.post_message(self.Loaded(service.load(app.viewer, app.policy, today, book, first=FIRST_SCREEN)))
-            portfolio = service.load(app.viewer, app.policy, today, book)
-        self.post_message(self.Loaded(portfolio.warm()))
+            portfolio = service.load(app.viewer, app.policy, clock.today(), book, first=first)
+        self.post_message(self.Loaded(portfolio if first else portfolio.warm()))
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
         # The quick first screen's cursor means nothing in the whole book's order.
         first_full = self.portfolio is not None and not self.portfolio.complete
         self.portfolio = message.portfolio
         self._show(to_top=first_full)
+        if not message.portfolio.complete:
+            # Not before the first screenful is on the terminal: loading the whole book
+            # (a second of Python at 100k) in a thread competes with that paint for the GIL.
+            self.call_after_refresh(self._load)
 
     # -- sorting and filtering -------------------------------------------
 

@@ -23,7 +23,7 @@ from acct_tui import clock
 from acct_tui.core.text import plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
-from acct_tui.services import entry_forms, visits
+from acct_tui.services import edits, entry_forms, visits
 from acct_tui.services.account_card import AccountCard, account_card
 from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.money import rate_book
@@ -33,6 +33,7 @@ from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.background import call
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
+from acct_tui.ui.screens.record_edits import RecordEdits
 from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
@@ -96,7 +97,7 @@ COLUMNS = [
 ]
 
 
-class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
+class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
 
     MODE = "timeline"
@@ -109,7 +110,9 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
         "with what is still to come above the TODAY rule. Pick the account in Today ({mode.today}), the Portfolio "
         "({mode.portfolio}), the Visit log ({mode.visits}), the Risk alerts ({mode.alerts}) or with {app.palette}. "
         "{timeline.log} logs a touch, {timeline.plan} plans a visit, {timeline.commit} adds a commitment, "
-        "{timeline.done} marks one done."
+        "{timeline.done} marks one done; {timeline.edit_opportunity} corrects the entry under the cursor (a touch, "
+        "commitment, milestone, planned visit or deal) in the form that made it, {timeline.delete} deletes it after "
+        "asking, and {app.undo} takes either back."
     )
     BINDINGS = bindings("timeline")
 
@@ -268,6 +271,22 @@ class TimelineScreen(ContactActions, OpportunityActions, AcctScreen):
 
 
     # -- actions ----------------------------------------------------------
+
+    EDIT_HINT = "Put the cursor on a touch, commitment, milestone, planned visit or opportunity."
+
+    def edit_target(self) -> tuple[str, int] | None:
+        row = self.table.current_row
+        if isinstance(row, TimelineEvent) and row.source in edits.BY_TABLE:
+            return edits.BY_TABLE[row.source], row.source_id
+        return None
+
+    def action_edit_record(self) -> None:
+        """Correct the entry under the cursor in the form that made it (a deal: the opportunity form)."""
+        row = self.table.current_row
+        if isinstance(row, TimelineEvent) and row.source == "opportunity":
+            self.action_edit_opportunity()
+        else:
+            super().action_edit_record()
 
     def _need_account(self) -> AccountCard | None:
         if self.card is None:

@@ -5,6 +5,11 @@ thread worker; bad fields are marked inline with their reason and nothing is
 saved until the whole record is valid. `ctrl+s` saves; `escape` asks before
 throwing typed text away. Dismisses with the new activity id, or None when
 cancelled.
+
+Opened with `edit=(activity_id, FormValues)` it corrects that touch
+(`services.edits.edit_touch`, the same reading and checks): filled in with
+what the record holds, its account fixed and its commitments left to their
+own rows; it dismisses with the fields changed.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from acct_tui.enums import ACTIVITY_KINDS
-from acct_tui.services import account_lookup
+from acct_tui.services import account_lookup, edits
 from acct_tui.services.entry_forms import understand_date
 from acct_tui.services.visit_form import FormValues, save_form
 from acct_tui.ui.background import call
@@ -56,31 +61,38 @@ class VisitFormScreen(FormScreen):
         text: str
         hint: str
 
-    def __init__(self, account_id: int | None = None, account_name: str = "", kind: str = "visit") -> None:
+    def __init__(self, account_id: int | None = None, account_name: str = "", kind: str = "visit",
+                 edit: tuple[int, FormValues] | None = None) -> None:
         super().__init__()
+        self.edit = edit
+        if edit is not None:
+            account_id, account_name, kind = edit[1].account_id, edit[1].account, edit[1].kind
         self.account_id = account_id
         self.account_name = account_name
         self.kind = kind if kind in ACTIVITY_KINDS else "visit"
 
     def compose(self) -> ComposeResult:
+        v = self.edit[1] if self.edit else FormValues(account=self.account_name, kind=self.kind)
+        editing = self.edit is not None
         with VerticalScroll(id="form-box") as form:
-            form.border_title = "Visit record"
+            form.border_title = "Edit visit record" if editing else "Visit record"
             form.border_subtitle = "ctrl+s save · escape cancel"
-            yield from self._row("account", "Account", Input(self.account_name, placeholder="type a name; → accepts", id="entry-account", compact=True, suggester=AccountSuggester(self.app.viewer)), hint=True)
-            yield from self._row("date", "Date", Input("today", placeholder="today, yesterday, 3d ago, 20/11", id="entry-date", compact=True), hint=True)
+            yield from self._row("account", "Account", Input(v.account, placeholder="type a name; → accepts", id="entry-account", compact=True, suggester=AccountSuggester(self.app.viewer), disabled=editing), hint=True)
+            yield from self._row("date", "Date", Input(v.date, placeholder="today, yesterday, 3d ago, 20/11", id="entry-date", compact=True), hint=True)
             yield from self._row("kind", "Kind", Select([(k, k) for k in ACTIVITY_KINDS], value=self.kind, allow_blank=False, id="entry-kind", compact=True))
-            yield from self._row("duration", "Duration", Input(placeholder="45m, 1h30", id="entry-duration", compact=True))
-            yield from self._row("attendees", "Attendees", Input(placeholder="Lan Tran, Minh", id="entry-attendees", compact=True))
-            yield from self._row("purpose", "Purpose", Input(placeholder="why we met", id="entry-purpose", compact=True))
-            yield from self._row("summary", "Summary", TextArea(id="entry-summary", classes="short", compact=True))
-            yield from self._row("outcome", "Outcome", TextArea(id="entry-outcome", classes="short", compact=True))
-            yield from self._row("sentiment", "Sentiment", Select(SENTIMENT_OPTIONS, prompt="not recorded", id="entry-sentiment", compact=True))
-            yield from self._row("next_steps", "Next steps", TextArea(id="entry-next_steps", classes="short", compact=True, placeholder="one a line: send proposal by fri @owner"))
-            yield from self._row("confirmed_by", "Signed off by", Input(placeholder="the customer who confirmed", id="entry-confirmed_by", compact=True))
+            yield from self._row("duration", "Duration", Input(v.duration, placeholder="45m, 1h30", id="entry-duration", compact=True))
+            yield from self._row("attendees", "Attendees", Input(v.attendees, placeholder="Lan Tran, Minh", id="entry-attendees", compact=True))
+            yield from self._row("purpose", "Purpose", Input(v.purpose, placeholder="why we met", id="entry-purpose", compact=True))
+            yield from self._row("summary", "Summary", TextArea(v.summary, id="entry-summary", classes="short", compact=True))
+            yield from self._row("outcome", "Outcome", TextArea(v.outcome, id="entry-outcome", classes="short", compact=True))
+            yield from self._row("sentiment", "Sentiment", Select(SENTIMENT_OPTIONS, prompt="not recorded", id="entry-sentiment", compact=True, **({"value": v.sentiment} if v.sentiment else {})))
+            steps = "its commitments are rows of their own: e on each" if editing else "one a line: send proposal by fri @owner"
+            yield from self._row("next_steps", "Next steps", TextArea(id="entry-next_steps", classes="short", compact=True, placeholder=steps, disabled=editing))
+            yield from self._row("confirmed_by", "Signed off by", Input(v.confirmed_by, placeholder="the customer who confirmed", id="entry-confirmed_by", compact=True))
             with Horizontal(classes="form-row"):
                 yield Label("", classes="form-label")
-                yield Checkbox("Intent to leave", id="entry-intent_to_leave", compact=True)
-                yield Checkbox("Confidential", id="entry-confidential", compact=True)
+                yield Checkbox("Intent to leave", v.intent_to_leave, id="entry-intent_to_leave", compact=True)
+                yield Checkbox("Confidential", v.confidential, id="entry-confidential", compact=True)
             yield Static("", id="form-status")
 
     def field_keys(self) -> tuple[str, ...]:
@@ -100,7 +112,7 @@ class VisitFormScreen(FormScreen):
         yield Static("", id=f"error-{key}", classes="form-error -empty")
 
     def on_mount(self) -> None:
-        self.query_one("#hint-date", Static).update(_date_hint("today"))
+        self.query_one("#hint-date", Static).update(_date_hint(self.query_one("#entry-date", Input).value))
         if self.account_id is not None:
             self.query_one("#hint-account", Static).update("✓")
             self.query_one("#entry-date", Input).focus()
@@ -165,5 +177,7 @@ class VisitFormScreen(FormScreen):
 
     # -- saving -----------------------------------------------------------
 
-    def submit(self, values: FormValues) -> int:
+    def submit(self, values: FormValues) -> int | list[edits.Change]:
+        if self.edit is not None:
+            return edits.edit_touch(self.app.viewer, self.edit[0], values)
         return save_form(self.app.viewer, values)

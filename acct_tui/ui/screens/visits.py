@@ -23,6 +23,7 @@ from acct_tui.services import entry_forms, visit_log
 from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.record_edits import RecordEdits
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, VirtualTable
 
@@ -104,7 +105,7 @@ RECORD_COLUMNS = [
 ]
 
 
-class VisitLogScreen(AcctScreen):
+class VisitLogScreen(RecordEdits, AcctScreen):
     """The visit plan and the visit records of the accounts I may see."""
 
     MODE = "visits"
@@ -115,7 +116,8 @@ class VisitLogScreen(AcctScreen):
         "Top: the visit plan, upcoming and missed planned visits by date (late ones in red). "
         "Bottom: every logged touch, newest first; {visits.filter} filters by account, kind, who logged it, dates and sentiment, "
         "{screen.filter} by words. tab switches pane; {table.select} opens a record (or a planned visit's "
-        "account); {visits.log} logs a visit in the full form, {app.capture} in one line."
+        "account); {visits.log} logs a visit in the full form, {app.capture} in one line; {visits.edit} corrects the "
+        "record or planned visit under the cursor, {visits.delete} deletes it after asking, {app.undo} takes either back."
     )
     BINDINGS = bindings("visits")
 
@@ -209,6 +211,14 @@ class VisitLogScreen(AcctScreen):
             self.app.open_account(row.account_id)
 
     # -- actions ----------------------------------------------------------
+
+    def edit_target(self) -> tuple[str, int] | None:
+        row = self._focused_row()
+        if isinstance(row, VisitRecordRow):
+            return "touch", row.id
+        if isinstance(row, PlannedVisitRow):
+            return "plan", row.id
+        return None
 
     def action_log_visit(self) -> None:
         """Log a visit in the full form (for the account under the cursor, if any)."""
