@@ -70,6 +70,20 @@ async def test_the_plan_cursor_keeps_its_visit_when_a_visit_is_planned_before_it
         assert app.screen.plan_table.current_row.purpose == "QBR"
 
 
+async def test_the_records_cursor_keeps_its_record_when_a_newer_one_is_saved(org, make_app):
+    data(org)
+    app = make_app("minh.pham")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await show(app, pilot)
+        app.screen.records_table.move_cursor(1)
+        assert app.screen.records_table.current_row.subject == "Check-in"
+        factories.activity(org["a1"], "call", dt.datetime(2026, 11, 20, 8), subject="Newest")
+        app.data_changed()
+        await settle(app, pilot)
+        assert [r.subject for r in records(app)][:2] == ["Newest", "Site visit"]
+        assert app.screen.records_table.current_row.subject == "Check-in"
+
+
 async def test_a_lead_sees_the_team_and_their_own_confidential_record(org, make_app):
     data(org)
     app = make_app("lena.lead")
