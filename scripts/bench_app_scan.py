@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import sys
 import time
@@ -49,11 +50,14 @@ async def sample(lags: list[tuple[float, float]], stop: asyncio.Event) -> None:
 class Timed(AcctApp):
     """The app, noting when the scan's outcome reached the event loop (what follows it is the screens' reload)."""
 
+    CSS_PATH = str(Path(inspect.getfile(AcctApp)).with_name("app.tcss"))  # relative paths resolve against this script
     finished_at: float | None = None
+    vmhwm_at_outcome: int | None = None
 
     def post_message(self, message) -> bool:
-        if type(message).__name__ == "Finished" and self.finished_at is None:
+        if type(message).__name__ in ("Finished", "ScanFinished") and self.finished_at is None:  # after, before this change
             self.finished_at = time.perf_counter()
+            self.vmhwm_at_outcome = vm("VmHWM")
         return super().post_message(message)
 
 
@@ -86,7 +90,8 @@ async def main(args) -> dict:
         during = [lag for when, lag in lags if app.finished_at is None or when < app.finished_at]
         after = [lag for when, lag in lags if app.finished_at is not None and when >= app.finished_at]
         return {
-            "db": args.db, "scan_s": round(seconds, 1), "vmhwm_loaded_mb": loaded, "vmhwm_after_scan_mb": vm("VmHWM"),
+            "db": args.db, "scan_s": round(seconds, 1), "vmhwm_loaded_mb": loaded, "vmhwm_at_outcome_mb": app.vmhwm_at_outcome,
+            "vmhwm_after_reload_mb": vm("VmHWM"),
             "scan_lag_ms": {"p50": pct(during, 0.5), "p99": pct(during, 0.99), "max": pct(during, 1.0), "ticks": len(during)},
             "reload_after_lag_max_ms": pct(after, 1.0), "counts": app.alert_counts,
         }
