@@ -129,10 +129,10 @@ def _watch(ctx: Context, settings) -> int:
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        with watching() as marked:  # on PostgreSQL the apps see the marker and leave the scanning to us
-            if on_postgres() and not marked:
+        with watching() as marker:  # on PostgreSQL the apps see the marker and leave the scanning to us
+            if on_postgres() and not marker.held:
                 say("another headless scanner is running: this one scans too, whichever gets the scan lock writes", file=sys.stderr)
-            _watch_loop(stop, interval, settings)
+            _watch_loop(stop, interval, settings, marker)
     except KeyboardInterrupt:
         pass
     finally:
@@ -142,13 +142,14 @@ def _watch(ctx: Context, settings) -> int:
     return 0
 
 
-def _watch_loop(stop: threading.Event, interval: float, settings) -> None:
+def _watch_loop(stop: threading.Event, interval: float, settings, marker) -> None:
     from acct_tui.errors import AcctError
     from acct_tui.services.scan import scan_all
 
     while not stop.is_set():
         moment = clock.now()
         try:
+            marker.take()  # again, if a server restart took it
             print(_summary_line(scan_all(moment, settings), moment), flush=True)
         except AcctError as exc:  # a server restart should not end a team server's scanner
             say(f"{moment.isoformat()} scan failed: {exc}", file=sys.stderr)

@@ -44,18 +44,59 @@ def own_connection():
     return psycopg.connect(dbname=db.database, autocommit=True, **db.connect_params)
 
 
-@contextmanager
-def watching() -> Iterator[bool]:
-    """Hold the headless scanner's marker while the block runs; yields whether this process holds it.
+class Marker:
+    """The headless scanner's marker: a session advisory lock on a connection of its own (PostgreSQL)."""
 
-    False when another headless scanner already does (this one still scans: the
-    scan lock keeps the two from writing the same scan). Nothing on SQLite.
+    def __init__(self) -> None:
+        self.conn = None
+        self.held = False
+
+    def take(self) -> bool:
+        """Take the marker, or check it is still held; whether this process holds it.
+
+        Called before every scan: a connection lost to a server restart is
+        opened again and the marker taken again, so the apps do not start
+        scanning beside a scanner that is still running. False on SQLite,
+        and while another headless scanner holds it.
+        """
+        if not on_postgres():
+            return False
+        import psycopg
+
+        for _attempt in range(2):  # once more on a fresh connection if the old one was lost
+            try:
+                if self.conn is None or self.conn.closed:
+                    self.conn, self.held = own_connection(), False
+                if self.held:
+                    self.conn.execute("SELECT 1")
+                else:
+                    self.held = bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (WATCH_LOCK_KEY,)).fetchone()[0])
+                return self.held
+            except psycopg.OperationalError:
+                self.release()
+        return False
+
+    def release(self) -> None:
+        """Let go of the marker (closing its connection does)."""
+        if self.conn is not None:
+            self.conn.close()
+        self.conn, self.held = None, False
+
+
+@contextmanager
+def watching() -> Iterator[Marker]:
+    """Hold the headless scanner's marker while the block runs (`Marker.take` again before each scan).
+
+    `marker.held` is False when another headless scanner already holds it
+    (this one still scans: the scan lock keeps the two from writing the same
+    scan). Nothing on SQLite.
     """
-    if not on_postgres():
-        yield False
-        return
-    with own_connection() as conn:
-        yield bool(conn.execute("SELECT pg_try_advisory_lock(%s)", (WATCH_LOCK_KEY,)).fetchone()[0])
+    marker = Marker()
+    marker.take()
+    try:
+        yield marker
+    finally:
+        marker.release()
 
 
 def headless_scanner_running() -> bool:

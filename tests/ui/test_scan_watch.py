@@ -70,8 +70,8 @@ async def test_the_app_does_not_scan_while_a_headless_scanner_holds_its_marker(p
     app = _app(None, tmp_path)
     async with app.run_test(size=(140, 40)) as pilot:
         await _settle(app, pilot)
-        with scan_watch.watching() as held:
-            assert held
+        with scan_watch.watching() as marker:
+            assert marker.held
             with database.connection_context():
                 assert scan_watch.headless_scanner_running()
             app.run_scan()
@@ -86,4 +86,14 @@ async def test_the_app_does_not_scan_while_a_headless_scanner_holds_its_marker(p
 
 def test_a_second_headless_scanner_does_not_get_the_marker(pg):
     with scan_watch.watching() as first, scan_watch.watching() as second:
-        assert (first, second) == (True, False)
+        assert (first.held, second.held) == (True, False)
+        assert (first.take(), second.take()) == (True, False)
+
+
+def test_a_scanner_whose_connection_was_lost_takes_its_marker_again(pg):
+    with scan_watch.watching() as marker, database.connection_context():
+        assert marker.held
+        database.execute_sql("SELECT pg_terminate_backend(%s, 10000)", (marker.conn.info.backend_pid,))
+        assert not scan_watch.headless_scanner_running()  # the server let go of it with the connection
+        assert marker.take()
+        assert scan_watch.headless_scanner_running()
