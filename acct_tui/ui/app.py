@@ -148,8 +148,7 @@ class AcctApp(BackgroundScan, App):
         self.risk_settings = settings_from_config(config)
         use_settings(self.risk_settings)
         self.scan_enabled = scan
-        #: A scan was asked for while one ran: it starts when that one ends.
-        self._scan_queued = False
+        self.init_scanning()
         #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
         self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []
@@ -204,7 +203,7 @@ class AcctApp(BackgroundScan, App):
         """Log a touch in one line (`n` or `:` on any main screen)."""
         from textual.screen import ModalScreen
 
-        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen, account_prefix
         from acct_tui.ui.writes import after_write
 
         if isinstance(self.screen, ModalScreen):
@@ -214,7 +213,9 @@ class AcctApp(BackgroundScan, App):
             if activity_id is not None:
                 after_write(self, "Logged.")
 
-        self.push_screen(QuickCaptureScreen(), saved)
+        # On a screen about one account (the Timeline) the line starts with that account.
+        account = getattr(self.screen, "capture_account", None)
+        self.push_screen(QuickCaptureScreen(account_prefix(account) if account else ""), saved)
 
     @work(thread=True, exclusive=True, group="session-mark", exit_on_error=False)
     def _mark_session(self) -> None:

@@ -85,3 +85,8 @@ def scanned_demo(sqlite_db) -> str:
 def table_text(app, selector: str = "#portfolio-table") -> list[str]:
     """The header and visible rows of a VirtualTable on the current screen, as text."""
     return app.screen.query_one(selector).visible_text()
+
+
+def column_widths(table) -> dict[str, int | None]:
+    """A VirtualTable's column widths at its current size, by column key (None: hidden)."""
+    return dict(zip((c.key for c in table.columns), table._widths()))

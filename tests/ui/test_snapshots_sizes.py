@@ -25,7 +25,7 @@ from acct_tui.models import User
 from acct_tui.services import access
 from acct_tui.services.scan import scan_all
 from acct_tui.ui.app import AcctApp
-from tests.ui.conftest import quiet, settle
+from tests.ui.conftest import column_widths, quiet, settle
 
 NOW = dt.datetime(2026, 11, 20, 9, 0)
 SIZES = {"80x24": (80, 24), "200x50": (200, 50)}
@@ -107,7 +107,7 @@ async def test_layout_at_80_columns(app_as):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one("#portfolio-table")
-        widths = dict(zip((c.key for c in table.columns), table._widths()))
+        widths = column_widths(table)
         assert widths["name"] >= 20
         hidden = [c.label for c in table.hidden_columns]
         assert hidden and "Renewal" not in hidden and "Alerts" not in hidden
@@ -124,5 +124,5 @@ async def test_layout_at_80_columns(app_as):
     async with app.run_test(size=(250, 50)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one("#portfolio-table")
-        widths = dict(zip((c.key for c in table.columns), table._widths()))
+        widths = column_widths(table)
         assert not table.hidden_columns and widths["name"] <= 44

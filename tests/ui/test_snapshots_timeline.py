@@ -85,7 +85,8 @@ def test_quick_capture_with_the_parse(lead, make_app, snap_compare):
         await settle(pilot.app, pilot)
         await pilot.press("n")
         await pilot.pause()
-        await pilot.press(*"horizon visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")
+        # The line starts with the Timeline's account; the rest is typed.
+        await pilot.press(*"visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")
         await quiet(pilot)
 
     assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)

@@ -11,7 +11,7 @@ from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen, TodayRule
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from tests import factories
-from tests.ui.conftest import settle
+from tests.ui.conftest import column_widths, settle
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -325,3 +325,33 @@ async def test_escape_asks_before_throwing_typed_text_away(org, make_app):
         await pilot.pause()
         assert not isinstance(app.screen, (EntryScreen, ConfirmScreen))
         assert not ActionItem.select().where(ActionItem.title == "Call the CFO").exists()
+
+
+async def test_a_wide_terminal_gives_the_detail_the_width_past_the_event(org, make_app):
+    a1 = story(org)
+    app = make_app("minh.pham")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        widths = column_widths(app.screen.table)
+        assert widths["title"] == 72 and widths["detail"] > 72
+    app = make_app("minh.pham")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        widths = column_widths(app.screen.table)
+        assert widths["title"] >= 24 and widths["detail"] >= 16
+
+
+async def test_n_on_the_timeline_starts_the_line_with_its_account(org, make_app):
+    from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+
+    a1 = story(org)
+    app = make_app("minh.pham")
+    async with app.run_test(size=(150, 45)) as pilot:
+        await open_timeline(app, pilot, a1.id)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuickCaptureScreen)
+        assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
+        await pilot.press(*"call agreed the pilot", "enter")
+        await settle(app, pilot)
+        assert Activity.get(Activity.subject == "agreed the pilot").account_id == a1.id

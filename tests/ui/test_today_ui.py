@@ -18,7 +18,7 @@ from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
 from acct_tui.ui.screens.today import TodayScreen
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from tests import factories as f
-from tests.ui.conftest import settle, table_text
+from tests.ui.conftest import column_widths, settle, table_text
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ async def test_at_80_columns_the_account_keeps_20_cells_and_the_reason_shows(dat
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         table = app.screen.query_one("#today-table")
-        widths = dict(zip((c.key for c in table.columns), table._widths()))
+        widths = column_widths(table)
         assert widths["account_name"] >= 20 and widths["why"] >= 20
         header, first, *_ = table_text(app, "#today-table")
         assert "Acme Corporation Int" in first and "commitment “Send pro" in first

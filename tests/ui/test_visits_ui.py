@@ -56,18 +56,23 @@ async def test_plan_and_records_for_an_am(org, make_app):
         assert "3 newest first · all" in str(app.screen.query_one("#records-summary").content)
 
 
-async def test_the_plan_cursor_keeps_its_visit_when_a_visit_is_planned_before_it(org, make_app):
+async def test_both_cursors_keep_their_row_when_rows_come_above_them(org, make_app):
     data(org)
     app = make_app("minh.pham")
     async with app.run_test(size=(140, 40)) as pilot:
         await show(app, pilot)
         app.screen.plan_table.move_cursor(1)
+        app.screen.records_table.move_cursor(1)
         assert app.screen.plan_table.current_row.purpose == "QBR"
+        assert app.screen.records_table.current_row.subject == "Check-in"
         factories.planned_visit(org["a2"], TODAY + dt.timedelta(days=2), purpose="Follow-up")
+        factories.activity(org["a1"], "call", dt.datetime(2026, 11, 20, 8), subject="Newest")
         app.data_changed()
         await settle(app, pilot)
         assert [r.purpose for r in plan(app)] == ["Renewal talk", "Follow-up", "QBR"]
+        assert [r.subject for r in records(app)][:2] == ["Newest", "Site visit"]
         assert app.screen.plan_table.current_row.purpose == "QBR"
+        assert app.screen.records_table.current_row.subject == "Check-in"
 
 
 async def test_a_lead_sees_the_team_and_their_own_confidential_record(org, make_app):

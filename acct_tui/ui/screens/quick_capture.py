@@ -29,6 +29,12 @@ from acct_tui.ui.safe import plain
 from acct_tui.ui.screens.form import FormScreen
 
 EXAMPLE = "acme visit 45m w/ Lan, Minh +pricing :) next: send proposal by fri"
+
+
+def account_prefix(name: str) -> str:
+    """The line quick capture opens with on an account: its name quoted, so that a name
+    holding a kind word ("Call Center Co") stays the account, and a space to type on."""
+    return f'"{name.replace(chr(34), "")}" '
 SENTIMENT_TEXT = {-2: ":(( hostile", -1: ":( sour", 0: ":| neutral", 1: ":) good", 2: ":D delighted"}
 
 

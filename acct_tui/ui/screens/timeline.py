@@ -91,8 +91,9 @@ def _detail(row) -> Text:
 COLUMNS = [
     Column("when", "When", 9, render=_when),
     Column("kind", "Kind", 9, render=_kind),
-    Column("title", "Event", 0, render=_title, min_width=24),
-    Column("detail", "Detail", 0, render=_detail, min_width=16, max_width=60),
+    # A wide terminal gives the detail (reasons, who, how long) the width past 72 cells of event.
+    Column("title", "Event", 0, render=_title, min_width=24, max_width=72),
+    Column("detail", "Detail", 0, render=_detail, min_width=16),
 ]
 
 
@@ -133,6 +134,11 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         self.card: AccountCard | None = None
         self.timeline: Timeline | None = None
         self.kind: str | None = None
+
+    @property
+    def capture_account(self) -> str | None:
+        """The account quick capture (`n`) starts its line with: the one shown."""
+        return self.card.name if self.card is not None else None
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="timeline-card")

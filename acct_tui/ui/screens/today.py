@@ -233,11 +233,10 @@ class TodayScreen(AcctScreen):
 
     def action_capture(self) -> None:
         """Quick capture with the highlighted account filled in."""
-        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
+        from acct_tui.ui.screens.quick_capture import QuickCaptureScreen, account_prefix
 
         row = self.table.current_row
-        # Quoted, so a name holding a kind word ("Call Center Co") stays the account.
-        line = f'"{row.account_name.replace(chr(34), "")}" ' if row is not None else ""
+        line = account_prefix(row.account_name) if row is not None else ""
 
         def saved(activity_id: int | None) -> None:
             if activity_id is not None:

@@ -30,6 +30,10 @@ from acct_tui.ui.widgets.virtual_table import PAGE_SIZE, Column, ListSource, Vir
 SENTIMENT_MARK = {-2: (":((", "bold red"), -1: (":(", "red"), 0: (":|", "dim"), 1: (":)", "green"), 2: (":D", "bold green")}
 
 
+#: How many records saved above it the records cursor follows its row past.
+RECORDS_FOLLOW = 8
+
+
 class RecordsSource:
     """The records table's window: a count and one page at a time, from SQL.
 
@@ -181,7 +185,17 @@ class VisitLogScreen(RecordEdits, AcctScreen):
 
     def on_visit_log_screen_records_loaded(self, message: RecordsLoaded) -> None:
         source = message.source
-        self.records_table.set_source(source, keep_cursor=message.keep_cursor)
+        table = self.records_table
+        before = table.current_row if message.keep_cursor else None
+        table.set_source(source, keep_cursor=message.keep_cursor)
+        if before is not None:
+            # Newest first: records saved since come above the cursor's; follow it down a few
+            # rows (within the first page, already read), else stay at the same place.
+            last = min(table.cursor + RECORDS_FOLLOW, table.row_count, PAGE_SIZE)
+            for index in range(table.cursor, last):
+                if table.row_at(index).id == before.id:
+                    table.move_cursor(index)
+                    break
         text = Text.assemble(("Visit records ", "bold"), f"{source.count():,} newest first")
         described = source.flt.describe()
         text.append(f" · {described}" if described else " · all", style="yellow" if described else "dim")
