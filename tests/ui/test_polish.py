@@ -213,3 +213,27 @@ async def test_the_narrow_footer_ends_with_the_palette_key_and_nothing_after_it(
             await settle(app, pilot)
             footer = app.screen._compositor.render_strips()[23].text
             assert footer.endswith("▏^p Palette"), (mode, footer)
+
+
+async def test_hints_and_titles_name_the_keys_as_mapped_now(org, make_app):
+    """Today's "why" hint, the KPI title and the handover title were written with fixed keys."""
+    from tests import factories as f
+    from tests.ui.test_kpi_view import open_kpis
+
+    f.today_book(org)
+    remaps = {"today.why": "y", "kpi.earlier": "comma", "kpi.later": "full_stop", "kpi.kind": "ctrl+k",
+              "reassign.preview": "ctrl+v", "reassign.confirm": "ctrl+o", "reassign.cancel": "ctrl+c"}
+    app = make_app("lena.lead", mode=None, keys=remaps)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        side = str(app.screen.query_one("#today-detail").render())
+        assert "⏎ or y: why (every term)" in side
+        await open_kpis(app, pilot)
+        title = str(app.screen.kpi_view.query_one("#kpi-title").content)
+        assert ", . period" in title.replace("\u00a0", " ") and "^k by" in title and "[ ]" not in title
+        await pilot.press("K")  # back to the people
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        intro = str(app.screen.query_one("#reassign-title").render())
+        assert "^v previews, ^o confirms, ^c cancels" in intro

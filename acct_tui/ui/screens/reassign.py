@@ -23,7 +23,7 @@ from acct_tui.core.text import plural
 from acct_tui.services import briefs, handover, team
 from acct_tui.services.money import rate_book
 from acct_tui.ui.background import attempt, call
-from acct_tui.ui.keys import bindings
+from acct_tui.ui.keys import bindings, keys_by_id, with_keys
 from acct_tui.ui.safe import plain
 
 
@@ -56,8 +56,9 @@ class ReassignScreen(ModalScreen["handover.HandoverResult | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text.assemble((f"Hand over accounts from {self.from_label}", "bold"), "  (space toggles an account; "
-                         "ctrl+r previews, ctrl+s confirms, escape cancels)"), id="reassign-title")
+            yield Static(Text.assemble((f"Hand over accounts from {self.from_label}", "bold"), with_keys(
+                "  (space toggles an account; {reassign.preview} previews, {reassign.confirm} confirms, "
+                "{reassign.cancel} cancels)", keys_by_id(self))), id="reassign-title")
             with Horizontal(id="reassign-pick"):
                 yield SelectionList[int](id="reassign-accounts")
                 with Vertical(id="reassign-right"):

@@ -27,7 +27,7 @@ from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms
 from acct_tui.services.entry_forms import SnoozeRequest
 from acct_tui.services.today import Today, TodayItem, TodayRow
-from acct_tui.ui.keys import bindings
+from acct_tui.ui.keys import bindings, keys_by_id
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
@@ -68,8 +68,8 @@ def today_columns(with_owner: bool) -> list[Column]:
     return cols if with_owner else [c for c in cols if c.key != "owner"]
 
 
-def side_text(row: TodayRow | None) -> Text:
-    """The highlighted account's every reason, most urgent first."""
+def side_text(row: TodayRow | None, why_keys: str = "enter") -> Text:
+    """The highlighted account's every reason, most urgent first; `why_keys` open the terms."""
     if row is None:
         return Text("")
     out = Text(f"{row.account_name}\n", style="bold")
@@ -80,7 +80,7 @@ def side_text(row: TodayRow | None) -> Text:
         out.append(f"{item.score:>5.0f} ", style="bold")
         out.append_text(_kind(item))
         out.append(f"\n      {item.reason}\n")
-    out.append("\nenter: why (every term)", style="dim")
+    out.append(f"\n{why_keys}: why (every term)", style="dim")
     return out
 
 
@@ -186,7 +186,12 @@ class TodayScreen(AcctScreen):
         self.query_one("#today-summary", Static).update(text)
 
     def _show_detail(self) -> None:
-        self.query_one("#today-detail", Static).update(side_text(self.table.current_row))
+        self.query_one("#today-detail", Static).update(side_text(self.table.current_row, self._why_keys()))
+
+    def _why_keys(self) -> str:
+        """The keys that open the terms now (enter and `today.why`, remapped ones as they are)."""
+        keys = keys_by_id(self)
+        return " or ".join(k for k in (keys.get("table.select"), keys.get("today.why")) if k)
 
     def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
         self._show_detail()

@@ -30,7 +30,7 @@ from acct_tui.core.text import plural
 from acct_tui.core.periods import Period, period_of, quarter_of
 from acct_tui.db import database
 from acct_tui.services import kpi, money
-from acct_tui.ui.keys import bindings
+from acct_tui.ui.keys import bindings, keys_by_id
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 
 #: Periods a sparkline covers, and quarters the team's plot covers.
@@ -219,9 +219,10 @@ class KpiView(Vertical):
         today = clock.today()
         base = self.app.config.base_currency
         pending = sum(1 for p in self.wanted() if p.label not in self.reports)
+        keys = keys_by_id(self.screen)
         title = Text.assemble((self.period.describe(today), "bold"), f" · {base} · trends: the last {SPARK_PERIODS} "
-                              f"{self.period.kind}s · ", ("[ ]", "bold"), " period · ", ("p", "bold"),
-                              f" by {_next_kind(self.period.kind)}")
+                              f"{self.period.kind}s · ", (f"{keys.get('kpi.earlier', '?')}\u00a0{keys.get('kpi.later', '?')}", "bold"),
+                              " period · ", (keys.get("kpi.kind", "?"), "bold"), f" by {_next_kind(self.period.kind)}")
         if pending:
             title.append(f" · computing {pending} period{'s' if pending > 1 else ''}…", style="dim")
         self.query_one("#kpi-title", Static).update(title)
