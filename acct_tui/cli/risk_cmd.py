@@ -111,9 +111,13 @@ def run_scan(ctx: Context) -> int:
 
 
 def _watch(ctx: Context, settings) -> int:
-    """Scan, sleep, repeat; SIGTERM or Ctrl-C ends it after the current scan."""
-    from acct_tui.errors import AcctError
-    from acct_tui.services.scan import scan_all
+    """Scan, sleep, repeat; SIGTERM or Ctrl-C ends it after the current scan.
+
+    On PostgreSQL it holds the headless scanner's marker while it runs, so the
+    apps do not scan too, and each scan it writes is announced to them
+    (`services.scan_watch`).
+    """
+    from acct_tui.services.scan_watch import on_postgres, watching
 
     interval = ctx.args.interval or ctx.config.scan_interval_minutes * 60
     stop = threading.Event()
@@ -125,15 +129,10 @@ def _watch(ctx: Context, settings) -> int:
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        while not stop.is_set():
-            moment = clock.now()
-            try:
-                print(_summary_line(scan_all(moment, settings), moment), flush=True)
-            except AcctError as exc:  # a server restart should not end a team server's scanner
-                say(f"{moment.isoformat()} scan failed: {exc}", file=sys.stderr)
-            except Exception as exc:  # noqa: BLE001 - e.g. a dropped connection; try again next round
-                say(f"{moment.isoformat()} scan failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-            stop.wait(interval)
+        with watching() as marker:  # on PostgreSQL the apps see the marker and leave the scanning to us
+            if on_postgres() and not marker.held:
+                say("another headless scanner is running: this one scans too, whichever gets the scan lock writes", file=sys.stderr)
+            _watch_loop(stop, interval, settings, marker)
     except KeyboardInterrupt:
         pass
     finally:
@@ -141,6 +140,22 @@ def _watch(ctx: Context, settings) -> int:
             signal.signal(sig, handler)
     print("scanner stopped", flush=True)
     return 0
+
+
+def _watch_loop(stop: threading.Event, interval: float, settings, marker) -> None:
+    from acct_tui.errors import AcctError
+    from acct_tui.services.scan import scan_all
+
+    while not stop.is_set():
+        moment = clock.now()
+        try:
+            marker.take()  # again, if a server restart took it
+            print(_summary_line(scan_all(moment, settings), moment), flush=True)
+        except AcctError as exc:  # a server restart should not end a team server's scanner
+            say(f"{moment.isoformat()} scan failed: {exc}", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - e.g. a dropped connection; try again next round
+            say(f"{moment.isoformat()} scan failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        stop.wait(interval)
 
 
 # -- explain ------------------------------------------------------------------

@@ -20,7 +20,8 @@ and other writers are never blocked for long:
 
 Running it twice at the same `now` changes nothing the second time. On
 PostgreSQL an advisory lock keeps two scanners from writing the same scan:
-the second one returns at once with `skipped=True`.
+the second one returns at once with `skipped=True`; a scan that ran sends
+`NOTIFY acct_tui_scan` to the apps listening (`services.scan_watch`).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
 from acct_tui.models import Account, Alert, AuditLog, User, stored_json
-from acct_tui.services import alert_notes, snapshots
+from acct_tui.services import alert_notes, scan_watch, snapshots
 from acct_tui.services.alerts import ACTIVE_STATUSES
 from acct_tui.services.facts import gather
 from acct_tui.services.query import as_datetime, raw_rows
@@ -106,9 +107,11 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
         if not _try_lock():
             return ScanSummary(skipped=True)
         try:
-            return _scan(now, settings, None if account_ids is None else sorted(set(account_ids)))
+            summary = _scan(now, settings, None if account_ids is None else sorted(set(account_ids)))
         finally:
             _unlock()
+        scan_watch.notify_finished(summary)  # apps listening on PostgreSQL reload
+        return summary
 
 
 def _is_postgres() -> bool:

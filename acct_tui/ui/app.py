@@ -148,8 +148,7 @@ class AcctApp(BackgroundScan, App):
         self.risk_settings = settings_from_config(config)
         use_settings(self.risk_settings)
         self.scan_enabled = scan
-        #: A scan was asked for while one ran: it starts when that one ends.
-        self._scan_queued = False
+        self.init_scanning()
         #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
         self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []

@@ -1,4 +1,4 @@
-"""The one place the shell reaches the risk engine (services.scan_child, services.alerts).
+"""The one place the shell reaches the risk engine (services.scan_child, scan_watch, alerts).
 
 The header counts and the background scan go through here, so tests can
 replace the engine with one `monkeypatch.setattr(risk_bridge, "scan", ...)`.
@@ -13,8 +13,9 @@ from textual.worker import NoActiveWorker, get_current_worker
 from acct_tui.core.settings import RiskSettings
 from acct_tui.services import alerts as alerts_service
 from acct_tui.services.scan_child import ScanOutcome, scan_in_child
+from acct_tui.services.scan_watch import headless_scanner_running, listen, on_postgres
 
-__all__ = ["MAX_RED_TOASTS", "ScanOutcome", "alert_counts", "scan"]
+__all__ = ["MAX_RED_TOASTS", "ScanOutcome", "alert_counts", "headless_scanner_running", "listen", "on_postgres", "scan"]
 
 #: New red alerts from one scan notified one by one; more are summed up in one notification.
 MAX_RED_TOASTS = 3

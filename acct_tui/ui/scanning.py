@@ -5,18 +5,25 @@ it in a child process (`services.scan_child`) and waits, and the child sends
 back only the summary, the header's counts and the first few new red alerts.
 One scan at a time: asking while one runs queues one more, which starts when
 it ends (a save's rescan is never lost, and never cuts a scan short).
+
+On PostgreSQL the app also listens for scans finished elsewhere (`LISTEN
+acct_tui_scan`, on a connection of its own) and reloads when one is
+announced; and while a headless scanner (`acct-tui scan --watch`) holds its
+marker, the app does not scan at all (`services/scan_watch.py`).
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from acct_tui import clock
 from acct_tui.ui import risk_bridge
+from acct_tui.ui.background import call
 
 
 class BackgroundScan:
@@ -31,13 +38,51 @@ class BackgroundScan:
 
         outcome: risk_bridge.ScanOutcome | None
 
+    @dataclass
+    class Announced(Message):
+        """A scan finished elsewhere (PostgreSQL `NOTIFY`); `payload` is its JSON summary."""
+
+        payload: str
+
+    def init_scanning(self) -> None:
+        #: A scan was asked for while one ran: it starts when that one ends.
+        self._scan_queued = False
+        #: Set once the app listens for scans finished elsewhere (PostgreSQL).
+        self.listening_for_scans = threading.Event()
+
     def start_scanning(self) -> None:
-        """The first scan (after the first screen's own loading) and the periodic ones."""
+        """The first scan (after the first screen's own loading), the periodic ones, and the listener."""
         if self.viewer.may_scan:
             self.set_timer(self.FIRST_SCAN_DELAY, self.run_scan, name="first-scan")
+        self.set_interval(self.config.scan_interval_minutes * 60, self._periodic, name="scan")
+        self.listen_for_scans()
+
+    def _periodic(self) -> None:
+        self.listen_for_scans()  # again, if a lost connection ended it
         # On a team database the operator's scanner scans; the app reloads what it wrote.
-        periodic = self.run_scan if self.viewer.may_scan else self.data_changed
-        self.set_interval(self.config.scan_interval_minutes * 60, periodic, name="scan")
+        if self.viewer.may_scan:
+            self.run_scan()
+        else:
+            self.data_changed()
+
+    def _scan_running(self) -> bool:
+        return any(worker.group == "scan" and not worker.is_finished for worker in self.workers)
+
+    def listen_for_scans(self) -> None:
+        """On PostgreSQL, hear of every scan finished elsewhere and reload (a thread worker, its own connection)."""
+        if risk_bridge.on_postgres() and not any(w.group == "scan-listen" and not w.is_finished for w in self.workers):
+            self._listen_worker()
+
+    @work(thread=True, exclusive=True, group="scan-listen", exit_on_error=False)
+    def _listen_worker(self) -> None:
+        self.listening_for_scans.clear()
+        risk_bridge.listen(
+            get_current_worker().cancelled_event, lambda payload: self.post_message(self.Announced(payload)), self.listening_for_scans.set,
+        )
+
+    def on_background_scan_announced(self, message: Announced) -> None:
+        if not self._scan_running():  # our own scan's outcome is on its way
+            self.data_changed()
 
     def run_scan(self) -> None:
         """Start a background risk scan now, or once the running one ends (one at a time).
@@ -47,7 +92,7 @@ class BackgroundScan:
         """
         if not self.viewer.may_scan:
             return
-        if any(worker.group == "scan" and not worker.is_finished for worker in self.workers):
+        if self._scan_running():
             self._scan_queued = True
             return
         self._scan_queued = False
@@ -55,6 +100,8 @@ class BackgroundScan:
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _scan_worker(self) -> None:
+        if call(risk_bridge.headless_scanner_running):
+            return  # the operator's scanner scans; its NOTIFY reloads this app
         # The clock is read here, not in the child: a pinned clock (tests, --now) is the scan's moment.
         outcome = risk_bridge.scan(self.viewer, clock.now(), self.risk_settings)
         self.post_message(self.Finished(outcome))
@@ -81,6 +128,8 @@ class BackgroundScan:
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "scan-listen" and event.state == WorkerState.ERROR:
+            self.notify(f"Not hearing of other scans: {event.worker.error}", severity="warning", timeout=10, markup=False)
         if event.worker.group != "scan" or not event.worker.is_finished:
             return
         if event.state == WorkerState.ERROR:

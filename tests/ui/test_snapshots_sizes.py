@@ -82,6 +82,8 @@ SCREENS = {
     "visit-form": ("am", ("enter", "l")),
     "plan-visit": ("am", ("enter", "p")),
     "snooze": ("lead", ("5", "s")),
+    "escalate": ("lead", ("5", "e")),
+    "search": ("am", ("ctrl+f",)),
 }
 
 
