@@ -145,6 +145,32 @@ def test_each_person_finds_only_what_they_may_read(org):
     assert set(found(me(other), "walrus")) == {("case", far.id)}
 
 
+@pytest.mark.parametrize("narrow_share", [0.0, 1.0], ids=["walk-matches", "readable-first"])
+def test_a_common_word_ranks_the_newest_matches_each_reader_may_read(org, monkeypatch, narrow_share):
+    # More matches than are ranked: the newest `CANDIDATES` each reader may read, whichever way SQLite finds them.
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    monkeypatch.setattr(search, "NARROW_SHARE", narrow_share)
+    am1, am2, admin = me(org["am1"]), me(org["am2"]), me(org["admin"])
+    strong_but_old = f.activity(org["a1"], subject="pricing pricing pricing", at=AT - dt.timedelta(days=100))
+    mine = [f.activity(org["a1"], subject="pricing talk", at=AT - dt.timedelta(days=9 - i)) for i in range(5)]
+    theirs = [f.activity(org["b1"], subject="pricing talk", at=AT - dt.timedelta(days=9 - i)) for i in range(5)]
+    their_cases = [f.case(org["b1"], AT - dt.timedelta(days=9 - i), subject="pricing case") for i in range(5)]
+    secret = f.activity(org["a1"], subject="pricing secret", author=org["am1"], confidential=True, at=AT)
+
+    def ids(records, source="activity"):
+        return [(source, r.id) for r in records]
+
+    # Same score: the newest first. The strong old match is past the bound; others' records take no place in it.
+    assert found(am1, "pricing") == ids([secret, *mine[:1:-1]])
+    assert set(found(am2, "pricing")) == set(ids(theirs[1:]) + ids(their_cases[1:], "case"))
+    # The confidential record is the newest match: an admin may not read it, and it takes no place either.
+    assert set(found(admin, "pricing")) == set(ids(theirs[1:]) + ids(their_cases[1:], "case"))
+    assert ("activity", strong_but_old.id) not in found(access.OPERATOR, "pricing")
+    # With room for every match, the strong old one ranks first.
+    monkeypatch.setattr(search, "CANDIDATES", 1000)
+    assert found(am1, "pricing")[0] == ("activity", strong_but_old.id)
+
+
 # -- the index follows every change ---------------------------------------------------
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import SQL, Column, NodeList, Table, fn
+from peewee import SQL, Column, NodeList, Select, Table, fn
 
 from acct_tui.core.search_text import QueryError, Term, context, fts5_query, parse_query, tokens
+from acct_tui.db import database
 from acct_tui.errors import UsageError
 from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Milestone
 from acct_tui.services import access
@@ -29,6 +30,10 @@ from acct_tui.services.query import as_datetime, is_postgres, raw_rows
 #: Results unless asked otherwise; and the most a search returns.
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+#: The most matches of one kind that are ranked: the newest (most recently recorded) a viewer may read.
+CANDIDATES = 1000
+#: A viewer who sees fewer than this share of the accounts has their readable records listed first (SQLite).
+NARROW_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,9 @@ def search(viewer: Viewer, words: str, limit: int = DEFAULT_LIMIT) -> list[Searc
     if not 1 <= limit <= MAX_LIMIT:
         raise UsageError(f"the number of results must be from 1 to {MAX_LIMIT}, not {limit}")
     found: list[tuple[float, dt.datetime, str, int, int]] = []
+    narrow = _narrow(viewer)
     for name, source in _sources().items():
-        for record_id, account_id, at, score in raw_rows(_matches(source, terms, viewer, limit)):
+        for record_id, account_id, at, score in raw_rows(_matches(source, terms, viewer, limit, narrow)):
             found.append((float(score), as_datetime(at), name, record_id, account_id))
     found.sort(key=lambda f: (-f[0], -f[1].timestamp(), f[2], -f[3]))
     return _describe(found[:limit], terms)
@@ -109,31 +115,60 @@ def pg_tsquery(terms: tuple[Term, ...]):
     return NodeList((SQL("("), query, SQL(")")), glue="")
 
 
-def _matches(source: _Source, terms: tuple[Term, ...], viewer: Viewer, limit: int):
-    """One kind's matching ids, account, time and score (higher is better), best `limit` first."""
+def _matches(source: _Source, terms: tuple[Term, ...], viewer: Viewer, limit: int, narrow: bool):
+    """One kind's matching ids, account, time and score (higher is better), best `limit` first.
+
+    Only the newest `CANDIDATES` matches `viewer` may read are ranked (the
+    highest ids: the most recently recorded), so a word in half the records
+    costs what a rare one does; `narrow` (few visible accounts) lists the
+    readable records first and keeps the matches among them.
+    """
     model = source.model
     if is_postgres():
         vector = Column(model._meta.table, "search_vector")
         query_text = pg_tsquery(terms)
         # Normalisation 1: divided by 1 + log(length), so a short record that is about it ranks above a long one that mentions it (as BM25).
         score = fn.ts_rank(vector, query_text, 1)
-        query = model.select(model.id, model.account, source.at, score.alias("score")).where(
-            NodeList((vector, SQL("@@"), query_text))
-        )
+        found = _scoped(model, model.select(model.id, model.account.alias("account_id"), source.at.alias("at"),
+                                            score.alias("score")).where(NodeList((vector, SQL("@@"), query_text))), viewer)
+        found = found.order_by(model.id.desc()).limit(CANDIDATES)
     else:
         fts = Table(f"search_{source.table}", ("rowid", "rank", "body"))
-        # FTS5's rank is BM25, lower is better: negated, so both databases sort the same way.
-        score = fts.rank * -1
-        query = (model.select(model.id, model.account, source.at, score.alias("score"))
-                 .join(fts, on=(fts.rowid == model.id))
-                 .where(NodeList((fts.body, SQL("MATCH"), fts5_query(terms)))))
+        match = NodeList((fts.body, SQL("MATCH"), fts5_query(terms)))
+        # FTS5's rank is BM25, lower is better: negated, so both databases sort the same way. FTS5 walks its
+        # matches by rowid newest first and stops at the limit; BM25 is computed for those only.
+        if narrow:
+            # `+`: test each match against the readable ids, not one FTS lookup per id (each would recount the word).
+            readable = _scoped(model, model.select(model.id), viewer)
+            newest = (fts.select(fts.rowid.alias("id"), (fts.rank * -1).alias("score"))
+                      .where(match & NodeList((SQL("+"), fts.rowid), glue="").in_(readable))
+                      .order_by(fts.rowid.desc()).limit(CANDIDATES).alias("newest"))
+            found = (model.select(model.id, model.account.alias("account_id"), source.at.alias("at"), newest.c.score)
+                     .join(newest, on=(newest.c.id == model.id)))
+        else:
+            found = _scoped(model, fts.select(model.id, model.account.alias("account_id"), source.at.alias("at"),
+                                              (fts.rank * -1).alias("score"))
+                            .join(model, on=(model.id == fts.rowid)).where(match), viewer)
+            found = found.order_by(fts.rowid.desc()).limit(CANDIDATES)
+    found = found.alias("found")
+    return (Select([found], [found.c.id, found.c.account_id, found.c.at, found.c.score])
+            .order_by(found.c.score.desc(), found.c.at.desc(), found.c.id.desc()).limit(limit).bind(database))
+
+
+def _scoped(model, query, viewer: Viewer):
     if model is Activity:
-        query = access.scope_activities(query, viewer)
-    elif model is ActionItem:
-        query = access.scope_commitment_words(query, viewer)
-    else:
-        query = access.scope_rows(model, query, viewer)
-    return query.order_by(SQL("score").desc(), source.at.desc()).limit(limit)
+        return access.scope_activities(query, viewer)
+    if model is ActionItem:
+        return access.scope_commitment_words(query, viewer)
+    return access.scope_rows(model, query, viewer)
+
+
+def _narrow(viewer: Viewer) -> bool:
+    """Whether `viewer` sees under `NARROW_SHARE` of the accounts (an account manager, a small team)."""
+    if viewer.sees_everything or is_postgres():
+        return False
+    visible = access.visible_account_ids(viewer).count()
+    return visible < NARROW_SHARE * Account.select().count()
 
 
 def _describe(found, terms: tuple[Term, ...]) -> list[SearchHit]:
