@@ -288,7 +288,7 @@ class AlertsScreen(AcctScreen):
         if alert is None:
             return
         self.marked.symmetric_difference_update({alert.id})
-        self.table.refresh()
+        self.table.refresh_rows()
         self.table.action_cursor_down()
         self._show_summary()
 

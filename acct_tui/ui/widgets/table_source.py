@@ -3,10 +3,14 @@ at a time, `Pages`), and how a row or the header becomes one line of text."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
 
+from rich.console import Console
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from acct_tui.core.text import terminal_safe
 from acct_tui.ui.safe import safe_text
@@ -74,6 +78,36 @@ class Pages:
                 self._pages.pop(next(iter(self._pages)))
             self._pages[page_no] = page
         return page[slot] if slot < len(page) else None
+
+
+class RowCache:
+    """Rows already drawn, by index: a repaint of an unchanged row is a lookup.
+
+    An entry holds the row object it was drawn from and the `look` (widths, styles,
+    cursor, theme) it was drawn with; it answers only while both are the same. The
+    oldest entries go past `bound` (set to the rows on screen plus a margin).
+    """
+
+    def __init__(self, bound: int = 64) -> None:
+        self.bound = bound
+        self._drawn: OrderedDict[int, tuple[Any, tuple, Strip]] = OrderedDict()
+
+    def clear(self) -> None:
+        """Forget every drawn row (the data, or something a column draws from, changed)."""
+        self._drawn.clear()
+
+    def draw(self, index: int, row: Any, look: tuple, draw: Callable[[], Strip]) -> Strip:
+        """Row `index` as drawn before from this `row` with this `look`, else `draw()` (kept)."""
+        entry = self._drawn.get(index)
+        if entry is not None and entry[0] is row and entry[1] == look:
+            self._drawn.move_to_end(index)
+            return entry[2]
+        drawn = draw()
+        self._drawn[index] = (row, look, drawn)
+        self._drawn.move_to_end(index)
+        while len(self._drawn) > self.bound:
+            self._drawn.popitem(last=False)
+        return drawn
 
 
 class ListSource:
@@ -176,6 +210,23 @@ def row_line(columns: Sequence[Column], widths: Sequence[int | None], row: Any) 
         line.append(fit(column.cell(row), width, column.justify))
         line.append(" ")
     return line
+
+
+def row_strip(columns: Sequence[Column], row: Any, look: tuple, is_cursor: bool, console: Console) -> Strip:
+    """A row drawn for `VirtualTable`; `look` is (width, column widths, total width, style, cursor style, theme)."""
+    width, widths, total, base, cursor_style, _theme = look
+    line = row_line(columns, widths, row)
+    if is_cursor:
+        # The cursor's own text colour over every cell's: a green or red cell on the
+        # theme's cursor background can vanish (solarized-light: green on blue).
+        line.stylize(Style(color=cursor_style.color, bgcolor=cursor_style.bgcolor, bold=cursor_style.bold))
+        base = base + cursor_style
+    return to_strip(line, base, max(total, width), console)
+
+
+def to_strip(line: Text, style: Style, total: int, console: Console) -> Strip:
+    """`line` as a strip of `total` cells, `style` under it."""
+    return Strip(list(line.render(console))).extend_cell_length(total, style).apply_style(style)
 
 
 def fit(text: Text, width: int, justify: str) -> Text:

@@ -57,10 +57,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -72,11 +70,13 @@ from acct_tui.ui.widgets.table_source import (
     Column,
     ListSource,
     Pages,
+    RowCache,
     TableSource,
     header_line,
     hidden_hint,
     layout,
-    row_line,
+    row_strip,
+    to_strip,
 )
 
 __all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
@@ -163,6 +163,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._pages = Pages()
         self._last_highlight: tuple[int, Any] | None = None
         self._column_layout: tuple[tuple, tuple[list[int | None], list[Column]]] | None = None
+        self._rendered = RowCache()
+        self._frame: tuple | None = None
         self._recount()
 
     # -- data -------------------------------------------------------------
@@ -198,6 +200,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def reload(self, *, keep_cursor: bool = True) -> None:
         """Forget cached rows and ask the source again (after the data changed)."""
         self._pages.clear()
+        self._rendered.clear()
         self._recount()
         target = min(self.cursor, self._count - 1) if keep_cursor else 0
         self._last_highlight = None
@@ -224,10 +227,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def visible_text(self) -> list[str]:
         """The header and the rows on screen as plain text (for tests and screen readers)."""
-        lines = []
-        for y in range(min(self._count, self._body_height) + 1 if self._count else 2):
-            lines.append(self.render_line(y).text.rstrip())
-        return lines
+        return [self.render_line(y).text.rstrip() for y in range(min(self._count, self._body_height) + 1 if self._count else 2)]
+
+    def refresh_rows(self) -> None:
+        """Draw every row again (after something a column's `render` reads, besides the row, changed)."""
+        self._rendered.clear()
+        self.refresh()
 
     # -- layout -----------------------------------------------------------
 
@@ -268,8 +273,22 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- painting ---------------------------------------------------------
 
+    def _look(self) -> tuple:
+        """What drawing a row depends on besides the row and the cursor (a key of `RowCache`)."""
+        return (self.scrollable_content_region.width, tuple(self._widths()), self._total_width(), self.rich_style,
+                self.get_component_rich_style("virtual-table--cursor"), self.app.theme)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame = self._look()  # once a paint, not once a line
+        self._rendered.bound = 2 * self._body_height + 16
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        look = self._frame or self._look()
+        width, base = look[0], look[3]
         scroll_x, scroll_y = self.scroll_offset
         if y == 0:
             strip = self._render_header()
@@ -279,12 +298,12 @@ class VirtualTable(ScrollView, can_focus=True):
                 if y == 1:
                     style = self.get_component_rich_style("virtual-table--empty")
                     return Strip([Segment(f" {self.empty_text}".ljust(width)[:width], style)], width)
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, base)
             row = self.row_at(index)
             if row is None:
-                return Strip.blank(width, self.rich_style)
-            strip = self._render_row(row, index == self.cursor)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+                return Strip.blank(width, base)
+            strip = self._render_row(index, row, look)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render_header(self) -> Strip:
         style = self.get_component_rich_style("virtual-table--header")
@@ -294,23 +313,12 @@ class VirtualTable(ScrollView, can_focus=True):
         if hidden:
             room = self.scrollable_content_region.width - line.cell_len
             line.append(hidden_hint(hidden, room), style="italic")
-        return self._strip(line, style)
+        return to_strip(line, style, max(self._total_width(), self.scrollable_content_region.width), self.app.console)
 
-    def _render_row(self, row: Any, is_cursor: bool) -> Strip:
-        base = self.rich_style
-        line = row_line(self.columns, self._widths(), row)
-        if is_cursor:
-            cursor_style = self.get_component_rich_style("virtual-table--cursor")
-            # The cursor's own text colour over every cell's: a green or red cell on the
-            # theme's cursor background can vanish (solarized-light: green on blue).
-            line.stylize(Style(color=cursor_style.color, bgcolor=cursor_style.bgcolor, bold=cursor_style.bold))
-            return self._strip(line, base + cursor_style)
-        return self._strip(line, base)
-
-    def _strip(self, line: Text, style: Style) -> Strip:
-        total = max(self._total_width(), self.scrollable_content_region.width)
-        segments = list(line.render(self.app.console))
-        return Strip(segments).extend_cell_length(total, style).apply_style(style)
+    def _render_row(self, index: int, row: Any, look: tuple) -> Strip:
+        """The row drawn, or as drawn before when neither it nor how it is drawn changed."""
+        is_cursor = index == self.cursor
+        return self._rendered.draw(index, row, (is_cursor, look), lambda: row_strip(self.columns, row, look, is_cursor, self.app.console))
 
     def watch_sort_indicator(self) -> None:
         self._recount()
