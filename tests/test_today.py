@@ -5,6 +5,7 @@ and Beta (standard, 10,000: 25%). Default coefficients (core/urgency.py).
 """
 
 import datetime as dt
+import gc
 import json
 
 import pytest
@@ -141,6 +142,29 @@ def test_coefficients_come_from_the_settings(org):
     assert (top.kind, top.score) == ("commitment", 126.0)
     # A term switched off still shows, with what it measured and a contribution of 0.
     assert [(t.term, t.contribution) for t in top.terms][3:] == [("value_share", 0), ("health", 0), ("health_trend", 0)]
+
+
+def test_the_collector_is_off_while_building_and_as_it_was_after(org, monkeypatch):
+    during = []
+    real = today._cadence
+    monkeypatch.setattr(today, "_cadence", lambda *a: (during.append(gc.isenabled()), real(*a)))
+    assert [i.kind for i in today.build_today(minh()).items]
+    assert (during, gc.isenabled()) == ([False], True)
+
+    def broken(*a):
+        raise RuntimeError("a source failed")
+
+    monkeypatch.setattr(today, "_cadence", broken)
+    with pytest.raises(RuntimeError):
+        today.build_today(minh())
+    assert gc.isenabled()
+    monkeypatch.setattr(today, "_cadence", real)
+    gc.disable()  # whoever turned it off turns it back on
+    try:
+        today.build_today(access.viewer_for("lena.lead"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_next_json_carries_the_documented_fields(db_url, org, capsys):
