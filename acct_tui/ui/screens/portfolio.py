@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.widgets import Static
 
 from acct_tui import clock
 from acct_tui.core.currency import short_amount, unrated_note
@@ -30,6 +29,7 @@ from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.pick import pick_owner_filter
 from acct_tui.ui.screens.portfolio_columns import columns
+from acct_tui.ui.widgets.summary_line import SummaryLine
 from acct_tui.ui.widgets.virtual_table import VirtualTable
 
 #: Sort columns in the order `s` cycles through them, with their header labels.
@@ -111,11 +111,13 @@ class PortfolioScreen(AcctScreen):
         self.reverse = False
         self.filters = Filters()
         self.positions: list[int] = []
+        #: (portfolio, filters, their summary): a new sort shows the same rows, so the same totals.
+        self._summary: tuple | None = None
         #: Set once the first screenful is painted: the loading worker then loads the whole book.
         self._first_painted = threading.Event()
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Loading accounts…", id="portfolio-summary")
+        yield SummaryLine("Loading accounts…", id="portfolio-summary")
         yield VirtualTable(
             columns(clock.today(), self.app.viewer.leads_people, self.app.config.base_currency),
             id="portfolio-table",
@@ -186,8 +188,8 @@ class PortfolioScreen(AcctScreen):
             index = None if position is None else self._index_in_view(position)
             # Gone from the view (handed over, filtered out by a change): stay at the same place.
             table.move_cursor(old_index if index is None else index)
-        # The rows answer the key first; the totals over a whole book follow a frame later.
-        self.call_after_refresh(self._show_summary)
+        # The totals in the same frame as the rows: one refresh a key, not one for each.
+        self._show_summary()
 
     def _index_in_view(self, position: int) -> int | None:
         # A linear scan (a few ms at 100k) beats keeping a reverse index per view.
@@ -206,9 +208,9 @@ class PortfolioScreen(AcctScreen):
             if portfolio.total_unrated:
                 text.append(unrated_note(portfolio.total_unrated) + " · ", style="bold yellow")
             text.append("loading the rest…")
-            self.query_one("#portfolio-summary", Static).update(text)
+            self.query_one("#portfolio-summary", SummaryLine).show(text)
             return
-        summary = self.portfolio.summary(self.positions, self.filters)
+        summary = self._totals()
         text = Text()
         text.append(f"{summary.accounts:,}", style="bold")
         accounts = noun_for(summary.accounts, "account")
@@ -236,7 +238,13 @@ class PortfolioScreen(AcctScreen):
         if summary.filters:
             text.append(" · filter: ", style="dim")
             text.append(summary.filters, style="bold")
-        self.query_one("#portfolio-summary", Static).update(text)
+        self.query_one("#portfolio-summary", SummaryLine).show(text)
+
+    def _totals(self):
+        cached = self._summary
+        if cached is None or cached[0] is not self.portfolio or cached[1] != self.filters:
+            cached = self._summary = (self.portfolio, self.filters, self.portfolio.summary(self.positions, self.filters))
+        return cached[2]
 
     def _set_filters(self, filters: Filters) -> None:
         self.filters = filters
