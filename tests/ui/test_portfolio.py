@@ -7,7 +7,7 @@ import datetime as dt
 from acct_tui.models import Account, HealthSnapshot
 from acct_tui.ui.screens.pick import PickScreen
 from tests import factories
-from tests.ui.conftest import settle, table_text
+from tests.ui.conftest import settle, stop_blinking, table_text
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -96,6 +96,29 @@ async def test_a_new_sort_starts_at_the_top_a_filter_keeps_the_account(org, make
         await pilot.pause()
         assert app.screen.table.row_count == 3
         assert app.screen.table.current_row.name == "Theta"
+
+
+async def test_a_sort_and_a_filter_keystroke_take_one_frame_and_no_layout(org, make_app):
+    """The rows, the summary and the filter line change together: one refresh, no layout pass
+    (each layout or late update was a whole extra frame after the key)."""
+    app = make_app("lena.lead")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")  # showing the bar is a layout; typing in it is not
+        stop_blinking(app)
+        await settle(app, pilot)
+        screen, frames, layouts = app.screen, [], []
+        paint, lay_out = screen._compositor_refresh, screen._refresh_layout
+        screen._compositor_refresh = lambda: frames.append(sorted(str(w.id) for w in screen._dirty_widgets)) or paint()
+        screen._refresh_layout = lambda *a, **k: layouts.append(1) or lay_out(*a, **k)
+        for key, shown in (("t", '"t"'), ("backspace", "5 accounts ·"), ("enter", None), ("s", "sorted by health")):
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            if shown is not None:  # enter moves the focus: not a key under test
+                assert shown in summary(app) and (len(frames), len(layouts)) == (1, 0), (key, frames)
+            layouts.clear()
+        assert app.screen.table.row_count == 5
 
 
 async def test_filters_combine_and_show_in_the_summary(org, make_app):

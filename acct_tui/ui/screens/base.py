@@ -185,10 +185,7 @@ class AcctScreen(Screen):
         return self.filter_bar.value.strip()
 
     def filter_changed(self, text: str) -> None:
-        """The `/` filter text is now `text`; narrow the list."""
-
-    def on_filter_bar_applied(self, event: FilterBar.Applied) -> None:
-        self.filter_changed(event.text)
+        """The `/` filter text is now `text`; narrow the list (called by the bar as it changes)."""
 
     def action_filter(self) -> None:
         self.filter_bar.open()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual.message import Message
+from textual.geometry import Size
 from textual.widgets import Input
 
 from acct_tui.ui.keys import bindings
@@ -13,8 +11,10 @@ from acct_tui.ui.keys import bindings
 class FilterBar(Input):
     """A one-line text filter, hidden until `/`; enter keeps the filter, escape clears it.
 
-    Posts `FilterBar.Changed`-like `FilterBar.Applied(text)` on every change, so the
-    screen can filter live; the screen decides what the text matches.
+    Every change calls its screen's `filter_changed(text)` ("" means no text filter), so
+    the screen filters live and decides what the text matches. A direct call, not a
+    message: the bar and the narrowed list then repaint in one frame, where a message
+    reaching the screen after the bar's repaint cost a second frame on every keystroke.
     """
 
     DEFAULT_CSS = """
@@ -30,21 +30,18 @@ class FilterBar(Input):
     """
     BINDINGS = bindings("filter")
 
-    @dataclass
-    class Applied(Message):
-        """The filter text is now `text` ("" means no text filter)."""
-
-        bar: "FilterBar"
-        text: str
-
-        @property
-        def control(self) -> "FilterBar":
-            return self.bar
-
     def __init__(self, **kwargs) -> None:
         super().__init__(placeholder="filter: type to narrow the list, enter keeps, escape clears", **kwargs)
         # Hidden, it must not take focus (it would swallow the screen's keys).
         self.can_focus = False
+
+    def _watch_value(self, value: str) -> None:
+        # Input sizes its scrollable area to the text on each keystroke, and setting that asks
+        # for a layout: a whole extra frame. This bar is one line as wide as the screen whatever
+        # the text (scrolling reads the size, not the layout), so set it quietly: a repaint does.
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
+        self.screen.filter_changed(value.strip())
 
     def open(self) -> None:
         self.can_focus = True
@@ -57,8 +54,7 @@ class FilterBar(Input):
         self.can_focus = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.post_message(self.Applied(self, event.value.strip()))
+        event.stop()  # the screen heard of it already (`_watch_value`)
 
     def action_keep(self) -> None:
         if not self.value.strip():

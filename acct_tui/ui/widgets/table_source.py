@@ -10,10 +10,24 @@ from typing import Any, Callable, Protocol, Sequence
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
+from textual.message import Message
 from textual.strip import Strip
 
 from acct_tui.core.text import terminal_safe
 from acct_tui.ui.safe import safe_text
+
+
+@dataclass
+class RowMessage(Message):
+    """A message about one row of a `VirtualTable`."""
+
+    table: "VirtualTable"
+    index: int
+    row: Any
+
+    @property
+    def control(self) -> "VirtualTable":
+        return self.table
 
 
 class TableSource(Protocol):

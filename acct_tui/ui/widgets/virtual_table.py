@@ -59,7 +59,6 @@ from typing import Any, Callable, Sequence
 from rich.segment import Segment
 from textual import events
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -71,6 +70,7 @@ from acct_tui.ui.widgets.table_source import (
     ListSource,
     Pages,
     RowCache,
+    RowMessage,
     TableSource,
     header_line,
     hidden_hint,
@@ -80,19 +80,6 @@ from acct_tui.ui.widgets.table_source import (
 )
 
 __all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
-
-
-@dataclass
-class RowMessage(Message):
-    """A message about one row of a `VirtualTable`."""
-
-    table: "VirtualTable"
-    index: int
-    row: Any
-
-    @property
-    def control(self) -> "VirtualTable":
-        return self.table
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -212,8 +199,15 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _recount(self) -> None:
         self._count = max(0, int(self._source.count()))
-        width = max(self._total_width(), 1)
-        self.virtual_size = Size(width, self._count + 1)
+        size = Size(max(self._total_width(), 1), self._count + 1)
+        if size != self.virtual_size and self.is_mounted and not self.styles.auto_dimensions:
+            # The box does not follow the rows: no layout (an extra frame a filter keystroke);
+            # the scrollbars follow, asking for a layout only when one appears or goes.
+            self.set_reactive(VirtualTable.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+        else:
+            self.virtual_size = size
 
     def row_at(self, index: int) -> Any:
         """The row at `index` (fetching its page if needed), or None when out of range."""
