@@ -230,3 +230,31 @@ def test_demo_data_round_trips_and_reimports_unchanged(db, tmp_path):
     assert sum(len(rows) for rows in before.values()) + Team.select().count() == report.totals().new
     again = importer.run("dir", tmp_path).totals()
     assert (again.new, again.updated, again.unchanged) == (0, 0, report.totals().new)
+
+
+def test_a_failure_after_committed_batches_takes_every_batch_back(db, tmp_path, monkeypatch):
+    import peewee
+
+    from acct_tui.errors import AcctError
+    from acct_tui.io import plan
+
+    f.account(f.user("old.owner"), "Acme (before)", external_id="A-1")
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS + "A-3,Gamma,standard,minh.pham,5,,,\n")
+    write(tmp_path, "contacts.csv", "external_id,account,name\nC-1,A-2,Cam\n")
+    monkeypatch.setattr(plan, "ROWS_PER_TRANSACTION", 1)  # a transaction per row: A-1's update and A-2 commit first
+    written = []
+    real = plan.insert_rows
+
+    def refuse_contacts(model, rows):
+        written.append(model)
+        if model is Contact:
+            raise peewee.IntegrityError("disk on fire")
+        real(model, rows)
+
+    monkeypatch.setattr(plan, "insert_rows", refuse_contacts)
+    with pytest.raises(AcctError, match="rolled back, nothing applied: disk on fire"):
+        importer.run("dir", tmp_path, commit=True)
+    assert written.count(Account) == 2 and written[-1] is Contact  # batches had committed before the failure
+    assert [(a.external_id, a.name, a.owner.login) for a in Account.select()] == [("A-1", "Acme (before)", "old.owner")]
+    assert User.select().count() == 1 and Team.select().count() == 0 and Contact.select().count() == 0
