@@ -70,7 +70,9 @@ def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
     marks = ", ".join([db.param] * (len(fields) + len(extra)))
     sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
-    params = [[f.db_value(row[f.name]) for f in fields] + defaults for row in rows]
+    # Every field's db_value leaves None alone: not calling it for the many empty cells saves a call each.
+    converters = [(f.name, f.db_value) for f in fields]
+    params = [[None if (v := row[name]) is None else convert(v) for name, convert in converters] + defaults for row in rows]
     cursor = db.cursor()
     for part in chunks(params, columns=len(fields) + len(extra)):
         cursor.executemany(sql, part)
