@@ -258,3 +258,20 @@ def test_a_failure_after_committed_batches_takes_every_batch_back(db, tmp_path, 
     assert written.count(Account) == 2 and written[-1] is Contact  # batches had committed before the failure
     assert [(a.external_id, a.name, a.owner.login) for a in Account.select()] == [("A-1", "Acme (before)", "old.owner")]
     assert User.select().count() == 1 and Team.select().count() == 0 and Contact.select().count() == 0
+
+
+def test_control_characters_are_cleaned_whether_or_not_the_row_holds_any(db, tmp_path):
+    """Rows without control characters take a fast path (tabs and newlines only): both must clean alike."""
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", "external_id,name,industry\n"
+          'A-1,"Tab\there","Two\nlines"\n'  # no control but tab and newline: a name is one line
+          'A-2,"Esc\x1b[2Jape\tand tab","Bell\x07 here"\n')
+    write(tmp_path, "activities.csv", "external_id,account,kind,occurred_at,summary\n"
+          'T-1,A-1,call,2026-01-05T10:00:00,"line one\n\tline two"\n'
+          'T-2,A-2,call,2026-01-06T10:00:00,"esc\x1b here\nnext"\n')
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.committed, report.render()
+    names = {a.external_id: (a.name, a.industry) for a in Account.select()}
+    assert names == {"A-1": ("Tab here", "Two lines"), "A-2": ("Esc[2Jape and tab", "Bell here")}
+    summaries = {a.external_id: a.summary for a in Activity.select()}
+    assert summaries == {"T-1": "line one\n\tline two", "T-2": "esc here\nnext"}

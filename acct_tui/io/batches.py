@@ -25,8 +25,8 @@ from acct_tui.db import database
 from acct_tui.models import BaseModel
 from acct_tui.services.query import chunks, is_postgres
 
-#: Rows written per transaction: about 0.3 s each on the 2-core development machine.
-ROWS_PER_TRANSACTION = 5000
+#: Rows written per transaction: 0.3-1 s each on the 2-core development machine under load.
+ROWS_PER_TRANSACTION = 2500
 #: Tables with a full-text index kept by triggers on SQLite (migration 0009).
 SEARCHED = ("activity", "case", "action_item", "milestone")
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from acct_tui import enums
 from acct_tui.core.currency import DEFAULT_BASE, currency_code
-from acct_tui.core.text import clean_text, has_control
+from acct_tui.core.text import clean_text, has_control, has_control_but_lines
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import ReportBuilder
@@ -155,15 +155,17 @@ def _default(field) -> Any:
     return default() if callable(default) else default
 
 
-def _converter(spec: FileSpec, column: Column, unescape: bool):
-    """The function that turns one non-empty, cleaned cell into its value (ValueError: the reason)."""
+def _converter(spec: FileSpec, column: Column, unescape: bool, clean: bool):
+    """The function that turns one non-empty, cleaned cell into its value (ValueError: the reason).
+    `clean`: the row holds no control character but tabs and newlines (the common case)."""
     if column.kind in ("ref", "text"):
         max_len = None if column.kind == "ref" else getattr(spec.model._meta.fields[column.name], "max_length", None)
         multiline = max_len is None
 
         def text(value: str):
-            value = clean_text(value, multiline=multiline)
-            if unescape and common.ESCAPED_FORMULA.match(value):
+            if not clean or (not multiline and ("\n" in value or "\t" in value)):
+                value = clean_text(value, multiline=multiline)  # else it would return `value` as it is
+            if unescape and value[:1] == "'" and common.ESCAPED_FORMULA.match(value):
                 value = value[1:]
             if max_len is not None and len(value) > max_len:
                 raise ValueError(f"is {len(value)} characters long; at most {max_len} fit")
@@ -177,21 +179,22 @@ def _converter(spec: FileSpec, column: Column, unescape: bool):
     return _PARSERS[column.kind]
 
 
-def _compiled(spec: FileSpec, column: Column, unescape: bool = True):
+def _compiled(spec: FileSpec, column: Column, unescape: bool = True, clean: bool = False):
     """How one column's cell goes into `values` (or `refs`), problems on the row; the
     field's facts looked up once per file, not per cell (an import parses millions of cells).
 
     The same checks in the same order as `common.Row`'s getters: control characters
     out and the cell stripped; a required cell missing; the parser's reason for a bad one;
-    an empty cell of a column that cannot be empty takes the field's default."""
+    an empty cell of a column that cannot be empty takes the field's default. `clean`: for
+    rows with no control character but tabs and newlines, which cleaning leaves as they are."""
     field = spec.model._meta.fields[column.name]
     name, required, is_ref, nullable = column.name, column.required, column.kind == "ref", field.null
-    convert = _converter(spec, column, unescape)
+    convert = _converter(spec, column, unescape, clean)
 
     def parse(row: common.Row, values: dict, refs: dict) -> None:
         cell = row.cells.get(name)
         if cell:
-            if has_control(cell):
+            if not clean and has_control(cell):
                 cell = clean_text(cell, multiline=True)
             cell = cell.strip()
         if not cell:
@@ -241,13 +244,15 @@ def parse_file(path: Path, spec: FileSpec, builder: ReportBuilder, batch: Batch,
     note = common.unknown_columns(label, header, (c.name for c in spec.columns))
     if note:
         builder.note(note)
-    parsers = [_compiled(spec, c) for c in spec.columns if c.name in header]
+    columns = [c for c in spec.columns if c.name in header]
+    parsers = [_compiled(spec, c) for c in columns]
+    clean_parsers = [_compiled(spec, c, clean=True) for c in columns]
     builder.bucket(label)
     teams = batch.keys(Team)
     for row in rows:
         values: dict[str, Any] = {}
         refs: dict[str, Ref] = {}
-        for parse in parsers:
+        for parse in parsers if has_control_but_lines("".join(row.cells.values())) else clean_parsers:
             parse(row, values, refs)
         if row.problems:
             builder.reject(label, row.problems)
