@@ -280,3 +280,26 @@ def test_the_calendar_feed_carries_courtesy_dates_as_yearly_events(db_url, org, 
     risk_settings.use(RiskSettings(courtesy=Courtesy(birthdays=False, anniversaries=False)))
     events = Calendar.from_ical(build_calendar(minh())).walk("VEVENT")
     assert not any(str(e["UID"]).startswith(("birthday", "anniversary")) for e in events)
+
+
+def test_every_items_terms_add_up_to_its_score_for_every_viewer(org):
+    """The score is summed without building the terms (`urgency.contributions`); the terms built later agree."""
+    f.alert(org["a1"], "champion_left", "red", reason="The champion left", escalated_to=org["lead"],
+            escalated_at=dt.datetime(2026, 11, 18, 9, 0))
+    for login in ("minh.pham", "lena.lead", "an.nguyen"):
+        items = today.build_today(access.viewer_for(login)).items
+        assert items
+        for item in items:
+            assert item.score == round(sum(t.contribution for t in item.terms), 2)
+            if item.account_name == "Acme Corp":  # its share, health and trend all count
+                assert [t.term for t in item.terms][-3:] == ["value_share", "health", "health_trend"]
+
+
+def test_ids_in_binds_the_ids_as_one_list(db):
+    from acct_tui.models import Account
+    from acct_tui.services.query import ids_in
+
+    o = f.org()
+    ids = [o["a1"].id, o["b1"].id]
+    assert sorted(a.id for a in Account.select().where(ids_in(Account.id, ids))) == sorted(ids)
+    assert list(Account.select().where(ids_in(Account.id, []))) == []

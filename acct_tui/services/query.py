@@ -57,6 +57,15 @@ def chunks(values: Iterable[T], columns: int = 1) -> Iterator[list[T]]:
         yield list(items[start : start + size])
 
 
+def ids_in(column, ids: list[int]):
+    """`column IN (ids)` with the ids bound as one list: peewee's `in_` builds a node per value,
+    milliseconds per thousand ids (a third of a second for an admin's Today at 100k accounts)."""
+    if not ids:
+        return SQL("1 = 0")
+    marks = ", ".join([database.param] * len(ids))
+    return NodeList((column, SQL(f"IN ({marks})", [int(i) for i in ids])))
+
+
 def as_datetime(value) -> dt.datetime | None:
     """A raw time value (ISO text from SQLite, typed from PostgreSQL) as a datetime."""
     if type(value) is str:
@@ -110,4 +119,5 @@ def month_day(column):
     """SQL for a date column's `MM-DD` (a birthday or an anniversary in any year)."""
     if is_postgres():
         return fn.TO_CHAR(column, "MM-DD")
-    return fn.strftime("%m-%d", column)
+    # Dates are ISO text on SQLite: the 6th to 10th characters, a third of `strftime`'s time.
+    return fn.substr(column, 6, 5)

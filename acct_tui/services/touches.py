@@ -67,7 +67,8 @@ def last_touch_and_visit(accounts=None, *, until: dt.datetime | None = None):
     kind, which returns a row per kind (measured at 10,000 accounts: 0.2 s against 0.5 s).
     """
     visit = fn.MAX(Case(None, [(Activity.kind == "visit", Activity.occurred_at)], None))
-    query = Activity.select(Activity.account, fn.MAX(Activity.occurred_at), visit).where(is_touch())
+    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at"), visit.alias("visit"))
+    query = query.where(is_touch())
     if accounts is not None:
         query = query.where(Activity.account.in_(accounts))
     if until is not None:
