@@ -132,13 +132,8 @@ def build_today(viewer: Viewer, *, settings: RiskSettings | None = None, book: R
 def _build(viewer: Viewer, settings: RiskSettings, book: RateBook) -> Today:
     now = clock.now()
     today = now.date()
-    named, customers = today_facts.book(viewer, now, book)
-    if not named:
-        return Today(today, ())
     found: list[tuple[int, str, str, dt.date | None, tuple[tuple[str, float], ...], str, int]] = []
     covered = _alerts(viewer, found)
-    _cadence(customers, settings, today, covered, found)
-    _renewals(customers, settings, today, covered, found)
     dated.commitments(viewer, today, found)
     dated.visits(viewer, today, found)
     dated.milestones(viewer, today, found)
@@ -146,6 +141,15 @@ def _build(viewer: Viewer, settings: RiskSettings, book: RateBook) -> Today:
         dated.birthdays(viewer, today, found)
     if settings.courtesy.anniversaries:
         dated.anniversaries(viewer, today, found)
+
+    def reasons(customer: today_facts.Customer) -> list:
+        return _cadence(customer, settings, today, covered) + _renewal(customer, settings, today, covered)
+
+    # Last: the pass over the book keeps only the accounts with an item.
+    named, account_level = today_facts.book(viewer, now, book, {entry[0] for entry in found}, reasons)
+    if not named:
+        return Today(today, ())
+    found += account_level
     health = _health({entry[0] for entry in found if entry[0] in named})
     urgency = settings.urgency
     coefficients = coefficients_of(urgency)
@@ -207,54 +211,49 @@ def _alerts(viewer: Viewer, found: list) -> set[tuple[int, str]]:
     return covered
 
 
-def _cadence(customers: list[today_facts.Customer], settings: RiskSettings, today: dt.date, covered: set, found: list) -> None:
-    """Customers past their contact target, and past their visit target."""
+def _cadence(account: today_facts.Customer, settings: RiskSettings, today: dt.date, covered: set) -> list:
+    """A customer past its contact target, and past its visit target."""
+    found = []
     policy = settings.policy
-    targets: dict[tuple[str, str, int | None], int] = {}  # a handful of (tier, override) pairs
-    for account in customers:
-        for what, last, override in (("contact", account.last_touch, account.contact_days),
-                                     ("visit", account.last_visit, account.visit_days)):
-            key = (what, account.tier, override)
-            target = targets.get(key)
-            if target is None:
-                cadence = policy.contact(account.tier, override) if what == "contact" else policy.visit(account.tier, override)
-                target = targets[key] = cadence.target
-            if (account.id, COVERED_BY_ALERT[what]) in covered:
-                continue
-            anchor = last if last is not None else account.since
-            if anchor is None:
-                continue
-            days = (today - anchor).days
-            over = over_target_value(days, target)
-            if not over:
-                continue
-            noun = "touch" if what == "contact" else "visit"
-            if last is not None:
-                reason = f"{days} days since the last {noun}, target {target}"
-            else:
-                reason = f"no {noun} on record in the {days} days since it started, target {target}"
-            due = anchor + dt.timedelta(days=target)
-            found.append((account.id, "cadence", reason, due, (("cadence", 1), ("over_target", over)), "account", account.id))
+    for what, last, cadence in (
+        ("contact", account.last_touch, policy.contact(account.tier, account.contact_days)),
+        ("visit", account.last_visit, policy.visit(account.tier, account.visit_days)),
+    ):
+        if (account.id, COVERED_BY_ALERT[what]) in covered:
+            continue
+        anchor = last if last is not None else account.since
+        if anchor is None:
+            continue
+        days = (today - anchor).days
+        over = over_target_value(days, cadence.target)
+        if not over:
+            continue
+        noun = "touch" if what == "contact" else "visit"
+        if last is not None:
+            reason = f"{days} days since the last {noun}, target {cadence.target}"
+        else:
+            reason = f"no {noun} on record in the {days} days since it started, target {cadence.target}"
+        due = anchor + dt.timedelta(days=cadence.target)
+        found.append((account.id, "cadence", reason, due, (("cadence", 1), ("over_target", over)), "account", account.id))
+    return found
 
 
-def _renewals(customers: list[today_facts.Customer], settings: RiskSettings, today: dt.date, covered: set, found: list) -> None:
-    """Renewals within the window whose account has had no touch in the last N days (the renewal rule's numbers)."""
+def _renewal(account: today_facts.Customer, settings: RiskSettings, today: dt.date, covered: set) -> list:
+    """A renewal within the window on an account with no touch in the last N days (the renewal rule's numbers)."""
+    renewal = account.renewal
+    if renewal is None or (account.id, COVERED_BY_ALERT["renewal"]) in covered:
+        return []
     window = settings.thresholds.renewal_window_days
-    quiet_days = settings.thresholds.renewal_no_touch_days
-    for account in customers:
-        renewal = account.renewal
-        if renewal is None or (account.id, COVERED_BY_ALERT["renewal"]) in covered:
-            continue
-        left = (renewal - today).days
-        if not 0 <= left <= window:
-            continue
-        since = (today - account.last_touch).days if account.last_touch is not None else None
-        if since is not None and since <= quiet_days:
-            continue
-        touch = f"no touch in {since} days" if since is not None else "no touch on record"
-        reason = f"renewal {in_days(left)} ({day_text(renewal)}), {touch}"
-        found.append((account.id, "renewal", reason, renewal, (("renewal", 1), ("due_soon", due_soon_value(left, window))),
-                      "account", account.id))
+    left = (renewal - today).days
+    if not 0 <= left <= window:
+        return []
+    since = (today - account.last_touch).days if account.last_touch is not None else None
+    if since is not None and since <= settings.thresholds.renewal_no_touch_days:
+        return []
+    touch = f"no touch in {since} days" if since is not None else "no touch on record"
+    reason = f"renewal {in_days(left)} ({day_text(renewal)}), {touch}"
+    return [(account.id, "renewal", reason, renewal, (("renewal", 1), ("due_soon", due_soon_value(left, window))),
+             "account", account.id)]
 
 
 def explain(row: TodayRow):

@@ -1,15 +1,14 @@
 """What Today reads about the accounts themselves: the book, each customer's last touch and visit, the alerts.
 
 `services.today` turns these into items. Each is one query over the
-viewer's book, fetched as plain tuples (`query.raw_rows`), and kept as
-plain tuples: an admin's book at 100,000 accounts makes every per-row
+viewer's book, read as plain tuples, not models: an admin's book at 100,000 accounts makes every per-row
 object and every per-row conversion count (measured in `scripts/bench.py`'s
 Today row).
 
-- `book`: every account in the viewer's book (not churned) with its name,
-  owner and share of the book's value, and, for the customers only (the
-  cadence and renewal reasons are theirs), what those reasons need: tier,
-  cadences, renewal, start, last touch, last visit;
+- `book`: one pass over the viewer's book (not churned): each customer's
+  facts (tier, cadences, renewal, start, last touch, last visit) handed to
+  the cadence and renewal reasons as the row arrives, and the name, owner
+  and share of the book's value of the accounts with something to do;
 - `active_alerts`: open, acknowledged and snoozed alerts, the columns Today
   uses (`alerts.list_alerts` builds the whole `AlertRow`, evidence and all).
 
@@ -20,11 +19,12 @@ grouped once over the activities at or before now.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from peewee import JOIN, Case, Value
 
 from acct_tui.core.currency import RateBook
+from acct_tui.db import database
 from acct_tui.models import Account, Alert, User
 from acct_tui.services import alerts as alerts_service
 from acct_tui.services import touches
@@ -67,8 +67,14 @@ class AlertFact(NamedTuple):
     escalated_at: dt.datetime | None
 
 
-def book(viewer: Viewer, now: dt.datetime, rates: RateBook) -> tuple[dict[int, Named], list[Customer]]:
-    """({account id: `Named`} for the viewer's book, the customers among them with their facts)."""
+def book(viewer: Viewer, now: dt.datetime, rates: RateBook, wanted: set[int],
+         reasons: Callable[[Customer], list]) -> tuple[dict[int, Named], list]:
+    """Walk the viewer's book once: ({account id: `Named`} of the accounts in `wanted` or with a
+    reason, the reasons). `reasons(customer)` gives each customer's cadence and renewal items.
+
+    The rows are read as the database hands them over, never all held at once (an admin's
+    97,000 rows, about 90 MB as Python objects), and only the accounts with something to do
+    are kept; shares are worked out at the end, over the whole book's value."""
     today = now.date()
     visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
     last = touches.last_touch_and_visit(visible, until=now).alias("last")
@@ -84,30 +90,35 @@ def book(viewer: Viewer, now: dt.datetime, rates: RateBook) -> tuple[dict[int, N
         .join(last, JOIN.LEFT_OUTER, on=(last.c.account_id == Account.id))
         .where(in_book())
     )
-    rows = raw_rows(scope_accounts(query, viewer))
     per_currency: dict[str, list] = {}
-    for row in rows:
-        part = per_currency.setdefault(row[5], [row[5], 0, 0.0])
-        part[1] += 1
-        part[2] += float(row[4] or 0)
-    total = float(rates.total([tuple(p) for p in per_currency.values()], today).amount) if rows else 0.0
-    # An account without a rate has no share (it is never added at face value).
-    factor = {code: float(rate) for code, rate in rates.rates_on(today, per_currency).items()} if total > 0 else {}
     owners: dict[str | None, str | None] = {}  # one string per login, not one per row
-    named: dict[int, Named] = {}
-    customers: list[Customer] = []
+    kept: dict[int, tuple] = {}
+    found: list = []
     for (aid, name, external, owner, value, currency, is_customer, tier, contact_days, visit_days, renewal, start,
-         created, touch, visit) in rows:
-        owner = owners.setdefault(owner, owner)
-        share = 100.0 * float(value or 0) * factor[currency] / total if currency in factor else 0.0
-        named[aid] = Named(name, external, owner, share)
+         created, touch, visit) in database.execute_sql(*scope_accounts(query, viewer).sql()):
+        value = float(value or 0)
+        part = per_currency.get(currency)
+        if part is None:
+            part = per_currency[currency] = [currency, 0, 0.0]
+        part[1] += 1
+        part[2] += value
+        keep = aid in wanted
         if is_customer:
             start = as_date(start)
             created = as_date(created)
             since = start if created is None else created if start is None else min(created, start)
-            customers.append(Customer(aid, tier, contact_days, visit_days, as_date(renewal), since,
-                                      as_date(touch), as_date(visit)))
-    return named, customers
+            items = reasons(Customer(aid, tier, contact_days, visit_days, as_date(renewal), since, as_date(touch), as_date(visit)))
+            if items:
+                found += items
+                keep = True
+        if keep:
+            kept[aid] = (name, external, owners.setdefault(owner, owner), value, currency)
+    total = float(rates.total([tuple(p) for p in per_currency.values()], today).amount) if per_currency else 0.0
+    # An account without a rate has no share (it is never added at face value).
+    rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
+    named = {aid: Named(name, external, owner, 100.0 * value * rate[currency] / total if currency in rate else 0.0)
+             for aid, (name, external, owner, value, currency) in kept.items()}
+    return named, found
 
 
 def active_alerts(viewer: Viewer) -> list[AlertFact]:
