@@ -303,3 +303,13 @@ def test_ids_in_binds_the_ids_as_one_list(db):
     ids = [o["a1"].id, o["b1"].id]
     assert sorted(a.id for a in Account.select().where(ids_in(Account.id, ids))) == sorted(ids)
     assert list(Account.select().where(ids_in(Account.id, []))) == []
+
+
+def test_the_last_touch_is_a_touch_at_or_before_now(org):
+    """A note is not a touch and a touch logged for later has not happened yet: Acme stays 19 days untouched."""
+    f.activity(org["a1"], kind="note", at=dt.datetime(2026, 11, 19, 9, 0))
+    f.activity(org["a1"], kind="call", at=dt.datetime(2026, 11, 20, 10, 1))
+    acme = [i.reason for i in today.build_today(minh()).items if i.account_name == "Acme Corp" and i.kind == "cadence"]
+    assert acme == ["19 days since the last touch, target 14"]
+    f.activity(org["a1"], kind="meeting", at=dt.datetime(2026, 11, 20, 10, 0))
+    assert not [i for i in today.build_today(minh()).items if i.account_name == "Acme Corp" and i.kind == "cadence"]

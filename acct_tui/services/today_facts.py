@@ -12,8 +12,10 @@ Today row).
 - `active_alerts`: open, acknowledged and snoozed alerts, the columns Today
   uses (`alerts.list_alerts` builds the whole `AlertRow`, evidence and all).
 
-The last touch and visit are `touches.last_touch_and_visit`, joined in:
-grouped once over the activities at or before now.
+The last touch and visit are, on SQLite, a seek per touch kind for each
+customer (`touches.last_touch_and_visit_of_account`), on PostgreSQL one
+grouped pass over the activities at or before now, joined in
+(`touches.last_touch_and_visit`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from acct_tui.services import alerts as alerts_service
 from acct_tui.services import touches
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 from acct_tui.services.kpi_facts import active_at, in_book
-from acct_tui.services.query import as_date, as_datetime, raw_rows
+from acct_tui.services.query import as_date, as_datetime, is_postgres, raw_rows
 
 
 class Named(NamedTuple):
@@ -76,20 +78,18 @@ def book(viewer: Viewer, now: dt.datetime, rates: RateBook, wanted: set[int],
     97,000 rows, about 90 MB as Python objects), and only the accounts with something to do
     are kept; shares are worked out at the end, over the whole book's value."""
     today = now.date()
-    visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
-    last = touches.last_touch_and_visit(visible, until=now).alias("last")
-    customer = Case(None, [(active_at(today), 1)], 0)
-    query = (
-        Account.select(
-            Account.id, Account.name, Account.external_id, User.login, Account.annual_value, Account.currency, customer,
-            Account.tier, Account.contact_days, Account.visit_days, Account.renewal_date, Account.contract_start,
-            Account.created_at, last.c.at, last.c.visit,
-        )
-        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
-        .switch(Account)
-        .join(last, JOIN.LEFT_OUTER, on=(last.c.account_id == Account.id))
-        .where(in_book())
-    )
+    customer = active_at(today)
+    columns = [Account.id, Account.name, Account.external_id, User.login, Account.annual_value, Account.currency,
+               Case(None, [(customer, 1)], 0), Account.tier, Account.contact_days, Account.visit_days,
+               Account.renewal_date, Account.contract_start, Account.created_at]
+    if is_postgres():
+        visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
+        last = touches.last_touch_and_visit(visible, until=now).alias("last")
+        query = (Account.select(*columns, last.c.at, last.c.visit)
+                 .join(last, JOIN.LEFT_OUTER, on=(last.c.account_id == Account.id)).switch(Account))
+    else:  # only the customers' (the reasons that need them are theirs)
+        query = Account.select(*columns, *touches.last_touch_and_visit_of_account(now, when=customer))
+    query = query.join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id)).where(in_book())
     per_currency: dict[str, list] = {}
     owners: dict[str | None, str | None] = {}  # one string per login, not one per row
     kept: dict[int, tuple] = {}
