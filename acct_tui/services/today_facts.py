@@ -52,10 +52,19 @@ class Customer(NamedTuple):
     contact_days: int | None
     visit_days: int | None
     renewal: dt.date | None
-    since: dt.date | None
     #: The days of the last touch and the last visit (at or before now).
     last_touch: dt.date | None
     last_visit: dt.date | None
+    #: The contract start and the record's creation, as the database gives them: `since` reads them
+    #: only for a customer without a touch or a visit on record.
+    contract_start: object
+    created_at: object
+
+    @property
+    def since(self) -> dt.date | None:
+        """When it started: the earlier of its contract start and its record's creation."""
+        start, created = as_date(self.contract_start), as_date(self.created_at)
+        return start if created is None else created if start is None else min(created, start)
 
 
 class AlertFact(NamedTuple):
@@ -104,10 +113,8 @@ def book(viewer: Viewer, now: dt.datetime, rates: RateBook, wanted: set[int],
         part[2] += value
         keep = aid in wanted
         if is_customer:
-            start = as_date(start)
-            created = as_date(created)
-            since = start if created is None else created if start is None else min(created, start)
-            items = reasons(Customer(aid, tier, contact_days, visit_days, as_date(renewal), since, as_date(touch), as_date(visit)))
+            items = reasons(Customer(aid, tier, contact_days, visit_days, as_date(renewal), as_date(touch), as_date(visit),
+                                     start, created))
             if items:
                 found += items
                 keep = True
