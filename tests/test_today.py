@@ -313,3 +313,21 @@ def test_the_last_touch_is_a_touch_at_or_before_now(org):
     assert acme == ["19 days since the last touch, target 14"]
     f.activity(org["a1"], kind="meeting", at=dt.datetime(2026, 11, 20, 10, 0))
     assert not [i for i in today.build_today(minh()).items if i.account_name == "Acme Corp" and i.kind == "cadence"]
+
+
+def test_the_build_reads_with_a_small_page_cache_on_sqlite_and_puts_it_back(org, monkeypatch):
+    from acct_tui.db import database
+    from acct_tui.services.query import is_postgres
+
+    def cache_size():
+        return database.execute_sql("PRAGMA cache_size").fetchone()[0]
+
+    if is_postgres():  # nothing to set there: the build runs as ever
+        assert today.build_today(minh()).items
+        return
+    seen = []
+    real = today._cadence
+    monkeypatch.setattr(today, "_cadence", lambda *a: (seen.append(cache_size()), real(*a))[1])
+    before = cache_size()
+    assert today.build_today(minh()).items
+    assert before == -64_000 and set(seen) == {-today.PAGE_CACHE_KIB} and cache_size() == before

@@ -50,7 +50,7 @@ from acct_tui.services import today_dated as dated
 from acct_tui.services.access import Viewer
 from acct_tui.services.health import TREND_DAYS
 from acct_tui.services.money import rate_book
-from acct_tui.services.query import chunks, ids_in
+from acct_tui.services.query import chunks, ids_in, page_cache_at_most
 from acct_tui.services.today_dated import day_text
 
 #: Every kind of item, in the order ties are broken.
@@ -58,6 +58,8 @@ KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "mi
 _KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 #: Alert rules that stand for a Today reason on the same account.
 COVERED_BY_ALERT = {"contact": "overdue_update", "visit": "visit_overdue", "renewal": "renewal_risk"}
+#: SQLite's page cache while the queue is built: its passes read each page about once.
+PAGE_CACHE_KIB = 8_000
 #: The terms every item of an account shares, after its own.
 ACCOUNT_TERMS = ("value_share", "health", "health_trend")
 
@@ -125,7 +127,7 @@ class Today:
 def build_today(viewer: Viewer, *, settings: RiskSettings | None = None, book: RateBook | None = None,
                 base_currency: str = "USD") -> Today:
     """The viewer's Today, ranked: highest score first, then the earliest due, then the account's name."""
-    with collector.paused():
+    with collector.paused(), page_cache_at_most(PAGE_CACHE_KIB):
         return _build(viewer, settings or loaded(), book or rate_book(base_currency))
 
 
