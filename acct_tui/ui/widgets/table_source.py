@@ -253,13 +253,18 @@ def row_strip(columns: Sequence[Column], row: Any, look: tuple, is_cursor: bool,
             plain, style = terminal_safe("" if value is None else str(value)), column.style
         segments.append(Segment(fit_plain(plain, cells, column.justify), get_style(style)))
         segments.append(GAP)
+    over = NULL_STYLE
     if is_cursor:
         # The cursor's own text colour over every cell's: a green or red cell on the
         # theme's cursor background can vanish (solarized-light: green on blue).
         over = Style(color=cursor_style.color, bgcolor=cursor_style.bgcolor, bold=cursor_style.bold)
-        segments = [Segment(text, (style or NULL_STYLE) + over) for text, style, _ in segments]
         base = base + cursor_style
-    return Strip(segments).extend_cell_length(max(total, width), base).apply_style(base)
+    # One strip, not three (`extend_cell_length`, `apply_style`): the row's style under each cell's.
+    cells = max(total, width)
+    drawn = [Segment(text, base + (style or NULL_STYLE) + over) for text, style, _ in segments]
+    if total < width:
+        drawn.append(Segment(" " * (width - total), base + base))
+    return Strip(drawn, cells)
 
 
 NULL_STYLE = Style.null()
