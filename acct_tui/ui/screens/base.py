@@ -191,12 +191,16 @@ class AcctScreen(Screen):
         self.filter_bar.open()
 
     def focus_main(self) -> None:
+        """Give the focus back to the screen's list, at once.
+
+        `Widget.focus()` defers the move to a later message, so keys already typed (enter then
+        `s` in one burst) would still reach the filter line; `set_focus` moves it now."""
         if self.MAIN:
-            self.query_one(f"#{self.MAIN}").focus()
+            self.set_focus(self.query_one(f"#{self.MAIN}"))
             return
         for widget in self.query("*"):
             if widget.focusable and not isinstance(widget, FilterBar):
-                widget.focus()
+                self.set_focus(widget)
                 return
 
     # -- navigation -------------------------------------------------------

@@ -197,7 +197,7 @@ class TeamScreen(AcctScreen):
 
     def focus_main(self) -> None:
         if not self.leads or self.query_one("#team-tabs", TabbedContent).active == "tab-kpis":
-            self.kpi_view.table.focus()
+            self.set_focus(self.kpi_view.table)
         else:
             super().focus_main()
 

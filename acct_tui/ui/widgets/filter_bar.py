@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.geometry import Size
 from textual.widgets import Input
 
@@ -52,6 +53,29 @@ class FilterBar(Input):
         """Hide the line (the filter text stays in force unless cleared)."""
         self.remove_class("-active")
         self.can_focus = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Keys typed in one burst (a fast typist, a paste) are queued here before a binding
+        # reached by bubbling would run, so the bar's own keys act at once, in order, and
+        # keys that arrive once enter or escape has handed the keys back to the list are
+        # sent round again to whatever has focus now.
+        if self.can_focus and (own := self._own_bindings().get(event.key)):
+            event.stop()
+            event.prevent_default()
+            await self.run_action(own[0].action)
+        elif self.can_focus:
+            await super()._on_key(event)
+        else:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+
+    def _own_bindings(self) -> dict:
+        """This bar's keys as they are mapped now (the config's `[keys]` applied)."""
+        for node, bindings_map in self.screen._binding_chain:
+            if node is self:
+                return bindings_map.key_to_bindings
+        return {}
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # the screen heard of it already (`_watch_value`)
