@@ -4,7 +4,7 @@ at a time, `Pages`), and how a row or the header becomes one line of text."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from functools import partial
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
 
@@ -237,39 +237,42 @@ def row_strip(columns: Sequence[Column], row: Any, look: tuple, is_cursor: bool,
     (three times as fast: a page down draws every row on screen).
     """
     width, widths, total, base, cursor_style, _theme = look
-    get_style = partial(console.get_style, default=NULL_STYLE)
-    segments: list[Segment] = []
-    for column, cells in zip(columns, widths):
-        if cells is None:
-            continue
-        value = column.render(row) if column.render else getattr(row, column.key, "")
-        if isinstance(value, Text):
-            if value.spans:  # styled in parts: Rich lays them out, as in the row's `Text`
-                segments.extend(Text(end="").append(fit(safe_text(value), cells, column.justify)).render(console))
-                segments.append(GAP)
-                continue
-            plain, style = terminal_safe(value.plain), value.style
-        else:
-            plain, style = terminal_safe("" if value is None else str(value)), column.style
-        segments.append(Segment(fit_plain(plain, cells, column.justify), get_style(style)))
-        segments.append(GAP)
     over = NULL_STYLE
     if is_cursor:
         # The cursor's own text colour over every cell's: a green or red cell on the
         # theme's cursor background can vanish (solarized-light: green on blue).
         over = Style(color=cursor_style.color, bgcolor=cursor_style.bgcolor, bold=cursor_style.bold)
         base = base + cursor_style
+    gap = Segment(" ", _drawn_style(console, NULL_STYLE, base, over))
     # One strip, not three (`extend_cell_length`, `apply_style`): the row's style under each cell's.
-    cells = max(total, width)
-    drawn = [Segment(text, base + (style or NULL_STYLE) + over) for text, style, _ in segments]
+    drawn: list[Segment] = []
+    for column, cells in zip(columns, widths):
+        if cells is None:
+            continue
+        value = column.render(row) if column.render else getattr(row, column.key, "")
+        if isinstance(value, Text):
+            if value.spans:  # styled in parts: Rich lays them out, as in the row's `Text`
+                for text, style, _ in Text(end="").append(fit(safe_text(value), cells, column.justify)).render(console):
+                    drawn.append(Segment(text, _drawn_style(console, style or NULL_STYLE, base, over)))
+                drawn.append(gap)
+                continue
+            plain, style = terminal_safe(value.plain), value.style
+        else:
+            plain, style = terminal_safe("" if value is None else str(value)), column.style
+        drawn.append(Segment(fit_plain(plain, cells, column.justify), _drawn_style(console, style, base, over)))
+        drawn.append(gap)
     if total < width:
         drawn.append(Segment(" " * (width - total), base + base))
-    return Strip(drawn, cells)
+    return Strip(drawn, max(total, width))
+
+
+@lru_cache(maxsize=4096)
+def _drawn_style(console: Console, style: str | Style, base: Style, over: Style) -> Style:
+    """A cell's style as drawn: the row's under it, the cell's own (a name or a `Style`), the cursor's over it."""
+    return base + console.get_style(style, default=NULL_STYLE) + over
 
 
 NULL_STYLE = Style.null()
-#: The space after each cell.
-GAP = Segment(" ", NULL_STYLE)
 
 
 def to_strip(line: Text, style: Style, total: int, console: Console) -> Strip:
