@@ -65,9 +65,14 @@ def json_default(value):
     raise TypeError(f"cannot store {type(value).__name__} as JSON")
 
 
+#: What `json.dumps(value, default=json_default, sort_keys=True)` builds on every call, built once:
+#: a scan stores 100,000 snapshots' components.
+_ENCODER = json.JSONEncoder(default=json_default, sort_keys=True)
+
+
 def stored_json(value) -> str:
     """`value` as `JSONText` stores it (bulk writes use it too, so stored text compares as text)."""
-    return json.dumps(value, default=json_default, sort_keys=True)
+    return _ENCODER.encode(value)
 
 
 class ProbabilityField(SmallIntegerField):

@@ -15,7 +15,7 @@ from acct_tui.core.settings import Thresholds
 def _mean(months: tuple, start: int, n: int) -> float | None:
     """The mean of `n` months from `start` back (0: last month); None when one is missing."""
     window = months[start : start + n]
-    if len(window) < n or any(v is None for v in window):
+    if len(window) < n or None in window:
         return None
     return sum(window) / n
 
@@ -33,6 +33,10 @@ def _year_on_year(months: tuple, n: int) -> float | None:
 _SEVERITY_RANK = {None: 0, "yellow": 1, "red": 2}
 
 
+#: (i, j, j - i) for every two of n months, by n: the pairs a Theil-Sen slope runs over.
+_PAIRS: dict[int, list[tuple[int, int, int]]] = {}
+
+
 def _fitted_change(months: tuple, n: int) -> float | None:
     """Percent change along the trend line through the last `n` months (oldest to newest), relative
     to where the line starts: a slide that noise month to month does not hide. The line is
@@ -42,7 +46,8 @@ def _fitted_change(months: tuple, n: int) -> float | None:
     if n < 3 or len(window) < n or None in window:
         return None
     ys = window[::-1]
-    slope = _median([(ys[j] - ys[i]) / (j - i) for i in range(n) for j in range(i + 1, n)])
+    pairs = _PAIRS.get(n) or _PAIRS.setdefault(n, [(i, j, j - i) for i in range(n) for j in range(i + 1, n)])
+    slope = _median([(ys[j] - ys[i]) / apart for i, j, apart in pairs])
     start = _median([y - slope * x for x, y in enumerate(ys)])
     if start <= 0:
         return None
