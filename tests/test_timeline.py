@@ -9,7 +9,8 @@ from acct_tui.models import Alert, AuditLog, HealthSnapshot, Opportunity
 from acct_tui.services import visits
 from acct_tui.services.access import from_user
 from acct_tui.services.account_card import account_card, record_detail
-from acct_tui.services.timeline import EVENT_KINDS, build_timeline
+from acct_tui.services import timeline
+from acct_tui.services.timeline import EVENT_KINDS, build_timeline, head_start
 from tests import factories as f
 
 TODAY = dt.date(2026, 11, 20)
@@ -93,6 +94,33 @@ def test_filter_by_kind(story):
     f.contact(org["a1"], "Lan Tran", birthday=dt.date(1985, 11, 22))  # a courtesy date this week
     for kind in EVENT_KINDS:
         assert {e.kind for e in build_timeline(me, org["a1"].id, kinds=(kind,)).events} == {kind}
+
+
+@pytest.mark.parametrize("days_back", [0, 1, 2, 3, 10, 19, 20, 21, 31, 60, 400])
+def test_the_part_since_a_day_then_the_part_before_it_are_the_whole_timeline(story, days_back):
+    """How a long timeline is shown a screenful first: the two parts, one after the other, are
+    the whole list in its order (upcoming all in the first; a health change across the day kept)."""
+    org, me = story
+    f.contact(org["a1"], "Lan Tran", birthday=dt.date(1985, 11, 22))
+    whole = build_timeline(me, org["a1"].id)
+    since = dt.datetime.combine(days(-days_back), dt.time())
+    head = build_timeline(me, org["a1"].id, since=since)
+    rest = build_timeline(me, org["a1"].id, before=since)
+    assert head.events + rest.events == whole.events
+    assert (head.upcoming_count, rest.upcoming_count) == (whole.upcoming_count, 0)
+    assert head.events and (rest.events or days_back >= 60)  # the oldest event: 60 days back
+
+
+def test_the_first_part_starts_at_the_day_of_the_nth_newest_touch(story, monkeypatch):
+    org, me = story
+    monkeypatch.setattr(timeline, "HEAD_TOUCHES", 2)
+    assert head_start(org["a1"].id) == dt.datetime(2026, 11, 18)
+    f.activity(org["a1"], "call", dt.datetime(2026, 12, 24, 9))  # dated ahead: the part still holds today on
+    f.activity(org["a1"], "call", dt.datetime(2026, 12, 25, 9))
+    assert head_start(org["a1"].id) == dt.datetime(2026, 11, 20)
+    monkeypatch.setattr(timeline, "HEAD_TOUCHES", 6)
+    assert head_start(org["a1"].id) is None  # few touches: loaded whole
+    assert build_timeline(me, org["a1"].id, stop=lambda: True) is None
 
 
 def test_a_hidden_account_is_not_found(story):

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Callable, NamedTuple
 
-from peewee import JOIN
+from peewee import JOIN, DateTimeField
 
 from acct_tui import clock
 from acct_tui.core.settings import loaded
@@ -36,7 +38,7 @@ from acct_tui.models import (
     User,
 )
 from acct_tui.services.access import Viewer, account_visible, hidden_sources, scope_activities
-from acct_tui.services.query import as_datetime
+from acct_tui.services.query import as_date, as_datetime, raw_rows
 
 #: The kinds of event, in the order the filter cycles through them.
 EVENT_KINDS = ("activity", "case", "milestone", "commitment", "visit_plan", "opportunity", "alert", "health", "courtesy")
@@ -45,9 +47,12 @@ SENTIMENT_WORDS = {-2: "hostile", -1: "sour", 0: "neutral", 1: "good", 2: "delig
 EDITED = "edited"
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineEvent:
-    """One line of the timeline; `source`/`source_id` point at the record to open."""
+class TimelineEvent(NamedTuple):
+    """One line of the timeline; `source`/`source_id` point at the record to open.
+
+    A named tuple, not a frozen dataclass: as immutable, and made seven times faster
+    (a frozen dataclass sets each field through `object.__setattr__`; 14 ms for 10,000).
+    """
 
     when: dt.datetime
     kind: str
@@ -69,22 +74,74 @@ class Timeline:
     upcoming_count: int
 
 
-def build_timeline(viewer: Viewer, account_id: int, kinds: tuple[str, ...] | None = None) -> Timeline:
-    """The account's merged events (only `kinds` when given); `NotFound` if not visible."""
+def build_timeline(viewer: Viewer, account_id: int, kinds: tuple[str, ...] | None = None, *,
+                   since: dt.datetime | None = None, before: dt.datetime | None = None,
+                   stop: Callable[[], bool] | None = None) -> Timeline | None:
+    """The account's merged events (only `kinds` when given); `NotFound` if not visible.
+
+    `since`/`before` keep the events at or after / before a time. With `since` at or before
+    today (as `head_start` gives) the events `since` are exactly the start of the whole list
+    (everything upcoming and the newest past), and those `before` the same time the rest:
+    a long story can be shown a screenful first and completed after. `stop()` is asked
+    between sources; when it says so the build gives up and returns None.
+    """
     if not account_visible(viewer, account_id):
         raise NotFound(f"no account with id {account_id}")
     today = clock.today()
     wanted = set(kinds or EVENT_KINDS)
     events: list[TimelineEvent] = []
     for kind, source in _SOURCES:
-        if kind in wanted:
-            events.extend(source(viewer, account_id, today))
+        if stop is not None and stop():
+            return None
+        if kind in wanted and not (kind == "courtesy" and before is not None):  # courtesy: upcoming only
+            events.extend(source(viewer, account_id, today, since))
+    if since is not None:
+        events = [e for e in events if e.when >= since]
+    if before is not None:
+        events = [e for e in events if e.when < before]
     # Newest first, with everything still to come above the rule.
-    events.sort(key=lambda e: (e.upcoming, e.when, e.source_id), reverse=True)
+    events.sort(key=_ORDER, reverse=True)
     return Timeline(account_id, tuple(events), sum(1 for e in events if e.upcoming))
 
 
-def _activities(viewer: Viewer, account_id: int, today: dt.date):
+#: How many of an account's newest touches the first part of its timeline holds (`head_start`).
+HEAD_TOUCHES = 100
+
+
+def head_start(account_id: int, today: dt.date | None = None) -> dt.datetime | None:
+    """Where the first part of a long timeline starts: midnight of the day of the account's
+    `HEAD_TOUCHES`-th newest touch, at the latest today's; None when it has fewer (load it whole).
+
+    Every upcoming event is dated today or later, so the part `since` this holds them all,
+    and at least `HEAD_TOUCHES` past events: more than a screen.
+    """
+    nth = raw_rows(Activity.select(Activity.occurred_at).where(Activity.account == account_id)
+                   .order_by(Activity.occurred_at.desc()).limit(1).offset(HEAD_TOUCHES - 1))
+    if not nth:
+        return None
+    day = min(as_date(nth[0][0]), today or clock.today())
+    return dt.datetime.combine(day, dt.time())
+
+
+def _since(query, since: dt.datetime | None, *fields):
+    """`query` narrowed to the rows with any of `fields` at or after `since` (every row without it)."""
+    if since is None:
+        return query
+    clause = None
+    for field in fields:
+        one = field >= (since if isinstance(field, DateTimeField) else since.date())
+        clause = one if clause is None else clause | one
+    return query.where(clause)
+
+
+#: (upcoming, when, source_id): the order of the list, reversed.
+_ORDER = itemgetter(6, 0, 5)
+
+
+# Each source reads plain rows (`raw_rows`: no per-value conversion by peewee, a third of the
+# time at thousands of rows) and converts only the times it shows. `since` narrows the rows of
+# the sources that can be long; `build_timeline` keeps only the events in the window anyway.
+def _activities(viewer: Viewer, account_id: int, today: dt.date, since=None):
     query = scope_activities(
         Activity.select(
             Activity.id, Activity.kind, Activity.occurred_at, Activity.subject, User.login, Activity.sentiment,
@@ -94,7 +151,8 @@ def _activities(viewer: Viewer, account_id: int, today: dt.date):
         .where(Activity.account == account_id),
         viewer,
     )
-    for aid, kind, at, subject, author, sentiment, minutes, leaving, secret, edited in query.tuples():
+    query = _since(query, since, Activity.occurred_at)
+    for aid, kind, at, subject, author, sentiment, minutes, leaving, secret, edited in raw_rows(query):
         bits = [f"by {author or 'system'}"]
         if minutes:
             bits.append(f"{minutes} min")
@@ -110,15 +168,18 @@ def _activities(viewer: Viewer, account_id: int, today: dt.date):
         yield TimelineEvent(as_datetime(at), "activity", f"{kind}: {subject}", " · ".join(bits), "activity", aid, False, state)
 
 
-def _cases(_viewer, account_id: int, _today):
+def _cases(_viewer, account_id: int, _today, since=None):
     query = CustomerCase.select(CustomerCase.id, CustomerCase.subject, CustomerCase.severity, CustomerCase.opened_at, CustomerCase.closed_at, CustomerCase.escalated).where(CustomerCase.account == account_id)
-    for cid, subject, severity, opened, closed, escalated in query.tuples():
+    query = _since(query, since, CustomerCase.opened_at, CustomerCase.closed_at)
+    for cid, subject, severity, opened, closed, escalated in raw_rows(query):
         detail = f"{severity}" + (" · escalated" if escalated else "")
         state = "red" if severity in ("high", "critical") and closed is None else ""
-        yield TimelineEvent(as_datetime(opened), "case", f"case opened: {subject}", detail, "case", cid, False, state)
+        opened = as_datetime(opened)
+        yield TimelineEvent(opened, "case", f"case opened: {subject}", detail, "case", cid, False, state)
         if closed is not None:
-            days = (as_datetime(closed) - as_datetime(opened)).days
-            yield TimelineEvent(as_datetime(closed), "case", f"case closed: {subject}", f"after {plural(days, 'day')}", "case", cid, False, "done")
+            closed = as_datetime(closed)
+            days = (closed - opened).days
+            yield TimelineEvent(closed, "case", f"case closed: {subject}", f"after {plural(days, 'day')}", "case", cid, False, "done")
 
 
 def _missed_or_coming(day: dt.date, today: dt.date, status: str) -> tuple[str, bool, str]:
@@ -129,10 +190,12 @@ def _missed_or_coming(day: dt.date, today: dt.date, status: str) -> tuple[str, b
     return "", True, in_days((day - today).days)
 
 
-def _milestones(_viewer, account_id: int, today: dt.date):
+def _milestones(_viewer, account_id: int, today: dt.date, since=None):
     query = Milestone.select(Milestone.id, Milestone.title, Milestone.kind, Milestone.due_on, Milestone.status, Milestone.completed_on,
                              Milestone.edited_at).where(Milestone.account == account_id)
-    for mid, title, kind, due, status, completed, edited in query.tuples():
+    query = _since(query, since, Milestone.due_on, Milestone.completed_on)
+    for mid, title, kind, due, status, completed, edited in raw_rows(query):
+        due, completed = as_date(due), as_date(completed)
         if status == "done":
             when = completed or due
             yield TimelineEvent(as_datetime(when), "milestone", f"{kind} done: {title}", _edited(f"due {due:%Y-%m-%d}", edited),
@@ -143,17 +206,18 @@ def _milestones(_viewer, account_id: int, today: dt.date):
             yield TimelineEvent(as_datetime(due), "milestone", label, _edited(days, edited), "milestone", mid, upcoming, late)
 
 
-def _commitments(viewer, account_id: int, today: dt.date):
+def _commitments(viewer, account_id: int, today: dt.date, since=None):
     query = (
         ActionItem.select(ActionItem.id, ActionItem.title, User.login, ActionItem.due_on, ActionItem.status, ActionItem.done_on,
                           ActionItem.created_at, ActionItem.edited_at, ActionItem.source_activity)
         .join(User, JOIN.LEFT_OUTER, on=(ActionItem.owner == User.id))
         .where(ActionItem.account == account_id)
     )
-    rows = list(query.tuples())
+    rows = raw_rows(_since(query, since, ActionItem.created_at, ActionItem.done_on, ActionItem.due_on))
     # A promise made in a confidential record this viewer may not read: whose record, not its words.
     hidden = hidden_sources(viewer, [row[-1] for row in rows])
     for iid, title, owner, due, status, done_on, created, edited, source in rows:
+        due, done_on = as_date(due), as_date(done_on)
         if source in hidden:
             title = f"from a confidential record by {hidden[source]}"
         who = _edited(f"owner {owner or 'nobody'}", edited)
@@ -170,7 +234,7 @@ def _commitments(viewer, account_id: int, today: dt.date):
                 yield TimelineEvent(as_datetime(due), "commitment", f"commitment due: {title}", who, "action_item", iid, True, "")
 
 
-def _planned_visits(_viewer, account_id: int, today: dt.date):
+def _planned_visits(_viewer, account_id: int, today: dt.date, since=None):
     query = (
         PlannedVisit.select(PlannedVisit.id, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status, User.login,
                             Activity.occurred_at, PlannedVisit.edited_at)
@@ -179,7 +243,9 @@ def _planned_visits(_viewer, account_id: int, today: dt.date):
         .join(Activity, JOIN.LEFT_OUTER, on=(PlannedVisit.activity == Activity.id))
         .where(PlannedVisit.account == account_id)
     )
-    for pid, day, purpose, status, owner, visited, edited in query.tuples():
+    query = _since(query, since, PlannedVisit.scheduled_for, Activity.occurred_at)
+    for pid, day, purpose, status, owner, visited, edited in raw_rows(query):
+        day = as_date(day)
         what = purpose or "visit"
         who = _edited(f"owner {owner or 'nobody'}", edited)
         if status == "done":
@@ -199,7 +265,7 @@ def _edited(detail: str, edited_at) -> str:
     return f"{detail} · {EDITED}" if edited_at else detail
 
 
-def _opportunities(_viewer, account_id: int, today: dt.date):
+def _opportunities(_viewer, account_id: int, today: dt.date, since=None):
     query = (
         Opportunity.select(
             Opportunity.id, Opportunity.kind, Opportunity.name, Opportunity.amount, Opportunity.currency, Opportunity.stage,
@@ -209,7 +275,7 @@ def _opportunities(_viewer, account_id: int, today: dt.date):
         .join(User, JOIN.LEFT_OUTER, on=(Opportunity.owner == User.id))
         .where(Opportunity.account == account_id)
     )
-    rows = list(query.tuples())
+    rows = list(query.tuples())  # a handful: peewee's Decimal amounts kept
     for oid, kind, name, amount, currency, stage, chance, close, status, created, closed, owner in rows:
         what = f"{kind.replace('_', '-')}: {name}"
         worth = f"{money(amount, currency)} · owner {owner or 'nobody'}"
@@ -236,12 +302,12 @@ def _opportunities(_viewer, account_id: int, today: dt.date):
                                     f"by {actor}", "opportunity", row_id)
 
 
-def _alerts(_viewer, account_id: int, _today):
+def _alerts(_viewer, account_id: int, _today, since=None):
     query = Alert.select(
         Alert.id, Alert.rule, Alert.severity, Alert.reason, Alert.first_seen, Alert.acknowledged_at, User.login,
         Alert.resolved_at, Alert.resolved_by, Alert.resolution_note, Alert.escalated_at, Alert.escalated_to,
     ).join(User, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == User.id)).where(Alert.account == account_id)
-    rows = list(query.tuples())
+    rows = raw_rows(query)
     logins = dict(User.select(User.id, User.login).where(User.id.in_([r[11] for r in rows if r[11]])).tuples()) if rows else {}
     for aid, rule, severity, reason, first, acked, acked_by, resolved, resolved_by, note, escalated, escalated_to in rows:
         yield TimelineEvent(as_datetime(first), "alert", f"alert raised: {rule}", reason, "alert", aid, False, severity)
@@ -265,19 +331,25 @@ def _alerts(_viewer, account_id: int, _today):
             yield TimelineEvent(as_datetime(at), "alert", f"alert snoozed: {rules[row_id]}", text, "alert", row_id)
 
 
-def _health(_viewer, account_id: int, _today):
+def _health(_viewer, account_id: int, _today, since=None):
     query = HealthSnapshot.select(HealthSnapshot.id, HealthSnapshot.taken_on, HealthSnapshot.score, HealthSnapshot.band).where(
         HealthSnapshot.account == account_id
     ).order_by(HealthSnapshot.taken_on)
     previous: str | None = None
-    for sid, day, score, band in query.tuples():
+    if since is not None:  # a change is from the band before: the last one before `since`
+        before = HealthSnapshot.select(HealthSnapshot.band).where(
+            (HealthSnapshot.account == account_id) & (HealthSnapshot.taken_on < since.date())
+        ).order_by(HealthSnapshot.taken_on.desc()).limit(1)
+        previous = next(iter(raw_rows(before)), (None,))[0]
+        query = query.where(HealthSnapshot.taken_on >= since.date())
+    for sid, day, score, band in raw_rows(query):
         if band != previous:
             title = f"health {band}" if previous is None else f"health {previous} → {band}"
             yield TimelineEvent(as_datetime(day), "health", title, f"score {score}", "health_snapshot", sid, False, band)
             previous = band
 
 
-def _courtesy(viewer: Viewer, account_id: int, today: dt.date):
+def _courtesy(viewer: Viewer, account_id: int, today: dt.date, since=None):
     from acct_tui.services import courtesy
 
     switched = loaded().courtesy

@@ -2,9 +2,11 @@
 
 Data: `services.account_card` (the card; health from `services.health.explain`)
 and `services.timeline` (the merged events), loaded together in a thread
-worker whenever the selected account or the data changes. The event list is
-held as frozen dataclasses and painted by the windowed `VirtualTable`, so an
-account with thousands of events opens at once. Every action writes through
+worker whenever the selected account or the data changes. A long story comes
+in two parts (`services.timeline.head_start`): the card with everything
+upcoming and the newest hundred or so touches first, painted, then the older
+events appended below them in a second worker, so the cursor and the screen
+stay where they are. The events are painted by the windowed `VirtualTable`. Every action writes through
 `services.visits` in a worker, then the app reloads and rescans.
 """
 
@@ -12,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
+from textual.worker import get_current_worker
 from textual.widgets import Static
 
 from acct_tui import clock
@@ -27,75 +31,19 @@ from acct_tui.services import edits, entry_forms, visits
 from acct_tui.services.account_card import AccountCard, account_card
 from acct_tui.services.entry_forms import EntryForm
 from acct_tui.services.money import rate_book
-from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline
+from acct_tui.services.timeline import EVENT_KINDS, Timeline, TimelineEvent, build_timeline, head_start
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.background import call
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.record_edits import RecordEdits
+from acct_tui.ui.screens.timeline_columns import COLUMNS, TodayRule, row_key
 from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
-from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
+from acct_tui.ui.widgets.virtual_table import ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
-
-KIND_LABELS = {"activity": "touch", "case": "case", "milestone": "milestone", "commitment": "commit", "visit_plan": "plan", "opportunity": "deal", "alert": "alert", "health": "health", "courtesy": "courtesy"}
-STATE_STYLE = {"late": "bold red", "red": "red", "yellow": "yellow", "green": "green", "done": "green", "warn": "magenta"}
-
-
-@dataclass(frozen=True)
-class TodayRule:
-    """The line between what is still to come and what has happened."""
-
-    day: dt.date
-
-
-def _row_key(row: "TimelineEvent | TodayRule") -> tuple:
-    """What a timeline line is, across reloads: its record and title (the rule is the rule)."""
-    if isinstance(row, TodayRule):
-        return ("today",)
-    return (row.source, row.source_id, row.title)
-
-
-# The TODAY row is one reversed bar: each cell's base style covers its padding too.
-RULE_STYLE = "bold reverse"
-
-
-def _when(row) -> Text:
-    if isinstance(row, TodayRule):
-        return Text(f"{row.day:%d %b %y}", style=RULE_STYLE)
-    style = "cyan" if row.upcoming else ""
-    return Text(f"{row.when:%d %b %y}", style=style)
-
-
-def _kind(row) -> Text:
-    if isinstance(row, TodayRule):
-        return Text("TODAY", style=RULE_STYLE)
-    return Text(KIND_LABELS.get(row.kind, row.kind), style="dim")
-
-
-def _title(row) -> Text:
-    if isinstance(row, TodayRule):
-        return Text(f"▲ upcoming · {row.day:%A %d %B %Y} · past ▼", style=RULE_STYLE)
-    style = STATE_STYLE.get(row.state, "cyan" if row.upcoming else "")
-    return Text(row.title, style=style)
-
-
-def _detail(row) -> Text:
-    if isinstance(row, TodayRule):
-        return Text("", style=RULE_STYLE)
-    return Text(row.detail, style="dim")
-
-
-COLUMNS = [
-    Column("when", "When", 9, render=_when),
-    Column("kind", "Kind", 9, render=_kind),
-    # A wide terminal gives the detail (reasons, who, how long) the width past 72 cells of event.
-    Column("title", "Event", 0, render=_title, min_width=24, max_width=72),
-    Column("detail", "Detail", 0, render=_detail, min_width=16),
-]
-
 
 class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen):
     """The selected account's card and merged timeline, with keys to act on it."""
@@ -122,6 +70,15 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         card: AccountCard | None
         timeline: Timeline | None
         error: str | None = None
+        #: The timeline holds only the events from this time on: the older ones are still to load.
+        older_before: dt.datetime | None = None
+
+    @dataclass
+    class OlderLoaded(Message):
+        """The events before `before`, to append to the first part `head`."""
+
+        head: Timeline
+        older: Timeline
 
     @dataclass
     class ContactsLoaded(Message):
@@ -134,6 +91,10 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         self.card: AccountCard | None = None
         self.timeline: Timeline | None = None
         self.kind: str | None = None
+        #: While only the first part of a long timeline is shown: where the older events start.
+        self.older_before: dt.datetime | None = None
+        #: Loads asked for so far: a first part's older events are fetched only if no load came after.
+        self._loads = 0
 
     @property
     def capture_account(self) -> str | None:
@@ -163,6 +124,8 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
     # -- loading ----------------------------------------------------------
 
     def refresh_data(self) -> None:
+        self._loads += 1
+        self.workers.cancel_group(self, "timeline-older")
         account_id = self.app.selected_account_id
         if account_id is None:
             self.card, self.timeline = None, None
@@ -176,11 +139,24 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         try:
             with database.connection_context():
                 card = account_card(viewer, account_id, rate_book(self.app.config.base_currency))
-                timeline = build_timeline(viewer, account_id)
+                since = head_start(account_id)
+                timeline = build_timeline(viewer, account_id, since=since)
         except AcctError as exc:
             self.post_message(self.Loaded(account_id, None, None, str(exc)))
             return
-        self.post_message(self.Loaded(account_id, card, timeline))
+        self.post_message(self.Loaded(account_id, card, timeline, older_before=since))
+
+    @work(thread=True, exclusive=True, group="timeline-older", exit_on_error=False)
+    def _load_older(self, head: Timeline, before: dt.datetime) -> None:
+        worker = get_current_worker()
+        try:
+            with database.connection_context():
+                older = build_timeline(self.app.viewer, head.account_id, before=before, stop=lambda: worker.is_cancelled)
+        except AcctError as exc:
+            self.post_message(self.Loaded(head.account_id, None, None, str(exc)))
+            return
+        if older is not None:
+            self.post_message(self.OlderLoaded(head, older))
 
     def on_timeline_screen_loaded(self, message: Loaded) -> None:
         if message.account_id != self.app.selected_account_id:
@@ -189,7 +165,27 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
             self.notify(message.error, severity="error", markup=False)
         same_account = self.card is not None and message.card is not None and self.card.id == message.card.id
         self.card, self.timeline = message.card, message.timeline
+        self.older_before = message.older_before if message.timeline is not None else None
         self._show(keep_cursor=same_account)
+        self._show_pending_record()
+        if self.older_before is not None:
+            # Once the first part is drawn: the older events' build would slow that frame.
+            self.table.call_after_paint(partial(self._start_older, self._loads, self.timeline, self.older_before))
+
+    def _start_older(self, loads: int, head: Timeline, before: dt.datetime) -> None:
+        if loads == self._loads and head is self.timeline:  # no other load asked for since
+            self._load_older(head, before)
+
+    def on_timeline_screen_older_loaded(self, message: OlderLoaded) -> None:
+        if message.head is not self.timeline:
+            return  # the account or the data changed since
+        head = message.head
+        self.timeline = Timeline(head.account_id, head.events + message.older.events, head.upcoming_count)
+        self.older_before = None
+        # Appended below what is shown: the cursor and the screen stay on the same rows.
+        rows = self.rows()
+        self.table.set_source(ListSource(rows), keep_cursor=True)
+        self.query_one("#timeline-summary", Static).update(self._summary(rows))
         self._show_pending_record()
 
     def on_screen_resume(self) -> None:
@@ -201,7 +197,6 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         pending = self.app.pending_record
         if pending is None or self.card is None or self.card.id != pending[0]:
             return
-        self.app.pending_record = None
         _, source, record_id = pending
         if self.kind or self.filter_text:
             self.kind = None
@@ -209,6 +204,9 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
             self._show()
         rows = self.rows()
         index = next((i for i, r in enumerate(rows) if isinstance(r, TimelineEvent) and (r.source, r.source_id) == (source, record_id)), None)
+        if index is None and self.older_before is not None:
+            return  # perhaps among the older events, still loading: asked again when they come
+        self.app.pending_record = None
         if index is None:
             self.notify("That record is not in this timeline.", severity="warning")
             return
@@ -234,7 +232,7 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         self.query_one("#timeline-card", Static).update(card_view(self.card))
         rows = self.rows()
         # Kept: the cursor follows its event when a save adds lines above it (or stays at its place).
-        self.table.set_source(ListSource(rows), keep_cursor=keep_cursor, key=_row_key if keep_cursor else None)
+        self.table.set_source(ListSource(rows), keep_cursor=keep_cursor, key=row_key if keep_cursor else None)
         if not keep_cursor and rows:
             # Start on the TODAY rule's neighbour: the most recent past event (or the rule).
             rule = next(i for i, r in enumerate(rows) if isinstance(r, TodayRule))
@@ -249,6 +247,8 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         text = Text.assemble(("kind ", "dim"), (self.kind or "all", "bold"), f" · {plural(len(events), 'event')} · {upcoming} upcoming")
         if self.filter_text:
             text.append(f" · filter “{self.filter_text}”", style="yellow")
+        if self.older_before is not None:
+            text.append(f" · events before {self.older_before:%d %b %y} loading…", style="dim")
         return text
 
     # -- filtering --------------------------------------------------------

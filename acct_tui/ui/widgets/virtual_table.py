@@ -48,7 +48,8 @@ Using it (everything a screen needs; no need to read the code below):
 - Messages (nested dataclasses): `VirtualTable.Highlighted(table, index, row)`
   whenever the cursor lands on another row (also after a reload),
   `VirtualTable.Selected(table, index, row)` on enter or click.
-- `empty_text` is shown when the source has no rows.
+- `empty_text` is shown when the source has no rows; `table.call_after_paint(callback)`
+  runs `callback` once the rows are next drawn (work that would slow that frame waits).
 """
 
 from __future__ import annotations
@@ -65,18 +66,8 @@ from textual.strip import Strip
 
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.table_source import (
-    PAGE_SIZE,
-    Column,
-    ListSource,
-    Pages,
-    RowCache,
-    RowMessage,
-    TableSource,
-    header_line,
-    hidden_hint,
-    layout,
-    row_strip,
-    to_strip,
+    PAGE_SIZE, Column, ListSource, Pages, RowCache, RowMessage, TableSource,
+    header_line, hidden_hint, layout, row_strip, to_strip,
 )
 
 __all__ = ["Column", "ListSource", "PAGE_SIZE", "RowMessage", "TableSource", "VirtualTable"]
@@ -152,6 +143,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._column_layout: tuple[tuple, tuple[list[int | None], list[Column]]] | None = None
         self._rendered = RowCache()
         self._frame: tuple | None = None
+        self._after_paint: list[Callable[[], Any]] = []
         self._recount()
 
     # -- data -------------------------------------------------------------
@@ -223,6 +215,11 @@ class VirtualTable(ScrollView, can_focus=True):
         """The header and the rows on screen as plain text (for tests and screen readers)."""
         return [self.render_line(y).text.rstrip() for y in range(min(self._count, self._body_height) + 1 if self._count else 2)]
 
+    def call_after_paint(self, callback: Callable[[], Any]) -> None:
+        """Run `callback` (on the event loop) once the rows are next drawn, after that frame."""
+        self._after_paint.append(callback)
+        self.refresh()
+
     def refresh_rows(self) -> None:
         """Draw every row again (after something a column's `render` reads, besides the row, changed)."""
         self._rendered.clear()
@@ -279,6 +276,9 @@ class VirtualTable(ScrollView, can_focus=True):
             return super().render_lines(crop)
         finally:
             self._frame = None
+            for callback in self._after_paint:
+                self.call_later(callback)
+            self._after_paint.clear()
 
     def render_line(self, y: int) -> Strip:
         look = self._frame or self._look()
