@@ -418,3 +418,24 @@ def test_the_demo_shows_a_believable_spread_that_agrees_with_its_alerts(tmp_path
         assert live.count() > 0
         assert all(bands[account] != "green" for account, _ in live.tuples())
         assert all(bands[account] == "red" for account, rule in live.tuples() if rule == "departure_intent")
+
+
+def test_demo_random_draws_what_random_random_draws():
+    """The demo's faster randint and choice must not change a seed's demo: the same numbers, in the same order."""
+    import random
+
+    from acct_tui.demo.rng import DemoRandom
+
+    ours, theirs = DemoRandom(11), random.Random(11)
+    spans = [(0, 0), (1, 2), (-5, 5), (8, 17), (0, 2**40), (3, 1000)]
+    seqs = ["a", "ab", tuple(range(7)), list(range(1000))]
+    for i in range(20_000):
+        a, b = spans[i % len(spans)]
+        assert ours.randint(a, b) == theirs.randint(a, b)
+        seq = seqs[i % len(seqs)]
+        assert ours.choice(seq) == theirs.choice(seq)
+        assert ours.random() == theirs.random()
+    with pytest.raises(ValueError):
+        ours.randint(3, 1)
+    with pytest.raises(IndexError):
+        ours.choice([])
