@@ -230,3 +230,48 @@ def test_demo_data_round_trips_and_reimports_unchanged(db, tmp_path):
     assert sum(len(rows) for rows in before.values()) + Team.select().count() == report.totals().new
     again = importer.run("dir", tmp_path).totals()
     assert (again.new, again.updated, again.unchanged) == (0, 0, report.totals().new)
+
+
+def test_a_failure_after_committed_batches_takes_every_batch_back(db, tmp_path, monkeypatch):
+    import peewee
+
+    from acct_tui.errors import AcctError
+    from acct_tui.io import plan
+
+    f.account(f.user("old.owner"), "Acme (before)", external_id="A-1")
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS + "A-3,Gamma,standard,minh.pham,5,,,\n")
+    write(tmp_path, "contacts.csv", "external_id,account,name\nC-1,A-2,Cam\n")
+    monkeypatch.setattr(plan, "ROWS_PER_TRANSACTION", 1)  # a transaction per row: A-1's update and A-2 commit first
+    written = []
+    real = plan.insert_rows
+
+    def refuse_contacts(model, rows):
+        written.append(model)
+        if model is Contact:
+            raise peewee.IntegrityError("disk on fire")
+        real(model, rows)
+
+    monkeypatch.setattr(plan, "insert_rows", refuse_contacts)
+    with pytest.raises(AcctError, match="rolled back, nothing applied: disk on fire"):
+        importer.run("dir", tmp_path, commit=True)
+    assert written.count(Account) == 2 and written[-1] is Contact  # batches had committed before the failure
+    assert [(a.external_id, a.name, a.owner.login) for a in Account.select()] == [("A-1", "Acme (before)", "old.owner")]
+    assert User.select().count() == 1 and Team.select().count() == 0 and Contact.select().count() == 0
+
+
+def test_control_characters_are_cleaned_whether_or_not_the_row_holds_any(db, tmp_path):
+    """Rows without control characters take a fast path (tabs and newlines only): both must clean alike."""
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", "external_id,name,industry\n"
+          'A-1,"Tab\there","Two\nlines"\n'  # no control but tab and newline: a name is one line
+          'A-2,"Esc\x1b[2Jape\tand tab","Bell\x07 here"\n')
+    write(tmp_path, "activities.csv", "external_id,account,kind,occurred_at,summary\n"
+          'T-1,A-1,call,2026-01-05T10:00:00,"line one\n\tline two"\n'
+          'T-2,A-2,call,2026-01-06T10:00:00,"esc\x1b here\nnext"\n')
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.committed, report.render()
+    names = {a.external_id: (a.name, a.industry) for a in Account.select()}
+    assert names == {"A-1": ("Tab here", "Two lines"), "A-2": ("Esc[2Jape and tab", "Bell here")}
+    summaries = {a.external_id: a.summary for a in Activity.select()}
+    assert summaries == {"T-1": "line one\n\tline two", "T-2": "esc here\nnext"}

@@ -59,6 +59,8 @@ def fold(text: str | None) -> str:
     """`text` as the index holds it: no accents, no case, CJK characters apart."""
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()  # the same answer: ASCII has no accents, no CJK, and casefolds to lower case
     return _CJK.sub(r" \1 ", _fold_chars(text))
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["clean_text", "terminal_safe", "has_control"]
+__all__ = ["clean_text", "terminal_safe", "has_control", "has_control_but_lines"]
 
 #: Every C0 control, DEL and every C1 control.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -33,6 +33,12 @@ _CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def has_control(text: str) -> bool:
     """Whether `text` holds any control character (tab and newline included)."""
     return _CONTROL.search(text) is not None
+
+
+def has_control_but_lines(text: str) -> bool:
+    """Whether `text` holds a control character other than tab and newline: one that
+    `clean_text` removes in a multi-line field (an import checks a whole row at once)."""
+    return _CONTROL_BUT_LINES.search(text) is not None
 
 
 def clean_text(text: str, multiline: bool = False) -> str:

@@ -15,7 +15,6 @@ generated per account and written in bulk, so 100,000 accounts take minutes.
 from __future__ import annotations
 
 import datetime as dt
-import random
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from acct_tui.demo import fx
 from acct_tui.demo.history import write_account
 from acct_tui.core.periods import add_months, month_start
 from acct_tui.demo.org import MODES, Org, Person, build_org
+from acct_tui.demo.rng import DemoRandom
 from acct_tui.demo.writer import Sink, empty_all, indexes_deferred
 from acct_tui.errors import UsageError
 from acct_tui.models import (
@@ -131,7 +131,7 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
     if accounts < 1:
         raise UsageError("the demo needs at least 1 account")
     started = time.perf_counter()
-    rng = random.Random(seed)
+    rng = DemoRandom(seed)
     org = build_org(accounts, rng, today)
     for plan in org.accounts:
         plan.local_value = fx.local_value(plan.value, plan.currency)

@@ -10,10 +10,10 @@ with or without them.
 from __future__ import annotations
 
 import datetime as dt
-import random
 from decimal import Decimal
 
 from acct_tui.core.periods import add_months, month_start
+from acct_tui.demo.rng import DemoRandom
 
 QUOTE = "USD"
 #: What one unit buys in USD in the demo's current month.
@@ -30,7 +30,7 @@ def monthly_rates(today: dt.date, months: int, seed: int) -> list[tuple[str, dt.
     Walked backwards from the anchor, so this month's rate is the anchor and
     an account's value converts to the dollar amount it was planned at.
     """
-    rng = random.Random(seed * 9_000_011 + 17)
+    rng = DemoRandom(seed * 9_000_011 + 17)
     rows = []
     for currency, anchor in ANCHORS.items():
         level = float(anchor)

@@ -16,6 +16,7 @@ import random
 from acct_tui.demo import vocab
 from acct_tui.demo.ledger import write_metrics, write_milestones, write_opportunities, write_receivables
 from acct_tui.demo.org import AccountPlan
+from acct_tui.demo.rng import DemoRandom
 from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Contact, PlannedVisit
 
 DAY = dt.timedelta(days=1)
@@ -52,7 +53,7 @@ def _weekday(day: dt.date) -> dt.date:
 class _Account:
     def __init__(self, plan: AccountPlan, ctx) -> None:
         self.plan, self.ctx, self.sink = plan, ctx, ctx.sink
-        self.rng = random.Random(ctx.seed * 1_000_003 + plan.id)
+        self.rng = DemoRandom(ctx.seed * 1_000_003 + plan.id)
         self.today = ctx.today
         self.owner = ctx.people[plan.owner_id - 1]
         if plan.status == "prospect":

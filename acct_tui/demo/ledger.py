@@ -13,6 +13,7 @@ from decimal import Decimal
 from acct_tui.core.periods import add_months, month_start
 from acct_tui.demo import vocab
 from acct_tui.demo.org import AccountPlan, _safe_date
+from acct_tui.demo.rng import DemoRandom
 from acct_tui.models import MetricSample, Milestone, Opportunity, Receivable
 
 DAY = dt.timedelta(days=1)
@@ -181,7 +182,7 @@ def write_opportunities(plan: AccountPlan, ctx) -> None:
     """
     if plan.status == "prospect":
         return
-    rng = random.Random(ctx.seed * 5_000_011 + plan.id)
+    rng = DemoRandom(ctx.seed * 5_000_011 + plan.id)
     today, yesterday = ctx.today, ctx.today - DAY
     deals: list[tuple] = []  # (kind, name, amount, stage, probability, close, status, closed, created)
 

@@ -257,7 +257,7 @@ def read_csv(path: Path, required: Sequence[str] = (), unescape: bool = False) -
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
-            if not cells or all(not c.strip() for c in cells):
+            if not cells or (not cells[0].strip() and not "".join(cells).strip()):  # a blank row
                 continue
             row = Row(name, line, dict(zip(header, cells)), unescape=unescape)
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):

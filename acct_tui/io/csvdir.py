@@ -22,6 +22,7 @@ from typing import Any
 
 from acct_tui import enums
 from acct_tui.core.currency import DEFAULT_BASE, currency_code
+from acct_tui.core.text import clean_text, has_control, has_control_but_lines
 from acct_tui.errors import UsageError
 from acct_tui.io import common
 from acct_tui.io.common import ReportBuilder
@@ -154,32 +155,69 @@ def _default(field) -> Any:
     return default() if callable(default) else default
 
 
-def parse_cell(row: common.Row, spec: FileSpec, column: Column, values: dict, refs: dict) -> None:
-    """Put one cell's value (or reference) into `values`/`refs`; problems go on the row."""
+def _converter(spec: FileSpec, column: Column, unescape: bool, clean: bool):
+    """The function that turns one non-empty, cleaned cell into its value (ValueError: the reason).
+    `clean`: the row holds no control character but tabs and newlines (the common case)."""
+    if column.kind in ("ref", "text"):
+        max_len = None if column.kind == "ref" else getattr(spec.model._meta.fields[column.name], "max_length", None)
+        multiline = max_len is None
+
+        def text(value: str):
+            if not clean or (not multiline and ("\n" in value or "\t" in value)):
+                value = clean_text(value, multiline=multiline)  # else it would return `value` as it is
+            if unescape and value[:1] == "'" and common.ESCAPED_FORMULA.match(value):
+                value = value[1:]
+            if max_len is not None and len(value) > max_len:
+                raise ValueError(f"is {len(value)} characters long; at most {max_len} fit")
+            return value
+
+        return text
+    if column.kind == "enum":
+        return common.choice(column.choices)
+    if column.kind == "int":
+        return common.integer(column.low, column.high)
+    return _PARSERS[column.kind]
+
+
+def _compiled(spec: FileSpec, column: Column, unescape: bool = True, clean: bool = False):
+    """How one column's cell goes into `values` (or `refs`), problems on the row; the
+    field's facts looked up once per file, not per cell (an import parses millions of cells).
+
+    The same checks in the same order as `common.Row`'s getters: control characters
+    out and the cell stripped; a required cell missing; the parser's reason for a bad one;
+    an empty cell of a column that cannot be empty takes the field's default. `clean`: for
+    rows with no control character but tabs and newlines, which cleaning leaves as they are."""
     field = spec.model._meta.fields[column.name]
-    if column.kind == "ref":
-        key = row.text(column.name, required=column.required)
-        if key is None:
-            values[column.name] = None
-        else:
-            refs[column.name] = Ref(column.target, key, column.name)
-        return
-    if column.kind == "text":
-        value = row.text(column.name, required=column.required, max_len=getattr(field, "max_length", None))
-    elif column.kind == "enum":
-        value = row.parse(column.name, common.choice(column.choices), required=column.required)
-    elif column.kind == "int":
-        value = row.parse(column.name, common.integer(column.low, column.high), required=column.required)
-    else:
-        value = row.parse(column.name, _PARSERS[column.kind], required=column.required)
-    if value is None and not field.null:
-        if row.raw(column.name) is not None or column.required:
-            return  # a bad cell: already reported
-        value = _default(field)
-        if value is None:
-            row.bad(column.name, "is required")
+    name, required, is_ref, nullable = column.name, column.required, column.kind == "ref", field.null
+    convert = _converter(spec, column, unescape, clean)
+
+    def parse(row: common.Row, values: dict, refs: dict) -> None:
+        cell = row.cells.get(name)
+        if cell:
+            if not clean and has_control(cell):
+                cell = clean_text(cell, multiline=True)
+            cell = cell.strip()
+        if not cell:
+            if required:
+                row.bad(name, "is required")
+            elif is_ref or nullable:
+                values[name] = None
+            elif (value := _default(field)) is None:
+                row.bad(name, "is required")
+            else:
+                values[name] = value
             return
-    values[column.name] = value
+        try:
+            value = convert(cell)
+        except ValueError as exc:
+            row.bad(name, str(exc))
+            return
+        if is_ref:
+            refs[name] = Ref(column.target, value, name)
+        else:
+            values[name] = value
+
+    return parse
 
 
 def parse_dir(directory: Path, builder: ReportBuilder, base_currency: str = DEFAULT_BASE) -> Batch:
@@ -207,13 +245,15 @@ def parse_file(path: Path, spec: FileSpec, builder: ReportBuilder, batch: Batch,
     if note:
         builder.note(note)
     columns = [c for c in spec.columns if c.name in header]
+    parsers = [_compiled(spec, c) for c in columns]
+    clean_parsers = [_compiled(spec, c, clean=True) for c in columns]
     builder.bucket(label)
     teams = batch.keys(Team)
     for row in rows:
         values: dict[str, Any] = {}
         refs: dict[str, Ref] = {}
-        for column in columns:
-            parse_cell(row, spec, column, values, refs)
+        for parse in parsers if has_control_but_lines("".join(row.cells.values())) else clean_parsers:
+            parse(row, values, refs)
         if row.problems:
             builder.reject(label, row.problems)
             continue

@@ -11,12 +11,13 @@ tables in dependency order and, for each staged record:
    account + period + metric for metrics) and classifies the record as new,
    updated or unchanged by comparing only the fields the source provides:
    a column the source does not have is never touched;
-3. with `commit`, writes: `insert_many` in chunks for new rows, one UPDATE per
-   changed row, nothing for unchanged ones.
+3. with `commit`, writes: one prepared INSERT (`executemany`) for new rows,
+   one UPDATE per changed row, nothing for unchanged ones.
 
 A dry run runs steps 1-2 only and writes nothing. A commit runs steps 1-2
 outside any transaction (reads only), and only when no row anywhere was
-rejected, step 3 in one short transaction.
+rejected, step 3 in short transactions that are all taken back if one of
+them fails (`io.batches`).
 
 External ids that our own export invents for records created in the app
 (`acct-<id>`) match, in the database that exported them, the row with that id
@@ -37,10 +38,11 @@ from peewee import BooleanField, DateField, DateTimeField, DecimalField, FloatFi
 from acct_tui.clock import now
 from acct_tui.db import database, translate_error
 from acct_tui.errors import AcctError, DatabaseBusy, StorageFull
+from acct_tui.io.batches import ROWS_PER_TRANSACTION, Written, as_dicts, insert_rows, search_indexed_together, select_in
 from acct_tui.io.common import Problem, Report, ReportBuilder
 from acct_tui.models import RECORD_MODELS, BaseModel, InvalidValue, MetricSample, Rate, Team, User
 from acct_tui.services import audit
-from acct_tui.services.query import as_date, chunks
+from acct_tui.services.query import as_date
 
 #: The natural key other records use to point at a row of each table.
 LOOKUP = {Team: "name", User: "login"}
@@ -110,46 +112,58 @@ def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Rep
     """Classify (and with `commit`, write) every staged record; returns the report.
 
     Everything that reads and decides (references, matching, comparing) runs
-    first, outside any transaction; only the writes it planned run inside the
-    one transaction, so another writer (a scan, a logged call) waits seconds,
-    not the whole import. A rejected row anywhere means nothing is written and
-    no transaction is even begun.
+    first, outside any transaction; only the writes it planned run, in short
+    transactions, so another writer (a scan, a logged call) waits a fraction
+    of a second, not the whole import. A rejected row anywhere means nothing
+    is written and no transaction is even begun; a transaction that fails has
+    the ones before it taken back.
     """
     run = _Run(batch, builder)
     run.plan()
     if not commit or builder.rejected:
         return builder.build(committed=False)
+    written = Written()
     try:
+        run.write(written)
+        totals = builder.build(committed=True).totals()
         with database.atomic():
-            run.write()
-            totals = builder.build(committed=True).totals()
             audit.record(actor, "import", "import", None, {
                 "source": builder.source, "new": totals.new, "updated": totals.updated, "unchanged": totals.unchanged,
             })
-    except (InvalidValue, peewee.DatabaseError) as exc:
+    except BaseException as exc:
+        if written:
+            try:
+                written.take_back()
+            except peewee.DatabaseError as again:
+                raise AcctError(f"the import failed part way ({_first_line(exc)}) and what it had written could not "
+                                f"all be taken back ({_first_line(again)}): check the data, then import again") from exc
+        if not isinstance(exc, (InvalidValue, peewee.DatabaseError)):
+            raise
         failure = translate_error(exc)
         if isinstance(failure, (StorageFull, DatabaseBusy)):
             raise failure from exc
         # Validation should have caught it, or the data changed since it was checked.
-        raise AcctError(f"the import was rolled back, nothing applied: {str(exc).strip().splitlines()[0]}") from exc
+        raise AcctError(f"the import was rolled back, nothing applied: {_first_line(exc)}") from exc
     return builder.build(committed=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def fetch(model: type[BaseModel], values) -> dict[str, dict[str, Any]]:
     """Existing rows (as dicts of field values) by natural key, with the `acct-<id>` fallback."""
     name = lookup_field(model)
-    column = getattr(model, name)
+    fields = model._meta.sorted_fields
     values = list(values)
-    found: dict[str, BaseModel] = {}
-    for part in chunks(values):
-        for row in model.select().where(column.in_(part)).dicts():
-            found[row[name]] = row
+    found: dict[str, dict[str, Any]] = {}
+    for row in as_dicts(model, select_in(model, fields, getattr(model, name), values)):
+        found[row[name]] = row
     if name == "external_id":
         by_id = {int(m.group(1)): v for v in values if v not in found and (m := OWN_ID.match(v))}
-        ids = list(by_id)
-        for part in chunks(ids):
-            query = model.select().where(model.id.in_(part) & model.external_id.is_null())
-            for row in query.dicts():
+        for row in as_dicts(model, select_in(model, fields, model.id, list(by_id))):
+            if row["external_id"] is None:
                 found[by_id[row["id"]]] = row
     return found
 
@@ -159,34 +173,11 @@ def fetch_ids(model: type[BaseModel], values) -> dict[str, int]:
     name = lookup_field(model)
     column = getattr(model, name)
     values = list(values)
-    found: dict[str, int] = {}
-    for part in chunks(values):
-        found.update((k, i) for i, k in model.select(model.id, column).where(column.in_(part)).tuples())
+    found: dict[str, int] = {k: i for i, k in select_in(model, [model.id, column], column, values)}
     missing = [v for v in values if v not in found and OWN_ID.match(v)] if name == "external_id" else []
     if missing:
         found.update((k, row["id"]) for k, row in fetch(model, missing).items())
     return found
-
-
-def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
-    """Insert rows that share their columns with one prepared statement (`executemany`).
-
-    Peewee's `insert_many` builds SQL text per value, which dominated a large
-    import; here each value still goes through its field's `db_value` (so an
-    enum outside its vocabulary still raises), and columns the rows leave out
-    get the field's default, as the ORM would give them.
-    """
-    fields = [model._meta.fields[name] for name in rows[0]]
-    extra = [f for name, f in model._meta.fields.items() if name not in rows[0] and name != "id" and f.default is not None]
-    defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in extra]
-    db = database.obj
-    names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
-    marks = ", ".join([db.param] * (len(fields) + len(extra)))
-    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
-    params = [[f.db_value(row[f.name]) for f in fields] + defaults for row in rows]
-    cursor = db.cursor()
-    for part in chunks(params, columns=len(fields) + len(extra)):
-        cursor.executemany(sql, part)
 
 
 def same(model_field, old, new) -> bool:
@@ -225,8 +216,9 @@ class _Run:
             if records:
                 self.table(model, records)
 
-    def write(self) -> None:
-        """Insert and update what `plan` decided, table by table (inside the caller's transaction).
+    def write(self, written: Written) -> None:
+        """Insert and update what `plan` decided, table by table, a transaction per
+        `ROWS_PER_TRANSACTION` rows; `written` keeps what each committed one did.
 
         A reference to a row this import creates was NEW when planned; the row
         exists by the time its table's turn comes, so its id is looked up here.
@@ -236,7 +228,16 @@ class _Run:
                 for name, ref in record.refs.items():
                     if values.get(name) is NEW:
                         values[name] = self.index[ref.model][ref.value]
-            self.store(model, inserts, updates)
+            step = ROWS_PER_TRANSACTION
+            for start in range(0, max(len(inserts), len(updates)), step):
+                with database.atomic():
+                    done = self.store(model, inserts[start : start + step], updates[start : start + step])
+                _remember(written, *done)
+            self_refs = _self_refs(model)
+            if self_refs:
+                with database.atomic():
+                    done = self.store_self_refs(model, inserts, updates, self_refs, lookup_field(model))
+                written.updated.extend(done)
 
     def table(self, model: type[BaseModel], records: list[Staged]) -> None:
         simple_key = model not in COMPOSITE_KEYS
@@ -267,10 +268,11 @@ class _Run:
 
         inserts: list[tuple[Staged, dict[str, Any]]] = []
         updates: list[tuple[Staged, BaseModel, dict[str, Any]]] = []
+        buckets: dict[str, Any] = {}
         for record, key, resolved in accepted:
             wanted = {**record.values, **resolved}
             row = existing.get(key if not simple_key else key[0])
-            counts = self.builder.bucket(record.bucket)
+            counts = buckets.get(record.bucket) or buckets.setdefault(record.bucket, self.builder.bucket(record.bucket))
             if row is None:
                 counts.new += 1
                 inserts.append((record, wanted))
@@ -327,17 +329,12 @@ class _Run:
 
     def fetch_metrics(self, keys: list[tuple]) -> dict[tuple, dict[str, Any]]:
         account_ids = sorted({k[0] for k in keys if isinstance(k[0], int)})
-        found = {}
-        for part in chunks(account_ids):
-            query = MetricSample.select().where(MetricSample.account.in_(part)).dicts()
-            for row in query:
-                found[(row["account"], as_date(row["period"]), row["metric"])] = row
-        return found
+        rows = as_dicts(MetricSample, select_in(MetricSample, MetricSample._meta.sorted_fields, MetricSample.account, account_ids))
+        return {(row["account"], as_date(row["period"]), row["metric"]): row for row in rows}
 
-    def store(self, model, inserts, updates) -> None:
-        self_refs = {
-            name for name, f in model._meta.fields.items() if isinstance(f, ForeignKeyField) and f.rel_model is model
-        }
+    def store(self, model, inserts, updates) -> tuple:
+        """Write one part of a table's plan (in the caller's transaction); what it wrote, for `Written`."""
+        self_refs = _self_refs(model)
         # Consecutive rows with the same columns share one statement: file order is kept.
         runs: list[list[dict]] = []
         for record, wanted in inserts:
@@ -345,27 +342,49 @@ class _Run:
             if not runs or runs[-1][0].keys() != row.keys():
                 runs.append([])
             runs[-1].append(row)
-        for rows in runs:
-            insert_rows(model, rows)
+        with search_indexed_together(model):
+            for rows in runs:
+                insert_rows(model, rows)
         stamp = {"updated_at": now()} if "updated_at" in model._meta.fields else {}
+        changed = []
         for record, row, changes in updates:
             plain = {k: v for k, v in changes.items() if not (k in self_refs and k in record.refs)}
             if plain:
                 model.update({**plain, **stamp}).where(model.id == row["id"]).execute()
+                changed.append((model, row["id"], {k: row[k] for k in {**plain, **stamp}}))
         if model in COMPOSITE_KEYS:
-            return
+            fields = [model._meta.fields[k] for k in COMPOSITE_KEYS[model]]
+            return (model, None, fields, [tuple(wanted[f.name] for f in fields) for _, wanted in inserts]), changed
         name = lookup_field(model)
-        created = [wanted[name] for _, wanted in inserts]
-        self.index[model].update(fetch_ids(model, created))
-        if self_refs:
-            self.store_self_refs(model, inserts, updates, self_refs, name)
+        created = fetch_ids(model, [wanted[name] for _, wanted in inserts])
+        self.index[model].update(created)
+        return (model, list(created.values()), None, None), changed
 
-    def store_self_refs(self, model, inserts, updates, self_refs, name) -> None:
-        """Second pass for references within one table (a user's manager): ids exist now."""
-        todo = [(record, set(record.refs) & self_refs) for record, _ in inserts]
-        todo += [(record, set(changes) & set(record.refs) & self_refs) for record, _, changes in updates]
-        for record, fields in todo:
+    def store_self_refs(self, model, inserts, updates, self_refs, name) -> list[tuple]:
+        """Second pass for references within one table (a user's manager): ids exist now.
+        Returns what it changed in rows that were there before (old values), for `Written`."""
+        todo = [(record, None, set(record.refs) & self_refs) for record, _ in inserts]
+        todo += [(record, row, set(changes) & set(record.refs) & self_refs) for record, row, changes in updates]
+        changed = []
+        for record, row, fields in todo:
             if fields:
                 target_ids = {f: self.index[model][record.refs[f].value] for f in fields}
                 row_id = self.index[model][record.values[name]]
                 model.update(target_ids).where(model.id == row_id).execute()
+                if row is not None:
+                    changed.append((model, row_id, {f: row[f] for f in fields}))
+        return changed
+
+
+def _self_refs(model: type[BaseModel]) -> set[str]:
+    """Fields of `model` that point at another row of the same table (a user's manager)."""
+    return {name for name, f in model._meta.fields.items() if isinstance(f, ForeignKeyField) and f.rel_model is model}
+
+
+def _remember(written: Written, inserted: tuple, changed: list) -> None:
+    model, ids, fields, keys = inserted
+    if ids:
+        written.inserted.append((model, ids))
+    elif keys:
+        written.inserted.append((model, fields, keys))
+    written.updated.extend(changed)

@@ -34,6 +34,7 @@ import peewee
 from peewee import chunked
 
 from acct_tui import clock
+from acct_tui.core import collector
 from acct_tui.core.assess import assess_fast
 from acct_tui.core.facts import AccountFacts
 from acct_tui.core.rules import Signal
@@ -132,8 +133,11 @@ def _unlock() -> None:
 def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None) -> ScanSummary:
     if account_ids == []:
         return ScanSummary()
-    facts = gather(now, account_ids, settings=settings)
-    signals, scores = evaluate_all(facts, settings)
+    # Facts, signals and scores of every account all live until the scan ends: the cyclic
+    # collector's full passes over them find nothing to free.
+    with collector.paused():
+        facts = gather(now, account_ids, settings=settings)
+        signals, scores = evaluate_all(facts, settings)
     existing = _active_alerts()
     held = _held_alerts()
     tally = _Tally()

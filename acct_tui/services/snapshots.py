@@ -7,16 +7,19 @@ import datetime as dt
 
 from acct_tui.db import database
 from acct_tui.models import HealthSnapshot, stored_json
-from acct_tui.services.query import raw_rows
 
 
 def _todays(chunk: list[int], day: dt.date) -> dict[int, tuple]:
     """The chunk's snapshots of `day`: point look-ups on the (account, day) index,
     which stay fast however many days of snapshots pile up."""
-    query = HealthSnapshot.select(HealthSnapshot.account, HealthSnapshot.score, HealthSnapshot.band).where(
-        HealthSnapshot.account.in_(chunk) & (HealthSnapshot.taken_on == day)
-    )
-    return {aid: (score, band) for aid, score, band in raw_rows(query)}
+    if not chunk:
+        return {}
+    # Plain SQL: peewee builds a 1,000-id IN list node by node (2 s of a 100k-account scan, profiled).
+    param = database.param
+    rows = database.execute_sql(
+        f"SELECT account_id, score, band FROM health_snapshot WHERE account_id IN ({', '.join([param] * len(chunk))}) "
+        f"AND taken_on = {param}", [*chunk, HealthSnapshot.taken_on.db_value(day)]).fetchall()
+    return {aid: (score, band) for aid, score, band in rows}
 
 
 def plan(chunk: list[int], scores: dict[int, tuple], day: dt.date):

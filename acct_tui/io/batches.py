@@ -1,0 +1,130 @@
+"""How an import writes: set-based reads by natural key, short transactions, and taking them back.
+
+A large import (3,000 accounts: 300,000 rows) in one transaction held the
+database for 14 s, so every other writer (a scan, a logged call) waited that
+long. `plan.apply` writes in transactions of at most `ROWS_PER_TRANSACTION`
+rows instead, tables in dependency order, so a reference always points at a
+row committed before it. Everything is read, resolved and checked before the
+first one begins (a rejected row still means nothing is written), and
+`Written` remembers what each committed transaction did: if a later one
+fails, `take_back` deletes the rows the import added and restores the values
+it changed, in one transaction, so the import still applies all or nothing.
+While it runs, another reader may see the part committed so far.
+
+SQLite: a search-indexed table's insert trigger (migration 0009) is replaced,
+inside the inserting transaction, by one statement that indexes the new rows
+together: 3x faster than row by row, measured on 20,000 touches.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from acct_tui.db import database
+from acct_tui.models import BaseModel
+from acct_tui.services.query import chunks, is_postgres
+
+#: Rows written per transaction: 0.3-1 s each on the 2-core development machine under load.
+ROWS_PER_TRANSACTION = 2500
+#: Tables with a full-text index kept by triggers on SQLite (migration 0009).
+SEARCHED = ("activity", "case", "action_item", "milestone")
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def select_in(model: type[BaseModel], fields: list, key, values: list) -> list[tuple]:
+    """Rows (`fields`' columns, raw) whose `key` column is one of `values`, in chunks of
+    plain SQL: peewee builds an `IN` list of 5,000 values as 5,000 nodes."""
+    table, columns = _q(model._meta.table_name), ", ".join(_q(f.column_name) for f in fields)
+    rows: list[tuple] = []
+    cursor = database.cursor()
+    for part in chunks(values):
+        marks = ", ".join([database.param] * len(part))
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {_q(key.column_name)} IN ({marks})", part)
+        rows.extend(cursor.fetchall())
+    return rows
+
+
+def as_dicts(model: type[BaseModel], rows: list[tuple]) -> list[dict[str, Any]]:
+    """Raw rows of every field (`model._meta.sorted_fields`) as peewee's `.dicts()` gives them."""
+    fields = [(f.name, f.python_value) for f in model._meta.sorted_fields]
+    return [{name: (None if value is None else convert(value)) for (name, convert), value in zip(fields, row)}
+            for row in rows]
+
+
+def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
+    """Insert rows that share their columns with one prepared statement (`executemany`).
+
+    Peewee's `insert_many` builds SQL text per value, which dominated a large
+    import; here each value still goes through its field's `db_value` (so an
+    enum outside its vocabulary still raises), and columns the rows leave out
+    get the field's default, as the ORM would give them.
+    """
+    fields = [model._meta.fields[name] for name in rows[0]]
+    extra = [f for name, f in model._meta.fields.items() if name not in rows[0] and name != "id" and f.default is not None]
+    defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in extra]
+    db = database.obj
+    names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
+    marks = ", ".join([db.param] * (len(fields) + len(extra)))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
+    # Every field's db_value leaves None alone: not calling it for the many empty cells saves a call each.
+    converters = [(f.name, f.db_value) for f in fields]
+    params = [[None if (v := row[name]) is None else convert(v) for name, convert in converters] + defaults for row in rows]
+    cursor = db.cursor()
+    for part in chunks(params, columns=len(fields) + len(extra)):
+        cursor.executemany(sql, part)
+
+
+@contextmanager
+def search_indexed_together(model: type[BaseModel]) -> Iterator[None]:
+    """Inside the caller's transaction (SQLite): the rows inserted in the block are indexed for
+    search in one statement at its end, not one by one by the insert trigger, which is
+    dropped for the block and created again (a failure rolls both back with the rows)."""
+    table = model._meta.table_name
+    if is_postgres() or table not in SEARCHED:
+        yield
+        return
+    trigger = f"acct_search_{table}_insert"
+    found = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
+    if found is None:
+        yield
+        return
+    database.execute_sql(f"DROP TRIGGER {_q(trigger)}")  # takes the write lock: nobody else inserts now
+    before = database.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {_q(table)}").fetchone()[0]
+    yield
+    database.execute_sql(f"INSERT INTO {_q('search_' + table)} (rowid, body) "
+                         f"SELECT id, body FROM {_q('search_' + table + '_source')} WHERE id > ?", (before,))
+    database.execute_sql(found[0])
+
+
+class Written:
+    """What the committed transactions of one import did, to take back if a later one fails."""
+
+    def __init__(self) -> None:
+        #: (model, ids) of inserted rows known by id; (model, key fields, keys) of the others.
+        self.inserted: list[tuple] = []
+        #: (model, id, the changed fields' old values).
+        self.updated: list[tuple[type[BaseModel], int, dict[str, Any]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.inserted or self.updated)
+
+    def take_back(self) -> None:
+        """Delete what was inserted and restore what was changed, newest first, in one transaction."""
+        with database.atomic():
+            for model, row_id, old in reversed(self.updated):
+                model.update(old).where(model.id == row_id).execute()
+            for model, *what in reversed(self.inserted):
+                table = _q(model._meta.table_name)
+                if len(what) == 1:
+                    for part in chunks(list(what[0])):
+                        marks = ", ".join([database.param] * len(part))
+                        database.execute_sql(f"DELETE FROM {table} WHERE id IN ({marks})", part)
+                    continue
+                fields, keys = what
+                where = " AND ".join(f"{_q(f.column_name)} = {database.param}" for f in fields)
+                database.cursor().executemany(f"DELETE FROM {table} WHERE {where}",
+                                              [[f.db_value(v) for f, v in zip(fields, key)] for key in keys])
