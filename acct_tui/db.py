@@ -11,15 +11,26 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-import peewee
-from peewee import DatabaseProxy
-from playhouse.db_url import connect as url_connect
-from playhouse.migrations import Runner
+# peewee imports psycopg, PostgreSQL's driver, when it is itself imported: a tenth of a second
+# of every start, which a session on a SQLite file never needs. It is kept out of that import
+# and handed to peewee when a PostgreSQL database is opened (`_give_peewee_psycopg`).
+_PSYCOPG_LATER = "peewee" not in sys.modules and "psycopg" not in sys.modules
+if _PSYCOPG_LATER:
+    sys.modules["psycopg"] = None  # type: ignore[assignment]  # `import psycopg` fails, for now
+try:
+    import peewee
+    from peewee import DatabaseProxy
+    from playhouse.db_url import connect as url_connect
+    from playhouse.migrations import Runner
+finally:
+    if _PSYCOPG_LATER:
+        del sys.modules["psycopg"]
 
 from acct_tui.db_sqlite import default_folder, open_sqlite
 from acct_tui.errors import AcctError, DatabaseBusy, DatabaseUnavailable, Forbidden, SchemaTooNew, StorageFull
@@ -138,7 +149,7 @@ def _is_psycopg_error(exc: BaseException) -> bool:
 
 def _open_postgres(url: str) -> peewee.Database:
     try:
-        import psycopg  # noqa: F401
+        _give_peewee_psycopg()
     except ImportError:
         raise DatabaseUnavailable(
             "PostgreSQL support is not installed: pip install 'acct-tui[postgres]'"
@@ -149,6 +160,19 @@ def _open_postgres(url: str) -> peewee.Database:
         return url_connect(url, connect_timeout=5)
     except Exception as exc:  # a malformed URL surfaces as many error types
         raise DatabaseUnavailable(f"bad database URL: {_first_line(exc)}") from None
+
+
+def _give_peewee_psycopg() -> None:
+    """What peewee's own import would have taken from psycopg, had it not been kept out (above)."""
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    if peewee.psycopg is None:
+        peewee.psycopg, peewee.TransactionStatus, peewee.Json_pg3, peewee.Jsonb_pg3 = psycopg, TransactionStatus, Json, Jsonb
+        adapter = peewee.Psycopg3Adapter
+        adapter.txn_idle, adapter.txn_inerror, adapter.txn_unknown = (
+            TransactionStatus.IDLE, TransactionStatus.INERROR, TransactionStatus.UNKNOWN)
 
 
 def _first_line(exc: BaseException) -> str:

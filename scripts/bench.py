@@ -2,8 +2,8 @@
 
     python scripts/bench.py [--accounts N] [--db URL] [--json FILE] [--only GROUPS]
 
-GROUPS (comma-separated; default all): paint, ui, timeline, scan, import,
-demo, search. The demo database of N accounts (default 100,000) is built
+GROUPS (comma-separated; default all): paint, today, ui, timeline, scan,
+import, demo, search. The demo database of N accounts (default 100,000) is built
 once and reused (`bench_db`); on PostgreSQL pass `--db` with an empty
 database. Prints one table (what, measured, baseline, ratio, target,
 PASS/FAIL) and writes the same as JSON. Each baseline does the same work by
@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_db  # noqa: E402
 
-GROUPS = ("paint", "ui", "timeline", "scan", "import", "demo", "search")
+GROUPS = ("paint", "today", "ui", "timeline", "scan", "import", "demo", "search")
 TIMELINE_EVENTS = 10_000
 IMPORT_ACCOUNTS = 3000
 
@@ -57,6 +57,15 @@ def paint_rows(url: str) -> list[dict]:
         row("first_paint_today", "first paint, Today (the app's first screen), same", found["today"], "s",
             found["datatable"], base, "at most 2x", 2.0, on="ratio"),
     ]
+
+
+def today_rows(url: str) -> list[dict]:
+    import bench_today
+
+    found = bench_today.run_child(url)
+    return [row("today_build", f"Today's build, an admin's whole book ({found['items']:,} items, {found['rows']:,} accounts)",
+                found["today"], "s", found["portfolio_first"], "the Portfolio's first page build (first=200), same process",
+                "at most 2x", 2.0, on="ratio", note=f"median of {len(found['runs']['today'])}; VmHWM {found['vm_hwm_mb']} MB")]
 
 
 def ui_rows(url: str) -> list[dict]:

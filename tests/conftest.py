@@ -2,6 +2,10 @@
 
 PostgreSQL comes from ACCT_TUI_TEST_PG_URL. Without it the PostgreSQL half of
 each test is skipped locally, and fails on CI (CI=true): CI must prove both.
+Under pytest-xdist (pyproject's addopts run the suite on every core) each
+worker gets a database of its own next to that one, `<db>_gw0`, `<db>_gw1`...,
+created fresh when the worker first needs it and dropped when it is done, so
+that two workers never empty each other's tables.
 """
 
 from __future__ import annotations
@@ -10,14 +14,18 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from acct_tui import clock, db as dbmod
 from acct_tui.core import settings as risk_settings
 
-PG_URL = os.environ.get("ACCT_TUI_TEST_PG_URL")
+BASE_PG_URL = os.environ.get("ACCT_TUI_TEST_PG_URL")
+#: The xdist worker this process is ("gw0", "gw1"...), or None outside xdist.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 #: The moment every test lives in unless it pins another.
@@ -61,12 +69,67 @@ def _truncate_postgres() -> None:
     database.execute_sql("; ".join(statements))
 
 
+def _worker_url(base: str, worker: str) -> str:
+    """`base` with the database name suffixed by the worker: .../acct_ci -> .../acct_ci_gw0."""
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_{worker}"))
+
+
+def _dbname(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _admin(sql_text: str, *names: str) -> None:
+    """Run one statement naming databases (CREATE/DROP DATABASE), connected to the base database."""
+    import psycopg
+    from psycopg import sql
+
+    statement = sql.SQL(sql_text).format(*(sql.Identifier(n) for n in names))
+    for attempt in range(5):
+        try:
+            with psycopg.connect(BASE_PG_URL, autocommit=True) as conn:
+                conn.execute(statement)
+            return
+        except psycopg.errors.ObjectInUse:  # another worker copying template1 at the same moment
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+_pg: dict[str, str] = {}
+
+
+def _pg_url() -> str:
+    """The PostgreSQL URL of this test process: the given one, or under xdist a fresh database of the worker's own."""
+    if "url" not in _pg:
+        if WORKER is None:
+            _pg["url"] = BASE_PG_URL
+        else:
+            url = _worker_url(BASE_PG_URL, WORKER)
+            _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", _dbname(url))
+            _admin("CREATE DATABASE {}", _dbname(url))
+            _pg["url"] = _pg["made"] = url
+    return _pg["url"]
+
+
+def pytest_sessionfinish(session):
+    """Drop the worker's own database (the one CI made is CI's to drop)."""
+    made = _pg.pop("made", None)
+    if made:
+        if not dbmod.database.is_closed():
+            dbmod.database.close()
+        _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", _dbname(made))
+
+
 def require_postgres() -> str:
-    if not PG_URL:
+    if not BASE_PG_URL:
         if ON_CI:
             pytest.fail("ACCT_TUI_TEST_PG_URL is not set: on CI the PostgreSQL tests must run")
         pytest.skip("PostgreSQL tests need ACCT_TUI_TEST_PG_URL")
-    return PG_URL
+    try:
+        return _pg_url()
+    except Exception as exc:  # an unreachable server must fail loudly, never skip
+        pytest.fail(f"PostgreSQL at ACCT_TUI_TEST_PG_URL is unusable: {exc}")
 
 
 _template: dict[str, bytes] = {}

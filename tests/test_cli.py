@@ -140,3 +140,32 @@ def test_accounts_and_export_show_the_portfolios_health(db_url, org, capsys, tmp
     assert listed == exported == {name: shown.get(name, (None, None, None)) for name in listed}
     assert any(score is not None for score, _, _ in listed.values())
     assert any(trend is not None for _, _, trend in listed.values())
+
+
+def test_each_command_is_found_in_the_module_that_registers_it():
+    """`COMMANDS` (which module a command line needs) is what the modules register, all of it."""
+    import argparse
+    import importlib
+
+    from acct_tui.cli import COMMAND_MODULES, COMMANDS, _common_options
+
+    registered = {}
+    for name in COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(name).register(sub, _common_options(True))
+        registered |= {command: name.rsplit(".", 1)[1] for command in sub.choices}
+    assert registered == COMMANDS
+
+
+@pytest.mark.parametrize("argv, modules", [
+    (["--db", "x.db", "--now", "2026-01-01", "app", "--open", "portfolio"], ["app_cmd"]),
+    (["--db=x.db"], ["app_cmd"]),
+    (["--user", "users", "accounts", "-f", "json"], ["listing"]),
+    (["frobnicate"], "all"),
+    (["--help"], "all"),
+])
+def test_a_command_line_imports_its_command_s_module_alone(argv, modules):
+    from acct_tui.cli import COMMAND_MODULES, _modules_for
+
+    found = [name.rsplit(".", 1)[1] for name in _modules_for(argv)]
+    assert found == ([name.rsplit(".", 1)[1] for name in COMMAND_MODULES] if modules == "all" else modules)

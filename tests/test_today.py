@@ -147,9 +147,9 @@ def test_coefficients_come_from_the_settings(org):
 def test_the_collector_is_off_while_building_and_as_it_was_after(org, monkeypatch):
     during = []
     real = today._cadence
-    monkeypatch.setattr(today, "_cadence", lambda *a: (during.append(gc.isenabled()), real(*a)))
+    monkeypatch.setattr(today, "_cadence", lambda *a: (during.append(gc.isenabled()), real(*a))[1])
     assert [i.kind for i in today.build_today(minh()).items]
-    assert (during, gc.isenabled()) == ([False], True)
+    assert (during, gc.isenabled()) == ([False, False], True)  # once per customer (Acme, Beta)
 
     def broken(*a):
         raise RuntimeError("a source failed")
@@ -280,3 +280,54 @@ def test_the_calendar_feed_carries_courtesy_dates_as_yearly_events(db_url, org, 
     risk_settings.use(RiskSettings(courtesy=Courtesy(birthdays=False, anniversaries=False)))
     events = Calendar.from_ical(build_calendar(minh())).walk("VEVENT")
     assert not any(str(e["UID"]).startswith(("birthday", "anniversary")) for e in events)
+
+
+def test_every_items_terms_add_up_to_its_score_for_every_viewer(org):
+    """The score is summed without building the terms (`urgency.contributions`); the terms built later agree."""
+    f.alert(org["a1"], "champion_left", "red", reason="The champion left", escalated_to=org["lead"],
+            escalated_at=dt.datetime(2026, 11, 18, 9, 0))
+    for login in ("minh.pham", "lena.lead", "an.nguyen"):
+        items = today.build_today(access.viewer_for(login)).items
+        assert items
+        for item in items:
+            assert item.score == round(sum(t.contribution for t in item.terms), 2)
+            if item.account_name == "Acme Corp":  # its share, health and trend all count
+                assert [t.term for t in item.terms][-3:] == ["value_share", "health", "health_trend"]
+
+
+def test_ids_in_binds_the_ids_as_one_list(db):
+    from acct_tui.models import Account
+    from acct_tui.services.query import ids_in
+
+    o = f.org()
+    ids = [o["a1"].id, o["b1"].id]
+    assert sorted(a.id for a in Account.select().where(ids_in(Account.id, ids))) == sorted(ids)
+    assert list(Account.select().where(ids_in(Account.id, []))) == []
+
+
+def test_the_last_touch_is_a_touch_at_or_before_now(org):
+    """A note is not a touch and a touch logged for later has not happened yet: Acme stays 19 days untouched."""
+    f.activity(org["a1"], kind="note", at=dt.datetime(2026, 11, 19, 9, 0))
+    f.activity(org["a1"], kind="call", at=dt.datetime(2026, 11, 20, 10, 1))
+    acme = [i.reason for i in today.build_today(minh()).items if i.account_name == "Acme Corp" and i.kind == "cadence"]
+    assert acme == ["19 days since the last touch, target 14"]
+    f.activity(org["a1"], kind="meeting", at=dt.datetime(2026, 11, 20, 10, 0))
+    assert not [i for i in today.build_today(minh()).items if i.account_name == "Acme Corp" and i.kind == "cadence"]
+
+
+def test_the_build_reads_with_a_small_page_cache_on_sqlite_and_puts_it_back(org, monkeypatch):
+    from acct_tui.db import database
+    from acct_tui.services.query import is_postgres
+
+    def cache_size():
+        return database.execute_sql("PRAGMA cache_size").fetchone()[0]
+
+    if is_postgres():  # nothing to set there: the build runs as ever
+        assert today.build_today(minh()).items
+        return
+    seen = []
+    real = today._cadence
+    monkeypatch.setattr(today, "_cadence", lambda *a: (seen.append(cache_size()), real(*a))[1])
+    before = cache_size()
+    assert today.build_today(minh()).items
+    assert before == -64_000 and set(seen) == {-today.PAGE_CACHE_KIB} and cache_size() == before

@@ -33,6 +33,18 @@ COMMAND_MODULES = (
     "acct_tui.cli.handover_cmd",
     "acct_tui.cli.search_cmd",
 )
+#: The module of each subcommand (tests/test_cli.py checks it against what each registers):
+#: a command line naming one imports that module alone, not all thirteen and the services
+#: they import (a tenth of a second before the app's first paint).
+COMMANDS = {
+    "app": "app_cmd", "demo": "demo_cmd", "db": "db_cmd", "users": "listing", "accounts": "listing", "team": "listing",
+    "next": "today_cmd", "log": "log_cmd", "edit": "edit_cmd", "delete": "edit_cmd", "scan": "risk_cmd",
+    "explain": "risk_cmd", "alerts": "risk_cmd", "backtest": "risk_cmd", "import": "io_cmd", "export": "io_cmd",
+    "ics": "io_cmd", "rates": "money_cmd", "report": "report_cmd", "reassign": "handover_cmd",
+    "deactivate": "handover_cmd", "search": "search_cmd",
+}
+#: Global options that take a value (`--db URL`): the word after one is not a command.
+VALUED = ("--db", "--user", "--config", "--now")
 
 
 def _common_options(suppress: bool) -> argparse.ArgumentParser:
@@ -51,7 +63,25 @@ def format_option(parser: argparse.ArgumentParser, choices=FORMATS) -> None:
     parser.add_argument("-f", "--format", choices=choices, default="table", help="output format (default: table)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: list[str] | None) -> tuple[str, ...]:
+    """The subcommand modules a command line needs: the named command's (no command: the app),
+    or every one (for `--help`, or a word that is no command, which argparse then names)."""
+    if argv is None:
+        return COMMAND_MODULES
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return COMMAND_MODULES
+        if word in VALUED:
+            next(words, None)
+        elif not word.startswith("-"):
+            module = COMMANDS.get(word)
+            return COMMAND_MODULES if module is None else (f"acct_tui.cli.{module}",)
+    return ("acct_tui.cli.app_cmd",)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for `argv` (None: every command, as `--help` lists them)."""
     parser = argparse.ArgumentParser(
         prog="acct-tui",
         description="A keyboard-driven dashboard for account managers and their team leads.",
@@ -61,13 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         importlib.import_module(name).register(sub, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         moment = getattr(args, "now", None)

@@ -88,13 +88,29 @@ class Term:
 
 def score(measured: Iterable[tuple[str, float]], urgency: Urgency) -> tuple[float, tuple[Term, ...]]:
     """(the score, its terms) for measured `(term, value)` pairs; a value of 0 is left out."""
-    terms = []
-    for name, value in measured:
-        if not value:
-            continue
-        coefficient = float(getattr(urgency, name))
-        terms.append(Term(name, round(float(value), 4), coefficient, round(value * coefficient, 2)))
-    return round(sum(t.contribution for t in terms), 2), tuple(terms)
+    terms = terms_of(measured, urgency)
+    return round(sum(t.contribution for t in terms), 2), terms
+
+
+def terms_of(measured: Iterable[tuple[str, float]], urgency: Urgency) -> tuple[Term, ...]:
+    """The terms of measured `(term, value)` pairs (a value of 0 is left out), as `explain` shows them."""
+    return tuple(
+        Term(name, round(float(value), 4), float(getattr(urgency, name)), round(value * float(getattr(urgency, name)), 2))
+        for name, value in measured
+        if value
+    )
+
+
+def contributions(measured: Iterable[tuple[str, float]], coefficients: Mapping[str, float]) -> tuple[float, ...]:
+    """Each nonzero term's contribution, as `terms_of` rounds it, without building the terms
+    (`coefficients`: `coefficients_of(urgency)`); `score` is their sum, rounded. A long queue
+    builds its terms only for the items someone looks at."""
+    return tuple(round(value * coefficients[name], 2) for name, value in measured if value)
+
+
+def coefficients_of(urgency: Urgency) -> dict[str, float]:
+    """{term: its coefficient as a float}, for `contributions`."""
+    return {f.name: float(getattr(urgency, f.name)) for f in dataclasses.fields(urgency)}
 
 
 def late_value(days: int) -> int:

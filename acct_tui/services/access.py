@@ -47,6 +47,7 @@ from acct_tui.models import (
     User,
 )
 from acct_tui.services import audit
+from acct_tui.services.query import chunks, ids_in
 
 OPERATOR_LOGIN = "operator"
 #: Who may hand accounts over (and deactivate people): within the people they oversee.
@@ -313,13 +314,16 @@ def hidden_sources(viewer: Viewer, activity_ids) -> dict[int, str]:
     ids = sorted({i for i in activity_ids if i is not None})
     if not ids or viewer.is_operator:
         return {}
-    readable = {i for (i,) in scope_activities(Activity.select(Activity.id).where(Activity.id.in_(ids)), viewer).tuples()}
+    readable: set[int] = set()
+    for part in chunks(ids):
+        readable.update(i for (i,) in scope_activities(Activity.select(Activity.id).where(ids_in(Activity.id, part)), viewer).tuples())
     hidden = [i for i in ids if i not in readable]
     if not hidden:
         return {}
-    authors = dict(
-        Activity.select(Activity.id, User.login).join(User, on=(Activity.author == User.id)).where(Activity.id.in_(hidden)).tuples()
-    )
+    authors: dict[int, str] = {}
+    for part in chunks(hidden):
+        authors.update(Activity.select(Activity.id, User.login).join(User, on=(Activity.author == User.id))
+                       .where(ids_in(Activity.id, part)).tuples())
     return {i: authors.get(i) or "someone" for i in hidden}
 
 

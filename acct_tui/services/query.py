@@ -15,6 +15,7 @@ The one home for:
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterable, Iterator, TypeVar
 
@@ -55,6 +56,39 @@ def chunks(values: Iterable[T], columns: int = 1) -> Iterator[list[T]]:
     size = chunk_size(columns)
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+def ids_in(column, ids: list[int]):
+    """`column IN (ids)` with the ids bound as one list: peewee's `in_` builds a node per value,
+    milliseconds per thousand ids (a third of a second for an admin's Today at 100k accounts)."""
+    if not ids:
+        return SQL("1 = 0")
+    marks = ", ".join([database.param] * len(ids))
+    return NodeList((column, SQL(f"IN ({marks})", [int(i) for i in ids])))
+
+
+@contextmanager
+def page_cache_at_most(kib: int) -> Iterator[None]:
+    """SQLite: this connection's page cache at most `kib` KiB for the block, as it was after.
+
+    For a pass that reads each page of a big table once (an admin's Today at
+    100k accounts): a 64 MB cache (`db_sqlite.SQLITE_PRAGMAS`) only fills up
+    and raises the process's peak (by 57 MB there, measured), and the
+    connection closes after the build anyway. PostgreSQL: nothing to do."""
+    if is_postgres():
+        yield
+        return
+    (before,) = database.execute_sql("PRAGMA cache_size").fetchone()
+    (page,) = database.execute_sql("PRAGMA page_size").fetchone()
+    current = -before if before < 0 else before * page // 1024
+    if current <= kib:
+        yield
+        return
+    database.execute_sql(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def as_datetime(value) -> dt.datetime | None:
@@ -110,4 +144,5 @@ def month_day(column):
     """SQL for a date column's `MM-DD` (a birthday or an anniversary in any year)."""
     if is_postgres():
         return fn.TO_CHAR(column, "MM-DD")
-    return fn.strftime("%m-%d", column)
+    # Dates are ISO text on SQLite: the 6th to 10th characters, a third of `strftime`'s time.
+    return fn.substr(column, 6, 5)

@@ -36,36 +36,39 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from peewee import JOIN, Case
-
-from acct_tui.core import collector
+from typing import NamedTuple
 
 from acct_tui import clock
+from acct_tui.core import collector
 from acct_tui.core.currency import RateBook
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.core.text import in_days
-from acct_tui.core.urgency import Term, due_soon_value, over_target_value, score
-from acct_tui.models import Account, User
-from acct_tui.services import alerts as alerts_service
-from acct_tui.services import portfolio_facts, touches
+from acct_tui.core.urgency import (Term, Urgency, coefficients_of, contributions, due_soon_value, over_target_value,
+                                   terms_of)
+from acct_tui.services import portfolio_facts, today_facts
 from acct_tui.services import today_dated as dated
-from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
+from acct_tui.services.access import Viewer
 from acct_tui.services.health import TREND_DAYS
-from acct_tui.services.kpi_facts import active_at
 from acct_tui.services.money import rate_book
-from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
+from acct_tui.services.query import chunks, ids_in, page_cache_at_most
 from acct_tui.services.today_dated import day_text
 
 #: Every kind of item, in the order ties are broken.
 KINDS = ("escalation", "alert", "commitment", "visit", "cadence", "renewal", "milestone", "courtesy")
+_KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 #: Alert rules that stand for a Today reason on the same account.
 COVERED_BY_ALERT = {"contact": "overdue_update", "visit": "visit_overdue", "renewal": "renewal_risk"}
+#: SQLite's page cache while the queue is built: its passes read each page about once.
+PAGE_CACHE_KIB = 8_000
+#: The terms every item of an account shares, after its own.
+ACCOUNT_TERMS = ("value_share", "health", "health_trend")
 
 
-@dataclass(frozen=True)
-class TodayItem:
-    """One thing to do: an account and one reason, with its score and the terms that make it."""
+class TodayItem(NamedTuple):
+    """One thing to do: an account and one reason, with its score and the terms that make it.
+
+    A named tuple, its terms built only when asked for (`terms`): an admin's queue at 100,000
+    accounts holds tens of thousands of items, and a screen shows a few dozen."""
 
     account_id: int
     account_name: str
@@ -75,15 +78,27 @@ class TodayItem:
     reason: str
     due: dt.date | None
     score: float
-    terms: tuple[Term, ...]
     #: The record to act on: ("alert", id), ("action_item", id), ("planned_visit", id),
     #: ("milestone", id), ("contact", id) or ("account", id).
     source: str
     source_id: int
+    #: What was measured: the item's own (term, value) pairs, then the account's values of
+    #: `ACCOUNT_TERMS` (one tuple shared by the account's items).
+    own: tuple[tuple[str, float], ...]
+    account_values: tuple[float, float, float]
+    urgency: Urgency
+
+    @property
+    def measured(self) -> tuple[tuple[str, float], ...]:
+        return self.own + tuple(zip(ACCOUNT_TERMS, self.account_values))
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """Each term: value x coefficient = contribution (`core.urgency.terms_of`); they sum to `score`."""
+        return terms_of(self.measured, self.urgency)
 
 
-@dataclass(frozen=True)
-class TodayRow:
+class TodayRow(NamedTuple):
     """An account's items on one line, the most urgent first; ranked by that item."""
 
     account_id: int
@@ -109,42 +124,18 @@ class Today:
     rows: tuple[TodayRow, ...] = field(default=())
 
 
-@dataclass
-class _Account:
-    id: int
-    name: str
-    external_id: str | None
-    owner: str | None
-    tier: str
-    customer: bool
-    contact_days: int | None
-    visit_days: int | None
-    renewal: dt.date | None
-    contract_start: dt.date | None
-    since: dt.date | None
-    share: float = 0.0  # percent of the viewer's portfolio value
-    last_touch: dt.datetime | None = None
-    last_visit: dt.datetime | None = None
-
-
 def build_today(viewer: Viewer, *, settings: RiskSettings | None = None, book: RateBook | None = None,
                 base_currency: str = "USD") -> Today:
     """The viewer's Today, ranked: highest score first, then the earliest due, then the account's name."""
-    with collector.paused():
+    with collector.paused(), page_cache_at_most(PAGE_CACHE_KIB):
         return _build(viewer, settings or loaded(), book or rate_book(base_currency))
 
 
 def _build(viewer: Viewer, settings: RiskSettings, book: RateBook) -> Today:
     now = clock.now()
     today = now.date()
-    accounts = _accounts(viewer, today, book)
-    if not accounts:
-        return Today(today, ())
-    _touches(accounts, viewer, now)
-    found: list[tuple[int, str, str, dt.date | None, list[tuple[str, float]], str, int]] = []
+    found: list[tuple[int, str, str, dt.date | None, tuple[tuple[str, float], ...], str, int]] = []
     covered = _alerts(viewer, found)
-    _cadence(accounts, settings, today, covered, found)
-    _renewals(accounts, settings, today, covered, found)
     dated.commitments(viewer, today, found)
     dated.visits(viewer, today, found)
     dated.milestones(viewer, today, found)
@@ -152,23 +143,38 @@ def _build(viewer: Viewer, settings: RiskSettings, book: RateBook) -> Today:
         dated.birthdays(viewer, today, found)
     if settings.courtesy.anniversaries:
         dated.anniversaries(viewer, today, found)
-    health = _health({entry[0] for entry in found if entry[0] in accounts})
+
+    def reasons(customer: today_facts.Customer) -> list:
+        return _cadence(customer, settings, today, covered) + _renewal(customer, settings, today, covered)
+
+    # Last: the pass over the book keeps only the accounts with an item.
+    named, account_level = today_facts.book(viewer, now, book, {entry[0] for entry in found}, reasons)
+    if not named:
+        return Today(today, ())
+    found += account_level
+    health = _health({entry[0] for entry in found if entry[0] in named})
+    urgency = settings.urgency
+    coefficients = coefficients_of(urgency)
+    per_account: dict[int, tuple] = {}  # account id -> (its values of ACCOUNT_TERMS, their contributions)
     items = []
-    for account_id, kind, reason, due, measured, source, source_id in found:
-        account = accounts.get(account_id)
+    for account_id, kind, reason, due, own, source, source_id in found:
+        account = named.get(account_id)
         if account is None:  # churned: nothing to do today
             continue
-        points, _band, trend = health.get(account_id, (None, None, None))
-        measured = measured + [
-            ("value_share", round(account.share, 4)),
-            ("health", 100 - points if points is not None else 0),
-            ("health_trend", max(0, -trend) if trend is not None else 0),
-        ]
-        total, terms = score(measured, settings.urgency)
-        items.append(TodayItem(account_id, account.name, account.external_id, account.owner, kind, reason, due, total, terms,
-                               source, source_id))
+        shared = per_account.get(account_id)
+        if shared is None:
+            points, _band, trend = health.get(account_id, (None, None, None))
+            values = (round(account.share, 4), 100 - points if points is not None else 0,
+                      max(0, -trend) if trend is not None else 0)
+            shared = per_account[account_id] = (values, contributions(zip(ACCOUNT_TERMS, values), coefficients))
+        own = tuple(own)
+        # `core.urgency.score`'s sum: the rounded contributions, in the terms' order.
+        score = round(sum(contributions(own, coefficients) + shared[1]), 2)
+        items.append(TodayItem(account_id, account.name, account.external_id, account.owner, kind, reason, due,
+                               score, source, source_id, own, shared[0], urgency))
     far = dt.date.max
-    items.sort(key=lambda i: (-i.score, i.due or far, i.account_name.lower(), KINDS.index(i.kind), i.source_id))
+    lowered = {aid: named[aid].name.lower() for aid in per_account}
+    items.sort(key=lambda i: (-i.score, i.due or far, lowered[i.account_id], _KIND_ORDER[i.kind], i.source_id))
     return Today(today, tuple(items), _rows(items))
 
 
@@ -179,60 +185,13 @@ def _rows(items: list[TodayItem]) -> tuple[TodayRow, ...]:
     return tuple(TodayRow(group[0].account_id, group[0].account_name, group[0].owner, tuple(group)) for group in grouped.values())
 
 
-# -- the accounts and their facts --------------------------------------------------
-
-
-def _accounts(viewer: Viewer, today: dt.date, book: RateBook) -> dict[int, _Account]:
-    """Every account in the viewer's book (not churned), with its share of the book's value."""
-    customer = Case(None, [(active_at(today), 1)], 0)
-    query = (
-        Account.select(
-            Account.id, Account.name, Account.external_id, User.login, Account.tier, customer, Account.contact_days,
-            Account.visit_days, Account.renewal_date, Account.contract_start, Account.created_at, Account.annual_value,
-            Account.currency,
-        )
-        .join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id))
-        .where(Account.status != "churned")
-    )
-    found: dict[int, _Account] = {}
-    worth: dict[int, tuple[str, float]] = {}
-    per_currency: dict[str, list] = {}
-    for (aid, name, external, owner, tier, is_customer, contact_days, visit_days, renewal, start, created, value,
-         currency) in raw_rows(scope_accounts(query, viewer)):
-        start = as_date(start)
-        starts = [d for d in (as_date(created), start) if d is not None]
-        found[aid] = _Account(aid, name, external, owner, tier, bool(is_customer), contact_days, visit_days, as_date(renewal),
-                              start, min(starts) if starts else None)
-        worth[aid] = (currency, float(value or 0))
-        part = per_currency.setdefault(currency, [currency, 0, 0.0])
-        part[1] += 1
-        part[2] += float(value or 0)
-    total = float(book.total([tuple(p) for p in per_currency.values()], today).amount)
-    if total > 0:
-        rates = {code: float(rate) for code, rate in book.rates_on(today, per_currency).items()}
-        for aid, (currency, value) in worth.items():
-            if currency in rates:  # an account without a rate has no share (it is never added at face value)
-                found[aid].share = 100.0 * value * rates[currency] / total
-    return found
-
-
-def _touches(accounts: dict[int, _Account], viewer: Viewer, now: dt.datetime) -> None:
-    """Each account's last touch and last visit: one grouped query (`touches.last_touch_and_visit`)."""
-    # The whole book: no id filter (the accounts not in it are skipped below), which SQLite answers
-    # by walking one index instead of probing it account by account.
-    visible = None if viewer.sees_everything else visible_account_ids(viewer).where(Account.status != "churned")
-    for aid, touch, visit in raw_rows(touches.last_touch_and_visit(visible, until=now)):
-        account = accounts.get(aid)
-        if account is not None:
-            account.last_touch = as_datetime(touch)
-            account.last_visit = as_datetime(visit)
-
-
 def _health(account_ids: set[int]) -> dict[int, tuple[int, str, int | None]]:
     """Newest health and its trend for the accounts with an item (the Portfolio's query)."""
+    from acct_tui.models import Account
+
     found: dict[int, tuple] = {}
     for part in chunks(sorted(account_ids)):
-        found.update(portfolio_facts.health(part, TREND_DAYS))
+        found.update(portfolio_facts.health(Account.select(Account.id).where(ids_in(Account.id, part)), TREND_DAYS))
     return found
 
 
@@ -243,64 +202,60 @@ def _alerts(viewer: Viewer, found: list) -> set[tuple[int, str]]:
     """Open alerts and alerts escalated to me; returns (account, rule) of every alert still active,
     whatever its status: the Today reasons those stand for are left to them."""
     covered: set[tuple[int, str]] = set()
-    for alert in alerts_service.list_alerts(viewer, statuses=alerts_service.ACTIVE_STATUSES):
+    for alert in today_facts.active_alerts(viewer):
         covered.add((alert.account_id, alert.rule))
-        mine = viewer.user_id is not None and alert.escalated_to == viewer.login
-        if mine and alert.status != "snoozed":
+        if alert.mine and alert.status != "snoozed":
             on = f" on {day_text(alert.escalated_at.date())}" if alert.escalated_at else ""
             reason = f"escalated to you{on}: {alert.severity}: {alert.reason}"
-            found.append((alert.account_id, "escalation", reason, None, [("escalated", 1), (alert.severity, 1)], "alert", alert.id))
+            found.append((alert.account_id, "escalation", reason, None, (("escalated", 1), (alert.severity, 1)), "alert", alert.id))
         elif alert.status == "open":
-            found.append((alert.account_id, "alert", f"{alert.severity}: {alert.reason}", None, [(alert.severity, 1)], "alert", alert.id))
+            found.append((alert.account_id, "alert", f"{alert.severity}: {alert.reason}", None, ((alert.severity, 1),), "alert", alert.id))
     return covered
 
 
-def _cadence(accounts: dict[int, _Account], settings: RiskSettings, today: dt.date, covered: set, found: list) -> None:
-    """Customers past their contact target, and past their visit target."""
+def _cadence(account: today_facts.Customer, settings: RiskSettings, today: dt.date, covered: set) -> list:
+    """A customer past its contact target, and past its visit target."""
+    found = []
     policy = settings.policy
-    for account in accounts.values():
-        if not account.customer:
+    for what, last, cadence in (
+        ("contact", account.last_touch, policy.contact(account.tier, account.contact_days)),
+        ("visit", account.last_visit, policy.visit(account.tier, account.visit_days)),
+    ):
+        if (account.id, COVERED_BY_ALERT[what]) in covered:
             continue
-        for what, last, cadence in (
-            ("contact", account.last_touch, policy.contact(account.tier, account.contact_days)),
-            ("visit", account.last_visit, policy.visit(account.tier, account.visit_days)),
-        ):
-            if (account.id, COVERED_BY_ALERT[what]) in covered:
-                continue
-            anchor = last.date() if last is not None else account.since
-            if anchor is None:
-                continue
-            days = (today - anchor).days
-            over = over_target_value(days, cadence.target)
-            if not over:
-                continue
-            noun = "touch" if what == "contact" else "visit"
-            if last is not None:
-                reason = f"{days} days since the last {noun}, target {cadence.target}"
-            else:
-                reason = f"no {noun} on record in the {days} days since it started, target {cadence.target}"
-            due = anchor + dt.timedelta(days=cadence.target)
-            found.append((account.id, "cadence", reason, due, [("cadence", 1), ("over_target", over)], "account", account.id))
+        anchor = last if last is not None else account.since
+        if anchor is None:
+            continue
+        days = (today - anchor).days
+        over = over_target_value(days, cadence.target)
+        if not over:
+            continue
+        noun = "touch" if what == "contact" else "visit"
+        if last is not None:
+            reason = f"{days} days since the last {noun}, target {cadence.target}"
+        else:
+            reason = f"no {noun} on record in the {days} days since it started, target {cadence.target}"
+        due = anchor + dt.timedelta(days=cadence.target)
+        found.append((account.id, "cadence", reason, due, (("cadence", 1), ("over_target", over)), "account", account.id))
+    return found
 
 
-def _renewals(accounts: dict[int, _Account], settings: RiskSettings, today: dt.date, covered: set, found: list) -> None:
-    """Renewals within the window whose account has had no touch in the last N days (the renewal rule's numbers)."""
+def _renewal(account: today_facts.Customer, settings: RiskSettings, today: dt.date, covered: set) -> list:
+    """A renewal within the window on an account with no touch in the last N days (the renewal rule's numbers)."""
+    renewal = account.renewal
+    if renewal is None or (account.id, COVERED_BY_ALERT["renewal"]) in covered:
+        return []
     window = settings.thresholds.renewal_window_days
-    quiet_days = settings.thresholds.renewal_no_touch_days
-    for account in accounts.values():
-        renewal = account.renewal
-        if renewal is None or not account.customer or (account.id, COVERED_BY_ALERT["renewal"]) in covered:
-            continue
-        left = (renewal - today).days
-        if not 0 <= left <= window:
-            continue
-        since = (today - account.last_touch.date()).days if account.last_touch is not None else None
-        if since is not None and since <= quiet_days:
-            continue
-        touch = f"no touch in {since} days" if since is not None else "no touch on record"
-        reason = f"renewal {in_days(left)} ({day_text(renewal)}), {touch}"
-        found.append((account.id, "renewal", reason, renewal, [("renewal", 1), ("due_soon", due_soon_value(left, window))],
-                      "account", account.id))
+    left = (renewal - today).days
+    if not 0 <= left <= window:
+        return []
+    since = (today - account.last_touch).days if account.last_touch is not None else None
+    if since is not None and since <= settings.thresholds.renewal_no_touch_days:
+        return []
+    touch = f"no touch in {since} days" if since is not None else "no touch on record"
+    reason = f"renewal {in_days(left)} ({day_text(renewal)}), {touch}"
+    return [(account.id, "renewal", reason, renewal, (("renewal", 1), ("due_soon", due_soon_value(left, window))),
+             "account", account.id)]
 
 
 def explain(row: TodayRow):

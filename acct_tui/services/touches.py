@@ -15,7 +15,7 @@ import datetime as dt
 from peewee import Case, fn
 
 from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Activity
+from acct_tui.models import Account, Activity
 from acct_tui.services.query import raw_rows
 
 
@@ -67,12 +67,33 @@ def last_touch_and_visit(accounts=None, *, until: dt.datetime | None = None):
     kind, which returns a row per kind (measured at 10,000 accounts: 0.2 s against 0.5 s).
     """
     visit = fn.MAX(Case(None, [(Activity.kind == "visit", Activity.occurred_at)], None))
-    query = Activity.select(Activity.account, fn.MAX(Activity.occurred_at), visit).where(is_touch())
+    query = Activity.select(Activity.account.alias("account_id"), fn.MAX(Activity.occurred_at).alias("at"), visit.alias("visit"))
+    query = query.where(is_touch())
     if accounts is not None:
         query = query.where(Activity.account.in_(accounts))
     if until is not None:
         query = query.where(Activity.occurred_at <= until)
     return query.group_by(Activity.account)
+
+
+def last_touch_and_visit_of_account(until: dt.datetime, when=None):
+    """(last touch, last visit) of the `Account` row of the query they are selected in, at or before
+    `until`, only where `when` holds (None elsewhere): correlated subqueries, for SQLite.
+
+    Each is a seek per touch kind on the (account, kind, time) index; for a whole book
+    that beats `last_touch_and_visit`'s grouped pass over every activity on SQLite
+    (100k accounts, 2.7 M activities: measured 1.42-1.65 s against 1.72-2.24 s, alternated,
+    on a loaded machine); PostgreSQL plans the grouped form well and a subplan per row badly."""
+    def newest(kind: str):
+        return Activity.select(fn.MAX(Activity.occurred_at)).where(
+            (Activity.account == Account.id) & (Activity.kind == kind) & (Activity.occurred_at <= until))
+
+    # SQLite's max() of several values is NULL if one is: each kind's is '' when it has none.
+    touch = fn.NULLIF(fn.MAX(*(fn.COALESCE(newest(kind), "") for kind in TOUCH_KINDS)), "")
+    visit = newest("visit")
+    if when is None:
+        return touch, visit
+    return Case(None, [(when, touch)], None), Case(None, [(when, visit)], None)
 
 
 def touch_rhythm(until: dt.datetime, since: dt.datetime, accounts=None):

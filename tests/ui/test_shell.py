@@ -184,7 +184,7 @@ async def test_an_am_cannot_reach_another_ams_account(org, make_app):
         await pilot.pause()
         app.open_account(other.id)
         await pilot.pause()
-        assert app.selected_account_id is None and app.current_mode == "portfolio"
+        assert app.selected_account_id != other.id and app.current_mode == "portfolio"
 
 
 async def test_keymap_from_config_remaps_a_binding(org, make_app):

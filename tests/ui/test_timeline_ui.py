@@ -52,7 +52,8 @@ async def open_timeline(app, pilot, account_id):
 
 
 async def test_without_a_selected_account_it_says_how_to_pick_one(org, make_app):
-    app = make_app("minh.pham")
+    factories.user("new.starter", role="am", team=org["lead"].team, manager=org["lead"])  # no accounts yet
+    app = make_app("new.starter")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("3")
@@ -61,6 +62,29 @@ async def test_without_a_selected_account_it_says_how_to_pick_one(org, make_app)
         await pilot.press("l")
         await pilot.pause()
         assert not isinstance(app.screen, VisitFormScreen)
+
+
+async def test_3_opens_the_timeline_of_the_account_under_the_cursor(org, make_app):
+    app = make_app("lena.lead")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        table = app.screen.table
+        await pilot.press("j", "j")
+        await settle(app, pilot)
+        under_cursor = table.row_at(table.cursor)
+        assert table.cursor == 2
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert card_text(app).startswith(under_cursor.name)
+        await pilot.press("2", "k")
+        await settle(app, pilot)
+        above = table.row_at(table.cursor)
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert card_text(app).startswith(above.name) and above.name != under_cursor.name
 
 
 async def test_card_and_events_with_the_today_rule(org, make_app):
@@ -224,7 +248,7 @@ async def test_an_am_cannot_open_another_ams_account(org, make_app):
         await settle(app, pilot)
         app.open_account(org["b1"].id)
         await settle(app, pilot)
-        assert app.selected_account_id is None
+        assert app.selected_account_id != org["b1"].id and not isinstance(app.screen, TimelineScreen)
         app.selected_account_id = org["b1"].id  # even forced, the screen shows nothing of it
         await pilot.press("3")
         await settle(app, pilot)

@@ -123,6 +123,7 @@ class AlertsScreen(AcctScreen):
 
     MODE = "alerts"
     MAIN = "alerts-table"
+    ROW_ACCOUNT = "account_id"
     TITLE = "Risk alerts"
     CSS_PATH = "alerts.tcss"
     HELP = (

@@ -59,6 +59,9 @@ class AcctScreen(Screen):
     MODE: str = ""
     HELP: str = ""
     MAIN: str = ""
+    #: The attribute of a row of this screen's tables that holds its account's id: the account
+    #: under the cursor becomes the one the Timeline (`3`) shows. "" when rows are not accounts'.
+    ROW_ACCOUNT: str = ""
     BINDINGS = bindings("screen")
 
     @dataclass
@@ -189,6 +192,15 @@ class AcctScreen(Screen):
 
     def action_filter(self) -> None:
         self.filter_bar.open()
+
+    def on_virtual_table_highlighted(self, event) -> None:
+        """The highlighted row's account is the Timeline's: `3` then opens what the cursor is on.
+
+        Cheap: the Timeline only notes it is stale and loads when it is next shown."""
+        if self.ROW_ACCOUNT and event.row is not None and event.table.has_focus:
+            account_id = getattr(event.row, self.ROW_ACCOUNT, None)
+            if account_id is not None:
+                self.app.selected_account_id = account_id
 
     def focus_main(self) -> None:
         """Give the focus back to the screen's list, at once.

@@ -86,6 +86,7 @@ class PortfolioScreen(AcctScreen):
 
     MODE = "portfolio"
     MAIN = "portfolio-table"
+    ROW_ACCOUNT = "id"
     TITLE = "Portfolio"
     CSS_PATH = "portfolio.tcss"
     HELP = (

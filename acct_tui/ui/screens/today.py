@@ -89,6 +89,7 @@ class TodayScreen(AcctScreen):
 
     MODE = "today"
     MAIN = "today-table"
+    ROW_ACCOUNT = "account_id"
     TITLE = "Today"
     CSS_PATH = "today.tcss"
     HELP = (

@@ -114,6 +114,7 @@ class VisitLogScreen(RecordEdits, AcctScreen):
 
     MODE = "visits"
     MAIN = "records-table"
+    ROW_ACCOUNT = "account_id"
     TITLE = "Visit log"
     CSS_PATH = "visits.tcss"
     HELP = (
@@ -202,10 +203,6 @@ class VisitLogScreen(RecordEdits, AcctScreen):
         self.query_one("#records-summary", Static).update(text)
 
     # -- selection --------------------------------------------------------
-
-    def on_virtual_table_highlighted(self, event: VirtualTable.Highlighted) -> None:
-        if event.table.has_focus and event.row is not None:
-            self.app.selected_account_id = event.row.account_id
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
         if isinstance(event.row, VisitRecordRow):

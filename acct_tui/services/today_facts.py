@@ -1,0 +1,140 @@
+"""What Today reads about the accounts themselves: the book, each customer's last touch and visit, the alerts.
+
+`services.today` turns these into items. Each is one query over the
+viewer's book, read as plain tuples, not models: an admin's book at 100,000 accounts makes every per-row
+object and every per-row conversion count (measured in `scripts/bench.py`'s
+Today row).
+
+- `book`: one pass over the viewer's book (not churned): each customer's
+  facts (tier, cadences, renewal, start, last touch, last visit) handed to
+  the cadence and renewal reasons as the row arrives, and the name, owner
+  and share of the book's value of the accounts with something to do;
+- `active_alerts`: open, acknowledged and snoozed alerts, the columns Today
+  uses (`alerts.list_alerts` builds the whole `AlertRow`, evidence and all).
+
+The last touch and visit are, on SQLite, a seek per touch kind for each
+customer (`touches.last_touch_and_visit_of_account`), on PostgreSQL one
+grouped pass over the activities at or before now, joined in
+(`touches.last_touch_and_visit`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable, NamedTuple
+
+from peewee import JOIN, Case, Value
+
+from acct_tui.core.currency import RateBook
+from acct_tui.db import database
+from acct_tui.models import Account, Alert, User
+from acct_tui.services import alerts as alerts_service
+from acct_tui.services import touches
+from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
+from acct_tui.services.kpi_facts import active_at, in_book
+from acct_tui.services.query import as_date, as_datetime, is_postgres, raw_rows
+
+
+class Named(NamedTuple):
+    """What every item of an account carries: its name, external id, owner and share of the book (%)."""
+
+    name: str
+    external_id: str | None
+    owner: str | None
+    share: float
+
+
+class Customer(NamedTuple):
+    """What the cadence and renewal reasons read of a customer."""
+
+    id: int
+    tier: str
+    contact_days: int | None
+    visit_days: int | None
+    renewal: dt.date | None
+    #: The days of the last touch and the last visit (at or before now).
+    last_touch: dt.date | None
+    last_visit: dt.date | None
+    #: The contract start and the record's creation, as the database gives them: `since` reads them
+    #: only for a customer without a touch or a visit on record.
+    contract_start: object
+    created_at: object
+
+    @property
+    def since(self) -> dt.date | None:
+        """When it started: the earlier of its contract start and its record's creation."""
+        start, created = as_date(self.contract_start), as_date(self.created_at)
+        return start if created is None else created if start is None else min(created, start)
+
+
+class AlertFact(NamedTuple):
+    id: int
+    account_id: int
+    rule: str
+    severity: str
+    status: str
+    reason: str
+    mine: bool
+    escalated_at: dt.datetime | None
+
+
+def book(viewer: Viewer, now: dt.datetime, rates: RateBook, wanted: set[int],
+         reasons: Callable[[Customer], list]) -> tuple[dict[int, Named], list]:
+    """Walk the viewer's book once: ({account id: `Named`} of the accounts in `wanted` or with a
+    reason, the reasons). `reasons(customer)` gives each customer's cadence and renewal items.
+
+    The rows are read as the database hands them over, never all held at once (an admin's
+    97,000 rows, about 90 MB as Python objects), and only the accounts with something to do
+    are kept; shares are worked out at the end, over the whole book's value."""
+    today = now.date()
+    customer = active_at(today)
+    columns = [Account.id, Account.name, Account.external_id, User.login, Account.annual_value, Account.currency,
+               Case(None, [(customer, 1)], 0), Account.tier, Account.contact_days, Account.visit_days,
+               Account.renewal_date, Account.contract_start, Account.created_at]
+    if is_postgres():
+        visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
+        last = touches.last_touch_and_visit(visible, until=now).alias("last")
+        query = (Account.select(*columns, last.c.at, last.c.visit)
+                 .join(last, JOIN.LEFT_OUTER, on=(last.c.account_id == Account.id)).switch(Account))
+    else:  # only the customers' (the reasons that need them are theirs)
+        query = Account.select(*columns, *touches.last_touch_and_visit_of_account(now, when=customer))
+    query = query.join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id)).where(in_book())
+    per_currency: dict[str, list] = {}
+    owners: dict[str | None, str | None] = {}  # one string per login, not one per row
+    kept: dict[int, tuple] = {}
+    found: list = []
+    for (aid, name, external, owner, value, currency, is_customer, tier, contact_days, visit_days, renewal, start,
+         created, touch, visit) in database.execute_sql(*scope_accounts(query, viewer).sql()):
+        value = float(value or 0)
+        part = per_currency.get(currency)
+        if part is None:
+            part = per_currency[currency] = [currency, 0, 0.0]
+        part[1] += 1
+        part[2] += value
+        keep = aid in wanted
+        if is_customer:
+            items = reasons(Customer(aid, tier, contact_days, visit_days, as_date(renewal), as_date(touch), as_date(visit),
+                                     start, created))
+            if items:
+                found += items
+                keep = True
+        if keep:
+            kept[aid] = (name, external, owners.setdefault(owner, owner), value, currency)
+    total = float(rates.total([tuple(p) for p in per_currency.values()], today).amount) if per_currency else 0.0
+    # An account without a rate has no share (it is never added at face value).
+    rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
+    named = {aid: Named(name, external, owner, 100.0 * value * rate[currency] / total if currency in rate else 0.0)
+             for aid, (name, external, owner, value, currency) in kept.items()}
+    return named, found
+
+
+def active_alerts(viewer: Viewer) -> list[AlertFact]:
+    """Open, acknowledged and snoozed alerts on accounts in the viewer's book (`alerts.ACTIVE_STATUSES`)."""
+    mine = Case(None, [(Alert.escalated_to == viewer.user_id, 1)], 0) if viewer.user_id is not None else Value(0)
+    query = (
+        Alert.select(Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, mine, Alert.escalated_at)
+        .join(Account, on=(Alert.account == Account.id))
+        .where(Alert.status.in_(alerts_service.ACTIVE_STATUSES))
+    )
+    return [AlertFact(aid, account, rule, severity, status, reason, bool(is_mine), as_datetime(at))
+            for aid, account, rule, severity, status, reason, is_mine, at in raw_rows(scope_accounts(query, viewer))]
