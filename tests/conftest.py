@@ -96,6 +96,37 @@ def _admin(sql_text: str, *names: str) -> None:
             time.sleep(0.2 * (attempt + 1))
 
 
+def _share_parsed_css() -> None:
+    """Parse each piece of Textual CSS once per test process, not several times per app.
+
+    Textual re-parses every stylesheet source from scratch whenever a screen with CSS of its own
+    is pushed and whenever the theme's variables change (`Stylesheet.reparse` starts from an
+    empty cache), and again in every new app: a tenth of each UI test. Parsing is a pure function
+    of the CSS text, where it came from and the variables, so rules parsed once serve every later
+    app (parse errors are still raised: `Stylesheet.parse` checks the rules it gets). Skipped if a
+    Textual release renames the method: the tests only get slower.
+    """
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = getattr(Stylesheet, "_parse_rules", None)
+    if parse_rules is None or getattr(parse_rules, "shared", False):
+        return
+    parsed: dict[tuple, list] = {}
+
+    def shared_parse_rules(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    shared_parse_rules.shared = True
+    Stylesheet._parse_rules = shared_parse_rules
+
+
+_share_parsed_css()
+
+
 _pg: dict[str, str] = {}
 
 
