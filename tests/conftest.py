@@ -143,6 +143,17 @@ def _pg_url() -> str:
     return _pg["url"]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: one worker more than there are cores.
+
+    A UI test spends part of its time asleep, Textual's pilot waiting in 20 ms slices for the
+    app to go idle after each key; a third worker on two cores fills those gaps (three UI
+    modules: 12% less time than with two workers, measured back to back in both orders).
+    """
+    return (os.cpu_count() or 1) + 1
+
+
 def pytest_sessionfinish(session):
     """Drop the worker's own database (the one CI made is CI's to drop)."""
     made = _pg.pop("made", None)
