@@ -29,7 +29,7 @@ from acct_tui.core.settings import RiskSettings, Thresholds, loaded
 from acct_tui.db import database
 from acct_tui.enums import CHAMPION_ROLES
 from acct_tui.models import Account, ActionItem, Activity, Contact, CustomerCase, MetricSample, Milestone, PlannedVisit, Receivable
-from acct_tui.services import activity_facts
+from acct_tui.services import activity_facts, sql_template
 from acct_tui.services.query import as_date, as_datetime, chunks, raw_rows
 
 #: Commitments that fell due within this many days count towards "kept on time".
@@ -73,47 +73,54 @@ def _rows_on_own_connection(query) -> list[tuple]:
 
 def _gather(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> dict[int, AccountFacts]:
     today = now.date()
+    values: dict[int, dict] = {}
+    if ids is None:
+        # The whole portfolio: run the queries two at a time on their own
+        # connections while this thread folds in the results already back.
+        account_query, *queries = _queries(now, None, thresholds)
+        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
+            futures = [pool.submit(_rows_on_own_connection, query) for query in queries]
+            _apply_accounts(values, raw_rows(account_query), today)
+            for index, apply in enumerate(_APPLY):
+                apply(values, futures[index].result(), now)
+                futures[index] = None  # folded in: its rows (a million at 100k) go now, not at the end
+    else:
+        # A few accounts (a card, an explanation): the SQL written once per day and shape.
+        account_sql, *statements = sql_template.statements(
+            ("facts", thresholds), lambda at, some: _queries(at, some, thresholds), now, ids)
+        _apply_accounts(values, database.execute_sql(*account_sql).fetchall(), today)
+        if values:
+            for apply, statement in zip(_APPLY, statements):
+                apply(values, database.execute_sql(*statement).fetchall(), now)
+    activity_facts.name_confidential_authors(values)
+    # Each account's keyword dict goes as its facts come: both sets at once were 100 MBs at 100k.
+    return {aid: AccountFacts(**values.pop(aid)) for aid in list(values)}
+
+
+def _queries(now: dt.datetime, ids: list[int] | None, thresholds: Thresholds) -> list:
+    """The accounts' query, then one query per step of `_APPLY`, in its order."""
+    today = now.date()
 
     def scoped(query, column):
         return query if ids is None else query.where(column.in_(ids))
 
-    values: dict[int, dict] = {}
-    # (query, how to fold its rows into `values`), in the order they are folded:
-    # missed visits need the last visit from the activity query before them.
-    # The heaviest queries go first so that they start first.
-    steps = [
-        (scoped(activity_facts.activity_query(now), Activity.account), activity_facts.apply_activity),
-        (activity_facts.sentiment_query(now, thresholds.sentiment_touches, ids), activity_facts.apply_sentiments),
-        (scoped(_metric_query(today), MetricSample.account), _apply_metrics),
-        (scoped(_receivable_query(today), Receivable.account), _apply_receivables),
-        (scoped(activity_facts.intent_query(now), Activity.account), activity_facts.apply_intent),
-        (scoped(_missed_visit_query(now, today), PlannedVisit.account), _apply_missed_visits),
-        (scoped(_commitment_query(today), ActionItem.account), _apply_commitments),
-        (scoped(_milestone_query(today), Milestone.account), _apply_milestones),
-        (scoped(_case_query(now, today, thresholds.complaint_spike_days), CustomerCase.account), _apply_cases),
-        (scoped(_contact_query(today), Contact.account), _apply_contacts),
-    ]
     account_query = scoped(Account.select(
         Account.id, Account.tier, Account.status, Account.churned_on, Account.contact_days,
         Account.visit_days, Account.created_at, Account.contract_start, Account.renewal_date,
     ), Account.id)
-    if ids is None:
-        # The whole portfolio: run the queries two at a time on their own
-        # connections while this thread folds in the results already back.
-        with ThreadPoolExecutor(PARALLEL_QUERIES) as pool:
-            futures = [pool.submit(_rows_on_own_connection, query) for query, _ in steps]
-            _apply_accounts(values, raw_rows(account_query), today)
-            for index, (_, apply) in enumerate(steps):
-                apply(values, futures[index].result(), now)
-                futures[index] = None  # folded in: its rows (a million at 100k) go now, not at the end
-    else:
-        _apply_accounts(values, raw_rows(account_query), today)
-        if values:
-            for query, apply in steps:
-                apply(values, raw_rows(query), now)
-    activity_facts.name_confidential_authors(values)
-    # Each account's keyword dict goes as its facts come: both sets at once were 100 MBs at 100k.
-    return {aid: AccountFacts(**values.pop(aid)) for aid in list(values)}
+    return [
+        account_query,
+        scoped(activity_facts.activity_query(now), Activity.account),
+        activity_facts.sentiment_query(now, thresholds.sentiment_touches, ids),
+        scoped(_metric_query(today), MetricSample.account),
+        scoped(_receivable_query(today), Receivable.account),
+        scoped(activity_facts.intent_query(now), Activity.account),
+        scoped(_missed_visit_query(now, today), PlannedVisit.account),
+        scoped(_commitment_query(today), ActionItem.account),
+        scoped(_milestone_query(today), Milestone.account),
+        scoped(_case_query(now, today, thresholds.complaint_spike_days), CustomerCase.account),
+        scoped(_contact_query(today), Contact.account),
+    ]
 
 
 def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
@@ -302,3 +309,13 @@ def _apply_receivables(values, rows, now) -> None:
         record = values.get(aid)
         if record is not None:
             record.update(oldest_unpaid_due=as_date(oldest), unpaid_overdue=int(n_unpaid or 0), receivables_recent=int(n_recent or 0))
+
+
+#: How each query of `_queries` after the accounts' is folded into the facts, in the order they
+#: are folded (missed visits need the last visit from the activity query before them; the
+#: heaviest queries go first so that, on the whole portfolio, they start first).
+_APPLY = (
+    activity_facts.apply_activity, activity_facts.apply_sentiments, _apply_metrics, _apply_receivables,
+    activity_facts.apply_intent, _apply_missed_visits, _apply_commitments, _apply_milestones, _apply_cases,
+    _apply_contacts,
+)
