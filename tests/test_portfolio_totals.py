@@ -45,7 +45,7 @@ def synthetic(seed: int = 7) -> Portfolio:
         touch_status=tuple(rnd.choice(("green", "yellow", "red")) for _ in range(SIZE)),
         next_visits=tuple(maybe(739000 + rnd.randint(0, 90)) for _ in range(SIZE)),
         renewals=tuple(maybe(739000 + rnd.randint(-30, 300)) for _ in range(SIZE)),
-        alerts=tuple(rnd.choice((0, 0, 1, 3)) for _ in range(SIZE)),
+        alerts=tuple(rnd.choice((0, 0, 1, 3, 12)) for _ in range(SIZE)),
         customers=tuple(rnd.random() < 0.7 for _ in range(SIZE)),
         total_value=sum(v for v in values if v is not None),
         unrated=frozenset(i for i, v in enumerate(values) if v is None),
@@ -120,3 +120,18 @@ def test_a_text_nothing_matches_shows_nothing_and_zero_totals():
     empty = p.totals(Filters(text="qqq"))
     assert (p.view(filters=Filters(text="qqq")), figures(empty)) == ([], (0, 0.0, (), 0.0, None, 0, 0, 0, '"qqq"'))
     assert figures(p.totals()) == plain_summary(p, range(SIZE), Filters())
+
+
+def test_a_table_page_builds_each_row_once_when_read():
+    from acct_tui.ui.screens.portfolio import PortfolioSource
+
+    p = synthetic()
+    built = []
+    source = PortfolioSource(p, p.view("name"))
+    page = source.fetch(390, 200)  # the last 10
+    page._build = lambda i: built.append(i) or p.row(i)
+    assert len(page) == 10 and built == []
+    first = page[3]
+    assert page[3] is first and built == [p.view("name")[393]] and first == p.row(built[0])
+    with pytest.raises(IndexError):
+        page[10]

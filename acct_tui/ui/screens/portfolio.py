@@ -77,8 +77,26 @@ class PortfolioSource:
     def count(self) -> int:
         return len(self.positions)
 
-    def fetch(self, offset: int, limit: int) -> list[PortfolioRow]:
-        return [self.portfolio.row(i) for i in self.positions[offset : offset + limit]]
+    def fetch(self, offset: int, limit: int) -> "LazyRows":
+        return LazyRows(self.portfolio.row, self.positions[offset : offset + limit])
+
+
+class LazyRows:
+    """A page of rows, each built when first read: a keystroke builds the 50 on screen, not the page's 200."""
+
+    __slots__ = ("_build", "_positions", "_rows")
+
+    def __init__(self, build, positions):
+        self._build, self._positions, self._rows = build, positions, {}
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def __getitem__(self, slot: int) -> PortfolioRow:
+        row = self._rows.get(slot)
+        if row is None:
+            row = self._rows[slot] = self._build(self._positions[slot])  # IndexError past the end
+        return row
 
 
 class PortfolioScreen(AcctScreen):
