@@ -152,6 +152,32 @@ async def test_filters_combine_and_show_in_the_summary(org, make_app):
         assert '"ta", owner minh.pham' in summary(app)
 
 
+async def test_typing_narrows_and_backspace_widens_back_with_the_same_rows_and_summary(org, make_app):
+    health(org["a1"], 20, "red")
+    health(org["b1"], 80, "green")
+    app = make_app("lena.lead")
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash")
+        seen = []
+        for key in "ta":
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append((names_shown(app), summary(app)))
+        assert sorted(seen[1][0]) == ["Beta Ltd", "Delta Co", "Theta"]
+        assert "3 accounts of 5" in seen[1][1] and '"ta"' in seen[1][1]
+        await pilot.press("z")  # nothing matches "taz"
+        await pilot.pause()
+        assert names_shown(app) == [] and "0 accounts of 5" in summary(app)
+        for expected in reversed(seen):
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert (names_shown(app), summary(app)) == expected
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert len(names_shown(app)) == 5 and " of 5" not in summary(app)
+
+
 async def test_escape_clears_the_text_filter(org, make_app):
     app = make_app("lena.lead")
     async with app.run_test(size=(150, 40)) as pilot:

@@ -244,7 +244,7 @@ class PortfolioScreen(AcctScreen):
     def _totals(self):
         cached = self._summary
         if cached is None or cached[0] is not self.portfolio or cached[1] != self.filters:
-            cached = self._summary = (self.portfolio, self.filters, self.portfolio.summary(self.positions, self.filters))
+            cached = self._summary = (self.portfolio, self.filters, self.portfolio.totals(self.filters))
         return cached[2]
 
     def _set_filters(self, filters: Filters) -> None:
