@@ -39,7 +39,7 @@ from acct_tui.models import Account, User
 from acct_tui.services import kpi_facts, portfolio_columns, portfolio_totals
 from acct_tui.services.money import in_base_sql
 from acct_tui.services.portfolio_rows import TIER_RANK, Filters, PortfolioRow, Summary
-from acct_tui.services.query import page_cache_at_most, raw_rows
+from acct_tui.services.query import iter_rows, page_cache_at_most, raw_rows
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
 BAND_RANK = {"red": 0, "yellow": 1, "green": 2}
@@ -279,21 +279,24 @@ def _load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, first:
     book_total = None
     if first is None:
         accounts, visible = _all_accounts(viewer, today)
-        total_accounts, rates = len(accounts), book.rates_on(today, {row[5] for row in accounts})
     else:
         book_total, total_accounts, rates = _book_totals(viewer, book, today)
         accounts, visible = _most_valuable(viewer, first, rates, today)
     whole_book = first is None and viewer.sees_everything
-    columns, unrated, unrated_pipeline = portfolio_columns.columns(accounts, visible, policy, today, rates, book, whole_book)
+    columns, unrated, unrated_pipeline, positions = portfolio_columns.columns(accounts, visible, policy, today, book, whole_book)
     values = columns["values"]
     if book_total is None:
         total, total_unrated = sum(v for v in values if v is not None), merge_unrated((columns["currencies"][i], 1) for i in unrated)
+        total_accounts = len(values)
     else:
         total, total_unrated = float(book_total.amount), book_total.unrated
+    top = portfolio_columns.top_share(values, total)
+    # Each column a tuple as its list is let go: never two copies of them all.
+    fields = {name: tuple(columns.pop(name)) for name in list(columns)}
     return Portfolio(
         today=today,
-        **{name: tuple(column) for name, column in columns.items()},
-        top=portfolio_columns.top_share(values, total),
+        **fields,
+        top=top,
         base=book.base,
         total_value=total,
         unrated=frozenset(unrated),
@@ -301,6 +304,7 @@ def _load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, first:
         total_unrated=total_unrated,
         total_accounts=total_accounts,
         complete=first is None,
+        _cache={"positions": positions},
     )
 
 
@@ -320,9 +324,9 @@ def _account_query(today: dt.date):
 
 
 def _all_accounts(viewer: Viewer, today: dt.date):
-    """(account rows, the ids the facts cover) for the whole book."""
+    """(the account rows, streamed; the ids the facts cover) for the whole book."""
     # No ORDER BY: sorting 100k names in SQL costs more than the cached sort orders.
-    return raw_rows(scope_accounts(_account_query(today), viewer)), visible_account_ids(viewer).where(_IN_BOOK)
+    return iter_rows(scope_accounts(_account_query(today), viewer)), visible_account_ids(viewer).where(_IN_BOOK)
 
 
 def _book_totals(viewer: Viewer, book: RateBook, today: dt.date):
