@@ -266,3 +266,23 @@ def test_pipeline_weights_open_opportunities_by_probability_in_the_base_currency
     assert p.unrated_pipeline == (("XAF", 1),)
     assert p.summary(p.view("pipeline")).pipeline == 7_500.0
     assert [p.names[i] for i in p.view("pipeline")] == ["Acme", "Beta"]
+
+
+def test_the_load_reads_with_a_small_page_cache_on_sqlite_and_puts_it_back(db, monkeypatch):
+    from acct_tui.services import portfolio_facts
+    from acct_tui.services.query import is_postgres
+
+    factories.org()
+    if is_postgres():  # no such setting there: the load runs as ever
+        assert len(load("ada.admin")) == 8
+        return
+
+    def cache_size():
+        return db.execute_sql("PRAGMA cache_size").fetchone()[0]
+
+    seen = []
+    real = portfolio_facts.health
+    monkeypatch.setattr(portfolio_facts, "health", lambda *a: (seen.append(cache_size()), real(*a))[1])
+    before = cache_size()
+    assert len(load("ada.admin")) == 8 and len(load("ada.admin", first=2)) == 2
+    assert before == -64_000 and seen == [-portfolio.PAGE_CACHE_KIB] * 2 and cache_size() == before

@@ -39,7 +39,7 @@ from acct_tui.models import Account, User
 from acct_tui.services import kpi_facts, portfolio_columns, portfolio_totals
 from acct_tui.services.money import in_base_sql
 from acct_tui.services.portfolio_rows import TIER_RANK, Filters, PortfolioRow, Summary
-from acct_tui.services.query import raw_rows
+from acct_tui.services.query import page_cache_at_most, raw_rows
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
 BAND_RANK = {"red": 0, "yellow": 1, "green": 2}
@@ -265,6 +265,17 @@ def load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, *, firs
     screen to show while the whole portfolio loads. Its `total_value` and
     `total_accounts` still cover everything; `complete` is False.
     """
+    with page_cache_at_most(PAGE_CACHE_KIB):
+        return _load(viewer, policy, today, book, first)
+
+
+#: SQLite page cache for the load: it reads each page of the book's indexes about once, so the
+#: connection's 64 MB cache only filled up and stayed resident (100k accounts: the app's peak
+#: 315 -> 256 MB with 8 MB, the load no slower, measured).
+PAGE_CACHE_KIB = 8_000
+
+
+def _load(viewer: Viewer, policy: Policy, today: dt.date, book: RateBook, first: int | None) -> Portfolio:
     book_total = None
     if first is None:
         accounts, visible = _all_accounts(viewer, today)
