@@ -322,6 +322,20 @@ class HealthSnapshot(BaseModel):
         indexes = ((("account", "taken_on"), True),)
 
 
+class AccountPulse(BaseModel):
+    """Derived, kept by the database's triggers (migration 0011): the account's newest touch and visit
+    (whenever dated), its newest health score and the points lost over the week before it."""
+
+    account = ForeignKeyField(Account, primary_key=True, backref="pulse", on_delete="CASCADE")
+    last_touch_at = DateTimeField(null=True)
+    last_visit_at = DateTimeField(null=True)
+    health_score = SmallIntegerField(null=True)
+    health_drop = SmallIntegerField(null=True)
+
+    class Meta:
+        table_name = "account_pulse"
+
+
 class AuditLog(BaseModel):
     actor = CharField(max_length=80)
     action = CharField(max_length=40)
@@ -353,4 +367,4 @@ RECORD_MODELS: tuple[type[BaseModel], ...] = (
 )
 #: Every table, in dependency order (create in this order, drop in reverse): the tables of
 #: record, then what the app derives from them and its log.
-ALL_MODELS: tuple[type[BaseModel], ...] = RECORD_MODELS + (Alert, HealthSnapshot, AuditLog)
+ALL_MODELS: tuple[type[BaseModel], ...] = RECORD_MODELS + (Alert, HealthSnapshot, AccountPulse, AuditLog)

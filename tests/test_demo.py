@@ -43,7 +43,7 @@ def digest() -> str:
     """A stable fingerprint of every row of every table, in id order."""
     h = hashlib.sha256()
     for model in ALL_MODELS:
-        for row in model.select().order_by(model.id).tuples():
+        for row in model.select().order_by(model._meta.primary_key).tuples():
             h.update(repr(row).encode())
     return h.hexdigest()
 

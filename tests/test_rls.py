@@ -149,6 +149,9 @@ def test_an_am_role_reads_only_their_own_rows_from_every_table(team):
                       "alert", "health_snapshot", "opportunity"):
             accounts = {row[0] for row in conn.execute(f'SELECT DISTINCT account_id FROM "{table}"')}
             assert accounts == mine, table
+        # The pulse the database keeps (migration 0011): theirs only.
+        pulses = {row[0] for row in conn.execute("SELECT account_id FROM account_pulse")}
+        assert pulses and pulses <= mine
         # Their own confidential records, and everyone's ordinary ones, on their accounts.
         rows = conn.execute("SELECT account_id, subject FROM activity").fetchall()
         assert {a for a, _ in rows} == mine and len(rows) == 4
@@ -356,7 +359,25 @@ def test_the_migration_runs_again_without_harm_and_does_nothing_on_sqlite(pg, tm
     with database.connection_context(), database.atomic():
         migration.up(None, database.obj)
         policies = database.execute_sql("SELECT count(*) FROM pg_policy WHERE polname LIKE 'acct_%%'").fetchone()[0]
-    assert policies == 19 + 5  # and 0004's: the opportunity table's, its audit entries', the rates' three
+    assert policies == 19 + 5 + 1  # and 0004's: the opportunity table's, its audit entries', the rates' three; 0011's pulse
     sqlite = db_sqlite.SafeSqliteDatabase(str(tmp_path / "x.db"))
     migration.up(None, sqlite)  # nothing to do, nothing written
     assert sqlite.get_tables() == []
+
+
+def test_a_touch_an_am_logs_moves_the_pulse_they_may_not_write(team):
+    """The pulse is the database's: an AM's touch updates it through the trigger, while the AM
+    may not write a pulse row themselves."""
+    org, people = team
+    with database.connection_context():
+        am1 = User.get(User.login == people["am1"])
+    with connect_as(people["am1"]) as conn:
+        conn.execute(
+            "INSERT INTO activity (account_id, author_id, kind, occurred_at, subject, intent_to_leave, confidential, created_at)"
+            " VALUES (%s, %s, 'call', '2026-11-19 15:00', 'logged', false, false, now())", (org["a2"].id, am1.id))
+        assert conn.execute("UPDATE account_pulse SET last_touch_at = now() WHERE account_id = %s", (org["a1"].id,)).rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("INSERT INTO account_pulse (account_id) VALUES (%s)", (org["l1"].id,))
+    with database.connection_context():
+        (at,) = database.execute_sql("SELECT last_touch_at FROM account_pulse WHERE account_id = %s", (org["a2"].id,)).fetchone()
+    assert at == dt.datetime(2026, 11, 19, 15, 0)

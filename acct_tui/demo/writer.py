@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from importlib import import_module
 
 import peewee
 
@@ -193,7 +194,7 @@ def indexes_deferred(db: peewee.Database, models=ORDER):
     for index in saved:
         db.execute_sql(f"DROP INDEX {_quote(index.name)}")
     try:
-        with search_deferred(db):
+        with search_deferred(db), pulse_deferred(db):
             yield
     finally:
         failed = None
@@ -206,6 +207,36 @@ def indexes_deferred(db: peewee.Database, models=ORDER):
             raise failed
         if postgres:
             db.execute_sql("ANALYZE " + ", ".join(_quote(model._meta.table_name) for model in models))
+
+
+@contextmanager
+def pulse_deferred(db: peewee.Database):
+    """Rebuild `account_pulse` (migration 0011) once after a bulk load, not row by row through its triggers.
+
+    The triggers come back, and the pulse is rebuilt from the activities and snapshots,
+    even when the load fails."""
+    pulse = import_module("acct_tui.migrations.0011_pulse")
+    postgres = isinstance(db, peewee.PostgresqlDatabase)
+    if postgres:
+        for name, table in pulse.PG_TRIGGERS:
+            db.execute_sql(f"ALTER TABLE {_quote(table)} DISABLE TRIGGER {name}")
+        triggers = []
+    else:
+        names = ", ".join(f"'{name}'" for name in pulse.SQLITE_TRIGGERS)
+        triggers = db.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})").fetchall()
+        for name, _ in triggers:
+            db.execute_sql(f"DROP TRIGGER {_quote(name)}")
+    try:
+        yield
+    finally:
+        with db.atomic():
+            for statement in pulse.rebuild_sql(postgres):
+                db.execute_sql(statement)
+            for name, sql in triggers:
+                db.execute_sql(sql)
+            if postgres:
+                for name, table in pulse.PG_TRIGGERS:
+                    db.execute_sql(f"ALTER TABLE {_quote(table)} ENABLE TRIGGER {name}")
 
 
 @contextmanager

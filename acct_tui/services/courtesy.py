@@ -19,7 +19,7 @@ from peewee import Expression
 from acct_tui.core.urgency import COURTESY_WINDOW
 from acct_tui.models import Account, Contact
 from acct_tui.services.access import Viewer, scope_accounts
-from acct_tui.services.query import as_date, month_day, raw_rows
+from acct_tui.services.query import as_date, ids_in, month_day, raw_rows
 
 
 def current_contact(today: dt.date) -> Expression:
@@ -45,7 +45,8 @@ def courtesy_days(today: dt.date, window: int = COURTESY_WINDOW) -> dict[str, dt
     return days
 
 
-def upcoming_birthdays(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
+def upcoming_birthdays(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW,
+                       accounts: list[int] | None = None):
     """(contact id, account id, name, role, the day) of current contacts of active accounts whose
     birthday falls within `window` days; one query, on the birthday's month and day."""
     days = courtesy_days(today, window)
@@ -56,10 +57,13 @@ def upcoming_birthdays(viewer: Viewer, today: dt.date, account_id: int | None = 
     )
     if account_id is not None:
         query = query.where(Contact.account == account_id)
+    if accounts is not None:
+        query = query.where(ids_in(Contact.account, accounts))
     return [(cid, aid, name, role, days[md]) for cid, aid, name, role, md in raw_rows(scope_accounts(query, viewer))]
 
 
-def upcoming_anniversaries(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW):
+def upcoming_anniversaries(viewer: Viewer, today: dt.date, account_id: int | None = None, window: int = COURTESY_WINDOW,
+                           accounts: list[int] | None = None):
     """(account id, name, years, the day) of active accounts whose contract started on this
     month and day at least a year before, within `window` days; one query."""
     days = courtesy_days(today, window)
@@ -68,6 +72,8 @@ def upcoming_anniversaries(viewer: Viewer, today: dt.date, account_id: int | Non
     )
     if account_id is not None:
         query = query.where(Account.id == account_id)
+    if accounts is not None:
+        query = query.where(ids_in(Account.id, accounts))
     found = []
     for aid, name, start, md in raw_rows(scope_accounts(query, viewer)):
         day, start = days[md], as_date(start)

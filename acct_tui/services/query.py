@@ -74,6 +74,13 @@ def ids_in(column, ids: list[int]):
     return NodeList((column, SQL(f"IN ({marks})", [int(i) for i in ids])))
 
 
+def unindexed(column):
+    """`column` as SQLite's planner will not look it up by an index (`+column`), for a query
+    restricted to a few accounts: without statistics it would rather range over a
+    (status, day) index than seek each account (a Today page's milestones: 120 ms against 12)."""
+    return column if is_postgres() else NodeList((SQL("+"), column), glue="")
+
+
 @contextmanager
 def page_cache_at_most(kib: int) -> Iterator[None]:
     """SQLite: this connection's page cache at most `kib` KiB for the block, as it was after.

@@ -122,33 +122,48 @@ class Today:
     day: dt.date
     items: tuple[TodayItem, ...]
     rows: tuple[TodayRow, ...] = field(default=())
+    #: False for a first page (`build_today(first=N)`): `rows` are the queue's first N, `items` theirs.
+    complete: bool = True
 
 
 def build_today(viewer: Viewer, *, settings: RiskSettings | None = None, book: RateBook | None = None,
-                base_currency: str = "USD") -> Today:
-    """The viewer's Today, ranked: highest score first, then the earliest due, then the account's name."""
+                base_currency: str = "USD", first: int | None = None) -> Today:
+    """The viewer's Today, ranked: highest score first, then the earliest due, then the account's name.
+
+    `first`: only the first rows (`services.today_page`, without ranking the whole book);
+    `Today.complete` says which."""
+    settings, book = settings or loaded(), book or rate_book(base_currency)
     with collector.paused(), page_cache_at_most(PAGE_CACHE_KIB):
-        return _build(viewer, settings or loaded(), book or rate_book(base_currency))
+        if first is not None:
+            from acct_tui.services import today_page
+
+            return today_page.first_rows(viewer, first, settings, book)
+        return build(viewer, settings, book)
 
 
-def _build(viewer: Viewer, settings: RiskSettings, book: RateBook) -> Today:
+def build(viewer: Viewer, settings: RiskSettings, book: RateBook, accounts: list[int] | None = None,
+          value: today_facts.BookValue | None = None) -> Today:
+    """The queue of `viewer`, every item ranked; only the rows of `accounts` when given (with
+    `value`, the whole book's `today_facts.book_value`)."""
     now = clock.now()
     today = now.date()
+    if value is None:
+        value = today_facts.book_value(viewer, today, book)
     found: list[tuple[int, str, str, dt.date | None, tuple[tuple[str, float], ...], str, int]] = []
-    covered = _alerts(viewer, found)
-    dated.commitments(viewer, today, found)
-    dated.visits(viewer, today, found)
-    dated.milestones(viewer, today, found)
+    covered = _alerts(viewer, found, accounts)
+    dated.commitments(viewer, today, found, accounts)
+    dated.visits(viewer, today, found, accounts)
+    dated.milestones(viewer, today, found, accounts)
     if settings.courtesy.birthdays:
-        dated.birthdays(viewer, today, found)
+        dated.birthdays(viewer, today, found, accounts)
     if settings.courtesy.anniversaries:
-        dated.anniversaries(viewer, today, found)
+        dated.anniversaries(viewer, today, found, accounts)
 
     def reasons(customer: today_facts.Customer) -> list:
         return _cadence(customer, settings, today, covered) + _renewal(customer, settings, today, covered)
 
     # Last: the pass over the book keeps only the accounts with an item.
-    named, account_level = today_facts.book(viewer, now, book, {entry[0] for entry in found}, reasons)
+    named, account_level = today_facts.book(viewer, now, value, {entry[0] for entry in found}, reasons, accounts)
     if not named:
         return Today(today, ())
     found += account_level
@@ -198,11 +213,11 @@ def _health(account_ids: set[int]) -> dict[int, tuple[int, str, int | None]]:
 # -- the sources --------------------------------------------------------------------
 
 
-def _alerts(viewer: Viewer, found: list) -> set[tuple[int, str]]:
+def _alerts(viewer: Viewer, found: list, accounts: list[int] | None = None) -> set[tuple[int, str]]:
     """Open alerts and alerts escalated to me; returns (account, rule) of every alert still active,
     whatever its status: the Today reasons those stand for are left to them."""
     covered: set[tuple[int, str]] = set()
-    for alert in today_facts.active_alerts(viewer):
+    for alert in today_facts.active_alerts(viewer, accounts):
         covered.add((alert.account_id, alert.rule))
         if alert.mine and alert.status != "snoozed":
             on = f" on {day_text(alert.escalated_at.date())}" if alert.escalated_at else ""

@@ -21,7 +21,7 @@ from acct_tui.models import Account, ActionItem, Milestone, PlannedVisit, User
 from acct_tui.services.access import Viewer, hidden_sources, scope_accounts
 from acct_tui.services.courtesy import upcoming_anniversaries, upcoming_birthdays
 from acct_tui.services.kpi_facts import late_commitment
-from acct_tui.services.query import as_date, raw_rows
+from acct_tui.services.query import as_date, ids_in, raw_rows, unindexed
 
 
 def day_text(value: dt.date) -> str:
@@ -41,7 +41,7 @@ def _whose(owner: str | None, viewer: Viewer) -> str:
     return f", owner {owner}" if owner and owner != viewer.login else ""
 
 
-def _terms(kind: str, days: int, window: int) -> list[tuple[str, float]]:
+def item_terms(kind: str, days: int, window: int) -> list[tuple[str, float]]:
     """The item's kind, and how close it is within its `window` or how late (late is as close as it gets)."""
     if days < 0:
         return [(kind, 1), ("days_late", late_value(-days)), ("due_soon", 1.0)]
@@ -58,13 +58,20 @@ def _with_owner(model, *columns):
     )
 
 
-def commitments(viewer: Viewer, today: dt.date, found: list) -> None:
+def _rows(query, viewer: Viewer, column, accounts: list[int] | None) -> list[tuple]:
+    """The query's rows on the accounts `viewer` sees, only `accounts` of them when given."""
+    if accounts is not None:
+        query = query.where(ids_in(column, accounts))
+    return raw_rows(scope_accounts(query, viewer))
+
+
+def commitments(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Open commitments due within the window, or late (`kpi_facts.late_commitment`)."""
     horizon = today + dt.timedelta(days=COMMITMENT_WINDOW)
     query = _with_owner(ActionItem, ActionItem.id, ActionItem.account, ActionItem.title, ActionItem.due_on,
                         ActionItem.source_activity)
     query = query.where(late_commitment(today) | ((ActionItem.status == "open") & ActionItem.due_on.between(today, horizon)))
-    rows = raw_rows(scope_accounts(query, viewer))
+    rows = _rows(query, viewer, ActionItem.account, accounts)
     # A promise made in a record the viewer may not read: whose record, never its words.
     hidden = hidden_sources(viewer, [row[4] for row in rows])
     for iid, aid, title, due, source, owner in rows:
@@ -72,15 +79,16 @@ def commitments(viewer: Viewer, today: dt.date, found: list) -> None:
         title = f"a commitment from a confidential record by {hidden[source]}" if source in hidden else f"“{title}”"
         days = (due - today).days
         reason = f"commitment {title} {_due_or_late(days)}{_whose(owner, viewer)}"
-        found.append((aid, "commitment", reason, due, _terms("commitment", days, COMMITMENT_WINDOW), "action_item", iid))
+        found.append((aid, "commitment", reason, due, item_terms("commitment", days, COMMITMENT_WINDOW), "action_item", iid))
 
 
-def visits(viewer: Viewer, today: dt.date, found: list) -> None:
+def visits(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Visits still planned for this week, or for a day already past."""
     horizon = today + dt.timedelta(days=VISIT_WINDOW)
     query = _with_owner(PlannedVisit, PlannedVisit.id, PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose)
-    query = query.where((PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for <= horizon))
-    for pid, aid, day, purpose, owner in raw_rows(scope_accounts(query, viewer)):
+    status = PlannedVisit.status if accounts is None else unindexed(PlannedVisit.status)
+    query = query.where((status == "planned") & (PlannedVisit.scheduled_for <= horizon))
+    for pid, aid, day, purpose, owner in _rows(query, viewer, PlannedVisit.account, accounts):
         day = as_date(day)
         days = (day - today).days
         what = f": {purpose}" if purpose else ""
@@ -88,35 +96,36 @@ def visits(viewer: Viewer, today: dt.date, found: list) -> None:
             reason = f"planned visit {days_late(-days)} (planned {day_text(day)}){what}{_whose(owner, viewer)}"
         else:
             reason = f"visit planned {_on(day, days)}{what}{_whose(owner, viewer)}"
-        found.append((aid, "visit", reason, day, _terms("visit", days, VISIT_WINDOW), "planned_visit", pid))
+        found.append((aid, "visit", reason, day, item_terms("visit", days, VISIT_WINDOW), "planned_visit", pid))
 
 
-def milestones(viewer: Viewer, today: dt.date, found: list) -> None:
+def milestones(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Planned milestones due within the window, or late."""
     horizon = today + dt.timedelta(days=MILESTONE_WINDOW)
+    status = Milestone.status if accounts is None else unindexed(Milestone.status)
     query = (
         Milestone.select(Milestone.id, Milestone.account, Milestone.title, Milestone.kind, Milestone.due_on)
         .join(Account, on=(Milestone.account == Account.id))
-        .where((Milestone.status == "planned") & (Milestone.due_on <= horizon))
+        .where((status == "planned") & (Milestone.due_on <= horizon))
     )
-    for mid, aid, title, kind, due in raw_rows(scope_accounts(query, viewer)):
+    for mid, aid, title, kind, due in _rows(query, viewer, Milestone.account, accounts):
         due = as_date(due)
         days = (due - today).days
         reason = f"{kind} milestone “{title}” {_due_or_late(days)}"
-        found.append((aid, "milestone", reason, due, _terms("milestone", days, MILESTONE_WINDOW), "milestone", mid))
+        found.append((aid, "milestone", reason, due, item_terms("milestone", days, MILESTONE_WINDOW), "milestone", mid))
 
 
-def birthdays(viewer: Viewer, today: dt.date, found: list) -> None:
+def birthdays(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Birthdays of current contacts within the courtesy window."""
-    for cid, aid, name, role, day in upcoming_birthdays(viewer, today):
+    for cid, aid, name, role, day in upcoming_birthdays(viewer, today, accounts=accounts):
         days = (day - today).days
         reason = f"birthday of {name} ({role.replace('_', ' ')}) {_on(day, days)}"
-        found.append((aid, "courtesy", reason, day, _terms("courtesy", days, COURTESY_WINDOW), "contact", cid))
+        found.append((aid, "courtesy", reason, day, item_terms("courtesy", days, COURTESY_WINDOW), "contact", cid))
 
 
-def anniversaries(viewer: Viewer, today: dt.date, found: list) -> None:
+def anniversaries(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Contract anniversaries within the courtesy window."""
-    for aid, _name, years, day in upcoming_anniversaries(viewer, today):
+    for aid, _name, years, day in upcoming_anniversaries(viewer, today, accounts=accounts):
         days = (day - today).days
         reason = f"{years} {'year' if years == 1 else 'years'} since the contract started, {_on(day, days)}"
-        found.append((aid, "courtesy", reason, day, _terms("courtesy", days, COURTESY_WINDOW), "account", aid))
+        found.append((aid, "courtesy", reason, day, item_terms("courtesy", days, COURTESY_WINDOW), "account", aid))

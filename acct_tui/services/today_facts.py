@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, NamedTuple
 
-from peewee import JOIN, Case, Value
+from peewee import JOIN, Case, Value, fn
 
 from acct_tui.core.currency import RateBook
 from acct_tui.db import database
@@ -32,7 +32,7 @@ from acct_tui.services import alerts as alerts_service
 from acct_tui.services import touches
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 from acct_tui.services.kpi_facts import active_at, in_book
-from acct_tui.services.query import as_date, as_datetime, is_postgres, raw_rows
+from acct_tui.services.query import as_date, as_datetime, ids_in, is_postgres, raw_rows
 
 
 class Named(NamedTuple):
@@ -78,39 +78,64 @@ class AlertFact(NamedTuple):
     escalated_at: dt.datetime | None
 
 
-def book(viewer: Viewer, now: dt.datetime, rates: RateBook, wanted: set[int],
-         reasons: Callable[[Customer], list]) -> tuple[dict[int, Named], list]:
+class BookValue(NamedTuple):
+    """The book's value in the base currency, and the rate of each of its currencies (none without one)."""
+
+    total: float
+    rates: dict[str, float]
+    #: How many accounts the book holds.
+    accounts: int
+
+    def share(self, value: float, currency: str) -> float:
+        """An account's share of the book's value, in percent (0 without a rate: never at face value)."""
+        rate = self.rates.get(currency)
+        return 100.0 * value * rate / self.total if rate is not None else 0.0
+
+
+def book_value(viewer: Viewer, today: dt.date, rates: RateBook) -> BookValue:
+    """`BookValue` of the viewer's book (not churned): one grouped query, the same sums for the
+    whole queue and for its first page (`services.today_page`)."""
+    query = (Account.select(Account.currency, fn.SUM(Account.annual_value), fn.COUNT(Account.id))
+             .where(in_book()).group_by(Account.currency))
+    rows = raw_rows(scope_accounts(query, viewer))
+    per_currency = {code: float(amount or 0) for code, amount, _ in rows}
+    total = float(rates.total([(code, 1, value) for code, value in per_currency.items()], today).amount) if per_currency else 0.0
+    rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
+    return BookValue(total, rate, sum(count for _, _, count in rows))
+
+
+def book(viewer: Viewer, now: dt.datetime, value: BookValue, wanted: set[int],
+         reasons: Callable[[Customer], list], accounts: list[int] | None = None) -> tuple[dict[int, Named], list]:
     """Walk the viewer's book once: ({account id: `Named`} of the accounts in `wanted` or with a
     reason, the reasons). `reasons(customer)` gives each customer's cadence and renewal items.
 
     The rows are read as the database hands them over, never all held at once (an admin's
     97,000 rows, about 90 MB as Python objects), and only the accounts with something to do
-    are kept; shares are worked out at the end, over the whole book's value."""
+    are kept, each with its share of the whole book's `value` (`book_value`). Only `accounts`
+    when given (`services.today_page`)."""
     today = now.date()
     customer = active_at(today)
     columns = [Account.id, Account.name, Account.external_id, User.login, Account.annual_value, Account.currency,
                Case(None, [(customer, 1)], 0), Account.tier, Account.contact_days, Account.visit_days,
                Account.renewal_date, Account.contract_start, Account.created_at]
     if is_postgres():
-        visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
+        if accounts is not None:
+            visible = Account.select(Account.id).where(ids_in(Account.id, accounts))
+        else:
+            visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
         last = touches.last_touch_and_visit(visible, until=now).alias("last")
         query = (Account.select(*columns, last.c.at, last.c.visit)
                  .join(last, JOIN.LEFT_OUTER, on=(last.c.account_id == Account.id)).switch(Account))
     else:  # only the customers' (the reasons that need them are theirs)
         query = Account.select(*columns, *touches.last_touch_and_visit_of_account(now, when=customer))
     query = query.join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id)).where(in_book())
-    per_currency: dict[str, list] = {}
+    if accounts is not None:
+        query = query.where(ids_in(Account.id, accounts))
     owners: dict[str | None, str | None] = {}  # one string per login, not one per row
     kept: dict[int, tuple] = {}
     found: list = []
-    for (aid, name, external, owner, value, currency, is_customer, tier, contact_days, visit_days, renewal, start,
+    for (aid, name, external, owner, amount, currency, is_customer, tier, contact_days, visit_days, renewal, start,
          created, touch, visit) in database.execute_sql(*scope_accounts(query, viewer).sql()):
-        value = float(value or 0)
-        part = per_currency.get(currency)
-        if part is None:
-            part = per_currency[currency] = [currency, 0, 0.0]
-        part[1] += 1
-        part[2] += value
         keep = aid in wanted
         if is_customer:
             items = reasons(Customer(aid, tier, contact_days, visit_days, as_date(renewal), as_date(touch), as_date(visit),
@@ -119,16 +144,13 @@ def book(viewer: Viewer, now: dt.datetime, rates: RateBook, wanted: set[int],
                 found += items
                 keep = True
         if keep:
-            kept[aid] = (name, external, owners.setdefault(owner, owner), value, currency)
-    total = float(rates.total([tuple(p) for p in per_currency.values()], today).amount) if per_currency else 0.0
-    # An account without a rate has no share (it is never added at face value).
-    rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
-    named = {aid: Named(name, external, owner, 100.0 * value * rate[currency] / total if currency in rate else 0.0)
-             for aid, (name, external, owner, value, currency) in kept.items()}
+            kept[aid] = (name, external, owners.setdefault(owner, owner), float(amount or 0), currency)
+    named = {aid: Named(name, external, owner, value.share(amount, currency))
+             for aid, (name, external, owner, amount, currency) in kept.items()}
     return named, found
 
 
-def active_alerts(viewer: Viewer) -> list[AlertFact]:
+def active_alerts(viewer: Viewer, accounts: list[int] | None = None) -> list[AlertFact]:
     """Open, acknowledged and snoozed alerts on accounts in the viewer's book (`alerts.ACTIVE_STATUSES`)."""
     mine = Case(None, [(Alert.escalated_to == viewer.user_id, 1)], 0) if viewer.user_id is not None else Value(0)
     query = (
@@ -136,5 +158,7 @@ def active_alerts(viewer: Viewer) -> list[AlertFact]:
         .join(Account, on=(Alert.account == Account.id))
         .where(Alert.status.in_(alerts_service.ACTIVE_STATUSES))
     )
+    if accounts is not None:
+        query = query.where(ids_in(Alert.account, accounts))
     return [AlertFact(aid, account, rule, severity, status, reason, bool(is_mine), as_datetime(at))
             for aid, account, rule, severity, status, reason, is_mine, at in raw_rows(scope_accounts(query, viewer))]

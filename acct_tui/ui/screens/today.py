@@ -1,7 +1,8 @@
 """Today (mode 1): who to contact next and why, and the actions to handle it from the row.
 
-The queue is `services.today.build_today`, loaded in a thread worker and
-shown one row per account, its most urgent reason first (the side pane
+The queue is `services.today.build_today`, loaded in a thread worker: its
+first `FIRST_ROWS` rows at once (found without ranking the whole book), then
+the whole queue. Shown one row per account, its most urgent reason first (the side pane
 lists the others). `enter`/`w` shows every term of the score. The actions
 work on the highlighted account: `l` log a touch, `n` quick capture with
 the account filled in, `p` plan a visit, `d` mark its commitment (or
@@ -21,6 +22,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
 from acct_tui.db import database
 from acct_tui.errors import AcctError
@@ -33,6 +35,9 @@ from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
+
+#: Rows shown before the whole queue is ranked: a tall terminal's screenful, and the next.
+FIRST_ROWS = 100
 
 KIND_STYLE = {
     "escalation": "bold magenta", "alert": "bold red", "commitment": "yellow", "visit": "cyan", "cadence": "",
@@ -146,9 +151,16 @@ class TodayScreen(AcctScreen):
         from acct_tui.services.money import rate_book
 
         app = self.app
+        worker = get_current_worker()
         try:
             with database.connection_context():
-                queue = today.build_today(app.viewer, settings=app.risk_settings, book=rate_book(app.config.base_currency))
+                book = rate_book(app.config.base_currency)
+                # The first screenful at once (found without ranking the whole book), then the whole queue.
+                self.post_message(self.Loaded(today.build_today(app.viewer, settings=app.risk_settings, book=book,
+                                                                first=FIRST_ROWS)))
+                if worker.is_cancelled:
+                    return
+                queue = today.build_today(app.viewer, settings=app.risk_settings, book=book)
         except AcctError as exc:
             self.post_message(self.Loaded(None, str(exc)))
             return
@@ -176,10 +188,13 @@ class TodayScreen(AcctScreen):
     def _show_summary(self) -> None:
         if self.queue is None:
             return
-        items = sum(len(r.items) for r in self.rows)
         text = Text()
-        text.append(f"{len(self.rows)}", style="bold")
-        text.append(f" accounts · {items} things to do · {self.queue.day:%A %d %B %Y}")
+        if self.queue.complete:
+            text.append(f"{len(self.rows)}", style="bold")
+            text.append(f" accounts · {sum(len(r.items) for r in self.rows)} things to do · {self.queue.day:%A %d %B %Y}")
+        else:
+            text.append(f"The first {len(self.rows)} accounts", style="bold")
+            text.append(f" · counting the rest… · {self.queue.day:%A %d %B %Y}")
         described = ", ".join(p for p in (f"owner {self.owner}" if self.owner else "", f"text {self.filter_text!r}" if self.filter_text else "") if p)
         if described:
             text.append(" · filter: ", style="dim")
