@@ -58,7 +58,8 @@ SORT_COLUMNS = (
     "renewal",
     "alerts",
 )
-#: Typed filter texts whose masks are kept (backspace, retyping): 100 KB each at 100k accounts.
+#: Typed filter texts whose masks (100 KB each at 100k accounts) and filters whose totals are kept:
+#: a backspace goes back to one of them.
 TEXT_MASKS = 8
 
 
@@ -267,8 +268,16 @@ class Portfolio:
         return self._totals().summary(positions, filters)
 
     def totals(self, filters: Filters = Filters()) -> Summary:
-        """`summary` of what `view(..., filters)` shows (any sort), reusing the view's mask."""
-        return self._totals().of_mask(self._shown_mask(filters), filters)
+        """`summary` of what `view(..., filters)` shows (any sort), reusing the view's mask; the last
+        few filters' kept, as their masks are (a backspace shows the figures it showed before)."""
+        recent = self._cache.setdefault("summaries", {})
+        summary = recent.pop(filters, None)
+        if summary is None:
+            summary = self._totals().of_mask(self._shown_mask(filters), filters)
+            if len(recent) >= TEXT_MASKS:
+                recent.pop(next(iter(recent)))
+        recent[filters] = summary  # the newest last
+        return summary
 
     def _totals(self) -> portfolio_totals.Totals:
         if "totals" not in self._cache:
