@@ -38,8 +38,8 @@ from acct_tui.core.policy import Policy
 from acct_tui.models import Account, User
 from acct_tui.services import kpi_facts, portfolio_columns, portfolio_totals
 from acct_tui.services.money import in_base_sql
-from acct_tui.services.portfolio_rows import TIER_RANK, Filters, PortfolioRow, Summary
 from acct_tui.services.portfolio_shown import Shown
+from acct_tui.services.portfolio_rows import TIER_RANK, Filters, PortfolioRow, Summary
 from acct_tui.services.query import page_cache_at_most, raw_rows
 from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
 
