@@ -98,7 +98,7 @@ def ensure(url: str, accounts: int, fresh: bool = False) -> dict:
     record = record_path(url)
     if not fresh and record.exists():
         found = json.loads(record.read_text())
-        if found.get("accounts") == accounts and found.get("url") == url and _account_count(url) == found["account_rows"]:
+        if found.get("accounts") == accounts and found.get("url") == url and account_count(url) == found["account_rows"]:
             found["reused"] = True
             return found
     print(f"building the demo database ({accounts:,} accounts; about 4 minutes at 100k)...", file=sys.stderr, flush=True)
@@ -111,7 +111,7 @@ def ensure(url: str, accounts: int, fresh: bool = False) -> dict:
     return found
 
 
-def _account_count(url: str) -> int:
+def account_count(url: str) -> int:
     from acct_tui import db
 
     db.open_database(url)

@@ -2,6 +2,9 @@
 
     python scripts/bench_scan.py [--accounts 100000] [--db URL]
 
+With `--db` and no `--accounts`, the database is used at the size it has
+(never rebuilt); `--accounts` alone picks the shared demo of that size.
+
 On two copies of the benchmark database (`bench_db`), each emptied of
 alerts, health snapshots and audit entries (a first scan, the heaviest):
 
@@ -94,15 +97,21 @@ def _child_memory(url: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--accounts", type=int, default=None,
+                        help="demo size (default: the size of the --db database, else 100,000)")
     parser.add_argument("--db", default=None, help="database URL (default: a SQLite file in /tmp)")
     parser.add_argument("--child-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    url = args.db or bench_db.default_url(args.accounts)
+    url = args.db or bench_db.default_url(args.accounts or 100_000)
     if args.child_memory:
         _child_memory(url)
         return 0
-    bench_db.ensure(url, args.accounts)
+    if args.db and args.accounts is None:
+        # a database given as it is: measured at its size, never rebuilt at another
+        if bench_db.account_count(url) <= 0:
+            parser.error(f"{db.describe(url)} holds no accounts: build the demo in it with --accounts N")
+    else:
+        bench_db.ensure(url, args.accounts or 100_000)
     found = scan_vs_sql(url)
     print(f"{db.describe(url)}: first scan of {found['summary']['accounts']:,} accounts "
           f"(opened {found['summary']['opened']:,}, snapshots {found['summary']['snapshots']:,})")

@@ -335,3 +335,45 @@ def test_snoozed_red_alerts_still_count_for_the_lead(org):
     assert (rows["minh.pham"].red, rows["minh.pham"].snoozed_red) == (1, 2)
     assert rows["an.nguyen"].snoozed_red == 0
     assert alerts.alert_counts(from_user(org["lead"]))["snoozed"] == 2
+
+
+def _scan_history(monkeypatch, span: int) -> tuple[list, list, list, list]:
+    """A demo book scanned weekly, some alerts snoozed and resolved by hand, then scanned on:
+    the summaries and every row the scans wrote (alerts, snapshots, the audit trail)."""
+    from acct_tui import demo
+    from acct_tui.errors import UsageError
+    from acct_tui.services import scan
+
+    monkeypatch.setattr(scan, "ACCOUNTS_PER_TRANSACTION", 2)
+    monkeypatch.setattr(scan, "ACCOUNTS_PER_SPAN", span)
+    today = NOW.date()
+    demo.build(accounts=30, seed=3, today=today, fresh=True)  # the same rows and ids each time
+    moments = [NOW - dt.timedelta(weeks=w) for w in (4, 3, 2, 1, 0)]
+    summaries = [scan_all(moment) for moment in moments]
+    for i, alert in enumerate(Alert.select().where(Alert.status == "open").order_by(Alert.id)):
+        try:
+            if i % 3 == 0:
+                alerts.snooze(OPERATOR, alert.id, today + dt.timedelta(days=10), "waiting on them")
+            elif i % 4 == 0:
+                alerts.resolve(OPERATOR, alert.id, "handled")
+        except UsageError:
+            pass  # a departure intent is resolved by a visit only
+    summaries += [scan_all(days(n)) for n in (1, 12, 30, 45)]
+    columns = [c for c in Alert._meta.sorted_fields]
+    return (
+        summaries,
+        list(Alert.select(*columns).order_by(Alert.id).tuples()),
+        list(HealthSnapshot.select().order_by(HealthSnapshot.account, HealthSnapshot.taken_on).tuples()),
+        list(AuditLog.select(AuditLog.actor, AuditLog.action, AuditLog.table, AuditLog.row_id, AuditLog.changes, AuditLog.at)
+             .order_by(AuditLog.id).tuples()),
+    )
+
+
+def test_a_scan_span_by_span_writes_what_a_scan_of_the_whole_book_writes(db, monkeypatch):
+    whole = _scan_history(monkeypatch, span=1000)
+    spans = _scan_history(monkeypatch, span=4)  # 8 spans of 4 accounts, 2 per transaction
+    summaries, alert_rows, snapshot_rows, audit_rows = whole
+    # the history has every kind of write in it
+    assert all(sum(getattr(s, what) for s in summaries) for what in ("opened", "updated", "resolved", "escalated"))
+    assert {"open", "reopen", "resolve", "severity"} <= {action for _, action, *_ in audit_rows} and snapshot_rows
+    assert spans == whole

@@ -37,17 +37,21 @@ _SEVERITY_RANK = {None: 0, "yellow": 1, "red": 2}
 _PAIRS: dict[int, list[tuple[int, int, int]]] = {}
 
 
-def _fitted_change(months: tuple, n: int) -> float | None:
+def _fitted_change(months: tuple, n: int, yellow_at: float | None = None) -> float | None:
     """Percent change along the trend line through the last `n` months (oldest to newest), relative
     to where the line starts: a slide that noise month to month does not hide. The line is
     Theil-Sen's (the median of the slopes between every two months), so one odd month (a
-    holiday, a late meter reading) does not make a slide."""
+    holiday, a late meter reading) does not make a slide.
+
+    With `yellow_at`, a line that does not fall (no change can then reach yellow) is None at once."""
     window = months[:n]
     if n < 3 or len(window) < n or None in window:
         return None
     ys = window[::-1]
     pairs = _PAIRS.get(n) or _PAIRS.setdefault(n, [(i, j, j - i) for i in range(n) for j in range(i + 1, n)])
     slope = _median([(ys[j] - ys[i]) / apart for i, j, apart in pairs])
+    if yellow_at is not None and slope >= 0 and not _may_fire(0.0, yellow_at):
+        return None  # the change is 0 or more (or None): short of yellow
     start = _median([y - slope * x for x, y in enumerate(ys)])
     if start <= 0:
         return None
@@ -68,8 +72,11 @@ def _three_against_three(months: tuple) -> float | None:
 def _run_of_declines(months: tuple, n: int) -> float | None:
     """The total change over `n` monthly declines in a row ending last month; None if not a run."""
     window = months[: n + 1]
-    if len(window) < n + 1 or None in window or window[-1] <= 0 or not all(window[i] < window[i + 1] for i in range(n)):
+    if len(window) < n + 1 or None in window or window[-1] <= 0:
         return None
+    for i in range(n):
+        if not window[i] < window[i + 1]:
+            return None
     return percent_change(window[0], window[-1])
 
 
@@ -77,6 +84,13 @@ def _last_against_six(months: tuple) -> float | None:
     if not months or months[0] is None:
         return None
     return percent_change(months[0], _mean(months, 1, 6))
+
+
+def _may_fire(change: float, yellow_at: float) -> bool:
+    """Whether a change is at or past yellow. A hair of tolerance so that exactly -20% (a float)
+    counts as -20%. The season only ever takes off (judged = change - a fall), so a change short
+    of yellow now stays short."""
+    return not change > -yellow_at + 1e-9
 
 
 def judge_drop(label: str, recent: float | None, prior: float | None, t: Thresholds,
@@ -90,34 +104,32 @@ def judge_drop(label: str, recent: float | None, prior: float | None, t: Thresho
     must also be under the same months a year earlier.
     """
     # (change now, change a year earlier, yellow at, months looked at, reason, evidence): the last
-    # three as functions, called only for a change that may fire (most accounts hold steady).
+    # three as functions, made only for a change that may fire (`_may_fire`): most accounts hold
+    # steady, and the scan judges two series for each of 100,000 accounts.
     tests = []
     if len(months) >= 6 and None not in months[:6]:
         recent, prior = _mean(months, 0, 3), _mean(months, 3, 3)
     change = percent_change(recent, prior)
-    if change is not None:
+    if change is not None and _may_fire(change, t.drop_yellow_pct):
         tests.append((change, lambda: _three_against_three(months[12:]), t.drop_yellow_pct, 3,
                       lambda: f"{label} down {{pct}}%: the last 3 complete months averaged {recent:,.0f} against {prior:,.0f} in the 3 before",
                       lambda: {"recent_mean": round(recent, 2), "prior_mean": round(prior, 2)}))
-    if t.slide_pct and (slid := _run_of_declines(months, t.slide_months)) is not None:
+    if t.slide_pct and (slid := _run_of_declines(months, t.slide_months)) is not None and _may_fire(slid, t.slide_pct):
         tests.append((slid, lambda: None, t.slide_pct, t.slide_months,
                       lambda: f"{label} has fallen {t.slide_months} months running, {{pct}}% in all",
                       lambda: {"months": [round(v, 2) for v in reversed(months[: t.slide_months + 1])]}))
-    if t.last_month_pct and (last := _last_against_six(months)) is not None:
+    if t.last_month_pct and (last := _last_against_six(months)) is not None and _may_fire(last, t.last_month_pct):
         tests.append((last, lambda: _last_against_six(months[12:]), t.last_month_pct, 1,
                       lambda: f"{label} last month was {{pct}}% under the mean of the 6 before "
                       f"({months[0]:,.0f} against {_mean(months, 1, 6):,.0f})",
                       lambda: {"last_month": round(months[0], 2), "six_before_mean": round(_mean(months, 1, 6), 2)}))
-    if t.trend_yellow_pct and (fitted := _fitted_change(months, t.trend_months)) is not None:
+    if t.trend_yellow_pct and (fitted := _fitted_change(months, t.trend_months, t.trend_yellow_pct)) is not None \
+            and _may_fire(fitted, t.trend_yellow_pct):
         tests.append((fitted, lambda: _fitted_change(months[12:], t.trend_months), t.trend_yellow_pct, t.trend_months,
                       lambda: f"{label} is sliding: the trend over the last {t.trend_months} complete months is down {{pct}}%",
                       lambda: {"months": [round(v, 2) for v in reversed(months[: t.trend_months])]}))
     best = None
     for now, year_earlier, yellow_at, span, said, shown in tests:
-        # A hair of tolerance so that exactly -20% (a float) counts as -20%. The season only ever
-        # takes off (judged = now - a fall), so a change short of yellow now stays short: skip it.
-        if now > -yellow_at + 1e-9:
-            continue
         last_year = year_earlier()
         reason, evidence = said(), dict(shown(), change_pct=round(now, 1))
         judged = now

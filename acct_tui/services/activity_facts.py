@@ -59,10 +59,10 @@ def apply_intent(values, rows, now) -> None:
             record["intent_confidential_by"] = (author or -1) if confidential else None  # -1: nobody on record
 
 
-def sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
+def sentiment_query(now: dt.datetime, keep: int, scope=None):
     """The newest few sentiments per account, of confidential and of other records apart, with a window function.
 
-    Both kinds are kept `keep` deep so that the newest `keep` overall (the
+    `scope(column)`, when given, narrows it to some accounts (the condition on `column`). Both kinds are kept `keep` deep so that the newest `keep` overall (the
     rules') and the newest `keep` anyone may read (health's) are both there.
     """
     # No id tie-breaker: ordering by time alone lets SQLite walk the
@@ -80,8 +80,8 @@ def sentiment_query(now: dt.datetime, keep: int, ids: list[int] | None):
             & (Activity.occurred_at > now - dt.timedelta(days=SENTIMENT_LOOKBACK_DAYS))
         )
     )
-    if ids is not None:
-        inner = inner.where(Activity.account.in_(ids))
+    if scope is not None:
+        inner = inner.where(scope(Activity.account))
     inner = inner.alias("ranked")
     return (
         Activity.select(inner.c.account_id, inner.c.sentiment, inner.c.confidential, inner.c.author_id, inner.c.at)

@@ -1,9 +1,12 @@
 """The scan: turn every account's signals into alerts, and store health snapshots.
 
-`scan_all` gathers facts for the whole portfolio in a handful of grouped
-queries, evaluates the rules and the health score in memory, then writes the
-differences in short transactions, a chunk of accounts at a time, so the app
-and other writers are never blocked for long:
+`scan_all` streams through the book a span of accounts at a time
+(`ACCOUNTS_PER_SPAN`): it gathers a span's facts in a handful of grouped
+queries (the next span's run meanwhile, on their own connections), evaluates
+the rules and the health score in memory, then writes the differences in
+short transactions, a chunk of accounts at a time, so the app and other
+writers are never blocked for long, and the scan's memory is bounded by the
+span, not the book:
 
 - one non-resolved alert per (account, rule): a repeat signal updates the
   alert (severity, reason, evidence, last_seen), never duplicates it;
@@ -29,9 +32,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 import peewee
-from peewee import chunked
+from peewee import Case, chunked
 
 from acct_tui import clock
 from acct_tui.core import collector
@@ -44,12 +48,18 @@ from acct_tui.enums import SYSTEM_ACTOR
 from acct_tui.models import Account, Alert, AuditLog, User, stored_json
 from acct_tui.services import alert_notes, scan_watch, snapshots
 from acct_tui.services.alerts import ACTIVE_STATUSES
-from acct_tui.services.facts import gather
-from acct_tui.services.query import as_datetime, raw_rows
+from acct_tui.services.facts import PARALLEL_QUERIES, Spans, existing_ids
+from acct_tui.services.query import as_datetime, page_cache_at_most, raw_rows
 
 #: Accounts per write transaction: small enough that other writers wait
 #: milliseconds (a unit of work, not a statement's parameter limit).
 ACCOUNTS_PER_TRANSACTION = 1000
+#: Accounts whose facts are gathered, judged and written together (a multiple of the above):
+#: the scan's memory is a span's (two spans', while the next is gathered), not the book's.
+ACCOUNTS_PER_SPAN = 5 * ACCOUNTS_PER_TRANSACTION
+#: SQLite: the scan's own connection's page cache (its reads and writes of alerts, snapshots and
+#: the audit trail) while it scans, not the default 64 MB, which only raised its peak memory.
+WRITE_PAGE_CACHE_KIB = 16 * 1024
 #: The PostgreSQL advisory lock key held while a scan writes ("ACT3").
 SCAN_LOCK_KEY = 0x41435433
 
@@ -133,50 +143,60 @@ def _unlock() -> None:
 def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None) -> ScanSummary:
     if account_ids == []:
         return ScanSummary()
-    # Facts, signals and scores of every account all live until the scan ends: the cyclic
-    # collector's full passes over them find nothing to free.
-    with collector.paused():
-        facts = gather(now, account_ids, settings=settings)
-        signals, scores = evaluate_all(facts, settings)
-    existing = _active_alerts()
-    held = _held_alerts()
+    ids = existing_ids(account_ids)
     tally = _Tally()
-    ids = sorted(facts)
-    for chunk in chunked(ids, ACCOUNTS_PER_TRANSACTION):
-        # Plan outside any transaction; write only chunks with something to
-        # write, each in its own short transaction.
-        plan = _plan_alerts(chunk, signals, facts, existing, held, now, tally)
-        snaps = snapshots.plan(chunk, scores, now.date())
-        if plan.has_work or snaps[0] or snaps[1]:
-            with database.atomic():
-                _write_alerts(plan, chunk[0], chunk[-1], now, tally)
-                tally["snapshots"] += snapshots.write(snaps)
+    scanned = 0
+    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool, page_cache_at_most(WRITE_PAGE_CACHE_KIB):
+        spans = Spans(now, settings, pool, whole_book=account_ids is None)
+        parts = [ids[start : start + ACCOUNTS_PER_SPAN] for start in range(0, len(ids), ACCOUNTS_PER_SPAN)]
+        pending = spans.start(parts[0]) if parts else None
+        for index, part in enumerate(parts):
+            # The span's facts, signals and scores live until it is written: the cyclic
+            # collector's passes over them would find nothing to free.
+            with collector.paused():
+                facts = pending()
+                pending = spans.start(parts[index + 1]) if index + 1 < len(parts) else None
+                signals, scores = evaluate_all(facts, settings)
+            scanned += len(facts)
+            existing, held = _alerts_of(part[0], part[-1])
+            for chunk in chunked(part, ACCOUNTS_PER_TRANSACTION):
+                # Plan outside any transaction; write only chunks with something to
+                # write, each in its own short transaction.
+                chunk = [aid for aid in chunk if aid in facts]
+                plan = _plan_alerts(chunk, signals, facts, existing, held, now, tally)
+                snaps = snapshots.plan(chunk, scores, now.date())
+                if plan.has_work or snaps[0] or snaps[1]:
+                    with database.atomic():
+                        _write_alerts(plan, chunk[0], chunk[-1], now, tally)
+                        tally["snapshots"] += snapshots.write(snaps)
+            del facts, signals, scores, existing, held
     _escalate(now, settings, tally)
-    return tally.summary(len(ids))
+    return tally.summary(scanned)
 
 
-def _active_alerts() -> dict[int, dict[str, tuple]]:
-    """Every non-resolved alert, by account and rule, in one read."""
+def _alerts_of(lo: int, hi: int) -> tuple[dict[int, dict[str, tuple]], dict[int, dict[str, tuple]]]:
+    """The non-resolved alerts of accounts lo..hi by account and rule, and those a person resolved
+    (the newest per account and rule), which the scan keeps resolved while their condition holds
+    no worse: one read of the accounts' alerts.
+
+    Only the account range is in the WHERE clause (see `_alerts_in_range`); a resolved alert's
+    words are not read.
+    """
+    resolved = Alert.status == "resolved"
+    query = Alert.select(
+        Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status,
+        Case(None, [(resolved, None)], Alert.reason), Case(None, [(resolved, None)], Alert.evidence),
+        Alert.snoozed_until, Alert.last_seen, Alert.resolved_severity, Alert.cleared_at, Alert.resolved_by, Alert.resolved_at,
+    ).where((Alert.account >= lo) & (Alert.account <= hi)).order_by(Alert.id)
     existing: dict[int, dict[str, tuple]] = {}
-    query = Alert.select(
-        Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, Alert.evidence, Alert.snoozed_until,
-        Alert.last_seen,
-    ).where(Alert.status.in_(ACTIVE_STATUSES))
-    for row in raw_rows(query):
-        existing.setdefault(row[1], {})[row[2]] = row
-    return existing
-
-
-def _held_alerts() -> dict[int, dict[str, tuple]]:
-    """Alerts a person resolved (the newest per account and rule), which the scan keeps resolved
-    while their condition holds no worse: few rows, one read."""
     held: dict[int, dict[str, tuple]] = {}
-    query = Alert.select(
-        Alert.id, Alert.account, Alert.rule, Alert.resolved_severity, Alert.cleared_at, Alert.resolved_by, Alert.resolved_at,
-    ).where((Alert.status == "resolved") & Alert.resolved_severity.is_null(False)).order_by(Alert.id)
     for row in raw_rows(query):
-        held.setdefault(row[1], {})[row[2]] = row
-    return held
+        status = row[4]
+        if status in ACTIVE_STATUSES:
+            existing.setdefault(row[1], {})[row[2]] = row[:9]
+        elif status == "resolved" and row[9] is not None:
+            held.setdefault(row[1], {})[row[2]] = (row[0], row[1], row[2], row[9], row[10], row[11], row[12])
+    return existing, held
 
 
 @dataclass
