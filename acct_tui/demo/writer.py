@@ -10,12 +10,12 @@ ORM stores them (peewee registers the same SQLite adapters).
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import contextmanager
 from importlib import import_module
 
 import peewee
 
+from acct_tui.db_sqlite import plain_values_adapted
 from acct_tui.models import (
     ALL_MODELS,
     RECORD_MODELS,
@@ -118,7 +118,7 @@ class Sink:
                     for row in rows:
                         copy.write_row(row)
             else:
-                with _plain_values_adapted():
+                with plain_values_adapted():
                     cursor.executemany(sql, rows)  # one statement, bound as often as there are rows
             self.counts[model] += len(rows)
             rows.clear()
@@ -133,32 +133,6 @@ class Sink:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
             )
-
-
-#: A C function that gives None for None (any key of an empty dict): the NULL adapter below.
-_NOTHING: dict = {}
-
-
-@contextmanager
-def _plain_values_adapted():
-    """SQLite: None and bools bound through an adapter of their own while the block runs.
-
-    The `sqlite3` module binds int, float and str as they are; any other value
-    (None, a bool) goes through its adapter table and, finding nothing there,
-    two failed attribute lookups, about 200 ns a value: a demo row holds many
-    empty cells (measured: the writes of 10,000 accounts 3.27 s -> 2.99 s).
-    Each adapter gives what SQLite stored without it, NULL and the integers 1
-    and 0, so not a stored byte changes; the module's table is as it was after.
-    """
-    added = {(type(None), sqlite3.PrepareProtocol): _NOTHING.get, (bool, sqlite3.PrepareProtocol): int}
-    before = {key: sqlite3.adapters[key] for key in added if key in sqlite3.adapters}
-    sqlite3.adapters.update(added)
-    try:
-        yield
-    finally:
-        for key in added:
-            sqlite3.adapters.pop(key, None)
-        sqlite3.adapters.update(before)
 
 
 def empty_all(db: peewee.Database) -> None:

@@ -36,6 +36,7 @@ from peewee import (
 )
 
 from acct_tui.db import database
+from acct_tui.db_sqlite import plain_values_adapted
 from acct_tui.models import BaseModel
 from acct_tui.services.query import chunks, is_postgres
 
@@ -103,8 +104,12 @@ def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     params = [[v if (v := row[name]) is None or type(v) is plain else convert(v) for name, convert, plain in converters]
               + defaults for row in rows]
     cursor = db.cursor()
-    for part in chunks(params, columns=len(fields) + len(extra)):
-        cursor.executemany(sql, part)
+    if is_postgres():
+        for part in chunks(params, columns=len(fields) + len(extra)):
+            cursor.executemany(sql, part)
+        return
+    with plain_values_adapted():
+        cursor.executemany(sql, params)  # SQLite binds row by row: no statement size to keep under
 
 
 @contextmanager

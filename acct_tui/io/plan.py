@@ -349,7 +349,7 @@ class _Run:
         # Consecutive rows with the same columns share one statement: file order is kept.
         runs: list[list[dict]] = []
         for record, wanted in inserts:
-            row = {k: v for k, v in wanted.items() if not (k in self_refs and k in record.refs)}
+            row = {k: v for k, v in wanted.items() if not (k in self_refs and k in record.refs)} if self_refs else wanted
             if not runs or runs[-1][0].keys() != row.keys():
                 runs.append([])
             runs[-1].append(row)
