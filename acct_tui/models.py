@@ -81,6 +81,10 @@ class Account(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
+    class Meta:
+        # The book's value per currency read from the index alone (migration 0012).
+        indexes = ((("currency", "status", "annual_value"), False),)
+
     def save(self, *args, **kwargs):
         self.updated_at = now()
         return super().save(*args, **kwargs)
@@ -334,6 +338,7 @@ class AccountPulse(BaseModel):
 
     class Meta:
         table_name = "account_pulse"
+        indexes = ((("health_score",), False), (("health_drop",), False))
 
 
 class AuditLog(BaseModel):

@@ -85,6 +85,8 @@ class BookValue(NamedTuple):
     rates: dict[str, float]
     #: How many accounts the book holds.
     accounts: int
+    #: The largest share one of them holds, in percent.
+    largest_share: float
 
     def share(self, value: float, currency: str) -> float:
         """An account's share of the book's value, in percent (0 without a rate: never at face value)."""
@@ -95,13 +97,14 @@ class BookValue(NamedTuple):
 def book_value(viewer: Viewer, today: dt.date, rates: RateBook) -> BookValue:
     """`BookValue` of the viewer's book (not churned): one grouped query, the same sums for the
     whole queue and for its first page (`services.today_page`)."""
-    query = (Account.select(Account.currency, fn.SUM(Account.annual_value), fn.COUNT(Account.id))
+    query = (Account.select(Account.currency, fn.SUM(Account.annual_value), fn.COUNT(Account.id), fn.MAX(Account.annual_value))
              .where(in_book()).group_by(Account.currency))
     rows = raw_rows(scope_accounts(query, viewer))
-    per_currency = {code: float(amount or 0) for code, amount, _ in rows}
+    per_currency = {code: float(amount or 0) for code, amount, _, _ in rows}
     total = float(rates.total([(code, 1, value) for code, value in per_currency.items()], today).amount) if per_currency else 0.0
     rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
-    return BookValue(total, rate, sum(count for _, _, count in rows))
+    value = BookValue(total, rate, sum(count for _, _, count, _ in rows), 0.0)
+    return value._replace(largest_share=max((value.share(float(largest or 0), code) for code, _, _, largest in rows), default=0.0))
 
 
 def book(viewer: Viewer, now: dt.datetime, value: BookValue, wanted: set[int],

@@ -10,9 +10,9 @@ found in three set-based steps:
 1. a floor `T` under the `n`-th row's score: the exact rows of the accounts
    whose items alone (their own terms) reach a cutoff, lowered until there
    are `n` rows;
-2. a ceiling `S` over any account's terms: the book's largest share, lowest
-   health and largest drop, one grouped query over the accounts and their
-   pulse (`account_pulse`, migration 0011: kept by the database);
+2. a ceiling `S` over any account's terms: the book's largest share, and the
+   lowest health and largest drop in `account_pulse` (migration 0011: kept
+   by the database), two index seeks;
 3. every account with an item whose own terms reach `T - S`: an account
    without one scores under `T`, below the `n`-th row. Their exact rows,
    ranked, cut at `n`.
@@ -37,6 +37,7 @@ from peewee import JOIN, Case, Cast, fn
 from acct_tui import clock
 from acct_tui.core.currency import RateBook
 from acct_tui.core.settings import RiskSettings
+from acct_tui.db import database
 from acct_tui.core.urgency import (COMMITMENT_WINDOW, LATE_CAP, MILESTONE_WINDOW, OVER_TARGET_CAP, VISIT_WINDOW,
                                    coefficients_of, contributions, due_soon_value)
 from acct_tui.models import Account, AccountPulse, ActionItem, Alert, Milestone, PlannedVisit
@@ -78,7 +79,7 @@ def first_rows(viewer: Viewer, n: int, settings: RiskSettings, book: RateBook) -
                 break
     else:  # the last cutoff reaches every item: that was the whole queue
         return _cut(queue, n)
-    reach = queue.rows[n - 1].score - _ceiling(viewer, settings, value) - SLACK
+    reach = queue.rows[n - 1].score - _ceiling(settings, value) - SLACK
     if reach < cutoff:
         accounts = sources.accounts_reaching(reach)
         queue = rows_of(None if len(accounts) > MAX_CANDIDATES else accounts)
@@ -90,20 +91,14 @@ def _cut(queue: today_service.Today, n: int) -> today_service.Today:
     return today_service.Today(queue.day, tuple(item for row in rows for item in row.items), rows, complete=False)
 
 
-def _ceiling(viewer: Viewer, settings: RiskSettings, value: today_facts.BookValue) -> float:
-    """The most any account's own terms (share, health, trend) can add to an item's score."""
-    query = (Account.select(Account.currency, fn.MAX(Account.annual_value), fn.MIN(AccountPulse.health_score),
-                            fn.MAX(AccountPulse.health_drop))
-             .join(AccountPulse, JOIN.LEFT_OUTER, on=(AccountPulse.account == Account.id))
-             .where(in_book()).group_by(Account.currency))
-    share = lowest = drop = 0.0
-    for currency, largest, health, lost in raw_rows(scope_accounts(query, viewer)):
-        share = max(share, value.share(float(largest or 0), currency))
-        if health is not None:
-            lowest = max(lowest, 100.0 - health)
-        drop = max(drop, float(lost or 0))
+def _ceiling(settings: RiskSettings, value: today_facts.BookValue) -> float:
+    """The most any account's own terms (share, health, trend) can add to an item's score: the
+    book's largest share, and the lowest health and largest drop of any pulse (two index seeks;
+    every account's, a bound all the same: on PostgreSQL the rows the viewer may read)."""
+    lowest, drop = database.execute_sql("SELECT MIN(health_score), MAX(health_drop) FROM account_pulse").fetchone()
     urgency = settings.urgency
-    return share * urgency.value_share + lowest * urgency.health + drop * urgency.health_trend
+    return (value.largest_share * urgency.value_share + (100.0 - lowest if lowest is not None else 0.0) * urgency.health
+            + float(drop or 0) * urgency.health_trend)
 
 
 class _Sources:
