@@ -401,6 +401,23 @@ def test_the_build_leaves_every_index_in_place(db):
     assert after == before
 
 
+def test_a_duplicate_in_a_bulk_load_still_fails_it_and_the_other_indexes_come_back(db):
+    """SQLite builds the unique indexes after the load too: one that a duplicate breaks is an error, not a
+    quiet loss of the guarantee, and every other index is still built (PostgreSQL keeps them through the load)."""
+    import peewee
+
+    from acct_tui.demo.writer import indexes_deferred
+
+    before = {ix.name for model in ALL_MODELS for ix in db.get_indexes(model._meta.table_name)}
+    Team.create(name="North")
+    with pytest.raises(peewee.IntegrityError):
+        with indexes_deferred(db.obj):
+            db.execute_sql('INSERT INTO "team" ("name") VALUES (%s)' % db.param, ("North",))
+    after = {ix.name for model in ALL_MODELS for ix in db.get_indexes(model._meta.table_name)}
+    postgres = isinstance(db.obj, peewee.PostgresqlDatabase)
+    assert after == (before if postgres else before - {"team_name"})
+
+
 def test_the_demo_shows_a_believable_spread_that_agrees_with_its_alerts(tmp_path, capsys):
     """Some red, some yellow, most green; no account with an open red alert is green, and a
     departure intent is red (the issue's "green beside intends to leave")."""
@@ -439,3 +456,23 @@ def test_demo_random_draws_what_random_random_draws():
         ours.randint(3, 1)
     with pytest.raises(IndexError):
         ours.choice([])
+
+
+def test_demo_random_picks_and_times_draw_what_choices_and_randint_draw():
+    """`pick` (a weighted choice) and `hour_quarter` (a touch's time) take the same numbers as the
+    `choices` and `randint`/`choice` calls they stand for, so the demo stays byte for byte the same."""
+    import random
+
+    from acct_tui.demo.rng import DemoRandom, Weighted
+
+    ours, theirs = DemoRandom(5), random.Random(5)
+    tables = [((-1, 0, 1, 2), (4, 26, 50, 20)), (("a", "b", "c"), (35, 45, 20)), ((0, 1, 2, 3), (50, 30, 15, 5)), (("x",), (1,))]
+    weighted = [Weighted(population, weights) for population, weights in tables]
+    drawn = Counter()
+    for i in range(20_000):
+        (population, weights), table = tables[i % len(tables)], weighted[i % len(tables)]
+        value = ours.pick(table)
+        assert value == theirs.choices(population, weights)[0]
+        drawn[i % len(tables), value] += 1
+        assert ours.hour_quarter() == (theirs.randint(8, 17), theirs.choice((0, 15, 30, 45)))
+    assert len(drawn) == sum(len(population) for population, _ in tables)  # every value of every table came up

@@ -259,13 +259,17 @@ def test_pipeline_weights_open_opportunities_by_probability_in_the_base_currency
     ):
         Opportunity.create(account=acme, kind="expansion", name="x", amount=amount, currency=currency,
                            probability=probability, close_date=dt.date(2026, 12, 31), status=status)
+    # Only deals without a rate: a pipeline of nothing counted, not no pipeline.
+    gamma = factories.account(am, "Gamma")
+    Opportunity.create(account=gamma, kind="expansion", name="x", amount=1_000, currency="XAF",
+                       probability=50, close_date=dt.date(2026, 12, 31), status="open")
     rate("EUR", "1.25")
     p = load("am.x")
     rows = rows_by_name(p)
-    assert (rows["Acme"].pipeline, rows["Beta"].pipeline) == (7_500.0, None)
-    assert p.unrated_pipeline == (("XAF", 1),)
+    assert (rows["Acme"].pipeline, rows["Beta"].pipeline, rows["Gamma"].pipeline) == (7_500.0, None, 0.0)
+    assert p.unrated_pipeline == (("XAF", 2),)
     assert p.summary(p.view("pipeline")).pipeline == 7_500.0
-    assert [p.names[i] for i in p.view("pipeline")] == ["Acme", "Beta"]
+    assert [p.names[i] for i in p.view("pipeline")] == ["Acme", "Gamma", "Beta"]
 
 
 def test_the_load_reads_with_a_small_page_cache_on_sqlite_and_puts_it_back(db, monkeypatch):
@@ -281,8 +285,26 @@ def test_the_load_reads_with_a_small_page_cache_on_sqlite_and_puts_it_back(db, m
         return db.execute_sql("PRAGMA cache_size").fetchone()[0]
 
     seen = []
-    real = portfolio_facts.health
-    monkeypatch.setattr(portfolio_facts, "health", lambda *a: (seen.append(cache_size()), real(*a))[1])
+    real = portfolio_facts.health_rows
+    monkeypatch.setattr(portfolio_facts, "health_rows", lambda *a: (seen.append(cache_size()), real(*a))[1])
     before = cache_size()
     assert len(load("ada.admin")) == 8 and len(load("ada.admin", first=2)) == 2
     assert before == -64_000 and seen == [-portfolio.PAGE_CACHE_KIB] * 2 and cache_size() == before
+
+
+def test_repeated_values_are_one_object_each_and_positions_index_the_ids(db):
+    """The load's memory at 100k accounts: a tier, owner, currency, band or day is one object per distinct value."""
+    org = factories.org()
+    for account in (org["a1"], org["a2"]):
+        account.renewal_date = TODAY + dt.timedelta(days=30)
+        account.save()
+        snapshot(account, 0, 40, "red")
+    p = load("ada.admin")
+    a1, a2 = p.position_of(org["a1"].id), p.position_of(org["a2"].id)
+    assert (p.ids[a1], p.ids[a2]) == (org["a1"].id, org["a2"].id)
+    assert [p.position_of(account_id) for account_id in p.ids] == list(range(len(p))) and p.position_of(-1) is None
+    assert p.owners[a1] == p.owners[a2] and p.owners[a1] is p.owners[a2]
+    assert p.currencies[a1] is p.currencies[a2] and p.bands[a1] is p.bands[a2] == "red"
+    assert p.renewals[a1] is p.renewals[a2] == (TODAY + dt.timedelta(days=30)).toordinal()
+    same_tier = [i for i in range(len(p)) if p.tiers[i] == p.tiers[a1]]
+    assert len(same_tier) > 1 and all(p.tiers[i] is p.tiers[a1] for i in same_tier)

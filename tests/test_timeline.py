@@ -102,6 +102,17 @@ def test_the_part_since_a_day_then_the_part_before_it_are_the_whole_timeline(sto
     the whole list in its order (upcoming all in the first; a health change across the day kept)."""
     org, me = story
     f.contact(org["a1"], "Lan Tran", birthday=dt.date(1985, 11, 22))
+    # Alerts resolved long ago and lately, one snoozed after it was resolved (an import can say so):
+    # the first part reads only the alerts with an event in it, their snoozes whatever the row says.
+    at = lambda n, hour=8: dt.datetime.combine(days(n), dt.time(hour))  # noqa: E731
+    for rule, first, resolved, snoozed in (("usage_drop", -50, -40, None), ("overdue_update", -45, -2, -30),
+                                            ("complaint_spike", -35, -25, -1), ("no_champion", -25, None, -15)):
+        alert = Alert.create(account=org["a1"], rule=rule, severity="yellow", reason=rule, first_seen=at(first), last_seen=NOW,
+                             status="resolved" if resolved else "open", resolved_at=resolved and at(resolved),
+                             resolved_by="system" if resolved else None)
+        if snoozed is not None:
+            AuditLog.create(actor="minh.pham", action="snooze", table="alert", row_id=alert.id, at=at(snoozed),
+                            changes={"snoozed_until": "2026-12-01T00:00:00", "snooze_reason": rule})
     whole = build_timeline(me, org["a1"].id)
     since = dt.datetime.combine(days(-days_back), dt.time())
     head = build_timeline(me, org["a1"].id, since=since)

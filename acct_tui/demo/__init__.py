@@ -89,6 +89,8 @@ class _Context:
     today: dt.date
     window_start: dt.date
     periods: tuple[dt.date, ...]
+    #: Each period as it is stored (`str` of a date, what the SQLite adapter writes), made once, not per row.
+    period_text: dict[dt.date, str]
     policy: Policy
     people: tuple[Person, ...]
     sink: Sink
@@ -143,11 +145,13 @@ def build(accounts: int = 250, seed: int = 7, today: dt.date | None = None, fres
             raise UsageError("the database already holds data; build the demo into an empty one or pass --fresh")
         sink = Sink(db)
         first_month = month_start(today)
+        periods = tuple(add_months(first_month, -k) for k in range(24, 0, -1))
         ctx = _Context(
             seed=seed,
             today=today,
             window_start=today - dt.timedelta(days=HISTORY_DAYS),
-            periods=tuple(add_months(first_month, -k) for k in range(24, 0, -1)),
+            periods=periods,
+            period_text={period: str(period) for period in periods},
             policy=Policy(),
             people=org.people,
             sink=sink,

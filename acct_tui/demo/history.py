@@ -11,23 +11,25 @@ backwards from the last touch so that its recency is chosen, not left to chance.
 from __future__ import annotations
 
 import datetime as dt
-import random
 
 from acct_tui.demo import vocab
 from acct_tui.demo.ledger import write_metrics, write_milestones, write_opportunities, write_receivables
 from acct_tui.demo.org import AccountPlan
-from acct_tui.demo.rng import DemoRandom
+from acct_tui.demo.rng import DemoRandom, Weighted
 from acct_tui.models import Account, ActionItem, Activity, CustomerCase, Contact, PlannedVisit
 
 DAY = dt.timedelta(days=1)
 OTHER_KINDS = ("call", "email", "meeting", "update")
 OTHER_WEIGHTS = (34, 34, 14, 18)
+OTHER = Weighted(OTHER_KINDS, OTHER_WEIGHTS)
 SENTIMENT_KINDS = frozenset(("visit", "meeting", "call"))
 HEALTHY_MOODS, HEALTHY_MOOD_WEIGHTS = (-1, 0, 1, 2), (4, 26, 50, 20)
 SOUR_MOODS, SOUR_MOOD_WEIGHTS = (-2, -1, 0), (35, 45, 20)
+HEALTHY_MOOD, SOUR_MOOD = Weighted(HEALTHY_MOODS, HEALTHY_MOOD_WEIGHTS), Weighted(SOUR_MOODS, SOUR_MOOD_WEIGHTS)
 CONTACTS = {"standard": (2, 4), "key": (3, 5), "strategic": (4, 7)}
 CASE_RATE = {"standard": 0.7, "key": 1.4, "strategic": 2.4}
 SEVERITIES, SEVERITY_WEIGHTS = ("low", "medium", "high", "critical"), (35, 45, 17, 3)
+SEVERITY = Weighted(SEVERITIES, SEVERITY_WEIGHTS)
 #: Gaps between touches, as fractions of the tier's target: the widest (plus two
 #: days of weekend shift) stays inside every tier's maximum (60/45, 30/21, 21/14).
 TOUCH_GAP = (0.75, 1.28)
@@ -40,8 +42,9 @@ def write_account(plan: AccountPlan, ctx) -> None:
     _Account(plan, ctx).write()
 
 
-def _at(day: dt.date, rng: random.Random) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.choice((0, 15, 30, 45)))
+def _at(day: dt.date, rng: DemoRandom) -> dt.datetime:
+    hour, minute = rng.hour_quarter()  # randint(8, 17), then choice((0, 15, 30, 45))
+    return dt.datetime(day.year, day.month, day.day, hour, minute)
 
 
 def _weekday(day: dt.date) -> dt.date:
@@ -146,7 +149,7 @@ class _Account:
             span = (end - self.start).days
             for _ in range(int(CASE_RATE[plan.tier] * span / 365 + rng.random())):
                 if span > 30:
-                    sev = rng.choices(SEVERITIES, SEVERITY_WEIGHTS)[0]
+                    sev = rng.pick(SEVERITY)
                     case(rng.randint(30, span), rng.uniform(0.2, 10), sev, sev in ("high", "critical") and rng.random() < 0.3)
             if plan.status == "active" and rng.random() < 0.15:
                 days = rng.randint(1, 12)
@@ -203,7 +206,7 @@ class _Account:
                 visit_recency = max(visit_recency, (end - intent).days + 1 + rng.randint(0, 20))
         day = end - dt.timedelta(days=recency)
         while day >= start:
-            events.append((_weekday(day), rng.choices(OTHER_KINDS, OTHER_WEIGHTS)[0]))
+            events.append((_weekday(day), rng.pick(OTHER)))
             day -= dt.timedelta(days=max(1, round(rng.uniform(*TOUCH_GAP) * contact.target)))
         day = end - dt.timedelta(days=visit_recency)
         while day >= start:
@@ -236,9 +239,15 @@ class _Account:
             rows.append(self._note(min(self.today - DAY, self.horizon + DAY * rng.randint(1, 5)),
                                    subject="Account lost: did not renew", summary="Client moved to a competitor after repeated service issues."))
         rows.sort(key=lambda r: r[5])
-        for row in rows:
-            row[0] = sink.new_id(Activity)
-            sink.add(Activity, tuple(row))
+        out = sink.rows[Activity]
+        for row_id, row in enumerate(rows, sink.reserve(Activity, len(rows))):
+            row[0] = row_id
+            # The moments as stored (`str` of a datetime: SQLite's adapter, in Python, costs more).
+            stored = row.copy()
+            stored[5], stored[17] = str(row[5]), str(row[17])
+            if row[14] is not None:
+                stored[14] = str(row[14])
+            out.append(tuple(stored))
         self._commitments(rows)
         self._visit_plans(rows, intent)
 
@@ -257,9 +266,9 @@ class _Account:
         subject = rng.choice(vocab.SUBJECTS[kind])
         if kind in SENTIMENT_KINDS and rng.random() < 0.65:
             if sour_from is not None and day >= sour_from:
-                sentiment = rng.choices(SOUR_MOODS, SOUR_MOOD_WEIGHTS)[0]
+                sentiment = rng.pick(SOUR_MOOD)
             else:
-                sentiment = rng.choices(HEALTHY_MOODS, HEALTHY_MOOD_WEIGHTS)[0]
+                sentiment = rng.pick(HEALTHY_MOOD)
         if kind in SENTIMENT_KINDS:
             outcome = rng.choice(vocab.SOUR_OUTCOMES if sentiment is not None and sentiment < 0 else vocab.OUTCOMES)
         who = f"{contact[1]} ({contact[2]})" if contact else "the client"

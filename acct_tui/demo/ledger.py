@@ -13,7 +13,7 @@ from decimal import Decimal
 from acct_tui.core.periods import add_months, month_start
 from acct_tui.demo import vocab
 from acct_tui.demo.org import AccountPlan, _safe_date
-from acct_tui.demo.rng import DemoRandom
+from acct_tui.demo.rng import DemoRandom, Weighted
 from acct_tui.models import MetricSample, Milestone, Opportunity, Receivable
 
 DAY = dt.timedelta(days=1)
@@ -89,8 +89,10 @@ def write_milestones(plan: AccountPlan, ctx, rng: random.Random, start: dt.date,
             title = rng.choice(vocab.DELIVERABLES if kind == "deliverable" else vocab.DEADLINES)
             add(title, kind, today - dt.timedelta(days=rng.randint(4, 40)), "planned")
     rows.sort(key=lambda r: r[0])
-    for due, title, kind, status, completed, created in rows:
-        sink.add(Milestone, (sink.new_id(Milestone), plan.id, title, kind, due, status, completed, created))
+    sink.rows[Milestone].extend(
+        (row_id, plan.id, title, kind, due, status, completed, created)
+        for row_id, (due, title, kind, status, completed, created) in enumerate(rows, sink.reserve(Milestone, len(rows)))
+    )
 
 
 def _qbrs(plan: AccountPlan, rng: random.Random, start: dt.date, horizon: dt.date, today: dt.date, add, done) -> None:
@@ -126,17 +128,20 @@ def write_metrics(plan: AccountPlan, ctx, rng: random.Random) -> None:
     elif plan.mode in ("usage_sliding", "revenue_sliding"):
         fall = {plan.mode.split("_")[0]: SLIDE_RED if plan.harsh else SLIDE_YELLOW}
     n = len(periods)
+    revenue_fall, usage_fall = fall.get("revenue", ()), fall.get("usage", ())
+    gauss, account, out, text = rng.gauss, plan.id, sink.rows[MetricSample], ctx.period_text
+    row_id = sink.reserve(MetricSample, 2 * n)
     for i, period in enumerate(periods):
         months_from_end = (end.year - period.year) * 12 + end.month - period.month  # 1 = last month
         trend = 1 + growth * (i - n) / 12
-        for metric, base, noise in (("revenue", revenue_base, 0.03), ("usage", usage_base, 0.04)):
-            factor = 1.0
-            curve = fall.get(metric)
-            if curve and months_from_end <= len(curve):
-                factor = curve[len(curve) - months_from_end]
-            value = base * trend * factor * (1 + rng.gauss(0, noise))
-            value = round(value, 2) if metric == "revenue" else float(round(value))
-            sink.add(MetricSample, (sink.new_id(MetricSample), plan.id, period, metric, value))
+        # Revenue, then usage: a draw each, in this order.
+        factor = revenue_fall[len(revenue_fall) - months_from_end] if months_from_end <= len(revenue_fall) else 1.0
+        revenue = round(revenue_base * trend * factor * (1 + gauss(0, 0.03)), 2)
+        factor = usage_fall[len(usage_fall) - months_from_end] if months_from_end <= len(usage_fall) else 1.0
+        usage = float(round(usage_base * trend * factor * (1 + gauss(0, 0.04))))
+        out.append((row_id, account, text[period], "revenue", revenue))
+        out.append((row_id + 1, account, text[period], "usage", usage))
+        row_id += 2
 
 
 def write_receivables(plan: AccountPlan, ctx, rng: random.Random) -> None:
@@ -172,6 +177,8 @@ def write_receivables(plan: AccountPlan, ctx, rng: random.Random) -> None:
 OPEN_STAGES = (("Qualification", 20), ("Proposal", 50), ("Negotiation", 75))
 #: How far ahead an upcoming renewal already has an opportunity.
 RENEWAL_LEAD_DAYS = 120
+#: How many expansion or cross-sell deals an account has, and how often.
+EXTRA_DEALS = Weighted((0, 1, 2, 3), (50, 30, 15, 5))
 
 
 def write_opportunities(plan: AccountPlan, ctx) -> None:
@@ -208,7 +215,7 @@ def write_opportunities(plan: AccountPlan, ctx) -> None:
             weak = plan.mode == "renewal_weak"
             add("renewal", title, plan.local_value, ann, "open", stage="Negotiation" if weak else None, probability=35 if weak else None)
 
-    for _ in range(rng.choices((0, 1, 2, 3), weights=(50, 30, 15, 5))[0]):
+    for _ in range(rng.pick(EXTRA_DEALS)):
         kind = "expansion" if rng.random() < 0.65 else "cross_sell"
         name = rng.choice(vocab.EXPANSIONS if kind == "expansion" else vocab.CROSS_SELLS)
         amount = Decimal(f"{float(plan.local_value) * rng.uniform(0.05, 0.3):.3g}").quantize(CENT)

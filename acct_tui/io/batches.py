@@ -18,8 +18,22 @@ together: 3x faster than row by row, measured on 20,000 touches.
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import contextmanager
 from typing import Any, Iterator
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    SmallIntegerField,
+    TextField,
+)
 
 from acct_tui.db import database
 from acct_tui.models import BaseModel
@@ -55,6 +69,19 @@ def as_dicts(model: type[BaseModel], rows: list[tuple]) -> list[dict[str, Any]]:
             for row in rows]
 
 
+#: Field classes (exactly these, not a subclass that checks its values) whose `db_value` gives a value of
+#: this type back unchanged: an import's parsed cells are mostly of that type already.
+_UNCHANGED = {CharField: str, TextField: str, IntegerField: int, SmallIntegerField: int, BooleanField: bool,
+              FloatField: float, DateField: dt.date, DateTimeField: dt.datetime}
+
+
+def _unchanged_type(field) -> type | None:
+    """The type whose values `field.db_value` returns as they are, or None."""
+    if type(field) is ForeignKeyField:
+        return int if type(field.rel_field) in (AutoField, IntegerField) else None
+    return _UNCHANGED.get(type(field))
+
+
 def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     """Insert rows that share their columns with one prepared statement (`executemany`).
 
@@ -70,9 +97,11 @@ def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
     marks = ", ".join([db.param] * (len(fields) + len(extra)))
     sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
-    # Every field's db_value leaves None alone: not calling it for the many empty cells saves a call each.
-    converters = [(f.name, f.db_value) for f in fields]
-    params = [[None if (v := row[name]) is None else convert(v) for name, convert in converters] + defaults for row in rows]
+    # Every field's db_value leaves None alone, and a plain field a value of its own type: not calling it
+    # for those (most cells) saves two calls each (322,000 rows: 2.2 million calls).
+    converters = [(f.name, f.db_value, _unchanged_type(f)) for f in fields]
+    params = [[v if (v := row[name]) is None or type(v) is plain else convert(v) for name, convert, plain in converters]
+              + defaults for row in rows]
     cursor = db.cursor()
     for part in chunks(params, columns=len(fields) + len(extra)):
         cursor.executemany(sql, part)

@@ -20,14 +20,16 @@ import codecs
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from acct_tui import clock
-from acct_tui.core.text import clean_text
+from acct_tui.core.text import clean_text, has_control_but_lines
 from acct_tui.errors import UsageError
 
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "t"})
@@ -186,6 +188,8 @@ class Row:
     cells: dict[str, str]
     unescape: bool = False
     problems: list[Problem] = field(default_factory=list)
+    #: Known to hold no control character but tabs and newlines (its whole file holds none).
+    clean: bool = False
 
     def has(self, column: str) -> bool:
         return column in self.cells
@@ -244,6 +248,8 @@ def read_csv(path: Path, required: Sequence[str] = (), unescape: bool = False) -
     except OSError as exc:
         raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
     text = decode(data, name)
+    # One search over the file instead of one per row: most files hold no control character at all.
+    clean = not has_control_but_lines(text)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -259,7 +265,7 @@ def read_csv(path: Path, required: Sequence[str] = (), unescape: bool = False) -
             line, start = start, reader.line_num + 1
             if not cells or (not cells[0].strip() and not "".join(cells).strip()):  # a blank row
                 continue
-            row = Row(name, line, dict(zip(header, cells)), unescape=unescape)
+            row = Row(name, line, dict(zip(header, cells)), unescape, [], clean)
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 row.bad(None, f"{len(cells)} cells but the header has {len(header)} columns")
             rows.append(row)
@@ -303,8 +309,10 @@ def moment(text: str) -> dt.datetime:
     return clock.parse_moment(text, whole_seconds=False)
 
 
+@lru_cache(maxsize=4096)
 def month(text: str) -> dt.date:
-    """`YYYY-MM` as the first day of that month."""
+    """`YYYY-MM` as the first day of that month. Remembered: a file of metrics names the same
+    few months on every other line (a bad one raises, which is never remembered)."""
     found = _MONTH.match(text.strip())
     if not found or not 1 <= int(found.group(2)) <= 12:
         raise ValueError(f"{text!r} is not a month (YYYY-MM)")
@@ -329,7 +337,15 @@ def positive_decimal(text: str) -> Decimal:
 
 
 def number(text: str) -> float:
-    return float(decimal(text))
+    """A float, as `decimal` reads it (thousands commas, nothing infinite) then rounded to the nearest float.
+
+    `float()` reads a plain number to that same nearest float, a fraction of the time
+    `Decimal` takes (an import reads a metric per cell); anything else takes the long way."""
+    try:
+        value = float(text)
+    except ValueError:
+        return float(decimal(text))
+    return value if math.isfinite(value) else float(decimal(text))
 
 
 def integer(low: int | None = None, high: int | None = None):
@@ -354,10 +370,12 @@ def integer(low: int | None = None, high: int | None = None):
 def choice(choices: Sequence[str], aliases: dict[str, str] | None = None):
     """A parser for a closed vocabulary, case-insensitive, with optional synonyms."""
 
+    synonyms, known = aliases or {}, frozenset(choices)
+
     def parse(text: str) -> str:
         word = text.strip().lower()
-        word = (aliases or {}).get(word, word)
-        if word not in choices:
+        word = synonyms.get(word, word)
+        if word not in known:
             raise ValueError(f"{text.strip()!r} is not one of {', '.join(choices)}")
         return word
 

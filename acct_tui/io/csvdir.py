@@ -186,10 +186,21 @@ def _compiled(spec: FileSpec, column: Column, unescape: bool = True, clean: bool
     The same checks in the same order as `common.Row`'s getters: control characters
     out and the cell stripped; a required cell missing; the parser's reason for a bad one;
     an empty cell of a column that cannot be empty takes the field's default. `clean`: for
-    rows with no control character but tabs and newlines, which cleaning leaves as they are."""
+    rows with no control character but tabs and newlines, which cleaning leaves as they are;
+    a text cell of such a row (most cells) is then checked right here, not through a converter."""
     field = spec.model._meta.fields[column.name]
-    name, required, is_ref, nullable = column.name, column.required, column.kind == "ref", field.null
+    name, required, is_ref, nullable, target = column.name, column.required, column.kind == "ref", field.null, column.target
     convert = _converter(spec, column, unescape, clean)
+
+    def empty(row: common.Row, values: dict) -> None:
+        if required:
+            row.bad(name, "is required")
+        elif is_ref or nullable:
+            values[name] = None
+        elif (value := _default(field)) is None:
+            row.bad(name, "is required")
+        else:
+            values[name] = value
 
     def parse(row: common.Row, values: dict, refs: dict) -> None:
         cell = row.cells.get(name)
@@ -198,14 +209,7 @@ def _compiled(spec: FileSpec, column: Column, unescape: bool = True, clean: bool
                 cell = clean_text(cell, multiline=True)
             cell = cell.strip()
         if not cell:
-            if required:
-                row.bad(name, "is required")
-            elif is_ref or nullable:
-                values[name] = None
-            elif (value := _default(field)) is None:
-                row.bad(name, "is required")
-            else:
-                values[name] = value
+            empty(row, values)
             return
         try:
             value = convert(cell)
@@ -213,11 +217,36 @@ def _compiled(spec: FileSpec, column: Column, unescape: bool = True, clean: bool
             row.bad(name, str(exc))
             return
         if is_ref:
-            refs[name] = Ref(column.target, value, name)
+            refs[name] = Ref(target, value, name)
         else:
             values[name] = value
 
-    return parse
+    if not (clean and column.kind in ("ref", "text")):
+        return parse
+    # `_converter`'s text function for a clean row, inline: the same steps, the same reasons.
+    max_len = None if is_ref else getattr(field, "max_length", None)
+    one_line = max_len is not None
+    formula = common.ESCAPED_FORMULA.match
+
+    def parse_text(row: common.Row, values: dict, refs: dict) -> None:
+        cell = row.cells.get(name)
+        if cell:
+            cell = cell.strip()
+        if not cell:
+            empty(row, values)
+            return
+        if one_line and ("\n" in cell or "\t" in cell):
+            cell = clean_text(cell, multiline=False)
+        if unescape and cell[:1] == "'" and formula(cell):
+            cell = cell[1:]
+        if max_len is not None and len(cell) > max_len:
+            row.bad(name, f"is {len(cell)} characters long; at most {max_len} fit")
+        elif is_ref:
+            refs[name] = Ref(target, cell, name)
+        else:
+            values[name] = cell
+
+    return parse_text
 
 
 def parse_dir(directory: Path, builder: ReportBuilder, base_currency: str = DEFAULT_BASE) -> Batch:
@@ -252,7 +281,7 @@ def parse_file(path: Path, spec: FileSpec, builder: ReportBuilder, batch: Batch,
     for row in rows:
         values: dict[str, Any] = {}
         refs: dict[str, Ref] = {}
-        for parse in parsers if has_control_but_lines("".join(row.cells.values())) else clean_parsers:
+        for parse in clean_parsers if row.clean or not has_control_but_lines("".join(row.cells.values())) else parsers:
             parse(row, values, refs)
         if row.problems:
             builder.reject(label, row.problems)

@@ -17,7 +17,7 @@ from acct_tui.core.policy import Policy
 from acct_tui.services import portfolio_facts as facts
 from acct_tui.services import touches
 from acct_tui.services.health import TREND_DAYS
-from acct_tui.services.query import as_date
+from acct_tui.services.query import as_date, iter_rows
 
 #: Share of the portfolio's value that the "top accounts" mark covers.
 TOP_SHARE = 0.8
@@ -27,52 +27,111 @@ COLUMNS = ("ids", "names", "tiers", "owners", "values", "own_values", "currencie
             "trends", "touch_days", "touch_status", "next_visits", "renewals", "alerts", "customers")
 
 
-def columns(accounts, visible, policy: Policy, today: dt.date, rates: dict, book: RateBook, whole_book: bool):
-    """The portfolio's columns (by `Portfolio` field name), one derived-fact query each; and the
-    positions of the accounts without a rate, and the open opportunities left out of pipelines."""
-    touched_at = touches.last_touches(visible)
-    visits = facts.next_planned_visits(visible)
-    alerts = facts.open_alert_counts(visible)
-    health = facts.health(visible, TREND_DAYS)
-    pipeline = facts.open_pipeline(None if whole_book else visible)
-    today_ord = today.toordinal()
-    float_rates = {code: float(rate) for code, rate in rates.items()}
-    deal_currencies = {c for parts in pipeline.values() for c, _, _ in parts}
-    pipeline_rates = {code: float(rate) for code, rate in book.rates_on(today, deal_currencies).items()}
+def columns(accounts, visible, policy: Policy, today: dt.date, book: RateBook, whole_book: bool):
+    """The portfolio's columns (by `Portfolio` field name), one derived-fact query each; the
+    positions of the accounts without a rate; the open opportunities left out of pipelines;
+    and {account_id: position}.
+
+    Streamed (100k accounts, measured): the accounts' rows, then each fact's, are laid into
+    the columns as they come, never held as lists of rows or {account_id: fact} dicts (those
+    were most of the load's peak); repeated values (tier, owner, currency, band, days) are
+    one object per distinct value, not one per cell.
+    """
     columns: dict[str, list] = {name: [] for name in COLUMNS}
     (ids, names, tiers, owners, values, own_values, codes, pipelines, scores, bands, trends, touch_days, touch_status,
      next_visits, renewals, alert_counts, customers) = columns.values()
-    unrated: set[int] = set()
-    unrated_pipeline: list[tuple[str, int]] = []
-    for account_id, name, tier, owner, value, currency, renewal, contact_days, customer in accounts:
+    contact_days = []
+    text, days = {}, {}  # the one object of each repeated string, and of each day ordinal
+    for account_id, name, tier, owner, value, currency, renewal, contact, customer in accounts:
         ids.append(account_id)
         names.append(name)
-        tiers.append(tier)
-        owners.append(owner)
-        own = float(value or 0)
-        own_values.append(own)
-        codes.append(currency)
-        rate = float_rates.get(currency)
+        tiers.append(text.setdefault(tier, tier))
+        owners.append(text.setdefault(owner, owner))
+        own_values.append(float(value or 0))
+        codes.append(text.setdefault(currency, currency))
+        renewals.append(_ordinal(renewal, days))
+        contact_days.append(contact)
+        customers.append(bool(customer))
+    size = len(ids)
+    position = dict(zip(ids, range(size)))
+    rates = _float_rates(book, today)
+    unrated: set[int] = set()
+    for i, (own, currency) in enumerate(zip(own_values, codes)):
+        rate = rates(currency)
         if rate is None:
-            unrated.add(len(values))
+            unrated.add(i)
             values.append(None)
         else:
             values.append(round(own * rate, 2))
-        pipelines.append(_in_base(pipeline.get(account_id), pipeline_rates, unrated_pipeline))
-        score, band, trend = health.get(account_id, (None, None, None))
-        scores.append(score)
-        bands.append(band)
-        trends.append(trend)
-        touched = touched_at.get(account_id)
-        days = today_ord - as_date(touched).toordinal() if touched is not None else None
-        touch_days.append(days)
-        touch_status.append(policy.contact(tier, contact_days).status(days))
-        visit = visits.get(account_id)
-        next_visits.append(as_date(visit).toordinal() if visit is not None else None)
-        renewals.append(as_date(renewal).toordinal() if renewal is not None else None)
-        alert_counts.append(alerts.get(account_id, 0))
-        customers.append(bool(customer))
-    return columns, unrated, unrated_pipeline
+
+    today_ord = today.toordinal()
+    touch_days.extend([None] * size)
+    for account_id, touched in iter_rows(touches.last_touch_query(visible)):
+        i = position.get(account_id)
+        if i is not None and touched is not None:
+            ago = today_ord - as_date(touched).toordinal()
+            touch_days[i] = days.setdefault(ago, ago)
+    touch_status.extend(map(lambda tier, contact, ago: policy.contact(tier, contact).status(ago), tiers, contact_days, touch_days))
+    del contact_days
+
+    next_visits.extend([None] * size)
+    for account_id, visit in facts.next_planned_visits(visible):
+        i = position.get(account_id)
+        if i is not None:
+            next_visits[i] = _ordinal(visit, days)
+    alert_counts.extend([0] * size)
+    for account_id, count in facts.open_alert_counts(visible):
+        i = position.get(account_id)
+        if i is not None:
+            alert_counts[i] = count
+    scores.extend([None] * size)
+    bands.extend([None] * size)
+    trends.extend([None] * size)
+    for account_id, score, band, trend in facts.health_rows(visible, TREND_DAYS):
+        i = position.get(account_id)
+        if i is not None:
+            scores[i], bands[i], trends[i] = score, text.setdefault(band, band), trend
+
+    # Each account's weighted pipeline, summed in the rows' order, rounded once complete.
+    pipelines.extend([None] * size)
+    unrated_pipeline: list[tuple[str, int]] = []
+    for account_id, currency, count, amount in facts.open_pipeline(None if whole_book else visible):
+        i = position.get(account_id)
+        if i is None:
+            continue
+        rate = rates(currency)
+        if rate is None:
+            unrated_pipeline.append((currency, count))
+            amount = 0.0
+        else:
+            amount *= rate
+        pipelines[i] = (0.0 if pipelines[i] is None else pipelines[i]) + amount
+    pipelines[:] = [None if total is None else round(total, 2) for total in pipelines]
+    return columns, unrated, unrated_pipeline, position
+
+
+def _ordinal(day, ordinals: dict) -> int | None:
+    """A raw date's ordinal, one int object per distinct day (`ordinals` keeps them)."""
+    if day is None:
+        return None
+    found = ordinals.get(day)
+    if found is None:
+        found = as_date(day).toordinal()
+        found = ordinals[day] = ordinals.setdefault(found, found)
+    return found
+
+
+def _float_rates(book: RateBook, today: dt.date):
+    """`currency -> today's rate as a float, or None`, each currency asked of `book` once."""
+    found: dict[str, float | None] = {}
+
+    def rate(currency: str) -> float | None:
+        if currency not in found:
+            exact = book.rate(currency, today)
+            found[currency] = None if exact is None else float(exact)
+        return found[currency]
+
+    return rate
 
 
 def _in_base(parts, rates: dict[str, float], unrated: list) -> float | None:

@@ -2,23 +2,27 @@
 
 Each function takes `visible`, the accounts to cover: a subquery of ids
 (the whole portfolio) or a literal list of ids (the quick first screen),
-and returns {account_id: value} for the accounts that have the fact.
-The last touch is `services.touches.last_touches`, shared with every other
-place that shows it.
+and streams (account_id, value...) rows for the accounts that have the fact:
+the Portfolio lays each row into its columns as it comes, so a whole book's
+facts are never all alive at once (`health` also has a dict form). The last
+touch is `services.touches.last_touch_query`, shared with every other place
+that shows it.
 """
 
 from __future__ import annotations
+
+from typing import Iterator
 
 from peewee import Case, fn
 
 from acct_tui.db import database
 from acct_tui.models import Account, Alert, HealthSnapshot, Opportunity, PlannedVisit
 from acct_tui.services.kpi_facts import LIVE_ALERT_STATUSES
-from acct_tui.services.query import days_before_sql, raw_rows
+from acct_tui.services.query import days_before_sql, iter_rows
 
 
-def next_planned_visits(visible) -> dict:
-    """Earliest visit still planned per account (late ones included)."""
+def next_planned_visits(visible) -> Iterator[tuple[int, object]]:
+    """(account_id, raw day): the earliest visit still planned per account (late ones included)."""
     query = (
         # The status test inside the MIN keeps SQLite on the account index
         # (with it in WHERE it scans every planned visit via the status index).
@@ -28,23 +32,22 @@ def next_planned_visits(visible) -> dict:
         .where(PlannedVisit.account.in_(visible))
         .group_by(PlannedVisit.account)
     )
-    return {account_id: day for account_id, day in raw_rows(query) if day is not None}
+    return ((account_id, day) for account_id, day in iter_rows(query) if day is not None)
 
 
-def open_alert_counts(visible) -> dict:
-    """Open and acknowledged alerts per account: the red and yellow figures' (`kpi_facts.LIVE_ALERT_STATUSES`)."""
-    return dict(
-        raw_rows(
-            Alert.select(Alert.account, fn.COUNT(Alert.id))
-            .where(Alert.status.in_(LIVE_ALERT_STATUSES), Alert.account.in_(visible))
-            .group_by(Alert.account)
-        )
+def open_alert_counts(visible) -> Iterator[tuple[int, int]]:
+    """(account_id, count): open and acknowledged alerts per account, the red and yellow
+    figures' (`kpi_facts.LIVE_ALERT_STATUSES`)."""
+    return iter_rows(
+        Alert.select(Alert.account, fn.COUNT(Alert.id))
+        .where(Alert.status.in_(LIVE_ALERT_STATUSES), Alert.account.in_(visible))
+        .group_by(Alert.account)
     )
 
 
-def open_pipeline(visible) -> dict[int, list[tuple[str, int, float]]]:
-    """Per account, its open opportunities weighted by their probability, summed per currency:
-    [(currency, opportunities, amount x probability / 100)]. `visible=None`: every account's
+def open_pipeline(visible) -> Iterator[tuple[int, str, int, float]]:
+    """(account_id, currency, opportunities, amount x probability / 100): each account's open
+    opportunities weighted by their probability, summed per currency. `visible=None`: every account's
     (a whole book reads the open ones from one index instead of seeking account by account)."""
     weighted = fn.SUM(Opportunity.amount * Opportunity.probability) / 100.0
     query = (
@@ -54,14 +57,16 @@ def open_pipeline(visible) -> dict[int, list[tuple[str, int, float]]]:
     )
     if visible is not None:
         query = query.where(Opportunity.account.in_(visible))
-    found: dict[int, list] = {}
-    for account_id, currency, count, amount in raw_rows(query):
-        found.setdefault(account_id, []).append((currency, count, float(amount or 0)))
-    return found
+    return ((account_id, currency, count, float(amount or 0)) for account_id, currency, count, amount in iter_rows(query))
 
 
 def health(visible, trend_days: int) -> dict[int, tuple[int, str, int | None]]:
-    """Per account: newest score and band, and the change since the newest snapshot `trend_days` or more older.
+    """{account_id: (score, band, trend)}: `health_rows` as a dict."""
+    return {account_id: (score, band, trend) for account_id, score, band, trend in health_rows(visible, trend_days)}
+
+
+def health_rows(visible, trend_days: int) -> Iterator[tuple[int, int, str, int | None]]:
+    """(account_id, newest score, its band, the change since the newest snapshot `trend_days` or more older).
 
     One query; each account costs two index seeks on (account_id, taken_on)
     and one by id, which beats grouping every snapshot (measured: 0.9 s
@@ -87,7 +92,7 @@ def health(visible, trend_days: int) -> dict[int, tuple[int, str, int | None]]:
                  ORDER BY o.taken_on DESC LIMIT 1)
           FROM n JOIN {table} h ON h.id = n.snapshot_id
     """
-    return {
-        account_id: (score, band, score - before if before is not None else None)
-        for account_id, score, band, before in database.execute_sql(sql, params).fetchall()
-    }
+    return (
+        (account_id, score, band, score - before if before is not None else None)
+        for account_id, score, band, before in database.execute_sql(sql, params)
+    )

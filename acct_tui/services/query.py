@@ -4,6 +4,7 @@ The one home for:
 
 - `raw_rows(query)`: a peewee query's rows as plain tuples, skipping
   peewee's per-row model work (several times faster on 100k-row results);
+  `iter_rows(query)` streams them;
 - `as_date` / `as_datetime`: a raw value back to a date or datetime
   (SQLite hands aggregates back as ISO text, PostgreSQL typed);
 - `chunks(values)`: `peewee.chunked` with the one chunk size of the
@@ -35,6 +36,12 @@ CHUNK_SIZE = {"sqlite": 5000, "postgresql": 5000}
 def raw_rows(query) -> list[tuple]:
     """Run a peewee query and fetch plain tuples (no per-row model conversion)."""
     return database.execute_sql(*query.sql()).fetchall()
+
+
+def iter_rows(query) -> Iterator[tuple]:
+    """`raw_rows`, one row at a time, for a result too big to hold as a list: a whole book's
+    accounts and per-account facts at 100k accounts were tens of MB of tuples alive at once."""
+    return iter(database.execute_sql(*query.sql()))
 
 
 def is_postgres() -> bool:

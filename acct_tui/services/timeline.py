@@ -125,13 +125,16 @@ def head_start(account_id: int, today: dt.date | None = None) -> dt.datetime | N
 
 def _since(query, since: dt.datetime | None, *fields):
     """`query` narrowed to the rows with any of `fields` at or after `since` (every row without it)."""
-    if since is None:
-        return query
+    return query if since is None else query.where(_any_since(since, *fields))
+
+
+def _any_since(since: dt.datetime, *fields):
+    """Any of `fields` at or after `since` (a date field: on or after its day)."""
     clause = None
     for field in fields:
         one = field >= (since if isinstance(field, DateTimeField) else since.date())
         clause = one if clause is None else clause | one
-    return query.where(clause)
+    return clause
 
 
 #: (upcoming, when, source_id): the order of the list, reversed.
@@ -307,6 +310,10 @@ def _alerts(_viewer, account_id: int, _today, since=None):
         Alert.id, Alert.rule, Alert.severity, Alert.reason, Alert.first_seen, Alert.acknowledged_at, User.login,
         Alert.resolved_at, Alert.resolved_by, Alert.resolution_note, Alert.escalated_at, Alert.escalated_to,
     ).join(User, JOIN.LEFT_OUTER, on=(Alert.acknowledged_by == User.id)).where(Alert.account == account_id)
+    if since is not None:
+        # Only the alerts with an event in the window: these four times are all of a row's events
+        # (its snoozes, below, come from the audit trail whatever the row says).
+        query = query.where(_any_since(since, Alert.first_seen, Alert.acknowledged_at, Alert.escalated_at, Alert.resolved_at))
     rows = raw_rows(query)
     logins = dict(User.select(User.id, User.login).where(User.id.in_([r[11] for r in rows if r[11]])).tuples()) if rows else {}
     for aid, rule, severity, reason, first, acked, acked_by, resolved, resolved_by, note, escalated, escalated_to in rows:
@@ -318,17 +325,18 @@ def _alerts(_viewer, account_id: int, _today, since=None):
         if resolved:
             text = f"by {resolved_by or '?'}" + (f" · {note}" if note else "")
             yield TimelineEvent(as_datetime(resolved), "alert", f"alert resolved: {rule}", text, "alert", aid, False, "done")
-    if rows:
-        rules = {r[0]: r[1] for r in rows}
-        snoozes = AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at).where(
-            (AuditLog.table == "alert") & AuditLog.action.contains("snooze") & AuditLog.row_id.in_(list(rules))
-        )
-        for row_id, actor, changes, at in snoozes.tuples():
-            changes = changes if isinstance(changes, dict) else {}
-            until = changes.get("snoozed_until") or changes.get("until") or "?"
-            why = changes.get("snooze_reason") or changes.get("reason") or ""
-            text = f"by {actor} until {str(until)[:10]}" + (f" · {why}" if why else "")
-            yield TimelineEvent(as_datetime(at), "alert", f"alert snoozed: {rules[row_id]}", text, "alert", row_id)
+    snoozes = (
+        AuditLog.select(AuditLog.row_id, AuditLog.actor, AuditLog.changes, AuditLog.at, Alert.rule)
+        .join(Alert, on=(AuditLog.row_id == Alert.id))
+        .where((AuditLog.table == "alert") & AuditLog.action.contains("snooze") & (Alert.account == account_id))
+        .order_by(AuditLog.id)  # two at the same moment: in the order they were written
+    )
+    for row_id, actor, changes, at, rule in _since(snoozes, since, AuditLog.at).tuples():
+        changes = changes if isinstance(changes, dict) else {}
+        until = changes.get("snoozed_until") or changes.get("until") or "?"
+        why = changes.get("snooze_reason") or changes.get("reason") or ""
+        text = f"by {actor} until {str(until)[:10]}" + (f" · {why}" if why else "")
+        yield TimelineEvent(as_datetime(at), "alert", f"alert snoozed: {rule}", text, "alert", row_id)
 
 
 def _health(_viewer, account_id: int, _today, since=None):

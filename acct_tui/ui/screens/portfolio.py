@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 from rich.text import Text
 from textual import work
@@ -70,7 +71,7 @@ TIER_CYCLE = (None, *reversed(TIERS))
 class PortfolioSource:
     """The table's window onto the current sort and filter of a `Portfolio`."""
 
-    def __init__(self, portfolio: Portfolio, positions: list[int]):
+    def __init__(self, portfolio: Portfolio, positions: Sequence[int]):
         self.portfolio = portfolio
         self.positions = positions
 
@@ -129,7 +130,7 @@ class PortfolioScreen(AcctScreen):
         self.sort = "value"
         self.reverse = False
         self.filters = Filters()
-        self.positions: list[int] = []
+        self.positions: Sequence[int] = ()
         #: (portfolio, filters, their summary): a new sort shows the same rows, so the same totals.
         self._summary: tuple | None = None
         #: Set once the first screenful is painted: the loading worker then loads the whole book.
@@ -195,10 +196,11 @@ class PortfolioScreen(AcctScreen):
         table = self.table
         old_index = table.cursor
         if portfolio.complete:
-            self.positions = portfolio.view(self.sort, self.reverse, self.filters)
+            # Found as far as read: the keystroke pays for the rows on screen and the count only.
+            self.positions = portfolio.shown(self.sort, self.reverse, self.filters)
             column, descending = SORT_COLUMN[self.sort]
         else:
-            self.positions = portfolio.view("value")
+            self.positions = portfolio.shown("value")
             column, descending = SORT_COLUMN["value"]
         table.sort_indicator = (column, descending != self.reverse)
         table.set_source(PortfolioSource(portfolio, self.positions))
@@ -211,7 +213,8 @@ class PortfolioScreen(AcctScreen):
         self._show_summary()
 
     def _index_in_view(self, position: int) -> int | None:
-        # A linear scan (a few ms at 100k) beats keeping a reverse index per view.
+        # A linear scan, only as far as the row (none when the filters leave it out), beats
+        # keeping a reverse index per view.
         try:
             return self.positions.index(position)
         except ValueError:

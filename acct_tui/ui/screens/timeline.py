@@ -42,6 +42,7 @@ from acct_tui.ui.screens.timeline_columns import COLUMNS, TodayRule, row_key
 from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
 from acct_tui.ui.widgets.account_card import card_view
+from acct_tui.ui.widgets.summary_line import SummaryLine
 from acct_tui.ui.widgets.virtual_table import ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
 
@@ -102,8 +103,10 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         return self.card.name if self.card is not None else None
 
     def compose_body(self) -> ComposeResult:
-        yield Static(id="timeline-card")
-        yield Static(id="timeline-summary")
+        # Lines that repaint in place: an open or a filter lays the screen out again only when
+        # the card's height changes (a layout is most of an open's frame).
+        yield SummaryLine(id="timeline-card")
+        yield SummaryLine(id="timeline-summary")
         yield VirtualTable(COLUMNS, empty_text="No events.", id="timeline-table")
 
     @property
@@ -185,7 +188,7 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         # Appended below what is shown: the cursor and the screen stay on the same rows.
         rows = self.rows()
         self.table.set_source(ListSource(rows), keep_cursor=True)
-        self.query_one("#timeline-summary", Static).update(self._summary(rows))
+        self.query_one("#timeline-summary", SummaryLine).show(self._summary(rows))
         self._show_pending_record()
 
     def on_screen_resume(self) -> None:
@@ -229,7 +232,7 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         return [*upcoming, TodayRule(clock.today()), *past]
 
     def _show(self, keep_cursor: bool = False) -> None:
-        self.query_one("#timeline-card", Static).update(card_view(self.card))
+        self.query_one("#timeline-card", SummaryLine).show(card_view(self.card))
         rows = self.rows()
         # Kept: the cursor follows its event when a save adds lines above it (or stays at its place).
         self.table.set_source(ListSource(rows), keep_cursor=keep_cursor, key=row_key if keep_cursor else None)
@@ -237,7 +240,7 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
             # Start on the TODAY rule's neighbour: the most recent past event (or the rule).
             rule = next(i for i, r in enumerate(rows) if isinstance(r, TodayRule))
             self.table.move_cursor(min(rule + 1, len(rows) - 1))
-        self.query_one("#timeline-summary", Static).update(self._summary(rows))
+        self.query_one("#timeline-summary", SummaryLine).show(self._summary(rows))
 
     def _summary(self, rows: list) -> Text:
         if self.timeline is None:
