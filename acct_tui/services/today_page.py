@@ -182,8 +182,10 @@ class _Sources:
     # -- account-level: past the contact or visit target, a quiet renewal ---------------
 
     def _cadence(self, cutoff: float) -> set[int]:
-        """Customers past a target by enough: the newest touch (visit) on or before a day per tier,
-        compared as it is stored; an account's own target, or none on record, counts its days."""
+        """Customers past a target by enough, found from the pulse's indexes: a newest touch (visit)
+        before the most lenient cutoff day (the smallest target of a tier or an account), none, or
+        one dated after now (then unconditionally); those are held to their own target: the day
+        per tier compared as stored, or an account's own target, or none on record, in days."""
         urgency = self.settings.urgency
         base = self.own((("cadence", 1),))
         if base + OVER_TARGET_CAP * urgency.over_target < cutoff - 0.01:
@@ -191,22 +193,29 @@ class _Sources:
         else:
             past = max(0.0, (cutoff - 0.01 - base) / urgency.over_target) if urgency.over_target > 0 else 0.0
         now = clock.now()
-        conditions = []
+        tiers = self.settings.policy.tiers
+        near, conditions = [], []
         for column, override, cadence in ((AccountPulse.last_touch_at, Account.contact_days, lambda t: t.contact),
                                           (AccountPulse.last_visit_at, Account.visit_days, lambda t: t.visit)):
             unknown = column > now
             if past is None:
+                near.append(unknown)
                 conditions.append(unknown)
                 continue
+            (own,) = Account.select(fn.MIN(override)).where(override > 0).scalar(as_tuple=True)
+            lenient = min([cadence(p).target for p in tiers.values()] + ([own] if own else []))
+            near.append(unknown | column.is_null() | (column < self._day_after_reaching(lenient, past)))
             by_tier = Case(Account.tier, [(tier, column < self._day_after_reaching(cadence(p).target, past))
-                                          for tier, p in self.settings.policy.tiers.items()], False)
-            target = fn.COALESCE(fn.NULLIF(override, 0),
-                                 Case(Account.tier, [(tier, cadence(p).target) for tier, p in self.settings.policy.tiers.items()], None))
+                                          for tier, p in tiers.items()], False)
+            target = fn.COALESCE(fn.NULLIF(override, 0), Case(Account.tier, [(tier, cadence(p).target) for tier, p in tiers.items()], None))
             days = _days_since(fn.COALESCE(_day(column), _since()), self.today)
             counted = (days > target) & (days >= target * (1 + past) - 0.001)
             conditions.append(unknown | Case(None, [((fn.COALESCE(override, 0) == 0) & column.is_null(False), by_tier)], counted))
-        query = (Account.select(Account.id).join(AccountPulse, JOIN.LEFT_OUTER, on=(AccountPulse.account == Account.id))
-                 .where(in_book() & active_at(self.today) & (conditions[0] | conditions[1])))
+        # CROSS JOIN: SQLite reads the pulse first, by its indexes (an inner join lets it walk every
+        # active account by status instead: 120 ms against a few at 100k); PostgreSQL plans it freely.
+        query = (AccountPulse.select(AccountPulse.account).join(Account, JOIN.CROSS)
+                 .where((Account.id == AccountPulse.account) & (near[0] | near[1]) & in_book() & active_at(self.today)
+                        & (conditions[0] | conditions[1])))
         return self._ids(query)
 
     def _day_after_reaching(self, target: int, past: float) -> dt.date:
