@@ -62,13 +62,13 @@ def first_rows(viewer: Viewer, n: int, settings: RiskSettings, book: RateBook) -
     """The first `n` rows of `viewer`'s Today, each with all its items; `complete` is False."""
     today = clock.now().date()
     value = today_facts.book_value(viewer, today, book)
+
     def rows_of(accounts: set[int] | None) -> today_service.Today:
         return today_service.build(viewer, settings, book, None if accounts is None else sorted(accounts), value)
 
     if value.accounts <= SMALL_BOOK:
         return _cut(rows_of(None), n)
     sources = _Sources(viewer, settings, today)
-
     for cutoff in CUTOFFS:
         accounts = sources.accounts_reaching(cutoff)
         if len(accounts) > MAX_CANDIDATES:
