@@ -81,6 +81,11 @@ class Account(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
 
+    class Meta:
+        # The book's value per currency read from the index alone (migration 0012); the smallest
+        # own cadences (0013).
+        indexes = ((("currency", "status", "annual_value"), False), (("contact_days",), False), (("visit_days",), False))
+
     def save(self, *args, **kwargs):
         self.updated_at = now()
         return super().save(*args, **kwargs)
@@ -323,8 +328,8 @@ class HealthSnapshot(BaseModel):
 
 
 class AccountPulse(BaseModel):
-    """Derived, kept by the database's triggers (migration 0011): the account's newest touch and visit
-    (whenever dated), its newest health score and the points lost over the week before it."""
+    """Derived, kept by the database's triggers (migrations 0011, 0013): one row per account, its newest
+    touch and visit (whenever dated), its newest health score and the points lost over the week before it."""
 
     account = ForeignKeyField(Account, primary_key=True, backref="pulse", on_delete="CASCADE")
     last_touch_at = DateTimeField(null=True)
@@ -334,6 +339,8 @@ class AccountPulse(BaseModel):
 
     class Meta:
         table_name = "account_pulse"
+        indexes = ((("health_score",), False), (("health_drop",), False), (("last_touch_at",), False),
+                   (("last_visit_at",), False))
 
 
 class AuditLog(BaseModel):

@@ -76,6 +76,7 @@ def test_every_write_keeps_the_pulse(db):
     assert stored()[a2.id][2:] == (85, 0) == expected()[a2.id][2:]
     assert stored() == expected()
 
+    assert AccountPulse.select().count() == Account.select().count()  # a row for every account (0013)
     Account.delete().where(Account.id == b1.id).execute()  # its activities go with it, and its pulse
     assert stored() == expected() and not AccountPulse.select().where(AccountPulse.account == b1.id).exists()
 
@@ -90,5 +91,6 @@ def test_a_bulk_load_rebuilds_it_once(db):
         f.activity(o["b1"], kind="visit", at=dt.datetime(2026, 11, 3, 9, 0))
         HealthSnapshot.create(account=o["a2"], taken_on=dt.date(2026, 11, 1), score=70, band="yellow")
     assert stored() == expected() and len(stored()) == 3
+    assert AccountPulse.select().count() == Account.select().count()
     f.activity(o["a2"], kind="call", at=dt.datetime(2026, 11, 4, 9, 0))  # the triggers are back
     assert stored() == expected()

@@ -190,13 +190,15 @@ def pulse_deferred(db: peewee.Database):
     The triggers come back, and the pulse is rebuilt from the activities and snapshots,
     even when the load fails."""
     pulse = import_module("acct_tui.migrations.0011_pulse")
+    every = import_module("acct_tui.migrations.0013_pulse_for_every_account")
+    pg_triggers = (*pulse.PG_TRIGGERS, every.PG_TRIGGER)
     postgres = isinstance(db, peewee.PostgresqlDatabase)
     if postgres:
-        for name, table in pulse.PG_TRIGGERS:
+        for name, table in pg_triggers:
             db.execute_sql(f"ALTER TABLE {_quote(table)} DISABLE TRIGGER {name}")
         triggers = []
     else:
-        names = ", ".join(f"'{name}'" for name in pulse.SQLITE_TRIGGERS)
+        names = ", ".join(f"'{name}'" for name in (*pulse.SQLITE_TRIGGERS, every.SQLITE_TRIGGER[0]))
         triggers = db.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})").fetchall()
         for name, _ in triggers:
             db.execute_sql(f"DROP TRIGGER {_quote(name)}")
@@ -204,12 +206,12 @@ def pulse_deferred(db: peewee.Database):
         yield
     finally:
         with db.atomic():
-            for statement in pulse.rebuild_sql(postgres):
+            for statement in (*pulse.rebuild_sql(postgres), every.MISSING_ROWS):
                 db.execute_sql(statement)
             for name, sql in triggers:
                 db.execute_sql(sql)
             if postgres:
-                for name, table in pulse.PG_TRIGGERS:
+                for name, table in pg_triggers:
                     db.execute_sql(f"ALTER TABLE {_quote(table)} ENABLE TRIGGER {name}")
 
 

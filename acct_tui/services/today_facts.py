@@ -12,10 +12,9 @@ Today row).
 - `active_alerts`: open, acknowledged and snoozed alerts, the columns Today
   uses (`alerts.list_alerts` builds the whole `AlertRow`, evidence and all).
 
-The last touch and visit are, on SQLite, a seek per touch kind for each
-customer (`touches.last_touch_and_visit_of_account`), on PostgreSQL one
-grouped pass over the activities at or before now, joined in
-(`touches.last_touch_and_visit`).
+The last touch and visit are read from the account's pulse (`account_pulse`,
+kept by the database), with a seek of its activities only for an account
+with a touch dated after now (`touches.last_touch_and_visit_by_pulse`).
 """
 
 from __future__ import annotations
@@ -27,12 +26,12 @@ from peewee import JOIN, Case, Value, fn
 
 from acct_tui.core.currency import RateBook
 from acct_tui.db import database
-from acct_tui.models import Account, Alert, User
+from acct_tui.models import Account, AccountPulse, Alert, User
 from acct_tui.services import alerts as alerts_service
 from acct_tui.services import touches
-from acct_tui.services.access import Viewer, scope_accounts, visible_account_ids
+from acct_tui.services.access import Viewer, scope_accounts
 from acct_tui.services.kpi_facts import active_at, in_book
-from acct_tui.services.query import as_date, as_datetime, ids_in, is_postgres, raw_rows
+from acct_tui.services.query import as_date, as_datetime, ids_in, raw_rows
 
 
 class Named(NamedTuple):
@@ -85,6 +84,8 @@ class BookValue(NamedTuple):
     rates: dict[str, float]
     #: How many accounts the book holds.
     accounts: int
+    #: The largest share one of them holds, in percent.
+    largest_share: float
 
     def share(self, value: float, currency: str) -> float:
         """An account's share of the book's value, in percent (0 without a rate: never at face value)."""
@@ -95,13 +96,14 @@ class BookValue(NamedTuple):
 def book_value(viewer: Viewer, today: dt.date, rates: RateBook) -> BookValue:
     """`BookValue` of the viewer's book (not churned): one grouped query, the same sums for the
     whole queue and for its first page (`services.today_page`)."""
-    query = (Account.select(Account.currency, fn.SUM(Account.annual_value), fn.COUNT(Account.id))
+    query = (Account.select(Account.currency, fn.SUM(Account.annual_value), fn.COUNT(Account.id), fn.MAX(Account.annual_value))
              .where(in_book()).group_by(Account.currency))
     rows = raw_rows(scope_accounts(query, viewer))
-    per_currency = {code: float(amount or 0) for code, amount, _ in rows}
+    per_currency = {code: float(amount or 0) for code, amount, _, _ in rows}
     total = float(rates.total([(code, 1, value) for code, value in per_currency.items()], today).amount) if per_currency else 0.0
     rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
-    return BookValue(total, rate, sum(count for _, _, count in rows))
+    value = BookValue(total, rate, sum(count for _, _, count, _ in rows), 0.0)
+    return value._replace(largest_share=max((value.share(float(largest or 0), code) for code, _, _, largest in rows), default=0.0))
 
 
 def book(viewer: Viewer, now: dt.datetime, value: BookValue, wanted: set[int],
@@ -118,16 +120,9 @@ def book(viewer: Viewer, now: dt.datetime, value: BookValue, wanted: set[int],
     columns = [Account.id, Account.name, Account.external_id, User.login, Account.annual_value, Account.currency,
                Case(None, [(customer, 1)], 0), Account.tier, Account.contact_days, Account.visit_days,
                Account.renewal_date, Account.contract_start, Account.created_at]
-    if is_postgres():
-        if accounts is not None:
-            visible = Account.select(Account.id).where(ids_in(Account.id, accounts))
-        else:
-            visible = None if viewer.sees_everything else visible_account_ids(viewer).where(in_book())
-        last = touches.last_touch_and_visit(visible, until=now).alias("last")
-        query = (Account.select(*columns, last.c.at, last.c.visit)
-                 .join(last, JOIN.LEFT_OUTER, on=(last.c.account_id == Account.id)).switch(Account))
-    else:  # only the customers' (the reasons that need them are theirs)
-        query = Account.select(*columns, *touches.last_touch_and_visit_of_account(now, when=customer))
+    # Only the customers' (the reasons that need them are theirs), from the pulse.
+    query = (Account.select(*columns, *touches.last_touch_and_visit_by_pulse(now, when=customer))
+             .join(AccountPulse, JOIN.LEFT_OUTER, on=(AccountPulse.account == Account.id)).switch(Account))
     query = query.join(User, JOIN.LEFT_OUTER, on=(Account.owner == User.id)).where(in_book())
     if accounts is not None:
         query = query.where(ids_in(Account.id, accounts))

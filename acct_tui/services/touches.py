@@ -15,7 +15,7 @@ import datetime as dt
 from peewee import Case, fn
 
 from acct_tui.enums import TOUCH_KINDS
-from acct_tui.models import Account, Activity
+from acct_tui.models import Account, AccountPulse, Activity
 from acct_tui.services.query import raw_rows
 
 
@@ -76,21 +76,22 @@ def last_touch_and_visit(accounts=None, *, until: dt.datetime | None = None):
     return query.group_by(Activity.account)
 
 
-def last_touch_and_visit_of_account(until: dt.datetime, when=None):
+def last_touch_and_visit_by_pulse(until: dt.datetime, when=None):
     """(last touch, last visit) of the `Account` row of the query they are selected in, at or before
-    `until`, only where `when` holds (None elsewhere): correlated subqueries, for SQLite.
-
-    Each is a seek per touch kind on the (account, kind, time) index; for a whole book
-    that beats `last_touch_and_visit`'s grouped pass over every activity on SQLite
-    (100k accounts, 2.7 M activities: measured 1.42-1.65 s against 1.72-2.24 s, alternated,
-    on a loaded machine); PostgreSQL plans the grouped form well and a subplan per row badly."""
-    def newest(kind: str):
+    `until`, only where `when` holds (None elsewhere). The query joins `AccountPulse` (LEFT OUTER):
+    its newest touch is the answer when it is not after `until`; only an account with a touch dated
+    later looks through its activities. On both databases: a column read instead of seeks per
+    account or a grouped pass over every activity (an admin's Today at 100k: 0.6 s)."""
+    def seek(kinds):
         return Activity.select(fn.MAX(Activity.occurred_at)).where(
-            (Activity.account == Account.id) & (Activity.kind == kind) & (Activity.occurred_at <= until))
+            (Activity.account == Account.id) & Activity.kind.in_(kinds) & (Activity.occurred_at <= until))
 
-    # SQLite's max() of several values is NULL if one is: each kind's is '' when it has none.
-    touch = fn.NULLIF(fn.MAX(*(fn.COALESCE(newest(kind), "") for kind in TOUCH_KINDS)), "")
-    visit = newest("visit")
+    seek_touch, seek_visit = seek(TOUCH_KINDS), seek(("visit",))
+
+    def newest(column, seek):
+        return Case(None, [(column.is_null(), None), (column <= until, column)], seek)
+
+    touch, visit = newest(AccountPulse.last_touch_at, seek_touch), newest(AccountPulse.last_visit_at, seek_visit)
     if when is None:
         return touch, visit
     return Case(None, [(when, touch)], None), Case(None, [(when, visit)], None)

@@ -46,6 +46,40 @@ async def test_an_am_opens_on_today_ranked_with_the_reasons(data, make_app):
         assert "2 accounts · 9 things to do" in summary
 
 
+async def test_the_first_rows_show_before_the_whole_queue_is_ranked(data, make_app, monkeypatch):
+    """The screen shows `build_today(first=FIRST_ROWS)` at once and says the rest is being counted;
+    the whole queue replaces it when it is ranked, the cursor on the same account."""
+    import threading
+
+    from acct_tui.services import today as today_service
+    from acct_tui.ui.screens import today as today_screen
+
+    monkeypatch.setattr(today_screen, "FIRST_ROWS", 1)
+    ranked = threading.Event()
+    build_today = today_service.build_today
+
+    def held(viewer, **kw):
+        if kw.get("first") is None:
+            assert ranked.wait(10), "the test never let the whole queue be ranked"
+        return build_today(viewer, **kw)
+
+    monkeypatch.setattr(today_service, "build_today", held)
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(170, 40)) as pilot:
+        for _ in range(50):
+            await pilot.pause()
+            if app.screen.queue is not None:
+                break
+        assert shown(app) == [("Acme Corp", "commitment", 4)]
+        summary = str(app.screen.query_one("#today-summary").render())
+        assert "The first 1 account · counting the rest…" in summary
+        ranked.set()
+        await settle(app, pilot)
+        assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]
+        assert "2 accounts · 9 things to do" in str(app.screen.query_one("#today-summary").render())
+        assert app.screen.table.current_row.account_name == "Acme Corp"
+
+
 @pytest.mark.parametrize("login", ["minh.pham", "lena.lead"])
 async def test_at_80_columns_the_account_keeps_20_cells_and_the_reason_shows(data, make_app, login):
     data["a1"].name = "Acme Corporation International Trading"

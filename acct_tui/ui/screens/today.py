@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from acct_tui.core.text import plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
 from acct_tui.services import entry_forms
@@ -129,10 +130,7 @@ class TodayScreen(AcctScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("Loading today…", id="today-summary")
         with Horizontal(id="today-body"):
-            yield VirtualTable(
-                today_columns(self.app.viewer.leads_people), id="today-table",
-                empty_text="Nothing needs you today.",
-            )
+            yield VirtualTable(today_columns(self.app.viewer.leads_people), id="today-table", empty_text="Loading…")
             with VerticalScroll(id="today-side"):
                 yield Static("", id="today-detail")
 
@@ -170,6 +168,7 @@ class TodayScreen(AcctScreen):
         if message.error:
             self.notify(message.error, severity="error", markup=False)
         self.queue = message.today
+        self.table.empty_text = "Nothing needs you today."
         self._show()
 
     def _show(self) -> None:
@@ -190,10 +189,10 @@ class TodayScreen(AcctScreen):
             return
         text = Text()
         if self.queue.complete:
-            text.append(f"{len(self.rows)}", style="bold")
-            text.append(f" accounts · {sum(len(r.items) for r in self.rows)} things to do · {self.queue.day:%A %d %B %Y}")
+            text.append(f"{len(self.rows):,}", style="bold")
+            text.append(f" accounts · {sum(len(r.items) for r in self.rows):,} things to do · {self.queue.day:%A %d %B %Y}")
         else:
-            text.append(f"The first {len(self.rows)} accounts", style="bold")
+            text.append(f"The first {plural(len(self.rows), 'account')}", style="bold")
             text.append(f" · counting the rest… · {self.queue.day:%A %d %B %Y}")
         described = ", ".join(p for p in (f"owner {self.owner}" if self.owner else "", f"text {self.filter_text!r}" if self.filter_text else "") if p)
         if described:
