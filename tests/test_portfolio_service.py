@@ -308,3 +308,17 @@ def test_repeated_values_are_one_object_each_and_positions_index_the_ids(db):
     assert p.renewals[a1] is p.renewals[a2] == (TODAY + dt.timedelta(days=30)).toordinal()
     same_tier = [i for i in range(len(p)) if p.tiers[i] == p.tiers[a1]]
     assert len(same_tier) > 1 and all(p.tiers[i] is p.tiers[a1] for i in same_tier)
+
+
+def test_positions_index_dense_ids_in_an_array_and_sparse_ones_in_a_dict():
+    from acct_tui.services.portfolio_columns import Positions
+
+    ids = [7, 3, 12, 5]
+    mapping = {account_id: i for i, account_id in enumerate(ids)}
+    dense = Positions.of(ids, mapping)
+    assert isinstance(dense, Positions)
+    assert [dense.get(n) for n in range(-2, 15)] == [mapping.get(n) for n in range(-2, 15)]
+    assert dense.get(99, "none") == "none"
+    sparse = Positions.of([1, 10**12], {1: 0, 10**12: 1})
+    assert sparse == {1: 0, 10**12: 1}
+    assert Positions.of([], {}).get(0) is None

@@ -10,6 +10,7 @@ make up 80% of the value.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from typing import Sequence
 
 from acct_tui.core.currency import RateBook
@@ -30,7 +31,7 @@ COLUMNS = ("ids", "names", "tiers", "owners", "values", "own_values", "currencie
 def columns(accounts, visible, policy: Policy, today: dt.date, book: RateBook, whole_book: bool):
     """The portfolio's columns (by `Portfolio` field name), one derived-fact query each; the
     positions of the accounts without a rate; the open opportunities left out of pipelines;
-    and {account_id: position}.
+    and the accounts' `Positions`.
 
     Streamed (100k accounts, measured): the accounts' rows, then each fact's, are laid into
     the columns as they come, never held as lists of rows or {account_id: fact} dicts (those
@@ -107,7 +108,32 @@ def columns(accounts, visible, policy: Policy, today: dt.date, book: RateBook, w
             amount *= rate
         pipelines[i] = (0.0 if pipelines[i] is None else pipelines[i]) + amount
     pipelines[:] = [None if total is None else round(total, 2) for total in pipelines]
-    return columns, unrated, unrated_pipeline, position
+    return columns, unrated, unrated_pipeline, Positions.of(ids, position)
+
+
+class Positions:
+    """{account_id: position} (`get` only) as a C array indexed by id: 4 bytes per id up to
+    the largest, where a dict was 8 MB at 100k accounts. `of` keeps the dict when ids are sparse."""
+
+    __slots__ = ("_at",)
+
+    def __init__(self, at: array):
+        self._at = at  # position + 1 at each id; 0 where no account
+
+    @classmethod
+    def of(cls, ids: Sequence[int], positions: dict[int, int]) -> "Positions | dict[int, int]":
+        top = max(ids, default=-1)
+        if min(ids, default=0) < 0 or top >= 4 * len(ids) + 4096:
+            return positions
+        at = array("i", bytes(4 * (top + 1)))
+        for account_id, i in positions.items():
+            at[account_id] = i + 1
+        return cls(at)
+
+    def get(self, account_id: int, default: int | None = None) -> int | None:
+        at = self._at
+        found = at[account_id] if 0 <= account_id < len(at) else 0
+        return found - 1 if found else default
 
 
 def _ordinal(day, ordinals: dict) -> int | None:
