@@ -315,10 +315,9 @@ def test_positions_index_dense_ids_in_an_array_and_sparse_ones_in_a_dict():
 
     ids = [7, 3, 12, 5]
     mapping = {account_id: i for i, account_id in enumerate(ids)}
-    dense = Positions.of(ids, mapping)
+    dense = Positions.of(ids)
     assert isinstance(dense, Positions)
     assert [dense.get(n) for n in range(-2, 15)] == [mapping.get(n) for n in range(-2, 15)]
     assert dense.get(99, "none") == "none"
-    sparse = Positions.of([1, 10**12], {1: 0, 10**12: 1})
-    assert sparse == {1: 0, 10**12: 1}
-    assert Positions.of([], {}).get(0) is None
+    assert Positions.of([1, 10**12]) == {1: 0, 10**12: 1} and Positions.of([-1, 2]) == {-1: 0, 2: 1}
+    assert Positions.of([]).get(0) is None

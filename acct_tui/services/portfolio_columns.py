@@ -54,7 +54,7 @@ def columns(accounts, visible, policy: Policy, today: dt.date, book: RateBook, w
         contact_days.append(contact)
         customers.append(bool(customer))
     size = len(ids)
-    position = dict(zip(ids, range(size)))
+    position = Positions.of(ids)
     rates = _float_rates(book, today)
     unrated: set[int] = set()
     for i, (own, currency) in enumerate(zip(own_values, codes)):
@@ -108,7 +108,7 @@ def columns(accounts, visible, policy: Policy, today: dt.date, book: RateBook, w
             amount *= rate
         pipelines[i] = (0.0 if pipelines[i] is None else pipelines[i]) + amount
     pipelines[:] = [None if total is None else round(total, 2) for total in pipelines]
-    return columns, unrated, unrated_pipeline, Positions.of(ids, position)
+    return columns, unrated, unrated_pipeline, position
 
 
 class Positions:
@@ -121,13 +121,13 @@ class Positions:
         self._at = at  # position + 1 at each id; 0 where no account
 
     @classmethod
-    def of(cls, ids: Sequence[int], positions: dict[int, int]) -> "Positions | dict[int, int]":
+    def of(cls, ids: Sequence[int]) -> "Positions | dict[int, int]":
         top = max(ids, default=-1)
         if min(ids, default=0) < 0 or top >= 4 * len(ids) + 4096:
-            return positions
+            return dict(zip(ids, range(len(ids))))
         at = array("i", bytes(4 * (top + 1)))
-        for account_id, i in positions.items():
-            at[account_id] = i + 1
+        for i, account_id in enumerate(ids, 1):
+            at[account_id] = i
         return cls(at)
 
     def get(self, account_id: int, default: int | None = None) -> int | None:

@@ -29,6 +29,7 @@ from acct_tui.services.portfolio import Filters, Portfolio, PortfolioRow
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
 from acct_tui.ui.screens.pick import pick_owner_filter
+from acct_tui.ui.memory import give_back
 from acct_tui.ui.screens.portfolio_columns import columns
 from acct_tui.ui.widgets.summary_line import SummaryLine
 from acct_tui.ui.widgets.virtual_table import VirtualTable
@@ -120,9 +121,10 @@ class PortfolioScreen(AcctScreen):
 
     @dataclass
     class Loaded(Message):
-        """A fresh `Portfolio` from the loading worker."""
+        """A fresh `Portfolio` from the loading worker; `warm_rest`: its other sort orders are still to compute."""
 
         portfolio: Portfolio
+        warm_rest: bool = False
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,15 +153,21 @@ class PortfolioScreen(AcctScreen):
     # -- loading ----------------------------------------------------------
 
     def refresh_data(self) -> None:
+        if self.portfolio is not None and self.portfolio.complete:
+            # Swap, then free (after every scan and save): the old portfolio keeps only what
+            # this view needs while the new one loads, and the new one first computes only
+            # what it shows (`_load`); 100k accounts: the app's peak over a reload 229 -> 217 MB.
+            self.portfolio.shed(self.sort)
         self._load()
 
     def action_reload(self) -> None:
-        self._load()
+        self.refresh_data()
 
     @work(thread=True, exclusive=True, group="portfolio", exit_on_error=False)
     def _load(self) -> None:
         app = self.app
         today = clock.today()
+        give_back()  # what the last screen's load freed, before this one's peak lands on top
         with database.connection_context():
             book = money_service.rate_book(app.config.base_currency)
             if self.portfolio is None:
@@ -168,14 +176,26 @@ class PortfolioScreen(AcctScreen):
                 painted = self._first_painted = threading.Event()
                 self.post_message(self.Loaded(service.load(app.viewer, app.policy, today, book, first=FIRST_SCREEN)))
                 painted.wait(FIRST_PAINT_WAIT)
+            reloading = self.portfolio is not None and self.portfolio.complete
             portfolio = service.load(app.viewer, app.policy, today, book)
-        self.post_message(self.Loaded(portfolio.warm()))
+        if reloading:
+            self.post_message(self.Loaded(portfolio.warm(self.sort, self.filters), warm_rest=True))
+        else:
+            self.post_message(self.Loaded(portfolio.warm()))
+
+    # A description of its own: Textual's default is the repr of the arguments, all 97k rows of a portfolio (30 MB).
+    @work(thread=True, exclusive=True, group="portfolio-warm", exit_on_error=False, description="portfolio warm")
+    def _warm(self, portfolio: Portfolio) -> None:
+        give_back()  # the old portfolio, just let go
+        portfolio.warm()
 
     def on_portfolio_screen_loaded(self, message: Loaded) -> None:
         # The quick first screen's cursor means nothing in the whole book's order.
         first_full = self.portfolio is not None and not self.portfolio.complete
         self.portfolio = message.portfolio
         self._show(to_top=first_full)
+        if message.warm_rest:
+            self._warm(message.portfolio)
         if not message.portfolio.complete:
             self.call_after_refresh(self._first_painted.set)
 
