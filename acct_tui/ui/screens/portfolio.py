@@ -221,7 +221,9 @@ class PortfolioScreen(AcctScreen):
             self.positions = portfolio.shown("value")
             column, descending = SORT_COLUMN["value"]
         table.sort_indicator = (column, descending != self.reverse)
-        table.set_source(PortfolioSource(portfolio, self.positions))
+        # The rows of one Portfolio are immutable and kept (`Portfolio.row`): a row the last
+        # filter or sort showed too is not drawn again.
+        table.set_source(PortfolioSource(portfolio, self.positions), keep_drawn=True)
         if keep_id is not None:
             position = portfolio.position_of(keep_id)
             index = None if position is None else self._index_in_view(position)
