@@ -29,7 +29,11 @@ from bench_capture import longest_transaction, recorded  # noqa: E402
 from acct_tui import clock, db as dbmod, demo  # noqa: E402
 from acct_tui.io import importer  # noqa: E402
 from acct_tui.io.csvdir import export_dir  # noqa: E402
-from acct_tui.models import ALL_MODELS  # noqa: E402
+from acct_tui.models import ALL_MODELS, AccountPulse  # noqa: E402
+
+#: Tables the database's triggers fill as the others are written (migration 0011): the baseline's
+#: writes fill them again, as the import's did, so they are not written a second time.
+DERIVED = (AccountPulse,)
 from acct_tui.services.access import OPERATOR  # noqa: E402
 
 
@@ -48,6 +52,8 @@ def executemany_same_rows() -> tuple[float, int]:
     tables = []
     with dbmod.database.connection_context():
         for model in ALL_MODELS:
+            if model in DERIVED:
+                continue
             columns = [f.column_name for f in model._meta.sorted_fields]
             rows = dbmod.database.execute_sql(
                 f'SELECT {", ".join(chr(34) + c + chr(34) for c in columns)} FROM "{model._meta.table_name}"').fetchall()

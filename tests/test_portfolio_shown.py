@@ -85,3 +85,16 @@ def test_a_first_page_walks_the_order_only_to_its_last_row():
     assert order.walked <= 100
     assert shown.index(301) == 150 and order.walked < 10_000
     assert list(shown) == list(range(1, 10_000, 2)) and order.walked == 10_000
+
+
+def test_a_row_is_the_same_object_while_kept_and_equal_to_a_fresh_one_after(monkeypatch):
+    from acct_tui.services import portfolio
+
+    monkeypatch.setattr(portfolio, "ROWS_KEPT", 8)
+    p = synthetic()
+    first = p.row(3)
+    assert p.row(3) is first and first == p._build_row(3)
+    for i in range(10, 20):  # more than are kept: the oldest goes
+        p.row(i)
+    again = p.row(3)
+    assert again is not first and again == first

@@ -36,11 +36,12 @@ def _signals(f: AccountFacts, s: RiskSettings, raw_score: int | None) -> tuple[d
         signal = rule(f, s)
         if signal is not None:
             found[rule_id] = signal
-    score, _ = health.capped(raw_score, [r for r, sig in found.items() if sig.severity == "red"])
+    score, _ = health.capped(raw_score, _red(found))
     if f.renewal_date is not None and (signal := rules.renewal_risk(f, s, score)) is not None:
         found["renewal_risk"] = signal
-    ordered = {rule_id: found[rule_id] for rule_id in rules.RULES if rule_id in found}
-    return ordered, score
+        # `_OTHERS` is in rule order: only renewal_risk can be out of place
+        return {rule_id: found[rule_id] for rule_id in rules.RULES if rule_id in found}, score
+    return found, score
 
 
 def _red(found: dict[str, Signal]) -> list[str]:

@@ -76,8 +76,10 @@ def cap_for(red_rules) -> tuple[int, tuple[str, ...]] | None:
 
 def capped(score: int | None, red_rules) -> tuple[int | None, tuple[int, tuple[str, ...]] | None]:
     """`score` held under the ceiling of `red_rules`; the cap when it took effect."""
+    if score is None or not red_rules:
+        return score, None
     found = cap_for(red_rules)
-    if score is None or found is None or score <= found[0]:
+    if found is None or score <= found[0]:
         return score, None
     return found[0], found
 

@@ -107,8 +107,9 @@ def judge_drop(label: str, recent: float | None, prior: float | None, t: Thresho
     # three as functions, made only for a change that may fire (`_may_fire`): most accounts hold
     # steady, and the scan judges two series for each of 100,000 accounts.
     tests = []
-    if len(months) >= 6 and None not in months[:6]:
-        recent, prior = _mean(months, 0, 3), _mean(months, 3, 3)
+    head = months[:6]
+    if len(head) == 6 and None not in head:
+        recent, prior = sum(head[:3]) / 3, sum(head[3:]) / 3  # `_mean`'s arithmetic
     change = percent_change(recent, prior)
     if change is not None and _may_fire(change, t.drop_yellow_pct):
         tests.append((change, lambda: _three_against_three(months[12:]), t.drop_yellow_pct, 3,

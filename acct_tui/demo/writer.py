@@ -183,6 +183,14 @@ def indexes_deferred(db: peewee.Database, models=ORDER):
             db.execute_sql("ANALYZE " + ", ".join(_quote(model._meta.table_name) for model in models))
 
 
+def _drop_triggers(db: peewee.Database, which: str) -> list[tuple[str, str]]:
+    """SQLite: drop the triggers whose `sqlite_master` row matches `which`; their (name, SQL) to create them again."""
+    triggers = db.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND {which}").fetchall()
+    for name, _ in triggers:
+        db.execute_sql(f"DROP TRIGGER {_quote(name)}")
+    return triggers
+
+
 @contextmanager
 def pulse_deferred(db: peewee.Database):
     """Rebuild `account_pulse` (migration 0011) once after a bulk load, not row by row through its triggers.
@@ -199,9 +207,7 @@ def pulse_deferred(db: peewee.Database):
         triggers = []
     else:
         names = ", ".join(f"'{name}'" for name in (*pulse.SQLITE_TRIGGERS, every.SQLITE_TRIGGER[0]))
-        triggers = db.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})").fetchall()
-        for name, _ in triggers:
-            db.execute_sql(f"DROP TRIGGER {_quote(name)}")
+        triggers = _drop_triggers(db, f"name IN ({names})")
     try:
         yield
     finally:
@@ -227,13 +233,9 @@ def search_deferred(db: peewee.Database):
     if isinstance(db, peewee.PostgresqlDatabase):
         yield
         return
-    triggers = db.execute_sql(
-        r"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'acct\_search\_%' ESCAPE '\'"
-    ).fetchall()
+    triggers = _drop_triggers(db, r"name LIKE 'acct\_search\_%' ESCAPE '\'")
     indexes = [name for (name,) in db.execute_sql(
         r"SELECT name FROM sqlite_master WHERE type = 'view' AND name LIKE 'search\_%\_source' ESCAPE '\'")]
-    for name, _ in triggers:
-        db.execute_sql(f"DROP TRIGGER {_quote(name)}")
     try:
         yield
     finally:

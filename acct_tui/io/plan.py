@@ -245,11 +245,13 @@ class _Run:
         simple_key = model not in COMPOSITE_KEYS
         existing: dict[Any, dict[str, Any]] = {}
         if simple_key:
-            existing = fetch(model, self.batch.keys(model))
+            keys = self.batch.keys(model)
+            existing = fetch(model, keys)
+            index = self.index[model]
             for key, row in existing.items():
-                self.index[model][key] = row["id"]
-            for key in self.batch.keys(model):
-                self.index[model].setdefault(key, NEW)
+                index[key] = row["id"]
+            for key in keys:
+                index.setdefault(key, NEW)
         self.prefetch(model, records)
 
         accepted: list[tuple[Staged, tuple, dict[str, Any]]] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from operator import itemgetter
 
 from peewee import fn
 
@@ -95,13 +96,18 @@ def apply_sentiments(values, rows, now) -> None:
     for aid, sentiment, confidential, author, at in rows:
         if aid in values:
             per_account[aid].append((as_datetime(at), int(sentiment), (author or -1) if confidential else None))
+    first = itemgetter(0)
     for aid, items in per_account.items():
         # Newest first; up to twice as many as a rule reads: the rules and health each take the first few.
-        items.sort(key=lambda item: item[0], reverse=True)
-        values[aid]["recent_sentiments"] = tuple(sentiment for _, sentiment, _ in items)
-        values[aid]["shared_sentiments"] = tuple(sentiment for _, sentiment, secret in items if secret is None)
-        if any(secret for _, _, secret in items):
-            values[aid]["sentiment_confidential_by"] = tuple(secret for _, _, secret in items)
+        items.sort(key=first, reverse=True)
+        record = values[aid]
+        record["recent_sentiments"] = tuple([sentiment for _, sentiment, _ in items])
+        secrets = [secret for _, _, secret in items]
+        if any(secrets):
+            record["shared_sentiments"] = tuple([sentiment for _, sentiment, secret in items if secret is None])
+            record["sentiment_confidential_by"] = tuple(secrets)
+        else:  # nothing confidential (most accounts): everyone reads the same sentiments
+            record["shared_sentiments"] = record["recent_sentiments"]
 
 
 def name_confidential_authors(values: dict[int, dict]) -> None:

@@ -294,20 +294,29 @@ def _metric_query(today: dt.date):
     )
 
 
+#: Per metric: where its months start in a row of `_metric_query`, and the keys it fills.
+_METRIC_KEYS = tuple((1 + index * METRIC_MONTHS, f"{metric}_months", f"{metric}_recent", f"{metric}_prior")
+                     for index, metric in enumerate(("usage", "revenue")))
+
+
 def _apply_metrics(values, rows, now) -> None:
-    for aid, *months in rows:
-        record = values.get(aid)
+    for row in rows:
+        record = values.get(row[0])
         if record is None:
             continue
-        for index, metric in enumerate(("usage", "revenue")):
-            series = tuple(None if v is None else float(v) for v in months[index * METRIC_MONTHS : (index + 1) * METRIC_MONTHS])
-            while series and series[-1] is None:
-                series = series[:-1]
-            record[f"{metric}_months"] = series
+        for start, months_key, recent_key, prior_key in _METRIC_KEYS:
+            months = row[start : start + METRIC_MONTHS]
+            if None in months:
+                series = tuple([None if v is None else float(v) for v in months])
+                while series and series[-1] is None:
+                    series = series[:-1]
+            else:  # every month on record (most accounts): floats in one pass
+                series = tuple(map(float, months))
+            record[months_key] = series
             # Too little data (a month missing on either side) gives no 3-against-3 trend at all.
             if len(series) >= 6 and None not in series[:6]:
-                record[f"{metric}_recent"] = sum(series[:3]) / 3
-                record[f"{metric}_prior"] = sum(series[3:6]) / 3
+                record[recent_key] = sum(series[:3]) / 3
+                record[prior_key] = sum(series[3:6]) / 3
 
 
 def _case_query(now: dt.datetime, today: dt.date, spike_days: int):

@@ -58,6 +58,8 @@ SORT_COLUMNS = (
     "renewal",
     "alerts",
 )
+#: Rows kept built (`Portfolio.row`): a few screens' worth, for the rows a new filter shows again.
+ROWS_KEPT = 512
 #: Typed filter texts whose masks (100 KB each at 100k accounts) and filters whose totals are kept:
 #: a backspace goes back to one of them.
 TEXT_MASKS = 8
@@ -143,7 +145,17 @@ class Portfolio:
         return self._cache["positions"].get(account_id)
 
     def row(self, i: int) -> PortfolioRow:
-        """The row at position `i` (a position from `view`)."""
+        """The row at position `i` (a position from `view`): the same object each time while the
+        last `ROWS_KEPT` built are kept, so a table can tell the row it drew before."""
+        kept = self._cache.setdefault("rows", {})
+        row = kept.get(i)
+        if row is None:
+            if len(kept) >= ROWS_KEPT:
+                kept.pop(next(iter(kept)))
+            row = kept[i] = self._build_row(i)
+        return row
+
+    def _build_row(self, i: int) -> PortfolioRow:
         today = self.today.toordinal()
         value = self.values[i]
         nv, rn = self.next_visits[i], self.renewals[i]

@@ -30,7 +30,7 @@ the second one returns at once with `skipped=True`; a scan that ran sends
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -60,6 +60,9 @@ ACCOUNTS_PER_SPAN = 5 * ACCOUNTS_PER_TRANSACTION
 #: SQLite: the scan's own connection's page cache (its reads and writes of alerts, snapshots and
 #: the audit trail) while it scans, not the default 64 MB, which only raised its peak memory.
 WRITE_PAGE_CACHE_KIB = 16 * 1024
+#: Spans whose queries are sent before the scan gets to them: with one, the pool's second
+#: connection idled while the first ran a span's metrics query (the longest of its queries).
+SPANS_AHEAD = 2
 #: The PostgreSQL advisory lock key held while a scan writes ("ACT3").
 SCAN_LOCK_KEY = 0x41435433
 
@@ -146,17 +149,18 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
     ids = existing_ids(account_ids)
     tally = _Tally()
     scanned = 0
-    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool, page_cache_at_most(WRITE_PAGE_CACHE_KIB):
+    # The cyclic collector stays off: what a span leaves goes by reference counting as the next
+    # begins, and the collector's passes over the spans' objects (a full one now and then)
+    # would find nothing to free.
+    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool, page_cache_at_most(WRITE_PAGE_CACHE_KIB), collector.paused():
         spans = Spans(now, settings, pool, whole_book=account_ids is None)
         parts = [ids[start : start + ACCOUNTS_PER_SPAN] for start in range(0, len(ids), ACCOUNTS_PER_SPAN)]
-        pending = spans.start(parts[0]) if parts else None
+        ahead = deque(spans.start(part) for part in parts[:SPANS_AHEAD])
         for index, part in enumerate(parts):
-            # The span's facts, signals and scores live until it is written: the cyclic
-            # collector's passes over them would find nothing to free.
-            with collector.paused():
-                facts = pending()
-                pending = spans.start(parts[index + 1]) if index + 1 < len(parts) else None
-                signals, scores = evaluate_all(facts, settings)
+            facts = ahead.popleft()()
+            if index + SPANS_AHEAD < len(parts):
+                ahead.append(spans.start(parts[index + SPANS_AHEAD]))
+            signals, scores = evaluate_all(facts, settings)
             scanned += len(facts)
             existing, held = _alerts_of(part[0], part[-1])
             for chunk in chunked(part, ACCOUNTS_PER_TRANSACTION):

@@ -108,3 +108,19 @@ async def test_the_cache_keeps_about_a_screen_of_rows():
         await pilot.pause()
         assert table.cursor > 400
         assert len(table._rendered._drawn) <= table._rendered.bound <= 2 * table.size.height + 16
+
+
+@pytest.mark.parametrize("keep_drawn", [True, False])
+async def test_a_new_source_sharing_rows_draws_only_the_rows_it_does_not_share(keep_drawn):
+    rows = [Frozen(f"acct {i}", i) for i in range(6)]
+    app = table_app(rows)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(VirtualTable)
+        before = table.render_line(3)  # rows[2], under no cursor
+        table.set_source(ListSource(rows[1:]), keep_drawn=keep_drawn)  # a narrower filter: one line up
+        await pilot.pause()
+        after = table.render_line(2)
+        assert after.text == before.text
+        assert (after is before) is keep_drawn
+        assert [line.split() for line in table.visible_text()[1:3]] == [["acct", "1", "1"], ["acct", "2", "2"]]

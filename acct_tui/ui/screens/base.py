@@ -44,6 +44,10 @@ from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.filter_bar import FilterBar
 from acct_tui.ui.widgets.header import AppHeader
 
+#: Seconds a screen's whole load waits for its first screenful to be painted (never forever): loading
+#: beside the paint competes with it for the GIL (the Portfolio's book, Today's queue at 100k).
+FIRST_PAINT_WAIT = 2.0
+
 
 #: Actions only some viewers may use, on whichever screen binds them: action -> who may
 #: (the decisions themselves are `services.access`'s).

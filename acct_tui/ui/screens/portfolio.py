@@ -27,7 +27,7 @@ from acct_tui.services import money as money_service
 from acct_tui.services import portfolio as service
 from acct_tui.services.portfolio import Filters, Portfolio, PortfolioRow
 from acct_tui.ui.keys import bindings
-from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.base import FIRST_PAINT_WAIT, AcctScreen
 from acct_tui.ui.screens.pick import pick_owner_filter
 from acct_tui.ui.memory import give_back
 from acct_tui.ui.screens.portfolio_columns import columns
@@ -50,8 +50,6 @@ SORTS = (
 SORT_LABELS = dict(SORTS)
 #: Rows in the quick first screen, shown while the whole portfolio loads.
 FIRST_SCREEN = 100
-#: Seconds the whole book waits for the first screenful to be painted (never forever).
-FIRST_PAINT_WAIT = 2.0
 #: Sort key -> (the table column that shows it, whether its natural order is descending).
 SORT_COLUMN = {
     "value": ("annual_value", True),
@@ -223,7 +221,9 @@ class PortfolioScreen(AcctScreen):
             self.positions = portfolio.shown("value")
             column, descending = SORT_COLUMN["value"]
         table.sort_indicator = (column, descending != self.reverse)
-        table.set_source(PortfolioSource(portfolio, self.positions))
+        # The rows of one Portfolio are immutable and kept (`Portfolio.row`): a row the last
+        # filter or sort showed too is not drawn again.
+        table.set_source(PortfolioSource(portfolio, self.positions), keep_drawn=True)
         if keep_id is not None:
             position = portfolio.position_of(keep_id)
             index = None if position is None else self._index_in_view(position)

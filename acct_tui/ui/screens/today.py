@@ -14,6 +14,7 @@ re-ranks.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -31,7 +32,7 @@ from acct_tui.services import entry_forms
 from acct_tui.services.entry_forms import SnoozeRequest
 from acct_tui.services.today import Today, TodayItem, TodayRow
 from acct_tui.ui.keys import bindings, keys_by_id
-from acct_tui.ui.screens.base import AcctScreen
+from acct_tui.ui.screens.base import FIRST_PAINT_WAIT, AcctScreen
 from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
@@ -153,9 +154,12 @@ class TodayScreen(AcctScreen):
         try:
             with database.connection_context():
                 book = rate_book(app.config.base_currency)
-                # The first screenful at once (found without ranking the whole book), then the whole queue.
+                # The first screenful at once (found without ranking the whole book), then the whole
+                # queue once that is on the terminal: ranking it beside the paint competed for the GIL.
+                painted = self._first_painted = threading.Event()
                 self.post_message(self.Loaded(today.build_today(app.viewer, settings=app.risk_settings, book=book,
                                                                 first=FIRST_ROWS)))
+                painted.wait(FIRST_PAINT_WAIT)
                 if worker.is_cancelled:
                     return
                 queue = today.build_today(app.viewer, settings=app.risk_settings, book=book)
@@ -169,6 +173,8 @@ class TodayScreen(AcctScreen):
             self.notify(message.error, severity="error", markup=False)
         self.queue = message.today
         self.table.empty_text = "Nothing needs you today."
+        if message.today is not None and not message.today.complete:
+            self.table.call_after_paint(self._first_painted.set)
         self._show()
 
     def _show(self) -> None:

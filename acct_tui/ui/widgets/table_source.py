@@ -98,11 +98,12 @@ class Pages:
 
 
 class RowCache:
-    """Rows already drawn, by index: a repaint of an unchanged row is a lookup.
+    """Rows already drawn, by the row object: a repaint of an unchanged row is a lookup.
 
     An entry holds the row object it was drawn from and the `look` (widths, styles,
-    cursor, theme) it was drawn with; it answers only while both are the same. The
-    oldest entries go past `bound` (set to the rows on screen plus a margin).
+    cursor, theme) it was drawn with; it answers only while both are the same, at
+    whatever index the row is now (a filter that shows it again, one line higher).
+    The oldest entries go past `bound` (set to the rows on screen plus a margin).
     """
 
     def __init__(self, bound: int = 64) -> None:
@@ -113,15 +114,16 @@ class RowCache:
         """Forget every drawn row (the data, or something a column draws from, changed)."""
         self._drawn.clear()
 
-    def draw(self, index: int, row: Any, look: tuple, draw: Callable[[], Strip]) -> Strip:
-        """Row `index` as drawn before from this `row` with this `look`, else `draw()` (kept)."""
-        entry = self._drawn.get(index)
+    def draw(self, row: Any, look: tuple, draw: Callable[[], Strip]) -> Strip:
+        """`row` as drawn before with this `look`, else `draw()` (kept)."""
+        key = id(row)  # the entry holds the row: no other object has its id meanwhile
+        entry = self._drawn.get(key)
         if entry is not None and entry[0] is row and entry[1] == look:
-            self._drawn.move_to_end(index)
+            self._drawn.move_to_end(key)
             return entry[2]
         drawn = draw()
-        self._drawn[index] = (row, look, drawn)
-        self._drawn.move_to_end(index)
+        self._drawn[key] = (row, look, drawn)
+        self._drawn.move_to_end(key)
         while len(self._drawn) > self.bound:
             self._drawn.popitem(last=False)
         return drawn

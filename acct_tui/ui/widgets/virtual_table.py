@@ -156,17 +156,20 @@ class VirtualTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return self._count
 
-    def set_source(self, source: TableSource, *, keep_cursor: bool = False, key: Callable[[Any], Any] | None = None) -> None:
+    def set_source(self, source: TableSource, *, keep_cursor: bool = False, key: Callable[[Any], Any] | None = None,
+                   keep_drawn: bool = False) -> None:
         """Show another source (a new filter or sort); the cursor goes to the top unless kept.
 
         With `key` (a row's identity, such as its id) the cursor follows the row it was on,
         and when that row is gone (resolved, handed over) stays at the same place, so an
         action on a row never sends the cursor back to the first one. Scans the rows: for
-        lists, not for a 100k-row source.
+        lists, not for a 100k-row source. `keep_drawn` says the new source's rows never change
+        in place (immutable, or new objects when changed): a row it shares with the old one
+        is not drawn again, wherever it now is.
         """
         before, index = self.current_row, self.cursor
         self._source = source
-        self.reload(keep_cursor=keep_cursor or key is not None)
+        self.reload(keep_cursor=keep_cursor or key is not None, redraw=not keep_drawn)
         if key is None or before is None or not self._count:
             return
         wanted = key(before)
@@ -176,10 +179,12 @@ class VirtualTable(ScrollView, can_focus=True):
                 return
         self.move_cursor(min(index, self._count - 1))
 
-    def reload(self, *, keep_cursor: bool = True) -> None:
-        """Forget cached rows and ask the source again (after the data changed)."""
+    def reload(self, *, keep_cursor: bool = True, redraw: bool = True) -> None:
+        """Forget cached rows and ask the source again (after the data changed); `redraw=False`
+        keeps the drawn rows for those still the same objects (`set_source(keep_drawn=True)`)."""
         self._pages.clear()
-        self._rendered.clear()
+        if redraw:
+            self._rendered.clear()
         self._recount()
         target = min(self.cursor, self._count - 1) if keep_cursor else 0
         self._last_highlight = None
@@ -312,7 +317,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def _render_row(self, index: int, row: Any, look: tuple) -> Strip:
         """The row drawn, or as drawn before when neither it nor how it is drawn changed."""
         is_cursor = index == self.cursor
-        return self._rendered.draw(index, row, (is_cursor, look), lambda: row_strip(self.columns, row, look, is_cursor, self.app.console))
+        return self._rendered.draw(row, (is_cursor, look), lambda: row_strip(self.columns, row, look, is_cursor, self.app.console))
 
     def watch_sort_indicator(self) -> None:
         self._recount()
