@@ -83,8 +83,9 @@ class Spans:
     them into facts. The scan gathers the next span while it judges and writes this one, so the
     database and the rules work at once, and only two spans' facts are alive, not the book's.
     With `whole_book` the ids are every account's in order and a span is an index range
-    (`account_id BETWEEN first AND last`); otherwise the span's ids are bound as a list. The SQL
-    of a span is written once per day and shape (`sql_template`).
+    (`account_id BETWEEN first AND last`); otherwise the span's ids are bound as a list and its
+    facts gathered on the caller's connection when it starts. The SQL of a span is written once
+    per day and shape (`sql_template`).
     """
 
     def __init__(self, now: dt.datetime, settings: RiskSettings | None, pool: Executor, *, whole_book: bool):
@@ -97,12 +98,13 @@ class Spans:
 
     def start(self, ids: list[int]) -> Callable[[], dict[int, AccountFacts]]:
         now, thresholds = self.now, self.thresholds
-        if self.whole_book:
-            statements = sql_template.statements(
-                ("facts span", thresholds), lambda at, ends: _queries(at, _between(*ends), thresholds), now, [ids[0], ids[-1]])
-        else:
-            statements = sql_template.statements(
-                ("facts", thresholds), lambda at, some: _queries(at, _among(some), thresholds), now, ids)
+        if not self.whole_book:
+            # Some accounts (a command's rescan of what it wrote: often one): on this connection,
+            # at once, rather than a connection per query (on PostgreSQL, a login each).
+            found = _gather(now, ids, thresholds)
+            return lambda: found
+        statements = sql_template.statements(
+            ("facts span", thresholds), lambda at, ends: _queries(at, _between(*ends), thresholds), now, [ids[0], ids[-1]])
         futures: list = [None if index in self._book else self.pool.submit(_rows_on_own_connection, statement)
                          for index, statement in enumerate(statements)]
 

@@ -54,11 +54,6 @@ def last_touch_subquery(accounts=None):
     return last_touch_query(accounts).alias("last_touch")
 
 
-def last_touches(accounts) -> dict[int, object]:
-    """{account_id: raw time of the newest touch} for the accounts that have one."""
-    return dict(raw_rows(last_touch_query(accounts)))
-
-
 def last_touch_and_visit(accounts=None, *, until: dt.datetime | None = None):
     """(account_id, last touch, last visit) per account with a touch, optionally among `accounts`
     and at or before `until`: one row per account, from the (account, kind, time) index.
