@@ -24,7 +24,7 @@ from functools import partial
 from textual import work
 from textual.app import App, SystemCommand
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 
 from acct_tui import db_sqlite
 from acct_tui.config import Config, save_setting
@@ -111,7 +111,9 @@ class AcctApp(BackgroundScan, App):
     DEFAULT_MODE = "today"
     BINDINGS = bindings("app")
 
-    selected_account_id: reactive[int | None] = reactive(None, init=False)
+    #: A `var`: nothing draws it (the Timeline watches it); a repainting reactive on the app
+    #: redrew the whole screen on every cursor move.
+    selected_account_id: var[int | None] = var(None, init=False)
     data_version: reactive[int] = reactive(0, init=False)
     alert_counts: reactive[dict[str, int] | None] = reactive(None, init=False)
 

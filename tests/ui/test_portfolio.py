@@ -243,3 +243,21 @@ async def test_other_currencies_show_in_base_beside_their_own_and_never_add_with
         assert "2,200" in beta  # 4,000 EUR at 50%, at 1.10
         text = summary(app)
         assert "41,000 USD value (1 account without a rate for XAF)" in text and "pipeline 2,200" in text
+
+
+async def test_a_cursor_move_redraws_the_table_not_the_whole_screen(org, make_app, monkeypatch):
+    """The highlighted account is the Timeline's (`app.selected_account_id`), which nothing draws:
+    setting it must not repaint the screen (as a repainting reactive on the app did, every move)."""
+    from textual.widget import Widget
+    from textual.widgets._footer import FooterKey
+
+    app = make_app("lena.lead")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        drawn: list[str] = []
+        render_lines = Widget.render_lines
+        monkeypatch.setattr(Widget, "render_lines", lambda self, crop: drawn.append(type(self).__name__) or render_lines(self, crop))
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert app.selected_account_id == app.screen.table.current_row.id
+        assert "VirtualTable" in drawn and FooterKey.__name__ not in drawn
