@@ -70,6 +70,7 @@ SHOTS: list[Shot] = [
     Shot("team-kpis", keys=("6", "K", "down")),
     Shot("my-kpis", keys=("6", "p", "left_square_bracket"), login="role:am"),
     Shot("timeline-opportunity", keys=("3", "o", *"Second site"), prepare=_open_most_valuable),
+    Shot("search", keys=("ctrl+f", *"pricing", "enter")),
 ]
 
 
