@@ -41,6 +41,14 @@ def _health_sql(account: str, days_before: str) -> tuple[str, str]:
     return newest, f"(SELECT CASE WHEN b > n THEN b - n ELSE 0 END FROM (SELECT {newest} AS n, {before} AS b) AS d)"
 
 
+def _recompute(account: str, values: dict[str, str]) -> str:
+    """An upsert of `account`'s pulse: each column in `values` set to its SQL (one statement)."""
+    columns = ", ".join(values)
+    return (f"INSERT INTO account_pulse (account_id, {columns}) SELECT id, {', '.join(values.values())} "
+            f"FROM account WHERE id = {account} ON CONFLICT (account_id) DO UPDATE SET "
+            + ", ".join(f"{column} = excluded.{column}" for column in values))
+
+
 _SQLITE_DAYS_BEFORE = "date({}, '-%d days')" % TREND_DAYS
 _PG_DAYS_BEFORE = "({}) - %d" % TREND_DAYS
 
@@ -71,10 +79,7 @@ def rebuild_sql(postgres: bool) -> list[str]:
 
 def _sqlite_triggers() -> list[str]:
     touch, visit = _touch_sql("OLD.account_id")
-    recompute_touch = (f"INSERT INTO account_pulse (account_id, last_touch_at, last_visit_at) "
-                       f"SELECT id, {touch}, {visit} FROM account WHERE id = OLD.account_id "
-                       f"ON CONFLICT (account_id) DO UPDATE SET last_touch_at = excluded.last_touch_at, "
-                       f"last_visit_at = excluded.last_visit_at;")
+    recompute_touch = _recompute("OLD.account_id", {"last_touch_at": touch, "last_visit_at": visit}) + ";"
     fold_in = (f"INSERT INTO account_pulse (account_id, last_touch_at, last_visit_at) "
                f"VALUES (NEW.account_id, NEW.occurred_at, CASE WHEN NEW.kind = 'visit' THEN NEW.occurred_at END) "
                f"ON CONFLICT (account_id) DO UPDATE SET "
@@ -85,10 +90,7 @@ def _sqlite_triggers() -> list[str]:
     score, drop = _health_sql("{0}.account_id", _SQLITE_DAYS_BEFORE)
 
     def health(row: str) -> str:
-        return (f"INSERT INTO account_pulse (account_id, health_score, health_drop) "
-                f"SELECT id, {score.format(row)}, {drop.format(row)} FROM account WHERE id = {row}.account_id "
-                f"ON CONFLICT (account_id) DO UPDATE SET health_score = excluded.health_score, "
-                f"health_drop = excluded.health_drop;")
+        return _recompute(f"{row}.account_id", {"health_score": score.format(row), "health_drop": drop.format(row)}) + ";"
 
     return [
         f"CREATE TRIGGER acct_pulse_activity_insert AFTER INSERT ON activity WHEN NEW.kind IN ({_KINDS}) BEGIN {fold_in} END",
@@ -113,23 +115,14 @@ SQLITE_TRIGGERS = ("acct_pulse_activity_insert", "acct_pulse_activity_delete", "
 def _pg_functions() -> list[str]:
     touch, visit = _touch_sql("acc")
     score, drop = _health_sql("acc", _PG_DAYS_BEFORE)
+    recompute = {"acct_pulse_touch": {"last_touch_at": touch, "last_visit_at": visit},
+                 "acct_pulse_health": {"health_score": score, "health_drop": drop}}
     return [
-        f"""CREATE OR REPLACE FUNCTION acct_pulse_touch(acc integer) RETURNS void
+        *(f"""CREATE OR REPLACE FUNCTION {name}(acc integer) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
         BEGIN
-            INSERT INTO account_pulse (account_id, last_touch_at, last_visit_at)
-            SELECT id, {touch}, {visit} FROM account WHERE id = acc
-            ON CONFLICT (account_id) DO UPDATE
-              SET last_touch_at = excluded.last_touch_at, last_visit_at = excluded.last_visit_at;
-        END $$""",
-        f"""CREATE OR REPLACE FUNCTION acct_pulse_health(acc integer) RETURNS void
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
-        BEGIN
-            INSERT INTO account_pulse (account_id, health_score, health_drop)
-            SELECT id, {score}, {drop} FROM account WHERE id = acc
-            ON CONFLICT (account_id) DO UPDATE
-              SET health_score = excluded.health_score, health_drop = excluded.health_drop;
-        END $$""",
+            {_recompute("acc", values)};
+        END $$""" for name, values in recompute.items()),
         f"""CREATE OR REPLACE FUNCTION acct_pulse_activity() RETURNS trigger
         LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
         BEGIN

@@ -65,12 +65,34 @@ def _rows(query, viewer: Viewer, column, accounts: list[int] | None) -> list[tup
     return raw_rows(scope_accounts(query, viewer))
 
 
+# -- what falls due by a day: the sources below read up to their window's end, `today_page`
+# -- up to the day an item's own terms still reach a cutoff; `few`: for a few accounts' rows.
+
+
+def commitment_due(today: dt.date, last: dt.date):
+    """Open commitments late, or due from today to `last` (`kpi_facts.late_commitment`)."""
+    return ((late_commitment(today) & (ActionItem.due_on <= last))
+            | ((ActionItem.status == "open") & ActionItem.due_on.between(today, last)))
+
+
+def visit_due(last: dt.date, few: bool = False):
+    """Visits still planned for `last` or before."""
+    status = unindexed(PlannedVisit.status) if few else PlannedVisit.status
+    return (status == "planned") & (PlannedVisit.scheduled_for <= last)
+
+
+def milestone_due(last: dt.date, few: bool = False):
+    """Planned milestones due by `last`."""
+    status = unindexed(Milestone.status) if few else Milestone.status
+    return (status == "planned") & (Milestone.due_on <= last)
+
+
 def commitments(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Open commitments due within the window, or late (`kpi_facts.late_commitment`)."""
     horizon = today + dt.timedelta(days=COMMITMENT_WINDOW)
     query = _with_owner(ActionItem, ActionItem.id, ActionItem.account, ActionItem.title, ActionItem.due_on,
                         ActionItem.source_activity)
-    query = query.where(late_commitment(today) | ((ActionItem.status == "open") & ActionItem.due_on.between(today, horizon)))
+    query = query.where(commitment_due(today, horizon))
     rows = _rows(query, viewer, ActionItem.account, accounts)
     # A promise made in a record the viewer may not read: whose record, never its words.
     hidden = hidden_sources(viewer, [row[4] for row in rows])
@@ -86,8 +108,7 @@ def visits(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | No
     """Visits still planned for this week, or for a day already past."""
     horizon = today + dt.timedelta(days=VISIT_WINDOW)
     query = _with_owner(PlannedVisit, PlannedVisit.id, PlannedVisit.account, PlannedVisit.scheduled_for, PlannedVisit.purpose)
-    status = PlannedVisit.status if accounts is None else unindexed(PlannedVisit.status)
-    query = query.where((status == "planned") & (PlannedVisit.scheduled_for <= horizon))
+    query = query.where(visit_due(horizon, few=accounts is not None))
     for pid, aid, day, purpose, owner in _rows(query, viewer, PlannedVisit.account, accounts):
         day = as_date(day)
         days = (day - today).days
@@ -102,11 +123,10 @@ def visits(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | No
 def milestones(viewer: Viewer, today: dt.date, found: list, accounts: list[int] | None = None) -> None:
     """Planned milestones due within the window, or late."""
     horizon = today + dt.timedelta(days=MILESTONE_WINDOW)
-    status = Milestone.status if accounts is None else unindexed(Milestone.status)
     query = (
         Milestone.select(Milestone.id, Milestone.account, Milestone.title, Milestone.kind, Milestone.due_on)
         .join(Account, on=(Milestone.account == Account.id))
-        .where((status == "planned") & (Milestone.due_on <= horizon))
+        .where(milestone_due(horizon, few=accounts is not None))
     )
     for mid, aid, title, kind, due in _rows(query, viewer, Milestone.account, accounts):
         due = as_date(due)

@@ -84,13 +84,18 @@ class BookValue(NamedTuple):
     rates: dict[str, float]
     #: How many accounts the book holds.
     accounts: int
-    #: The largest share one of them holds, in percent.
-    largest_share: float
+    #: The largest value in each currency.
+    largest: dict[str, float]
 
     def share(self, value: float, currency: str) -> float:
         """An account's share of the book's value, in percent (0 without a rate: never at face value)."""
         rate = self.rates.get(currency)
         return 100.0 * value * rate / self.total if rate is not None else 0.0
+
+    @property
+    def largest_share(self) -> float:
+        """The largest share one account holds, in percent."""
+        return max((self.share(value, code) for code, value in self.largest.items()), default=0.0)
 
 
 def book_value(viewer: Viewer, today: dt.date, rates: RateBook) -> BookValue:
@@ -102,8 +107,8 @@ def book_value(viewer: Viewer, today: dt.date, rates: RateBook) -> BookValue:
     per_currency = {code: float(amount or 0) for code, amount, _, _ in rows}
     total = float(rates.total([(code, 1, value) for code, value in per_currency.items()], today).amount) if per_currency else 0.0
     rate = {code: float(r) for code, r in rates.rates_on(today, per_currency).items()} if total > 0 else {}
-    value = BookValue(total, rate, sum(count for _, _, count, _ in rows), 0.0)
-    return value._replace(largest_share=max((value.share(float(largest or 0), code) for code, _, _, largest in rows), default=0.0))
+    return BookValue(total, rate, sum(count for _, _, count, _ in rows),
+                     {code: float(largest or 0) for code, _, _, largest in rows})
 
 
 def book(viewer: Viewer, now: dt.datetime, value: BookValue, wanted: set[int],

@@ -45,7 +45,7 @@ from acct_tui.services import today as today_service
 from acct_tui.services import today_dated, today_facts
 from acct_tui.services.access import Viewer, scope_accounts
 from acct_tui.services.alerts import ACTIVE_STATUSES
-from acct_tui.services.kpi_facts import active_at, in_book, late_commitment
+from acct_tui.services.kpi_facts import active_at, in_book
 from acct_tui.services.query import is_postgres, raw_rows
 
 #: Past this many candidate accounts the whole queue is built (a book where most accounts are that urgent).
@@ -152,19 +152,14 @@ class _Sources:
 
     def _dated(self, cutoff: float) -> set[int]:
         found: set[int] = set()
-        last = self._last_day("commitment", COMMITMENT_WINDOW, cutoff)
-        if last is not None:
-            due = ActionItem.due_on <= last
-            found |= self._ids(ActionItem.select(ActionItem.account).join(Account, on=(ActionItem.account == Account.id)).where(
-                (late_commitment(self.today) & due) | ((ActionItem.status == "open") & ActionItem.due_on.between(self.today, last))))
-        last = self._last_day("visit", VISIT_WINDOW, cutoff)
-        if last is not None:
-            found |= self._ids(PlannedVisit.select(PlannedVisit.account).join(Account, on=(PlannedVisit.account == Account.id))
-                               .where((PlannedVisit.status == "planned") & (PlannedVisit.scheduled_for <= last)))
-        last = self._last_day("milestone", MILESTONE_WINDOW, cutoff)
-        if last is not None:
-            found |= self._ids(Milestone.select(Milestone.account).join(Account, on=(Milestone.account == Account.id))
-                               .where((Milestone.status == "planned") & (Milestone.due_on <= last)))
+        for model, kind, window, due in (
+            (ActionItem, "commitment", COMMITMENT_WINDOW, lambda last: today_dated.commitment_due(self.today, last)),
+            (PlannedVisit, "visit", VISIT_WINDOW, today_dated.visit_due),
+            (Milestone, "milestone", MILESTONE_WINDOW, today_dated.milestone_due),
+        ):
+            last = self._last_day(kind, window, cutoff)
+            if last is not None:
+                found |= self._ids(model.select(model.account).join(Account, on=(model.account == Account.id)).where(due(last)))
         return found
 
     def _courtesy(self, cutoff: float) -> set[int]:
