@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
+from importlib import import_module
 from typing import Any, Iterator
 
 from peewee import (
@@ -143,26 +144,52 @@ def _send(model: type[BaseModel], fields: list, params: list) -> None:
         cursor.executemany(sql, params)  # SQLite binds row by row: no statement size to keep under
 
 
+def _folds(table: str) -> list[tuple[str, str]]:
+    """SQLite: (insert trigger, the statement doing its work for every row with an id above `?`) of `table`."""
+    folds = []
+    if table in SEARCHED:
+        folds.append((f"acct_search_{table}_insert", f"INSERT INTO {_q('search_' + table)} (rowid, body) "
+                                                     f"SELECT id, body FROM {_q('search_' + table + '_source')} WHERE id > ?"))
+    if table == "activity":
+        # The trigger's fold (migration 0011) over the rows at once: a later touch (visit) wins, per account.
+        kinds = ", ".join(f"'{kind}'" for kind in import_module("acct_tui.migrations.0011_pulse").TOUCH_KINDS)
+        folds.append(("acct_pulse_activity_insert",
+                      "INSERT INTO account_pulse (account_id, last_touch_at, last_visit_at) "
+                      "SELECT account_id, MAX(occurred_at), MAX(CASE WHEN kind = 'visit' THEN occurred_at END) "
+                      f"FROM activity WHERE id > ? AND kind IN ({kinds}) GROUP BY account_id "
+                      "ON CONFLICT (account_id) DO UPDATE SET "
+                      "last_touch_at = CASE WHEN last_touch_at IS NULL OR excluded.last_touch_at > last_touch_at "
+                      "THEN excluded.last_touch_at ELSE last_touch_at END, "
+                      "last_visit_at = CASE WHEN excluded.last_visit_at IS NOT NULL AND (last_visit_at IS NULL "
+                      "OR excluded.last_visit_at > last_visit_at) THEN excluded.last_visit_at ELSE last_visit_at END"))
+    return folds
+
+
 @contextmanager
 def search_indexed_together(model: type[BaseModel]) -> Iterator[None]:
     """Inside the caller's transaction (SQLite): the rows inserted in the block are indexed for
-    search in one statement at its end, not one by one by the insert trigger, which is
-    dropped for the block and created again (a failure rolls both back with the rows)."""
+    search, and folded into their accounts' pulse (activities), in one statement each at its end,
+    not one by one by the insert triggers, which are dropped for the block and created again (a
+    failure rolls all of it back with the rows)."""
     table = model._meta.table_name
-    if is_postgres() or table not in SEARCHED:
+    folds = [] if is_postgres() else _folds(table)
+    if not folds:
         yield
         return
-    trigger = f"acct_search_{table}_insert"
-    found = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
-    if found is None:
+    marks = ", ".join("?" for _ in folds)
+    found = dict(database.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                                      [name for name, _ in folds]).fetchall())
+    folds = [(name, fold) for name, fold in folds if name in found]
+    if not folds:
         yield
         return
-    database.execute_sql(f"DROP TRIGGER {_q(trigger)}")  # takes the write lock: nobody else inserts now
+    for name, _ in folds:
+        database.execute_sql(f"DROP TRIGGER {_q(name)}")  # takes the write lock: nobody else inserts now
     before = database.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {_q(table)}").fetchone()[0]
     yield
-    database.execute_sql(f"INSERT INTO {_q('search_' + table)} (rowid, body) "
-                         f"SELECT id, body FROM {_q('search_' + table + '_source')} WHERE id > ?", (before,))
-    database.execute_sql(found[0])
+    for name, fold in folds:
+        database.execute_sql(fold, (before,))
+        database.execute_sql(found[name])
 
 
 class Written:
