@@ -48,13 +48,29 @@ def _red(found: dict[str, Signal]) -> list[str]:
     return [rule_id for rule_id, signal in found.items() if signal.severity == "red"]
 
 
-def assess_fast(f: AccountFacts, s: RiskSettings) -> tuple[dict[str, Signal], tuple[int | None, str | None, dict[str, float]]]:
-    """Signals by rule, and (score, band, component values) with the cap applied."""
+def assess_fast(f: AccountFacts, s: RiskSettings, components: tuple | None = None
+                ) -> tuple[dict[str, Signal], tuple[int | None, str | None, dict[str, float]]]:
+    """Signals by rule, and (score, band, component values) with the cap applied; `components`:
+    `health.weighted(s)`, when the caller assesses many accounts with the same settings.
+
+    `_signals`' work, with each cap taken once: the red rules before renewal_risk cap the score
+    it reads, and only a red renewal_risk can lower it again."""
     if not f.watched:
         return {}, (None, None, {})
-    raw, _, values = health.score(f, s)
-    found, _ = _signals(f, s, raw)
-    score, _ = health.capped(raw, _red(found))
+    raw, _, values = health.score(f, s, components)
+    found = {}
+    for rule_id, rule in _OTHERS:
+        signal = rule(f, s)
+        if signal is not None:
+            found[rule_id] = signal
+    red = [rule_id for rule_id, signal in found.items() if signal.severity == "red"]
+    score, _ = health.capped(raw, red)
+    if f.renewal_date is not None and (signal := rules.renewal_risk(f, s, score)) is not None:
+        found["renewal_risk"] = signal
+        # `_OTHERS` is in rule order: only renewal_risk can be out of place
+        found = {rule_id: found[rule_id] for rule_id in rules.RULES if rule_id in found}
+        if signal.severity == "red":
+            score, _ = health.capped(raw, red + ["renewal_risk"])
     return found, (score, health.band(score), values)
 
 

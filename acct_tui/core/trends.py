@@ -37,6 +37,23 @@ _SEVERITY_RANK = {None: 0, "yellow": 1, "red": 2}
 _PAIRS: dict[int, list[tuple[int, int, int]]] = {}
 
 
+def _slopes(ys: tuple, n: int) -> list[float]:
+    """(ys[j] - ys[i]) / (j - i) for every two of the n months `ys` (oldest first), i < j, in that order."""
+    pairs = _PAIRS.get(n) or _PAIRS.setdefault(n, [(i, j, j - i) for i in range(n) for j in range(i + 1, n)])
+    return [(ys[j] - ys[i]) / apart for i, j, apart in pairs]
+
+
+def _slopes_of_six(ys: tuple, n: int = 6) -> list[float]:
+    """`_slopes` of six months (the default `trend_months`), written out: the scan fits two series
+    for each of 100,000 accounts, and this is half of a fit's time in a loop (the same divisions)."""
+    a, b, c, d, e, f = ys
+    return [(b - a) / 1, (c - a) / 2, (d - a) / 3, (e - a) / 4, (f - a) / 5,
+            (c - b) / 1, (d - b) / 2, (e - b) / 3, (f - b) / 4,
+            (d - c) / 1, (e - c) / 2, (f - c) / 3,
+            (e - d) / 1, (f - d) / 2,
+            (f - e) / 1]
+
+
 def _fitted_change(months: tuple, n: int, yellow_at: float | None = None) -> float | None:
     """Percent change along the trend line through the last `n` months (oldest to newest), relative
     to where the line starts: a slide that noise month to month does not hide. The line is
@@ -48,8 +65,7 @@ def _fitted_change(months: tuple, n: int, yellow_at: float | None = None) -> flo
     if n < 3 or len(window) < n or None in window:
         return None
     ys = window[::-1]
-    pairs = _PAIRS.get(n) or _PAIRS.setdefault(n, [(i, j, j - i) for i in range(n) for j in range(i + 1, n)])
-    slope = _median([(ys[j] - ys[i]) / apart for i, j, apart in pairs])
+    slope = _median(_slopes_of_six(ys) if n == 6 else _slopes(ys, n))
     if yellow_at is not None and slope >= 0 and not _may_fire(0.0, yellow_at):
         return None  # the change is 0 or more (or None): short of yellow
     start = _median([y - slope * x for x, y in enumerate(ys)])

@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 from peewee import Case as When, fn
 
-from acct_tui.core.facts import AccountFacts
+from acct_tui.core.facts import AccountFacts, from_values
 from acct_tui.core.settings import RiskSettings, Thresholds, loaded
 from acct_tui.db import database
 from acct_tui.enums import CHAMPION_ROLES
@@ -170,7 +170,7 @@ def _among(ids: list[int]):
 def _facts(values: dict[int, dict]) -> dict[int, AccountFacts]:
     activity_facts.name_confidential_authors(values)
     # Each account's keyword dict goes as its facts come: both sets at once were 100 MBs at 100k.
-    return {aid: AccountFacts(**values.pop(aid)) for aid in list(values)}
+    return {aid: from_values(values.pop(aid)) for aid in list(values)}
 
 
 def _queries(now: dt.datetime, scope, thresholds: Thresholds) -> list:

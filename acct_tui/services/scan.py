@@ -38,7 +38,7 @@ import peewee
 from peewee import Case, chunked
 
 from acct_tui import clock
-from acct_tui.core import collector
+from acct_tui.core import collector, health
 from acct_tui.core.assess import assess_fast
 from acct_tui.core.facts import AccountFacts
 from acct_tui.core.rules import Signal
@@ -100,8 +100,9 @@ def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
     The score is capped by the red signals (`core.assess`), so health and alerts agree."""
     signals: dict[int, dict[str, Signal]] = {}
     scores: dict[int, tuple] = {}
+    components = health.weighted(settings)
     for aid, f in facts.items():
-        found, result = assess_fast(f, settings)
+        found, result = assess_fast(f, settings, components)
         signals[aid] = found
         if f.watched:
             scores[aid] = result
