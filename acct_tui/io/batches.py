@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import contextmanager
 from importlib import import_module
+from itertools import repeat
 from typing import Any, Iterator
 
 from peewee import (
@@ -64,6 +65,12 @@ def select_in(model: type[BaseModel], fields: list, key, values: list) -> list[t
     return rows
 
 
+def has_no_key(model: type[BaseModel]) -> bool:
+    """Whether a row of `model` has no external id (created in the app): `acct-<id>` can match only such a row."""
+    table = _q(model._meta.table_name)
+    return database.execute_sql(f"SELECT 1 FROM {table} WHERE external_id IS NULL LIMIT 1").fetchone() is not None
+
+
 def as_dicts(model: type[BaseModel], rows: list[tuple]) -> list[dict[str, Any]]:
     """Raw rows of every field (`model._meta.sorted_fields`) as peewee's `.dicts()` gives them."""
     fields = [(f.name, f.python_value) for f in model._meta.sorted_fields]
@@ -97,17 +104,19 @@ def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]] | dict[str, l
         insert_columns(model, rows)
         return
     fields = [model._meta.fields[name] for name in rows[0]]
+    extra, defaults = _defaults(model, fields)
     # Every field's db_value leaves None alone, and a plain field a value of its own type: not calling it
     # for those (most cells) saves two calls each (322,000 rows: 2.2 million calls).
     converters = [(f.name, f.db_value, _unchanged_type(f)) for f in fields]
-    _send(model, fields, [[v if (v := row[name]) is None or type(v) is plain else convert(v)
-                           for name, convert, plain in converters] for row in rows])
+    _send(model, fields + extra, [[v if (v := row[name]) is None or type(v) is plain else convert(v)
+                                   for name, convert, plain in converters] + defaults for row in rows])
 
 
 def insert_columns(model: type[BaseModel], data: dict[str, list]) -> None:
     """`insert_rows` of rows given by column (`data[name][i]`: row i's value), the same values written:
     each column's values through `db_value` at once, a text or whole-number column once per distinct value."""
     fields = [model._meta.fields[name] for name in data]
+    extra, defaults = _defaults(model, fields)
     converted = []
     for field, values in zip(fields, data.values()):
         plain, convert, types = _unchanged_type(field), field.db_value, set(map(type, values))
@@ -120,28 +129,47 @@ def insert_columns(model: type[BaseModel], data: dict[str, list]) -> None:
             converted.append([known[v] for v in values])
         else:
             converted.append([v if v is None or type(v) is plain else convert(v) for v in values])
-    _send(model, fields, list(zip(*converted)))
+    rows = len(converted[0]) if converted else 0
+    _send(model, fields + extra, list(zip(*converted, *(repeat(d, rows) for d in defaults))))
+
+
+def _defaults(model: type[BaseModel], fields: list) -> tuple[list, list]:
+    """The fields a row leaves out that have a default, and their defaults' stored values (evaluated once)."""
+    given = {f.name for f in fields}
+    extra = [f for name, f in model._meta.fields.items() if name not in given and name != "id" and f.default is not None]
+    return extra, [f.db_value(f.default() if callable(f.default) else f.default) for f in extra]
 
 
 def _send(model: type[BaseModel], fields: list, params: list) -> None:
-    """INSERT `params` (`fields`' values per row) with one prepared statement; the fields not given
-    and having a default get it (evaluated once)."""
-    given = {f.name for f in fields}
-    extra = [f for name, f in model._meta.fields.items() if name not in given and name != "id" and f.default is not None]
-    if extra:
-        defaults = tuple(f.db_value(f.default() if callable(f.default) else f.default) for f in extra)
-        params = [(*row, *defaults) for row in params]
+    """INSERT `params` (`fields`' values per row) with one prepared statement."""
     db = database.obj
-    names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
-    marks = ", ".join([db.param] * (len(fields) + len(extra)))
+    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([db.param] * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
     cursor = db.cursor()
     if is_postgres():
-        for part in chunks(params, columns=len(fields) + len(extra)):
+        for part in chunks(params, columns=len(fields)):
             cursor.executemany(sql, part)
         return
     with plain_values_adapted():
         cursor.executemany(sql, params)  # SQLite binds row by row: no statement size to keep under
+
+
+def last_id(model: type[BaseModel]) -> int | None:
+    """SQLite, in a writing transaction: the table's highest id (0 when empty), for `new_ids`; None on PostgreSQL."""
+    if is_postgres():
+        return None
+    return database.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {_q(model._meta.table_name)}").fetchone()[0]
+
+
+def new_ids(model: type[BaseModel], keys: list, before: int | None) -> dict | None:
+    """Natural key -> id of the rows just inserted, in `keys`' order, without reading them back: SQLite
+    gives the rows of one writing transaction the ids after `before` in the order inserted, when
+    they are exactly as many as the rows (else None: the caller reads them back)."""
+    if before is None or not keys:
+        return None
+    after = last_id(model)
+    return dict(zip(keys, range(before + 1, after + 1))) if after - before == len(keys) else None
 
 
 def _folds(table: str) -> list[tuple[str, str]]:

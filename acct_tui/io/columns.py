@@ -64,10 +64,9 @@ def parse(label: str, model: type[BaseModel], columns: list, header: list[str], 
     width = len(header)
     if not clean or not rows or len(set(header)) != width or set(map(len, rows)) != {width}:
         return None
-    by_column = list(zip(*rows))
     data: dict[str, list] = {}
     for column in columns:
-        values = _column(model, column, by_column[header.index(column.name)], convert_for, default_of)
+        values = _column(model, column, rows, header.index(column.name), convert_for, default_of)
         if values is None:
             return None
         data[column.name] = values
@@ -75,10 +74,10 @@ def parse(label: str, model: type[BaseModel], columns: list, header: list[str], 
     return Columns(label, lines, order, data)
 
 
-def _column(model, column, cells, convert_for, default_of) -> list | None:
-    """One column's values, as the row path's clean-row parsers give them; None if a cell is one it rejects."""
+def _column(model, column, rows, at, convert_for, default_of) -> list | None:
+    """Column `at`'s values, as the row path's clean-row parsers give them; None if a cell is one it rejects."""
     field = model._meta.fields[column.name]
-    values = [c.strip() for c in cells]
+    values = [cells[at].strip() for cells in rows]
     empty = [i for i, v in enumerate(values) if not v] if "" in values else []
     if empty and column.required:
         return None
@@ -148,8 +147,7 @@ def plan(run, model: type[BaseModel], cols: Columns) -> bool:
         own = index[model]
         for key, row in existing.items():
             own[key] = row["id"]
-        for key in keys:
-            own.setdefault(key, NEW)
+        own.update(dict.fromkeys(set(keys).difference(own), NEW))
     wanted: dict[type[BaseModel], set[str]] = defaultdict(set)
     for name, target in refs.items():
         known = index[target]

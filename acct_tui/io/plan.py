@@ -38,7 +38,8 @@ from peewee import BooleanField, DateField, DateTimeField, DecimalField, FloatFi
 from acct_tui.clock import now
 from acct_tui.db import database, translate_error
 from acct_tui.errors import AcctError, DatabaseBusy, StorageFull
-from acct_tui.io.batches import ROWS_PER_TRANSACTION, Written, as_dicts, insert_rows, search_indexed_together, select_in
+from acct_tui.io.batches import (ROWS_PER_TRANSACTION, Written, as_dicts, has_no_key, insert_rows, last_id, new_ids,
+                                 search_indexed_together, select_in)
 from acct_tui.io.common import Problem, Report, ReportBuilder
 from acct_tui.models import RECORD_MODELS, BaseModel, InvalidValue, MetricSample, Rate, Team, User
 from acct_tui.services import audit
@@ -164,7 +165,7 @@ def fetch(model: type[BaseModel], values) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for row in as_dicts(model, select_in(model, fields, getattr(model, name), values)):
         found[row[name]] = row
-    if name == "external_id":
+    if name == "external_id" and has_no_key(model):  # only a row without an external id matches `acct-<id>`
         by_id = {int(m.group(1)): v for v in values if v not in found and (m := OWN_ID.match(v))}
         for row in as_dicts(model, select_in(model, fields, model.id, list(by_id))):
             if row["external_id"] is None:
@@ -368,6 +369,7 @@ class _Run:
             if not runs or runs[-1][0].keys() != row.keys():
                 runs.append([])
             runs[-1].append(row)
+        before = last_id(model) if len(inserts) else None
         with search_indexed_together(model):
             for rows in runs:
                 insert_rows(model, rows)
@@ -386,7 +388,8 @@ class _Run:
                 [tuple(wanted[f.name] for f in fields) for _, wanted in inserts]
             return (model, None, fields, keys), changed
         name = lookup_field(model)
-        created = fetch_ids(model, by_column[name] if by_column is not None else [wanted[name] for _, wanted in inserts])
+        keys = by_column[name] if by_column is not None else [wanted[name] for _, wanted in inserts]
+        created = new_ids(model, keys, before) or fetch_ids(model, keys)
         self.index[model].update(created)
         return (model, list(created.values()), None, None), changed
 
