@@ -81,8 +81,12 @@ def ui_rows(url: str) -> list[dict]:
     return [
         row("sort", "sort key (s), after the harness's wait", app["sort"] * ms, "ms", idle * ms, wait, "at most 30 ms", 30, note=note),
         row("filter", "filter keystroke, after the harness's wait", app["filter"] * ms, "ms", idle * ms, wait, "at most 30 ms", 30, note=note),
-        row("page_down", "page down, after the harness's wait", app["page_down"] * ms, "ms", table["page_down"] * ms,
-            "the same on the 200-row DataTable", "at most 16 ms", 16, note=note),
+        # To its frame: the harness's wait moves in 20 ms steps (bench_ui), and any page down reads
+        # about 20 ms after it (in the note).
+        row("page_down", "page down, key to its frame", app["page_down_frame"] * ms, "ms", table["page_down_frame"] * ms,
+            "the same on the 200-row DataTable", "at most 16 ms", 16,
+            note=f"{app['rows']:,} rows; median of 3; after the harness's wait (20 ms steps): "
+                 f"{app['page_down'] * ms:.0f} ms, the DataTable's {table['page_down'] * ms:.0f} ms"),
         row("lag_p99", "event-loop lag while the app's own scan runs, p99", app["lag_scan"]["p99"] * ms, "ms",
             app["lag_idle"]["p99"] * ms, "the same app idle, 2 s", "at most 8 ms", 8,
             note=f"scan took {app['scan_seconds']:.1f} s, {app['lag_scan']['samples']} samples"),

@@ -47,10 +47,10 @@ def test_the_ui_rows_name_the_lag_p99_and_the_max_each_once(monkeypatch):
     import bench
     import bench_ui
 
-    app = dict(rows=97_009, idle_key=0.05, sort=0.02, filter=0.025, page_down=0.006, scan_seconds=20.0,
+    app = dict(rows=97_009, idle_key=0.05, sort=0.02, filter=0.025, page_down=0.006, page_down_frame=0.009, scan_seconds=20.0,
                lag_idle=dict(p99=0.001, max=0.002, samples=900), lag_scan=dict(p99=0.004, max=0.011, samples=800),
                vm_hwm_loaded=300, vm_hwm_scan=350)
-    table = dict(idle_key=0.04, page_down=0.05, vm_hwm_loaded=41)
+    table = dict(idle_key=0.04, page_down=0.05, page_down_frame=0.03, vm_hwm_loaded=41)
     monkeypatch.setattr(bench_ui, "run_child", lambda kind, url=None: app if kind == "app" else table)
     rows = {r["key"]: r for r in bench.ui_rows("sqlite:///unused.db")}
     assert (rows["lag_p99"]["value"], rows["lag_p99"]["baseline"], rows["lag_p99"]["limit"]) == (4.0, 1.0, 8)
@@ -60,3 +60,40 @@ def test_the_ui_rows_name_the_lag_p99_and_the_max_each_once(monkeypatch):
     assert len(lag) == 2 and lag[0].startswith("| event-loop lag while the app's own scan runs, p99 | 4 ms | 1 ms")
     assert lag[1].startswith("| event-loop lag while the app's own scan runs, max | 11 ms | 2 ms")
     assert len({r["what"] for r in rows.values()}) == len(rows)
+
+
+def test_the_page_down_row_is_timed_to_its_frame_with_the_harness_wait_in_its_note(monkeypatch):
+    """The harness's wait moves in 20 ms steps: a page down is judged on the key to its frame."""
+    sys.path.insert(0, str(SCRIPT.parent))
+    import bench
+    import bench_ui
+
+    app = dict(rows=97_009, idle_key=0.063, sort=0.02, filter=0.02, page_down=0.021, page_down_frame=0.011,
+               scan_seconds=20.0, lag_idle=dict(p99=0.001, max=0.002, samples=900),
+               lag_scan=dict(p99=0.004, max=0.011, samples=800), vm_hwm_loaded=165, vm_hwm_scan=178)
+    table = dict(idle_key=0.063, page_down=0.032, page_down_frame=0.024, vm_hwm_loaded=41)
+    monkeypatch.setattr(bench_ui, "run_child", lambda kind, url=None: app if kind == "app" else table)
+    page = {r["key"]: r for r in bench.ui_rows("sqlite:///unused.db")}["page_down"]
+    assert (page["value"], page["baseline"], page["limit"], page["passed"]) == (11.0, 24.0, 16, True)
+    assert page["what"] == "page down, key to its frame"
+    assert "after the harness's wait (20 ms steps): 21 ms, the DataTable's 32 ms" in page["note"]
+
+
+def test_frames_time_a_key_to_the_first_frame_that_shows_it():
+    """`bench_ui.Frames`: the frame that shows the key's change, not the harness's wait after it."""
+    import asyncio
+
+    sys.path.insert(0, str(SCRIPT.parent))
+    import bench_ui
+
+    async def run():
+        app = bench_ui.table_app([f"Account {i}" for i in range(200)])
+        async with app.run_test(size=bench_ui.SIZE) as pilot:
+            await pilot.pause()
+            frames = bench_ui.Frames(app, lambda: app.query_one("DataTable").cursor_row)
+            frame, waited = await frames.press(pilot, "pagedown")
+            assert app.query_one("DataTable").cursor_row > 0
+            assert 0 < frame < waited
+            assert frames.seen[-1][1] == app.query_one("DataTable").cursor_row
+
+    asyncio.run(run())
