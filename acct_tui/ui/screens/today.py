@@ -173,6 +173,8 @@ class TodayScreen(AcctScreen):
         if message.today is not None and not message.today.complete:
             self.table.call_after_paint(self._first_painted.set)
         self._show()
+        if message.today is not None and message.today.complete:
+            self.app.settle_load(len(message.today.items) + len(message.today.rows))
 
     def _show(self) -> None:
         needle = self.filter_text.lower()
