@@ -124,7 +124,3 @@ def finish(draft) -> AccountFacts:
     draft.__class__ = AccountFacts
     return draft
 
-
-def from_values(values: dict) -> AccountFacts:
-    """`AccountFacts(**values)`, built at the cost of a `Draft`."""
-    return finish(Draft(**values))
