@@ -9,7 +9,7 @@ import pytest
 
 from acct_tui.errors import Forbidden, NotFound, UsageError
 from acct_tui.models import ActionItem, Activity, AuditLog, Milestone, PlannedVisit
-from acct_tui.services import access, edit_forms, edits, search, timeline, undo, visits
+from acct_tui.services import access, edit_forms, edits, search, timeline, undo, visit_log, visits
 from acct_tui.services.visits import DraftInvalid
 from tests import factories as f
 
@@ -52,6 +52,7 @@ def test_a_touch_is_edited_through_the_visit_form_and_audited_with_the_old_value
     assert entry["new"]["subject"] == "Pricing review" and entry["account_id"] == org["a1"].id
     [event] = [e for e in timeline.build_timeline(am, org["a1"].id).events if e.source == "activity"]
     assert event.title == "visit: Pricing review" and event.detail.endswith("· edited")
+    assert [(r.subject, r.edited) for r in visit_log.visit_records(am)] == [("Pricing review", True)]
 
 
 def test_an_edit_is_checked_as_when_logging_and_writes_nothing_when_wrong(org):
@@ -100,6 +101,7 @@ def test_commitments_milestones_and_plans_are_edited_through_their_own_forms(org
         {"scheduled_for": "2026-11-25", "purpose": "QBR", "edited_at": None}]
     details = {e.source: e.detail for e in timeline.build_timeline(am, org["a1"].id).events if e.upcoming}
     assert "edited" in details["milestone"] and "edited" in details["planned_visit"]
+    assert [(r.purpose, r.edited) for r in visit_log.visit_plan(am)] == [("QBR and renewal", True)]
 
 
 def test_only_who_may_change_a_record_edits_or_deletes_it(org):

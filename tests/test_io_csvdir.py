@@ -275,3 +275,46 @@ def test_control_characters_are_cleaned_whether_or_not_the_row_holds_any(db, tmp
     assert names == {"A-1": ("Tab here", "Two lines"), "A-2": ("Esc[2Jape and tab", "Bell here")}
     summaries = {a.external_id: a.summary for a in Activity.select()}
     assert summaries == {"T-1": "line one\n\tline two", "T-2": "esc here\nnext"}
+
+
+AWKWARD = {  # clean files (no control character but tabs and newlines) the column path takes whole
+    "accounts.csv": ("external_id,name,tier,owner,industry,annual_value,currency,renewal_date,status,contact_days\n"
+                     'A-1,"  Acme\twith tab ",STRATEGIC, minh.pham ,"\'=SUM(1)","1,000.50",eur,2027-01-31T10:00:00,,10\n'
+                     'A-2,"Beta\nsplit",,,  ,20,,,churned,\n'),
+    "activities.csv": ("external_id,account,contact,kind,occurred_at,author,subject,summary,sentiment,intent_to_leave\n"
+                       'T-1,A-1,,Call,2026-01-05T10:00:00+02:00,minh.pham,"two\nlines","keep\n\ttabs",-2,yes\n'
+                       "T-2,A-2,,visit,2026-01-06 09:30,,,,,\n"),
+    "metrics.csv": "account,period,metric,value\nA-1,2026-01,usage,\"1,5\"\nA-2,2026-01,usage,2e3\nA-1,2026-02,usage,7\n",
+}
+BROKEN = {  # each rejected by the row path, which the column path hands every such file to
+    "activities.csv": "external_id,account,kind,occurred_at\nT-1,A-9,call,2026-01-05\nT-1,A-1,call,2026-01-05\n",
+    "metrics.csv": "account,period,metric,value\nA-1,2026-13,usage,1\nA-1,2026-01,usage,1\nA-1,2026-01,usage,2\n",
+    "milestones.csv": "external_id,account,title,due_on\nM-1,A-1,,2026-01-01\nM-2,A-1,Ok,\n",
+}
+
+
+@pytest.mark.parametrize("files", [AWKWARD, BROKEN], ids=["awkward", "broken"])
+def test_the_column_path_writes_and_reports_what_the_row_path_does(db, tmp_path, monkeypatch, files):
+    from acct_tui.io import csvdir
+
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    for name, text in files.items():
+        write(tmp_path, name, text)
+    outcomes, taken, real = [], [], csvdir.by_column
+
+    def columns(*args):
+        found = real(*args)
+        taken.append((args[0], found is not None))
+        return found
+
+    for by_column in (columns, lambda *args: None):  # then every file row by row
+        monkeypatch.setattr(csvdir, "by_column", by_column)
+        empty_database()
+        report = importer.run("dir", tmp_path, commit=True)
+        outcomes.append((report.render(), snapshot()))
+    assert outcomes[0] == outcomes[1]
+    assert ("committed" in outcomes[0][0]) == (files is AWKWARD), outcomes[0][0]
+    # Read whole by column: every awkward file; of the broken ones, those whose problem is found when planned.
+    whole = ["accounts.csv", "activities.csv", "metrics.csv"] if files is AWKWARD else ["accounts.csv", "activities.csv"]
+    assert [name for name, took in taken if took] == whole

@@ -94,3 +94,24 @@ def test_a_bulk_load_rebuilds_it_once(db):
     assert AccountPulse.select().count() == Account.select().count()
     f.activity(o["a2"], kind="call", at=dt.datetime(2026, 11, 4, 9, 0))  # the triggers are back
     assert stored() == expected()
+
+
+def test_an_import_folds_its_activities_in_per_transaction(db, tmp_path, monkeypatch):
+    from acct_tui.io import importer, plan
+
+    o = f.org()
+    f.activity(o["a1"], kind="visit", at=dt.datetime(2026, 10, 1, 9, 0))  # newer than some imported ones
+    (tmp_path / "accounts.csv").write_text("external_id,name\nP-1,Pulse One\nP-2,Pulse Two\n", encoding="utf-8")
+    a1 = o["a1"].external_id or f"acct-{o['a1'].id}"
+    rows = [("T-1", a1, "call", "2026-09-01T10:00:00"), ("T-2", "P-1", "note", "2026-11-01T10:00:00"),
+            ("T-3", "P-1", "visit", "2026-08-01T10:00:00"), ("T-4", "P-1", "call", "2026-08-02T10:00:00"),
+            ("T-5", a1, "visit", "2026-10-02T10:00:00"), ("T-6", "P-2", "email", "2026-07-01T10:00:00")]
+    (tmp_path / "activities.csv").write_text(
+        "external_id,account,kind,occurred_at\n" + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    monkeypatch.setattr(plan, "ROWS_PER_TRANSACTION", 2)  # three transactions of activities
+    report = importer.run("dir", tmp_path, commit=True)
+    assert report.committed, report.render()
+    assert stored() == expected() and len(stored()) == 3
+    assert AccountPulse.select().count() == Account.select().count()
+    f.activity(o["a2"], kind="call", at=dt.datetime(2026, 11, 4, 9, 0))  # the trigger is back
+    assert stored() == expected()

@@ -184,3 +184,39 @@ def test_a_cadence_counts_from_the_day_it_reaches_the_cutoff(db, override):
     assert sources.own((("cadence", 1), ("over_target", 1.0))) == 50
     reaching = sources._cadence(50)
     assert at_cutoff.id in reaching and day_short.id not in reaching
+
+
+def _plan(sql: str, params=()) -> str:
+    from acct_tui.db import database
+
+    return " | ".join(row[-1] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+
+
+def test_the_ceiling_is_two_index_seeks(sqlite_db):
+    """The lowest health and the largest drop, each by its index: one SELECT of both aggregates
+    scanned the whole pulse (SQLite's min/max shortcut is for a lone aggregate)."""
+    plan = _plan(today_page.CEILING_SQL)
+    assert "SCAN account_pulse" not in plan
+    assert "COVERING INDEX account_pulse_health_score" in plan and "COVERING INDEX account_pulse_health_drop" in plan
+
+
+def test_the_ceiling_is_the_pulses_lowest_health_and_largest_drop(db):
+    o = f.org()
+    AccountPulse.update(health_score=None, health_drop=None).execute()
+    assert db.execute_sql(today_page.CEILING_SQL).fetchone() == (None, None)
+    for account, score, drop in ((o["a1"], 80, 5), (o["a2"], 35, 0), (o["b1"], None, 12)):
+        AccountPulse.update(health_score=score, health_drop=drop).where(AccountPulse.account == account.id).execute()
+    assert db.execute_sql(today_page.CEILING_SQL).fetchone() == (35, 12)
+
+
+def test_a_pages_alerts_are_sought_by_account(sqlite_db, monkeypatch):
+    """A page's few accounts: their alerts by the account's index, not every active alert by status."""
+    from acct_tui.services import today_facts
+
+    o = f.org()
+    captured = []
+    original = today_facts.raw_rows
+    monkeypatch.setattr(today_facts, "raw_rows", lambda query: captured.append(query.sql()) or original(query))
+    today_facts.active_alerts(access.viewer_for("ada.admin"), [o["a1"].id, o["a2"].id])
+    plan = _plan(*captured[-1])
+    assert "alert_account_id" in plan and "alert_status" not in plan

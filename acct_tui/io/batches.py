@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
+from importlib import import_module
 from typing import Any, Iterator
 
 from peewee import (
@@ -83,26 +84,57 @@ def _unchanged_type(field) -> type | None:
     return _UNCHANGED.get(type(field))
 
 
-def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
-    """Insert rows that share their columns with one prepared statement (`executemany`).
+def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]] | dict[str, list]) -> None:
+    """Insert rows that share their columns with one prepared statement (`executemany`); `rows` a list
+    of dicts, or a dict of columns (`rows[name][i]`: row i's value, see `insert_columns`).
 
     Peewee's `insert_many` builds SQL text per value, which dominated a large
     import; here each value still goes through its field's `db_value` (so an
     enum outside its vocabulary still raises), and columns the rows leave out
     get the field's default, as the ORM would give them.
     """
+    if isinstance(rows, dict):
+        insert_columns(model, rows)
+        return
     fields = [model._meta.fields[name] for name in rows[0]]
-    extra = [f for name, f in model._meta.fields.items() if name not in rows[0] and name != "id" and f.default is not None]
-    defaults = [f.db_value(f.default() if callable(f.default) else f.default) for f in extra]
+    # Every field's db_value leaves None alone, and a plain field a value of its own type: not calling it
+    # for those (most cells) saves two calls each (322,000 rows: 2.2 million calls).
+    converters = [(f.name, f.db_value, _unchanged_type(f)) for f in fields]
+    _send(model, fields, [[v if (v := row[name]) is None or type(v) is plain else convert(v)
+                           for name, convert, plain in converters] for row in rows])
+
+
+def insert_columns(model: type[BaseModel], data: dict[str, list]) -> None:
+    """`insert_rows` of rows given by column (`data[name][i]`: row i's value), the same values written:
+    each column's values through `db_value` at once, a text or whole-number column once per distinct value."""
+    fields = [model._meta.fields[name] for name in data]
+    converted = []
+    for field, values in zip(fields, data.values()):
+        plain, convert, types = _unchanged_type(field), field.db_value, set(map(type, values))
+        if types <= {plain, type(None)}:
+            converted.append(values)
+        elif types <= {str, int, type(None)}:
+            # Equal str (int) values are the same value: one call per distinct one, in the order first met
+            # (so an invalid one raises for the same value as row by row).
+            known = {v: (None if v is None else convert(v)) for v in dict.fromkeys(values)}
+            converted.append([known[v] for v in values])
+        else:
+            converted.append([v if v is None or type(v) is plain else convert(v) for v in values])
+    _send(model, fields, list(zip(*converted)))
+
+
+def _send(model: type[BaseModel], fields: list, params: list) -> None:
+    """INSERT `params` (`fields`' values per row) with one prepared statement; the fields not given
+    and having a default get it (evaluated once)."""
+    given = {f.name for f in fields}
+    extra = [f for name, f in model._meta.fields.items() if name not in given and name != "id" and f.default is not None]
+    if extra:
+        defaults = tuple(f.db_value(f.default() if callable(f.default) else f.default) for f in extra)
+        params = [(*row, *defaults) for row in params]
     db = database.obj
     names = ", ".join(f'"{f.column_name}"' for f in fields + extra)
     marks = ", ".join([db.param] * (len(fields) + len(extra)))
     sql = f'INSERT INTO "{model._meta.table_name}" ({names}) VALUES ({marks})'
-    # Every field's db_value leaves None alone, and a plain field a value of its own type: not calling it
-    # for those (most cells) saves two calls each (322,000 rows: 2.2 million calls).
-    converters = [(f.name, f.db_value, _unchanged_type(f)) for f in fields]
-    params = [[v if (v := row[name]) is None or type(v) is plain else convert(v) for name, convert, plain in converters]
-              + defaults for row in rows]
     cursor = db.cursor()
     if is_postgres():
         for part in chunks(params, columns=len(fields) + len(extra)):
@@ -112,26 +144,52 @@ def insert_rows(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
         cursor.executemany(sql, params)  # SQLite binds row by row: no statement size to keep under
 
 
+def _folds(table: str) -> list[tuple[str, str]]:
+    """SQLite: (insert trigger, the statement doing its work for every row with an id above `?`) of `table`."""
+    folds = []
+    if table in SEARCHED:
+        folds.append((f"acct_search_{table}_insert", f"INSERT INTO {_q('search_' + table)} (rowid, body) "
+                                                     f"SELECT id, body FROM {_q('search_' + table + '_source')} WHERE id > ?"))
+    if table == "activity":
+        # The trigger's fold (migration 0011) over the rows at once: a later touch (visit) wins, per account.
+        kinds = ", ".join(f"'{kind}'" for kind in import_module("acct_tui.migrations.0011_pulse").TOUCH_KINDS)
+        folds.append(("acct_pulse_activity_insert",
+                      "INSERT INTO account_pulse (account_id, last_touch_at, last_visit_at) "
+                      "SELECT account_id, MAX(occurred_at), MAX(CASE WHEN kind = 'visit' THEN occurred_at END) "
+                      f"FROM activity WHERE id > ? AND kind IN ({kinds}) GROUP BY account_id "
+                      "ON CONFLICT (account_id) DO UPDATE SET "
+                      "last_touch_at = CASE WHEN last_touch_at IS NULL OR excluded.last_touch_at > last_touch_at "
+                      "THEN excluded.last_touch_at ELSE last_touch_at END, "
+                      "last_visit_at = CASE WHEN excluded.last_visit_at IS NOT NULL AND (last_visit_at IS NULL "
+                      "OR excluded.last_visit_at > last_visit_at) THEN excluded.last_visit_at ELSE last_visit_at END"))
+    return folds
+
+
 @contextmanager
 def search_indexed_together(model: type[BaseModel]) -> Iterator[None]:
     """Inside the caller's transaction (SQLite): the rows inserted in the block are indexed for
-    search in one statement at its end, not one by one by the insert trigger, which is
-    dropped for the block and created again (a failure rolls both back with the rows)."""
+    search, and folded into their accounts' pulse (activities), in one statement each at its end,
+    not one by one by the insert triggers, which are dropped for the block and created again (a
+    failure rolls all of it back with the rows)."""
     table = model._meta.table_name
-    if is_postgres() or table not in SEARCHED:
+    folds = [] if is_postgres() else _folds(table)
+    if not folds:
         yield
         return
-    trigger = f"acct_search_{table}_insert"
-    found = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)).fetchone()
-    if found is None:
+    marks = ", ".join("?" for _ in folds)
+    found = dict(database.execute_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",
+                                      [name for name, _ in folds]).fetchall())
+    folds = [(name, fold) for name, fold in folds if name in found]
+    if not folds:
         yield
         return
-    database.execute_sql(f"DROP TRIGGER {_q(trigger)}")  # takes the write lock: nobody else inserts now
+    for name, _ in folds:
+        database.execute_sql(f"DROP TRIGGER {_q(name)}")  # takes the write lock: nobody else inserts now
     before = database.execute_sql(f"SELECT COALESCE(MAX(id), 0) FROM {_q(table)}").fetchone()[0]
     yield
-    database.execute_sql(f"INSERT INTO {_q('search_' + table)} (rowid, body) "
-                         f"SELECT id, body FROM {_q('search_' + table + '_source')} WHERE id > ?", (before,))
-    database.execute_sql(found[0])
+    for name, fold in folds:
+        database.execute_sql(fold, (before,))
+        database.execute_sql(found[name])
 
 
 class Written:

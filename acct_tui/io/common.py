@@ -236,8 +236,9 @@ class Row:
             return None
 
 
-def read_csv(path: Path, required: Sequence[str] = (), unescape: bool = False) -> tuple[list[str], list[Row]]:
-    """The header and the rows of a CSV file.
+def read_cells(path: Path, required: Sequence[str] = ()) -> tuple[list[str], list[int], list[list[str]], bool]:
+    """The header, each data row's first line and its cells, and whether the file holds no control
+    character but tabs and newlines (most files hold none). Blank rows are left out.
 
     `UsageError` (exit 2) when the file cannot be read as CSV or lacks a
     required column: the whole file is unusable, so no row is worth checking.
@@ -259,19 +260,32 @@ def read_csv(path: Path, required: Sequence[str] = (), unescape: bool = False) -
         missing = [c for c in required if c not in header]
         if missing:
             raise UsageError(f"{name}: missing column(s) {', '.join(missing)} (found: {', '.join(header[:8])})")
-        rows: list[Row] = []
+        lines: list[int] = []
+        rows: list[list[str]] = []
         start = reader.line_num + 1
         for cells in reader:
             line, start = start, reader.line_num + 1
             if not cells or (not cells[0].strip() and not "".join(cells).strip()):  # a blank row
                 continue
-            row = Row(name, line, dict(zip(header, cells)), unescape, [], clean)
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-                row.bad(None, f"{len(cells)} cells but the header has {len(header)} columns")
-            rows.append(row)
+            lines.append(line)
+            rows.append(cells)
     except csv.Error as exc:
         raise UsageError(f"{name}: not valid CSV near line {reader.line_num}: {exc}") from None
-    return header, rows
+    return header, lines, rows, clean
+
+
+def as_row(name: str, header: Sequence[str], line: int, cells: list[str], unescape: bool, clean: bool) -> Row:
+    """One row of `read_cells` as a `Row`; more cells than the header has columns is its problem."""
+    row = Row(name, line, dict(zip(header, cells)), unescape, [], clean)
+    if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        row.bad(None, f"{len(cells)} cells but the header has {len(header)} columns")
+    return row
+
+
+def read_csv(path: Path, required: Sequence[str] = (), unescape: bool = False) -> tuple[list[str], list[Row]]:
+    """The header and the rows of a CSV file (`read_cells`' errors)."""
+    header, lines, rows, clean = read_cells(path, required)
+    return header, [as_row(path.name, header, line, cells, unescape, clean) for line, cells in zip(lines, rows)]
 
 
 def unknown_columns(name: str, header: Sequence[str], known: Iterable[str]) -> str | None:

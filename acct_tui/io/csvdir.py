@@ -25,6 +25,7 @@ from acct_tui.core.currency import DEFAULT_BASE, currency_code
 from acct_tui.core.text import clean_text, has_control, has_control_but_lines
 from acct_tui.errors import UsageError
 from acct_tui.io import common
+from acct_tui.io.columns import parse as by_column
 from acct_tui.io.common import ReportBuilder
 from acct_tui.io.plan import OWN_ID, Batch, Ref, Staged, lookup_field
 from acct_tui.models import (
@@ -268,15 +269,22 @@ def parse_dir(directory: Path, builder: ReportBuilder, base_currency: str = DEFA
 def parse_file(path: Path, spec: FileSpec, builder: ReportBuilder, batch: Batch, base_currency: str) -> None:
     """Read one file of the format (`spec` says which) into `batch`."""
     required = [c.name for c in spec.columns if c.required]
-    header, rows = common.read_csv(path, required=required, unescape=True)
+    header, lines, cells, clean = common.read_cells(path, required=required)
     label = path.name
     note = common.unknown_columns(label, header, (c.name for c in spec.columns))
     if note:
         builder.note(note)
     columns = [c for c in spec.columns if c.name in header]
+    builder.bucket(label)
+    if spec.model not in (User, Rate):  # users name teams, a rate may leave its quote out: row by row
+        found = by_column(label, spec.model, columns, header, lines, cells, clean,
+                          lambda column: _converter(spec, column, True, True), _default)
+        if found is not None:
+            batch.columns[spec.model] = found
+            return
+    rows = [common.as_row(label, header, line, row, True, clean) for line, row in zip(lines, cells)]
     parsers = [_compiled(spec, c) for c in columns]
     clean_parsers = [_compiled(spec, c, clean=True) for c in columns]
-    builder.bucket(label)
     teams = batch.keys(Team)
     for row in rows:
         values: dict[str, Any] = {}

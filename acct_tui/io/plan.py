@@ -101,6 +101,8 @@ class Batch:
     """Everything an importer parsed, by target table."""
 
     staged: dict[type[BaseModel], list[Staged]] = field(default_factory=lambda: defaultdict(list))
+    #: Tables read a column at a time (`io.columns.Columns`), each staged here only if it must be.
+    columns: dict[type[BaseModel], Any] = field(default_factory=dict)
 
     def add(self, model: type[BaseModel], record: Staged) -> None:
         self.staged[model].append(record)
@@ -213,7 +215,12 @@ class _Run:
 
     def plan(self) -> None:
         """Resolve, match and classify every record; reads only."""
+        from acct_tui.io import columns
+
         for model in RECORD_MODELS:  # in the order their references need
+            cols = self.batch.columns.get(model)
+            if cols is not None and not columns.plan(self, model, cols):
+                self.batch.staged[model] = cols.to_staged()  # a record to reject: the row path says why
             records = self.batch.staged.get(model)
             if records:
                 self.table(model, records)
@@ -225,8 +232,13 @@ class _Run:
         A reference to a row this import creates was NEW when planned; the row
         exists by the time its table's turn comes, so its id is looked up here.
         """
+        from acct_tui.io.columns import ColumnInserts
+
         for model, inserts, updates in self.planned:
-            for record, values in [*inserts, *((record, changes) for record, _, changes in updates)]:
+            if isinstance(inserts, ColumnInserts):
+                inserts.resolve_new(self.index)
+            pending = [] if isinstance(inserts, ColumnInserts) else inserts
+            for record, values in [*pending, *((record, changes) for record, _, changes in updates)]:
                 for name, ref in record.refs.items():
                     if values.get(name) is NEW:
                         values[name] = self.index[ref.model][ref.value]
@@ -348,9 +360,10 @@ class _Run:
     def store(self, model, inserts, updates) -> tuple:
         """Write one part of a table's plan (in the caller's transaction); what it wrote, for `Written`."""
         self_refs = _self_refs(model)
+        by_column = getattr(inserts, "data", None)  # `io.columns.ColumnInserts`: a table with no self reference
         # Consecutive rows with the same columns share one statement: file order is kept.
         runs: list[list[dict]] = []
-        for record, wanted in inserts:
+        for record, wanted in inserts if by_column is None else ():
             row = {k: v for k, v in wanted.items() if not (k in self_refs and k in record.refs)} if self_refs else wanted
             if not runs or runs[-1][0].keys() != row.keys():
                 runs.append([])
@@ -358,6 +371,8 @@ class _Run:
         with search_indexed_together(model):
             for rows in runs:
                 insert_rows(model, rows)
+            if by_column is not None and len(inserts):
+                insert_rows(model, by_column)
         stamp = {"updated_at": now()} if "updated_at" in model._meta.fields else {}
         changed = []
         for record, row, changes in updates:
@@ -367,9 +382,11 @@ class _Run:
                 changed.append((model, row["id"], {k: row[k] for k in {**plain, **stamp}}))
         if model in COMPOSITE_KEYS:
             fields = [model._meta.fields[k] for k in COMPOSITE_KEYS[model]]
-            return (model, None, fields, [tuple(wanted[f.name] for f in fields) for _, wanted in inserts]), changed
+            keys = list(zip(*(by_column[f.name] for f in fields))) if by_column is not None else \
+                [tuple(wanted[f.name] for f in fields) for _, wanted in inserts]
+            return (model, None, fields, keys), changed
         name = lookup_field(model)
-        created = fetch_ids(model, [wanted[name] for _, wanted in inserts])
+        created = fetch_ids(model, by_column[name] if by_column is not None else [wanted[name] for _, wanted in inserts])
         self.index[model].update(created)
         return (model, list(created.values()), None, None), changed
 

@@ -31,7 +31,7 @@ from acct_tui.services import alerts as alerts_service
 from acct_tui.services import touches
 from acct_tui.services.access import Viewer, scope_accounts
 from acct_tui.services.kpi_facts import active_at, in_book
-from acct_tui.services.query import as_date, as_datetime, ids_in, raw_rows
+from acct_tui.services.query import as_date, as_datetime, ids_in, raw_rows, unindexed
 
 
 class Named(NamedTuple):
@@ -153,10 +153,13 @@ def book(viewer: Viewer, now: dt.datetime, value: BookValue, wanted: set[int],
 def active_alerts(viewer: Viewer, accounts: list[int] | None = None) -> list[AlertFact]:
     """Open, acknowledged and snoozed alerts on accounts in the viewer's book (`alerts.ACTIVE_STATUSES`)."""
     mine = Case(None, [(Alert.escalated_to == viewer.user_id, 1)], 0) if viewer.user_id is not None else Value(0)
+    # A page's few accounts: each one's alerts by the account's index, not every active alert by status
+    # (SQLite's planner, without statistics, ranged over the 18,000 open ones at 100k accounts).
+    status = Alert.status if accounts is None else unindexed(Alert.status)
     query = (
         Alert.select(Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status, Alert.reason, mine, Alert.escalated_at)
         .join(Account, on=(Alert.account == Account.id))
-        .where(Alert.status.in_(alerts_service.ACTIVE_STATUSES))
+        .where(status.in_(alerts_service.ACTIVE_STATUSES))
     )
     if accounts is not None:
         query = query.where(ids_in(Alert.account, accounts))

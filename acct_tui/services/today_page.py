@@ -56,6 +56,11 @@ SMALL_BOOK = 2_000
 CUTOFFS = (100.0, 80.0, 60.0, 40.0, 20.0, 0.0)
 #: Room for the rounding of each contribution to cents.
 SLACK = 0.05
+#: The pulse's lowest health and largest drop: one subquery each, so that each is one index seek
+#: (SQLite takes the min/max shortcut only for a lone aggregate: both in one SELECT scanned the
+#: whole pulse, 7 ms of CPU at 100k accounts).
+CEILING_SQL = ("SELECT (SELECT MIN(health_score) FROM account_pulse), "
+               "(SELECT MAX(health_drop) FROM account_pulse)")
 
 
 def first_rows(viewer: Viewer, n: int, settings: RiskSettings, book: RateBook) -> today_service.Today:
@@ -95,7 +100,7 @@ def _ceiling(settings: RiskSettings, value: today_facts.BookValue) -> float:
     """The most any account's own terms (share, health, trend) can add to an item's score: the
     book's largest share, and the lowest health and largest drop of any pulse (two index seeks;
     every account's, a bound all the same: on PostgreSQL the rows the viewer may read)."""
-    lowest, drop = database.execute_sql("SELECT MIN(health_score), MAX(health_drop) FROM account_pulse").fetchone()
+    lowest, drop = database.execute_sql(CEILING_SQL).fetchone()
     urgency = settings.urgency
     return (value.largest_share * urgency.value_share + (100.0 - lowest if lowest is not None else 0.0) * urgency.health
             + float(drop or 0) * urgency.health_trend)

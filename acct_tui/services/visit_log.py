@@ -35,6 +35,8 @@ class PlannedVisitRow:
     status: str
     #: Days past its date (0 when upcoming or today).
     days_late: int
+    #: Corrected since it was planned (`services.edits`).
+    edited: bool = False
 
     @property
     def late(self) -> bool:
@@ -86,6 +88,8 @@ class VisitRecordRow:
     attendees: str | None
     intent_to_leave: bool
     confidential: bool
+    #: Corrected since it was logged (`services.edits`).
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,8 @@ def visit_plan(viewer: Viewer, *, account_id: int | None = None, owner: str | No
     )
     query = (
         PlannedVisit.select(
-            PlannedVisit.id, PlannedVisit.account, Account.name, User.login, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status
+            PlannedVisit.id, PlannedVisit.account, Account.name, User.login, PlannedVisit.scheduled_for, PlannedVisit.purpose, PlannedVisit.status,
+            PlannedVisit.edited_at,
         )
         .join(Account, on=(PlannedVisit.account == Account.id))
         .switch(PlannedVisit)
@@ -146,7 +151,7 @@ def visit_plan(viewer: Viewer, *, account_id: int | None = None, owner: str | No
     return [
         PlannedVisitRow(
             id=r[0], account_id=r[1], account_name=r[2], owner=r[3], scheduled_for=r[4], purpose=r[5], status=r[6],
-            days_late=max(0, (today - r[4]).days),
+            days_late=max(0, (today - r[4]).days), edited=r[7] is not None,
         )
         for r in query.tuples()
     ]
@@ -159,6 +164,7 @@ def _records_query(viewer: Viewer, flt: VisitFilter):
         Activity.select(
             Activity.id, Activity.account, Account.name, Activity.kind, Activity.occurred_at, User.login, Activity.subject,
             Activity.sentiment, Activity.duration_min, Activity.attendees, Activity.intent_to_leave, Activity.confidential,
+            Activity.edited_at,
         )
         .join(Account, on=(Activity.account == Account.id))
         .switch(Activity)
@@ -199,6 +205,7 @@ def _row(r) -> VisitRecordRow:
     return VisitRecordRow(
         id=r[0], account_id=r[1], account_name=r[2], kind=r[3], occurred_at=r[4], author=r[5], subject=r[6],
         sentiment=r[7], duration_min=r[8], attendees=r[9], intent_to_leave=bool(r[10]), confidential=bool(r[11]),
+        edited=r[12] is not None,
     )
 
 

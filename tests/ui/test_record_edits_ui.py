@@ -17,7 +17,7 @@ from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from acct_tui.ui.screens.visits import VisitLogScreen
 from tests import factories
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, table_text
 from tests.ui.test_alerts_screen import alerts, open_alerts  # noqa: F401 - the fixture
 from tests.ui.test_timeline_ui import open_timeline, rows
 
@@ -126,6 +126,8 @@ async def test_the_visit_log_edits_and_deletes_its_rows(org, make_app):
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert PlannedVisit.get_by_id(plan.id).purpose == "QBR and renewal"
+        assert any("QBR and renewal · edited" in line for line in table_text(app, "#plan-table"))
+        assert not any("edited" in line for line in table_text(app, "#records-table"))
         screen.records_table.focus()
         await pilot.pause()
         await pilot.press("D")

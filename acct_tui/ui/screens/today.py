@@ -28,12 +28,9 @@ from textual.worker import get_current_worker
 from acct_tui.core.text import plural
 from acct_tui.db import database
 from acct_tui.errors import AcctError
-from acct_tui.services import entry_forms
-from acct_tui.services.entry_forms import SnoozeRequest
 from acct_tui.services.today import Today, TodayItem, TodayRow
 from acct_tui.ui.keys import bindings, keys_by_id
 from acct_tui.ui.screens.base import FIRST_PAINT_WAIT, AcctScreen
-from acct_tui.ui.screens.form import EntryScreen
 from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.widgets.virtual_table import Column, ListSource, VirtualTable
 from acct_tui.ui.writes import after_write
@@ -272,6 +269,9 @@ class TodayScreen(AcctScreen):
 
     def action_plan_visit(self) -> None:
         """Put a visit to the highlighted account on the plan."""
+        from acct_tui.services import entry_forms
+        from acct_tui.ui.screens.form import EntryScreen
+
         row = self._row()
         if row is None:
             return
@@ -298,6 +298,10 @@ class TodayScreen(AcctScreen):
 
     def action_snooze(self) -> None:
         """Snooze the highlighted account's most urgent alert until a date, for a reason."""
+        from acct_tui.services import entry_forms
+        from acct_tui.services.entry_forms import SnoozeRequest
+        from acct_tui.ui.screens.form import EntryScreen
+
         found = self._item(("escalation", "alert"), "open alert")
         if found is None:
             return

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from acct_tui import clock
 from acct_tui.db import database
 from acct_tui.services import entry_forms, visit_log
+from acct_tui.services.timeline import EDITED
 from acct_tui.services.visit_log import PlannedVisitRow, VisitFilter, VisitRecordRow
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.screens.base import AcctScreen
@@ -88,6 +89,17 @@ def _subject(row: VisitRecordRow) -> Text:
         text = Text.assemble(("LEAVING ", "bold red"), text)
     if row.confidential:
         text.append(" (confidential)", style="dim italic")
+    return _edited(text, row.edited)
+
+
+def _purpose(row: PlannedVisitRow) -> Text:
+    return _edited(Text(row.purpose), row.edited)
+
+
+def _edited(text: Text, edited: bool) -> Text:
+    """Mark a corrected record as the timeline does (`services.timeline.EDITED`)."""
+    if edited:
+        text.append(f" · {EDITED}", style="dim")
     return text
 
 
@@ -96,7 +108,7 @@ PLAN_COLUMNS = [
     Column("state", "When", 11, render=_plan_state),
     Column("account_name", "Account", 0, min_width=20, max_width=40),
     Column("owner", "Owner", 16, priority=1),
-    Column("purpose", "Purpose", 0, min_width=12),
+    Column("purpose", "Purpose", 0, render=_purpose, min_width=12),
 ]
 RECORD_COLUMNS = [
     Column("occurred_at", "When", 16, render=lambda r: f"{r.occurred_at:%d %b %y %H:%M}"),
