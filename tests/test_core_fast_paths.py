@@ -10,25 +10,28 @@ import pytest
 
 from acct_tui.core import health, trends
 from acct_tui.core.assess import assess, assess_fast
-from acct_tui.core.facts import AccountFacts, from_values
+from acct_tui.core.facts import AccountFacts, Draft, finish
 from acct_tui.core.settings import RiskSettings
 
 TODAY = dt.date(2026, 11, 20)
 
 
-def test_facts_built_from_values_are_the_same_frozen_facts():
+def test_a_finished_draft_is_the_same_frozen_facts():
     values = dict(account_id=7, as_of=TODAY, tier="key", last_touch=dt.datetime(2026, 11, 1, 9), recent_sentiments=(1, -2),
                   usage_months=(1.0, None, 3.5), overdue_milestones=(("qbr", TODAY),))
-    built, plain = from_values(dict(values)), AccountFacts(**values)
-    assert type(built) is AccountFacts
+    draft = Draft(account_id=7, as_of=TODAY)
+    for name, value in values.items():
+        setattr(draft, name, value)
+    built, plain = finish(draft), AccountFacts(**values)
+    assert built is draft and type(built) is AccountFacts
     assert built == plain and hash(built) == hash(plain) and repr(built) == repr(plain)
     assert dataclasses.astuple(built) == dataclasses.astuple(plain)  # the defaults too
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.tier = "standard"
+    with pytest.raises(AttributeError):
+        Draft(account_id=7, as_of=TODAY).no_such_fact = 1
     with pytest.raises(TypeError):
-        from_values(dict(values, no_such_fact=1))
-    with pytest.raises(TypeError):
-        from_values(dict(account_id=7))
+        Draft(account_id=7)
 
 
 def test_six_months_slopes_written_out_are_the_loops_slopes():

@@ -8,6 +8,7 @@ import datetime as dt
 import gc
 import json
 
+import peewee
 import pytest
 
 from acct_tui.config import Config
@@ -303,6 +304,11 @@ def test_ids_in_binds_the_ids_as_one_list(db):
     ids = [o["a1"].id, o["b1"].id]
     assert sorted(a.id for a in Account.select().where(ids_in(Account.id, ids))) == sorted(ids)
     assert list(Account.select().where(ids_in(Account.id, []))) == []
+    # bound in their place among the other values; written out whole for `query_to_string`
+    query = Account.select(Account.id).where((Account.name != "x") & ids_in(Account.id, ids) & (Account.tier != "standard"))
+    assert query.sql()[1] == ["x", *ids, "standard"]
+    assert f"IN ({ids[0]}, {ids[1]})" in peewee.query_to_string(query)
+    assert sorted(a.id for a in query) == sorted(ids)  # strategic and key: neither is "standard"
 
 
 def test_the_last_touch_is_a_touch_at_or_before_now(org):

@@ -17,6 +17,7 @@ import random
 import pytest
 
 from acct_tui import clock
+from acct_tui.core.policy import Cadence, Policy, TierPolicy
 from acct_tui.core.settings import RiskSettings
 from acct_tui.core.urgency import Courtesy, Urgency
 from acct_tui.models import (Account, AccountPulse, ActionItem, Activity, Alert, Contact, HealthSnapshot, Milestone,
@@ -96,6 +97,12 @@ SETTINGS = {
     "no severity, no lateness": RiskSettings(urgency=Urgency(red=0, yellow=0, days_late=0, over_target=0, due_soon=0),
                                              courtesy=Courtesy(birthdays=True, anniversaries=False)),
     "cadence decides": RiskSettings(urgency=Urgency(over_target=90, cadence=50, renewal=70)),
+    # Two tiers share the shortest contact target, and the biggest tier has the shortest visit one.
+    "tiers tie": RiskSettings(urgency=Urgency(over_target=90, cadence=50), policy=Policy(tiers={
+        "strategic": TierPolicy(contact=Cadence(10, 15), visit=Cadence(40, 60)),
+        "key": TierPolicy(contact=Cadence(10, 15), visit=Cadence(50, 70)),
+        "standard": TierPolicy(contact=Cadence(30, 40), visit=Cadence(25, 40)),
+    })),
 }
 
 
@@ -220,3 +227,16 @@ def test_a_pages_alerts_are_sought_by_account(sqlite_db, monkeypatch):
     today_facts.active_alerts(access.viewer_for("ada.admin"), [o["a1"].id, o["a2"].id])
     plan = _plan(*captured[-1])
     assert "alert_account_id" in plan and "alert_status" not in plan
+
+
+def test_the_cadence_source_reads_where_the_pulses_indexes_point(sqlite_db, monkeypatch):
+    """The accounts `_cadence` looks at come from index ranges and seeks (`_near`): the pulse is
+    never scanned (at 100k accounts a scan and 25,000 account look-ups were 30 ms)."""
+    f.org()
+    captured = []
+    original = today_page.raw_rows
+    monkeypatch.setattr(today_page, "raw_rows", lambda query: captured.append(query.sql()) or original(query))
+    today_page._Sources(access.viewer_for("ada.admin"), RiskSettings(), clock.now().date())._cadence(60)
+    plan = _plan(*captured[-1])
+    assert "SCAN" not in plan, plan
+    assert "account_pulse_last_touch_at" in plan and "account_pulse_last_visit_at" in plan and "account_tier" in plan

@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 
 from peewee import Case as When, fn
 
-from acct_tui.core.facts import AccountFacts, from_values
+from acct_tui.core.facts import AccountFacts, Draft, finish
 from acct_tui.core.settings import RiskSettings, Thresholds, loaded
 from acct_tui.db import database
 from acct_tui.enums import CHAMPION_ROLES
@@ -144,7 +144,7 @@ def _gather(now: dt.datetime, ids: list[int], thresholds: Thresholds) -> dict[in
 
 def _fold(now: dt.datetime, rows: Callable[[int], list[tuple]]) -> dict[int, AccountFacts]:
     """Facts from the rows of each query of `_queries` (`rows(index)`), folded in `_APPLY`'s order."""
-    values: dict[int, dict] = {}
+    values: dict[int, Draft] = {}
     _apply_accounts(values, rows(0), now.date())
     if values:  # no such account: nothing more to ask
         for index, apply in enumerate(_APPLY, start=1):
@@ -167,10 +167,12 @@ def _among(ids: list[int]):
     return lambda column: column.in_(ids)
 
 
-def _facts(values: dict[int, dict]) -> dict[int, AccountFacts]:
+def _facts(values: dict[int, Draft]) -> dict[int, AccountFacts]:
+    """The drafts, finished: the same objects, each now its account's `AccountFacts`."""
     activity_facts.name_confidential_authors(values)
-    # Each account's keyword dict goes as its facts come: both sets at once were 100 MBs at 100k.
-    return {aid: from_values(values.pop(aid)) for aid in list(values)}
+    for draft in values.values():
+        finish(draft)
+    return values
 
 
 def _queries(now: dt.datetime, scope, thresholds: Thresholds) -> list:
@@ -200,15 +202,17 @@ def _queries(now: dt.datetime, scope, thresholds: Thresholds) -> list:
     ]
 
 
-def _apply_accounts(values: dict[int, dict], rows, today: dt.date) -> None:
+def _apply_accounts(values: dict[int, Draft], rows, today: dt.date) -> None:
+    """A `Draft` per account, which the other steps fill in (`_APPLY`)."""
     for aid, tier, status, churned_on, contact_days, visit_days, created, start, renewal in rows:
         churned_on = as_date(churned_on)
         if status == "churned" and churned_on is not None and churned_on > today:
             status = "active"  # it had not churned yet at `now`
-        starts = [d for d in (as_date(created), as_date(start)) if d is not None]
-        values[aid] = dict(
+        created, start = as_date(created), as_date(start)  # the earlier is when the relationship started
+        values[aid] = Draft(
             account_id=aid, as_of=today, tier=tier, status=status, contact_days=contact_days, visit_days=visit_days,
-            since=min(starts) if starts else None, renewal_date=as_date(renewal),
+            since=start if created is None else created if start is None or created <= start else start,
+            renewal_date=as_date(renewal),
         )
 
 
@@ -225,12 +229,12 @@ def _apply_missed_visits(values, rows, now) -> None:
         if record is None:
             continue
         day = as_date(day)
-        last_visit = record.get("last_visit")
+        last_visit = record.last_visit
         if last_visit is not None and last_visit.date() >= day:
             continue  # a visit happened on or after the planned day: the plan was kept in spirit
-        current = record.get("missed_visit_on")
+        current = record.missed_visit_on
         if current is None or day < current:
-            record["missed_visit_on"] = day
+            record.missed_visit_on = day
 
 
 def _commitment_query(today: dt.date):
@@ -254,8 +258,8 @@ def _apply_commitments(values, rows, now) -> None:
     for aid, n_overdue, oldest, n_due, n_kept in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(overdue_commitments=int(n_overdue or 0), oldest_overdue_commitment=as_date(oldest),
-                          commitments_due=int(n_due or 0), commitments_kept=int(n_kept or 0))
+            record.overdue_commitments, record.oldest_overdue_commitment = int(n_overdue or 0), as_date(oldest)
+            record.commitments_due, record.commitments_kept = int(n_due or 0), int(n_kept or 0)
 
 
 def _milestone_query(today: dt.date):
@@ -273,7 +277,7 @@ def _apply_milestones(values, rows, now) -> None:
         milestones[aid].append((kind, as_date(due)))
     for aid, kinds in milestones.items():
         if aid in values:
-            values[aid]["overdue_milestones"] = tuple(sorted(kinds))
+            values[aid].overdue_milestones = tuple(sorted(kinds))
 
 
 #: Complete months of usage and revenue read per account: two years, for the seasonal check.
@@ -296,29 +300,31 @@ def _metric_query(today: dt.date):
     )
 
 
-#: Per metric: where its months start in a row of `_metric_query`, and the keys it fills.
-_METRIC_KEYS = tuple((1 + index * METRIC_MONTHS, f"{metric}_months", f"{metric}_recent", f"{metric}_prior")
-                     for index, metric in enumerate(("usage", "revenue")))
+#: Where usage's months and revenue's start in a row of `_metric_query`.
+_USAGE, _REVENUE = 1, 1 + METRIC_MONTHS
 
 
 def _apply_metrics(values, rows, now) -> None:
     for row in rows:
         record = values.get(row[0])
-        if record is None:
-            continue
-        for start, months_key, recent_key, prior_key in _METRIC_KEYS:
-            months = row[start : start + METRIC_MONTHS]
-            if None in months:
-                series = tuple([None if v is None else float(v) for v in months])
-                while series and series[-1] is None:
-                    series = series[:-1]
-            else:  # every month on record (most accounts): floats in one pass
-                series = tuple(map(float, months))
-            record[months_key] = series
-            # Too little data (a month missing on either side) gives no 3-against-3 trend at all.
-            if len(series) >= 6 and None not in series[:6]:
-                record[recent_key] = sum(series[:3]) / 3
-                record[prior_key] = sum(series[3:6]) / 3
+        if record is not None:
+            record.usage_months, record.usage_recent, record.usage_prior = _metric(row[_USAGE:_USAGE + METRIC_MONTHS])
+            record.revenue_months, record.revenue_recent, record.revenue_prior = _metric(row[_REVENUE:_REVENUE + METRIC_MONTHS])
+
+
+def _metric(months: tuple) -> tuple[tuple, float | None, float | None]:
+    """A metric's months as floats, newest first, up to the oldest on record; the mean of the last 3 and
+    of the 3 before, None when a month of the six is missing (no 3-against-3 trend at all)."""
+    if None in months:
+        end = METRIC_MONTHS
+        while end and months[end - 1] is None:
+            end -= 1  # no months before the first on record
+        series = tuple([None if v is None else float(v) for v in months[:end]])
+        if len(series) < 6 or None in series[:6]:
+            return series, None, None
+    else:  # every month on record (most accounts): floats in one pass
+        series = tuple(map(float, months))
+    return series, sum(series[:3]) / 3, sum(series[3:6]) / 3
 
 
 def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
@@ -344,9 +350,9 @@ def _apply_cases(values, rows, now) -> None:
     for aid, n_open, oldest, oldest_severe, n_escalated, n_recent in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(open_cases=int(n_open or 0), oldest_open_case=as_datetime(oldest),
-                          oldest_open_severe_case=as_datetime(oldest_severe),
-                          open_escalated_cases=int(n_escalated or 0), cases_recent=int(n_recent or 0))
+            record.open_cases, record.oldest_open_case = int(n_open or 0), as_datetime(oldest)
+            record.oldest_open_severe_case = as_datetime(oldest_severe)
+            record.open_escalated_cases, record.cases_recent = int(n_escalated or 0), int(n_recent or 0)
 
 
 def _contact_query(today: dt.date):
@@ -371,8 +377,8 @@ def _apply_contacts(values, rows, now) -> None:
     for aid, left_on, added_on, present, arrived in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(champion_left_on=as_date(left_on), champion_added_on=as_date(added_on),
-                          active_champions=int(present or 0), champions_on_record=int(arrived or 0))
+            record.champion_left_on, record.champion_added_on = as_date(left_on), as_date(added_on)
+            record.active_champions, record.champions_on_record = int(present or 0), int(arrived or 0)
 
 
 def _receivable_query(today: dt.date):
@@ -394,7 +400,8 @@ def _apply_receivables(values, rows, now) -> None:
     for aid, oldest, n_unpaid, n_recent in rows:
         record = values.get(aid)
         if record is not None:
-            record.update(oldest_unpaid_due=as_date(oldest), unpaid_overdue=int(n_unpaid or 0), receivables_recent=int(n_recent or 0))
+            record.oldest_unpaid_due, record.unpaid_overdue = as_date(oldest), int(n_unpaid or 0)
+            record.receivables_recent = int(n_recent or 0)
 
 
 #: How each query of `_queries` after the accounts' is folded into the facts, in the order they

@@ -70,8 +70,23 @@ def ids_in(column, ids: list[int]):
     milliseconds per thousand ids (a third of a second for an admin's Today at 100k accounts)."""
     if not ids:
         return SQL("1 = 0")
-    marks = ", ".join([database.param] * len(ids))
-    return NodeList((column, SQL(f"IN ({marks})", [int(i) for i in ids])))
+    return NodeList((column, _BoundIds([int(i) for i in ids])))
+
+
+class _BoundIds(peewee.ColumnBase):
+    """`IN (?, ?, ...)` binding whole ints as they are. `SQL(text, params)` hands each one to
+    `Context.value` (type checks, the converter's state), about a microsecond apiece: 5 ms of a
+    Today page's 9 queries of 575 ids each."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = ids
+
+    def __sql__(self, ctx):
+        if ctx.state.value_literals:  # `peewee.query_to_string`: the values written out (whole ints)
+            return ctx.literal(f"IN ({', '.join(map(str, self.ids))})")
+        ctx.literal(f"IN ({', '.join([ctx.state.param or '?'] * len(self.ids))})")
+        ctx._values.extend(self.ids)  # what `Context.value` appends, once per value
+        return ctx
 
 
 def unindexed(column):

@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
+from functools import reduce
 
-from peewee import JOIN, Case, Cast, fn
+from peewee import JOIN, SQL, Case, Cast, fn
 
 from acct_tui import clock
 from acct_tui.core.currency import RateBook
@@ -182,10 +184,9 @@ class _Sources:
     # -- account-level: past the contact or visit target, a quiet renewal ---------------
 
     def _cadence(self, cutoff: float) -> set[int]:
-        """Customers past a target by enough, found from the pulse's indexes: a newest touch (visit)
-        before the most lenient cutoff day (the smallest target of a tier or an account), none, or
-        one dated after now (then unconditionally); those are held to their own target: the day
-        per tier compared as stored, or an account's own target, or none on record, in days."""
+        """Customers past a target by enough, held to their own target: the day per tier compared
+        as stored, or an account's own target, or none on record, in days; a newest touch (visit)
+        dated after now, unconditionally. Read only where the pulse's indexes point (`_near`)."""
         urgency = self.settings.urgency
         base = self.own((("cadence", 1),))
         if base + OVER_TARGET_CAP * urgency.over_target < cutoff - 0.01:
@@ -198,25 +199,56 @@ class _Sources:
         for column, override, cadence in ((AccountPulse.last_touch_at, Account.contact_days, lambda t: t.contact),
                                           (AccountPulse.last_visit_at, Account.visit_days, lambda t: t.visit)):
             unknown = column > now
+            near += self._near(column, override, cadence, past, now)
             if past is None:
-                near.append(unknown)
                 conditions.append(unknown)
                 continue
-            (own,) = Account.select(fn.MIN(override)).where(override > 0).scalar(as_tuple=True)
-            lenient = min([cadence(p).target for p in tiers.values()] + ([own] if own else []))
-            near.append(unknown | column.is_null() | (column < self._day_after_reaching(lenient, past)))
             by_tier = Case(Account.tier, [(tier, column < self._day_after_reaching(cadence(p).target, past))
                                           for tier, p in tiers.items()], False)
             target = fn.COALESCE(fn.NULLIF(override, 0), Case(Account.tier, [(tier, cadence(p).target) for tier, p in tiers.items()], None))
             days = _days_since(fn.COALESCE(_day(column), _since()), self.today)
             counted = (days > target) & (days >= target * (1 + past) - 0.001)
             conditions.append(unknown | Case(None, [((fn.COALESCE(override, 0) == 0) & column.is_null(False), by_tier)], counted))
-        # CROSS JOIN: SQLite reads the pulse first, by its indexes (an inner join lets it walk every
-        # active account by status instead: 120 ms against a few at 100k); PostgreSQL plans it freely.
+        # CROSS JOIN: SQLite reads the pulse first, one row per account `near` names, then that
+        # account (an inner join lets it walk every active account by status instead); PostgreSQL
+        # plans it freely.
         query = (AccountPulse.select(AccountPulse.account).join(Account, JOIN.CROSS)
-                 .where((Account.id == AccountPulse.account) & (near[0] | near[1]) & in_book() & active_at(self.today)
-                        & (conditions[0] | conditions[1])))
+                 .where((Account.id == AccountPulse.account) & AccountPulse.account.in_(reduce(operator.add, near))
+                        & in_book() & active_at(self.today) & (conditions[0] | conditions[1])))
         return self._ids(query)
+
+    def _near(self, column, override, cadence, past: float | None, now: dt.datetime) -> list:
+        """Queries of the accounts `_cadence` must look at for `column`, each an index range or
+        seek: every account it holds, read from the pulse's indexes alone, where a scan of the
+        pulse and a look-up of each account a lenient day let through (25,000 at 100k) cost 30 ms.
+
+        A newest touch dated after now, none at all, and per tier, the touches before the day its
+        target is `past` over (the tier with the shortest target reaches furthest back, so it is
+        walked from its own accounts: the fewest, as a book usually has it; the others from
+        the pulse's range, each account's tier checked). An account with its own target: before
+        the most lenient day of all, as the condition counts it. Only a narrowing of the
+        lenient day's rows: the condition itself decides."""
+        pulse, account = AccountPulse.alias("near_pulse"), Account.alias("near_account")
+        kept, own = getattr(pulse, column.name), getattr(account, override.name)
+        parts = [pulse.select(pulse.account).where(kept > now)]
+        if past is None:
+            return parts
+        parts.append(pulse.select(pulse.account).where(kept.is_null()))
+        targets = {tier: cadence(p).target for tier, p in self.settings.policy.tiers.items()}
+        shortest = min(targets.values())
+        parts.append(account.select(pulse.account).join(pulse, JOIN.CROSS).where(
+            account.tier.in_([tier for tier, target in targets.items() if target == shortest])
+            & (pulse.account == account.id) & (kept < self._day_after_reaching(shortest, past))))
+        for tier, target in targets.items():
+            if target != shortest:
+                of_tier = account.select(SQL("1")).where((account.id == pulse.account) & (account.tier == tier))
+                parts.append(pulse.select(pulse.account).where(
+                    (kept < self._day_after_reaching(target, past)) & fn.EXISTS(of_tier)))
+        (lowest_own,) = Account.select(fn.MIN(override)).where(override > 0).scalar(as_tuple=True)
+        lenient = min([shortest] + ([lowest_own] if lowest_own else []))
+        parts.append(account.select(pulse.account).join(pulse, JOIN.CROSS).where(
+            ((own > 0) | (own < 0)) & (pulse.account == account.id) & (kept < self._day_after_reaching(lenient, past))))
+        return parts
 
     def _day_after_reaching(self, target: int, past: float) -> dt.date:
         """The day after the last day a touch may be on for a `target`-day cadence to be `past` targets over."""

@@ -18,11 +18,13 @@ Hooks the screens use (see also `screens/base.py`):
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass
 from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.worker import get_current_worker
 from textual.message import Message
 from textual.reactive import reactive, var
 
@@ -175,6 +177,10 @@ class AcctApp(BackgroundScan, App):
         #: (account id, source, record id) the timeline puts its cursor on when it next shows that account.
         self.pending_record: tuple[int, str, int] | None = None
         self._mode_history: list[str] = []
+        #: Set once the first screen's first screenful is on the terminal (`AcctScreen.first_screenful_painted`):
+        #: the header's first count waits for it, never longer than `FIRST_PAINT_WAIT`, instead of
+        #: competing with that paint (18,000 open alerts at 100k accounts, each checked against its account).
+        self.first_painted = threading.Event()
         #: The audit entry this session started after (None until the worker says).
         self.session_audit_id: int | None = None
         self.set_keymap(check_keymap(config.keys, type(self), config.path))
@@ -185,6 +191,7 @@ class AcctApp(BackgroundScan, App):
 
     def on_unmount(self) -> None:
         db_sqlite.set_lock_wait_hook(None)
+        self.first_painted.set()  # a count still waiting for it goes now (or sees it was cancelled)
 
     def _waiting_for_writer(self) -> None:
         """A save waits for another writer's lock (a long import, a scan): say so instead of looking frozen."""
@@ -201,7 +208,7 @@ class AcctApp(BackgroundScan, App):
         self.theme_changed_signal.subscribe(self, self._save_theme)
         db_sqlite.set_lock_wait_hook(self._waiting_for_writer)
         self._mark_session()
-        self.refresh_alert_counts()
+        self._count_alerts(after_first_paint=True)
         if self.scan_enabled:
             self.start_scanning()
         self.call_after_refresh(_freeze_startup_objects)
@@ -339,7 +346,13 @@ class AcctApp(BackgroundScan, App):
         self._count_alerts()
 
     @work(thread=True, exclusive=True, group="alert-counts", exit_on_error=False)
-    def _count_alerts(self) -> None:
+    def _count_alerts(self, after_first_paint: bool = False) -> None:
+        if after_first_paint:
+            from acct_tui.ui.screens.base import FIRST_PAINT_WAIT
+
+            self.first_painted.wait(FIRST_PAINT_WAIT)
+            if get_current_worker().is_cancelled:
+                return
         self.post_message(self.AlertsCounted(call(risk_bridge.alert_counts, self.viewer)))
 
     def on_acct_app_alerts_counted(self, message: AlertsCounted) -> None:

@@ -251,3 +251,26 @@ async def test_u_undoes_my_last_change_and_the_row_comes_back(data, make_app):
         assert (item.status, item.done_on) == ("open", None)
         assert AuditLog.select().where(AuditLog.action == "undo").count() == 1
         assert app.screen.rows[0].top.reason == "commitment “Send proposal” 3 days late"
+
+
+@pytest.mark.parametrize("mode", [None, "portfolio", "visits"])
+async def test_the_headers_first_count_waits_for_the_first_screenful(data, make_app, monkeypatch, mode):
+    """The header's count (every open alert checked against its account: 18,000 at 100k accounts)
+    would compete with the first screen's first paint: it starts once that is on the terminal."""
+    from acct_tui.ui import risk_bridge
+
+    count = risk_bridge.alert_counts
+    app = make_app("minh.pham", mode=mode)
+    seen = []
+
+    def counting(viewer):
+        seen.append(app.first_painted.is_set())
+        return count(viewer)
+
+    monkeypatch.setattr(risk_bridge, "alert_counts", counting)
+    async with app.run_test(size=(170, 40)) as pilot:
+        await settle(app, pilot)
+        assert seen == [True]
+        assert app.alert_counts == count(app.viewer) and app.alert_counts["yellow"] == 1
+        if mode is None:
+            assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]

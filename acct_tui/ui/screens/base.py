@@ -106,11 +106,23 @@ class AcctScreen(Screen):
         for footer in self.query(Footer):
             footer.compact = narrow
 
+    #: The screen shows a first screenful before its whole load and calls `first_screenful_painted`
+    #: once that is painted; otherwise its first frame counts as its first screenful.
+    FIRST_SCREENFUL = False
+
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)
+        if not self.FIRST_SCREENFUL:
+            self.call_after_refresh(self.first_screenful_painted)
         if self.MAIN:
             self.focus_main()
             self.refresh_data()
+
+    def first_screenful_painted(self) -> None:
+        """This screen's first screenful is on the terminal: what waited for the app's first paint may go."""
+        first_painted = getattr(self.app, "first_painted", None)
+        if first_painted is not None:
+            first_painted.set()
 
     # -- data refresh -----------------------------------------------------
 

@@ -107,6 +107,7 @@ class PortfolioScreen(AcctScreen):
     ROW_ACCOUNT = "id"
     TITLE = "Portfolio"
     CSS_PATH = "portfolio.tcss"
+    FIRST_SCREENFUL = True
     HELP = (
         "Your accounts (a lead: the team's). ★ marks the accounts that make up 80% of the value; "
         "Touch is days since the last touch, coloured against the tier's cadence; Health shows the "
@@ -196,6 +197,7 @@ class PortfolioScreen(AcctScreen):
             self._warm(message.portfolio)
         if not message.portfolio.complete:
             self.call_after_refresh(self._first_painted.set)
+        self.call_after_refresh(self.first_screenful_painted)
 
     # -- sorting and filtering -------------------------------------------
 

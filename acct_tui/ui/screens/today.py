@@ -96,6 +96,7 @@ class TodayScreen(AcctScreen):
     ROW_ACCOUNT = "account_id"
     TITLE = "Today"
     CSS_PATH = "today.tcss"
+    FIRST_SCREENFUL = True
     HELP = (
         "Who to contact today and why: open alerts, escalations to you, accounts past their contact or visit "
         "target, commitments due within 7 days or late, visits planned this week, milestones within 14 days, "
@@ -172,6 +173,7 @@ class TodayScreen(AcctScreen):
         self.table.empty_text = "Nothing needs you today."
         if message.today is not None and not message.today.complete:
             self.table.call_after_paint(self._first_painted.set)
+        self.table.call_after_paint(self.first_screenful_painted)
         self._show()
 
     def _show(self) -> None:
