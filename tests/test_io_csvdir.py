@@ -318,3 +318,25 @@ def test_the_column_path_writes_and_reports_what_the_row_path_does(db, tmp_path,
     # Read whole by column: every awkward file; of the broken ones, those whose problem is found when planned.
     whole = ["accounts.csv", "activities.csv", "metrics.csv"] if files is AWKWARD else ["accounts.csv", "activities.csv"]
     assert [name for name, took in taken if took] == whole
+
+
+def test_new_rows_ids_are_the_ones_stored_or_read_back(db, tmp_path, monkeypatch):
+    from acct_tui.io import batches, plan
+
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS + "A-3,Gamma,standard,minh.pham,5,,,\n")
+    write(tmp_path, "contacts.csv", "external_id,account,name\nC-1,A-3,Cam\nC-2,A-1,Dee\n")
+    monkeypatch.setattr(plan, "ROWS_PER_TRANSACTION", 2)
+    guesses = []
+    real = batches.new_ids
+
+    def new_ids(model, keys, before):  # every other time as if another row had come in: read back instead
+        found = real(model, keys, before if before is None or len(guesses) % 2 else before - 1)
+        guesses.append(found)
+        return found
+
+    monkeypatch.setattr(plan, "new_ids", new_ids)
+    assert importer.run("dir", tmp_path, commit=True).committed
+    assert None in guesses and (any(guesses) or db.obj.param == "%s")  # PostgreSQL always reads them back
+    assert {c.external_id: c.account.external_id for c in Contact.select()} == {"C-1": "A-3", "C-2": "A-1"}
+    assert User.get(User.login == "minh.pham").manager.login == "lena.lead"
