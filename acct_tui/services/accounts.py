@@ -19,7 +19,7 @@ from acct_tui.services.access import Viewer, scope_accounts
 from acct_tui.services import portfolio_facts
 from acct_tui.services.money import rate_book
 from acct_tui.services.query import as_datetime, chunks
-from acct_tui.services.health import TREND_DAYS
+from acct_tui.services.portfolio_facts import TREND_DAYS
 from acct_tui.services.touches import last_touch_subquery
 
 

@@ -22,8 +22,9 @@ from acct_tui.services.facts import gather
 
 __all__ = ["Cap", "Component", "Explanation", "Signal", "explain", "TREND_DAYS"]
 
-#: The trend compares with the newest snapshot at least this many days older.
-TREND_DAYS = 7
+#: The trend compares with the newest snapshot at least this many days older (kept beside the
+#: query that reads it: Today and the Portfolio need not import the health engine for a number).
+from acct_tui.services.portfolio_facts import TREND_DAYS  # noqa: E402
 
 
 @dataclass(frozen=True)

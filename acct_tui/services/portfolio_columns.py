@@ -17,7 +17,7 @@ from acct_tui.core.currency import RateBook
 from acct_tui.core.policy import Policy
 from acct_tui.services import portfolio_facts as facts
 from acct_tui.services import touches
-from acct_tui.services.health import TREND_DAYS
+from acct_tui.services.portfolio_facts import TREND_DAYS
 from acct_tui.services.query import as_date, iter_rows
 
 #: Share of the portfolio's value that the "top accounts" mark covers.

@@ -20,6 +20,9 @@ from acct_tui.models import Account, Alert, HealthSnapshot, Opportunity, Planned
 from acct_tui.services.kpi_facts import LIVE_ALERT_STATUSES
 from acct_tui.services.query import days_before_sql, iter_rows
 
+#: A health trend is the change since the newest snapshot this many days or more older.
+TREND_DAYS = 7
+
 
 def next_planned_visits(visible) -> Iterator[tuple[int, object]]:
     """(account_id, raw day): the earliest visit still planned per account (late ones included)."""

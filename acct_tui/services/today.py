@@ -48,7 +48,7 @@ from acct_tui.core.urgency import (Term, Urgency, coefficients_of, contributions
 from acct_tui.services import portfolio_facts, today_facts
 from acct_tui.services import today_dated as dated
 from acct_tui.services.access import Viewer
-from acct_tui.services.health import TREND_DAYS
+from acct_tui.services.portfolio_facts import TREND_DAYS
 from acct_tui.services.money import rate_book
 from acct_tui.services.query import chunks, ids_in, page_cache_at_most
 from acct_tui.services.today_dated import day_text

@@ -274,3 +274,26 @@ async def test_the_headers_first_count_waits_for_the_first_screenful(data, make_
         assert app.alert_counts == count(app.viewer) and app.alert_counts["yellow"] == 1
         if mode is None:
             assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]
+
+
+async def test_todays_first_load_starts_once_its_first_frame_is_drawn(data, make_app, monkeypatch):
+    """Started at mount, the first page's build (its queries hand the GIL back and forth at
+    every row) competed with the styling and layout of the screen's first frame and came later."""
+    from acct_tui.services import today as today_service
+    from acct_tui.ui.widgets.virtual_table import VirtualTable
+
+    drawn = []
+    render_line = VirtualTable.render_line
+    monkeypatch.setattr(VirtualTable, "render_line", lambda table, y: drawn.append(y) or render_line(table, y))
+    build_today = today_service.build_today
+    asked = []
+    monkeypatch.setattr(today_service, "build_today", lambda viewer, **kw: asked.append((kw.get("first"), bool(drawn)))
+                        or build_today(viewer, **kw))
+    app = make_app("minh.pham", mode=None)
+    async with app.run_test(size=(170, 40)) as pilot:
+        await settle(app, pilot)
+        assert asked[:2] == [(100, True), (None, True)]
+        assert shown(app) == [("Acme Corp", "commitment", 4), ("Beta Ltd", "renewal", 5)]
+        app.data_changed()  # a later load starts at once (its first page, then the whole queue)
+        await settle(app, pilot)
+        assert asked[2:] == [(100, True), (None, True)]

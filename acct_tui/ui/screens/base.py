@@ -29,7 +29,7 @@ escape back [screen.back], `/` filter [screen.filter], `?` help
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -38,11 +38,13 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from acct_tui.services.access import Viewer, may_reassign
-from acct_tui.services.account_card import RecordDetail, record_detail
 from acct_tui.ui.background import attempt
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.filter_bar import FilterBar
 from acct_tui.ui.widgets.header import AppHeader
+
+if TYPE_CHECKING:  # the record view loads when a record is first opened, not on the way to the first paint
+    from acct_tui.services.account_card import RecordDetail
 
 #: Seconds a screen's whole load waits for its first screenful to be painted (never forever): loading
 #: beside the paint competes with it for the GIL (the Portfolio's book, Today's queue at 100k).
@@ -157,6 +159,8 @@ class AcctScreen(Screen):
     @work(thread=True, exclusive=True, group="open-record", exit_on_error=False)
     def open_record(self, source: str, source_id: int) -> None:
         """Show the full record behind a line (`services.account_card.record_detail`)."""
+        from acct_tui.services.account_card import record_detail
+
         self.post_message(self.RecordOpened(*attempt(record_detail, self.app.viewer, source, source_id)))
 
     def on_acct_screen_record_opened(self, message: RecordOpened) -> None:

@@ -123,6 +123,7 @@ class TodayScreen(AcctScreen):
     def __init__(self) -> None:
         super().__init__()
         self.queue: Today | None = None
+        self._first_load_asked = False
         self.rows: list[TodayRow] = []
         self.owner: str | None = None
 
@@ -140,6 +141,13 @@ class TodayScreen(AcctScreen):
     # -- loading ----------------------------------------------------------
 
     def refresh_data(self) -> None:
+        if self.queue is None and not self._first_load_asked:
+            # The first load starts once the screen's first frame is painted: started at mount, its
+            # page build (twenty queries, thousands of rows, the GIL let go and taken back at each)
+            # was starved by that frame's styling and layout on the event loop, and came later.
+            self._first_load_asked = True
+            self.call_after_refresh(self._load)
+            return
         self._load()
 
     @work(thread=True, exclusive=True, group="today-load", exit_on_error=False)
