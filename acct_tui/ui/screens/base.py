@@ -41,6 +41,7 @@ from acct_tui.services.access import Viewer, may_reassign
 from acct_tui.ui.background import attempt
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.widgets.filter_bar import FilterBar
+from acct_tui.ui.widgets.footer import AppFooter
 from acct_tui.ui.widgets.header import AppHeader
 
 if TYPE_CHECKING:  # the record view loads when a record is first opened, not on the way to the first paint
@@ -92,7 +93,7 @@ class AcctScreen(Screen):
         yield AppHeader()
         yield from self.compose_body()
         yield FilterBar(id="filter-bar")
-        yield Footer()
+        yield AppFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""
