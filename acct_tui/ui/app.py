@@ -68,8 +68,12 @@ SETTLE_AT = 20_000
 
 
 def _settle(size: int) -> None:
+    """Collect everything, then freeze what is alive. Unfrozen first: what an earlier freeze
+    kept alive and has died since (a closed screen, a finished worker, a dialog; cyclic, so
+    reference counting never frees it) is collected now, not leaked at each reload."""
     if size >= SETTLE_AT:
-        gc.collect()  # first: what is frozen is never collected, so no garbage may be among it
+        gc.unfreeze()
+        gc.collect()  # before the freeze: what is frozen is never collected, so no garbage may be among it
         gc.freeze()
 
 

@@ -1,8 +1,9 @@
-"""The app leaves its startup objects out of the collector's full passes, once a process."""
+"""The app leaves its startup objects, and then each big load, out of the collector's full passes."""
 
 from __future__ import annotations
 
 import gc
+import weakref
 
 from acct_tui.ui import app as app_module
 from tests.ui.conftest import settle
@@ -29,11 +30,31 @@ async def test_a_big_whole_load_is_collected_then_frozen_once(org, make_app, mon
     monkeypatch.setattr(app_module, "SETTLE_AT", 0)  # the operator's queue here is short
     monkeypatch.setattr(gc, "collect", lambda *args: calls.append("collect") or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
     app = make_app(mode=None)
     async with app.run_test() as pilot:
         await settle(app, pilot)
         assert app.screen.queue.complete
-        assert calls == ["collect", "freeze"]  # the whole queue, not its first page; nothing frozen uncollected
+        # the whole queue, not its first page; nothing frozen uncollected, nothing left frozen that died since
+        assert calls == ["unfreeze", "collect", "freeze"]
+
+
+def test_what_a_settle_froze_alive_and_has_died_since_is_collected_at_the_next():
+    """A reload must not leak what the last one froze (a closed dialog: cyclic, so only the collector frees it)."""
+
+    class Dialog:
+        pass
+
+    dialog = Dialog()
+    dialog.me = dialog
+    alive = weakref.ref(dialog)
+    try:
+        app_module._settle(app_module.SETTLE_AT)
+        del dialog
+        app_module._settle(app_module.SETTLE_AT)
+        assert alive() is None
+    finally:
+        gc.unfreeze()
 
 
 async def test_a_small_whole_load_is_left_to_the_collector(org, make_app, monkeypatch):
@@ -41,6 +62,7 @@ async def test_a_small_whole_load_is_left_to_the_collector(org, make_app, monkey
     monkeypatch.setattr(app_module, "_startup_frozen", True)
     monkeypatch.setattr(gc, "collect", lambda *args: calls.append("collect") or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
     app = make_app(mode=None)
     async with app.run_test() as pilot:
         await settle(app, pilot)
