@@ -15,6 +15,7 @@ from operator import itemgetter
 
 from peewee import fn
 
+from acct_tui.db import database
 from acct_tui.models import Activity, User
 from acct_tui.services import touches
 from acct_tui.services.query import as_datetime
@@ -119,7 +120,12 @@ def name_confidential_authors(values: dict) -> None:
     wanted |= {a for record in values.values() for a in record.sentiment_confidential_by if a}
     if not wanted:
         return
-    logins = dict(User.select(User.id, User.login).where(User.id.in_(list(wanted))).tuples())
+    query = User.select(User.id, User.login).where(User.id.in_(list(wanted))).tuples()
+    if database.is_closed():  # a thread of its own (the scan judges spans on one): a connection for this query
+        with database.connection_context():
+            logins = dict(query)
+    else:
+        logins = dict(query)
     for record in values.values():
         if record.intent_confidential_by:
             record.intent_confidential_by = logins.get(record.intent_confidential_by, "someone")
