@@ -162,7 +162,7 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
         # a 25 s scan at 100k were the snapshots' inserts waiting on the pulse triggers, measured on
         # this thread), and the folding and judging had waited behind it. SQLite steps each written
         # row holding the lock between steps, so there the two would only take turns: judged here.
-        submit = judge.submit if _is_postgres() else _done_now
+        submit = judge.submit if _is_postgres() else _later
         ahead = deque(submit(_judged, spans.start(part), settings) for part in parts[:SPANS_AHEAD])
         for index, part in enumerate(parts):
             facts, signals, scores = ahead.popleft().result()
@@ -195,7 +195,7 @@ class _Later:
         return self.function(*self.args)
 
 
-def _done_now(function, *args) -> _Later:
+def _later(function, *args) -> _Later:
     return _Later(function, *args)
 
 
