@@ -21,7 +21,7 @@ from typing import Any
 
 from acct_tui.core.text import clean_text
 from acct_tui.io import common
-from acct_tui.io.plan import COMPOSITE_KEYS, NEW, Ref, Staged, fetch, fetch_ids, key_fields, same
+from acct_tui.io.plan import COMPOSITE_KEYS, NEW, Ref, Staged, compare, fetch, fetch_ids, key_fields
 from acct_tui.models import BaseModel
 
 
@@ -184,17 +184,10 @@ def plan(run, model: type[BaseModel], cols: Columns) -> bool:
     matched = [i for i, key in enumerate(keys) if key in existing] if existing else []
     updates = []
     if matched:
-        fields = model._meta.fields
         for i in matched:
             record = cols.record(i)
-            wanted_values = {**record.values, **{name: data[name][i] for name in record.refs}}
-            row = existing[keys[i]]
-            changes = {k: v for k, v in wanted_values.items() if not same(fields[k], row.get(k), v)}
-            if changes:
-                counts.updated += 1
-                updates.append((record, row, changes))
-            else:
-                counts.unchanged += 1
+            wanted = {**record.values, **{name: data[name][i] for name in record.refs}}
+            compare(model, record, existing[keys[i]], wanted, counts, updates)
         keep = sorted(set(range(n)) - set(matched))
         data = {name: [values[i] for i in keep] for name, values in data.items()}
         ref_keys = {name: (target, [cols.data[name][i] for i in keep]) for name, target in refs.items()}

@@ -185,6 +185,17 @@ def fetch_ids(model: type[BaseModel], values) -> dict[str, int]:
     return found
 
 
+def compare(model, record: Staged, row: dict[str, Any], wanted: dict[str, Any], counts, updates: list) -> None:
+    """A record that matches the stored `row`: counted unchanged, or updated with its changed fields queued."""
+    fields = model._meta.fields
+    changes = {k: v for k, v in wanted.items() if not same(fields[k], row.get(k), v)}
+    if changes:
+        counts.updated += 1
+        updates.append((record, row, changes))
+    else:
+        counts.unchanged += 1
+
+
 def same(model_field, old, new) -> bool:
     """Whether a stored value equals what the source says, across both backends' types."""
     if new is NEW:
@@ -303,13 +314,7 @@ class _Run:
                 counts.new += 1
                 inserts.append((record, wanted))
                 continue
-            fields = model._meta.fields
-            changes = {k: v for k, v in wanted.items() if not same(fields[k], row.get(k), v)}
-            if changes:
-                counts.updated += 1
-                updates.append((record, row, changes))
-            else:
-                counts.unchanged += 1
+            compare(model, record, row, wanted, counts, updates)
         self.planned.append((model, inserts, updates))
 
     @staticmethod
