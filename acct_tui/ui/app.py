@@ -17,7 +17,6 @@ Hooks the screens use (see also `screens/base.py`):
 
 from __future__ import annotations
 
-import gc
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -37,44 +36,11 @@ from acct_tui.services.access import Viewer, account_visible
 from acct_tui.ui import risk_bridge
 from acct_tui.ui.background import attempt, call
 from acct_tui.ui.commands import AccountsProvider
+from acct_tui.ui import memory
 from acct_tui.ui.keymap import check_keymap
 from acct_tui.ui.keys import bindings
 from acct_tui.ui.safe import safe_update
 from acct_tui.ui.scanning import BackgroundScan
-
-
-def _freeze_startup_objects() -> None:
-    """Leave what exists once the first screen is painted (Textual, our modules, the app and that
-    screen: about 97,000 objects) out of the collector's full passes from now on.
-
-    They live as long as the app, yet each full pass walked them all again: 55-70 ms of CPU
-    on the event loop, every few opens of a long timeline (its events are named tuples, which
-    the collector keeps tracking) and every few keys at 100k accounts (150-400 ms). After the
-    freeze a full pass walks only what came later. `gc.freeze` moves a list, nothing more, so
-    it costs the first paint nothing; reference counting still frees these objects as usual.
-    Once a process: a second app in it (tests) would freeze the first one's cyclic garbage.
-    """
-    global _startup_frozen
-    if not _startup_frozen:
-        _startup_frozen = True
-        gc.freeze()
-
-
-_startup_frozen = False
-
-#: A whole load of at least this many objects the collector tracks is left out of its later
-#: full passes once it lands (`AcctApp.settle_load`); smaller ones cost a pass little.
-SETTLE_AT = 20_000
-
-
-def _settle(size: int) -> None:
-    """Collect everything, then freeze what is alive. Unfrozen first: what an earlier freeze
-    kept alive and has died since (a closed screen, a finished worker, a dialog; cyclic, so
-    reference counting never frees it) is collected now, not leaked at each reload."""
-    if size >= SETTLE_AT:
-        gc.unfreeze()
-        gc.collect()  # before the freeze: what is frozen is never collected, so no garbage may be among it
-        gc.freeze()
 
 
 def _today():
@@ -225,7 +191,7 @@ class AcctApp(BackgroundScan, App):
         self._count_alerts(after_first_paint=True)
         if self.scan_enabled:
             self.start_scanning()
-        self.call_after_refresh(_freeze_startup_objects)
+        self.call_after_refresh(memory.freeze_startup_objects)
 
     def settle_load(self, size: int) -> None:
         """A screen's whole load of about `size` tracked objects has landed: once it is painted,
@@ -236,7 +202,7 @@ class AcctApp(BackgroundScan, App):
         tenth key of the Portfolio (a page down's strips fill the young generations fast); after
         this, 15-35 ms. The old queue is still freed by reference counting when a new one lands.
         """
-        self.call_after_refresh(_settle, size)
+        self.call_after_refresh(memory.settle, size)
 
     # -- modes and navigation ---------------------------------------------
 

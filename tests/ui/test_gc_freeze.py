@@ -5,13 +5,13 @@ from __future__ import annotations
 import gc
 import weakref
 
-from acct_tui.ui import app as app_module
+from acct_tui.ui import memory
 from tests.ui.conftest import settle
 
 
 async def test_the_first_paint_freezes_the_startup_objects_once_a_process(org, make_app, monkeypatch):
     frozen: list[int] = []
-    monkeypatch.setattr(app_module, "_startup_frozen", False)
+    monkeypatch.setattr(memory, "_startup_frozen", False)
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(len(frozen)))
     first = make_app()
     async with first.run_test() as pilot:
@@ -26,8 +26,8 @@ async def test_the_first_paint_freezes_the_startup_objects_once_a_process(org, m
 async def test_a_big_whole_load_is_collected_then_frozen_once(org, make_app, monkeypatch):
     """Today's whole queue (130,000 named tuples at 100k accounts) is left out of later full passes."""
     calls: list[str] = []
-    monkeypatch.setattr(app_module, "_startup_frozen", True)  # the startup freeze is the test above's
-    monkeypatch.setattr(app_module, "SETTLE_AT", 0)  # the operator's queue here is short
+    monkeypatch.setattr(memory, "_startup_frozen", True)  # the startup freeze is the test above's
+    monkeypatch.setattr(memory, "SETTLE_AT", 0)  # the operator's queue here is short
     monkeypatch.setattr(gc, "collect", lambda *args: calls.append("collect") or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
@@ -49,9 +49,9 @@ def test_what_a_settle_froze_alive_and_has_died_since_is_collected_at_the_next()
     dialog.me = dialog
     alive = weakref.ref(dialog)
     try:
-        app_module._settle(app_module.SETTLE_AT)
+        memory.settle(memory.SETTLE_AT)
         del dialog
-        app_module._settle(app_module.SETTLE_AT)
+        memory.settle(memory.SETTLE_AT)
         assert alive() is None
     finally:
         gc.unfreeze()
@@ -59,7 +59,7 @@ def test_what_a_settle_froze_alive_and_has_died_since_is_collected_at_the_next()
 
 async def test_a_small_whole_load_is_left_to_the_collector(org, make_app, monkeypatch):
     calls: list[str] = []
-    monkeypatch.setattr(app_module, "_startup_frozen", True)
+    monkeypatch.setattr(memory, "_startup_frozen", True)
     monkeypatch.setattr(gc, "collect", lambda *args: calls.append("collect") or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
