@@ -13,7 +13,7 @@ from peewee import (
     DateField,
     DateTimeField,
     DecimalField,
-    FloatField,
+    DoubleField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -228,7 +228,7 @@ class MetricSample(BaseModel):
     #: The first day of the month the value belongs to.
     period = DateField()
     metric = EnumField(enums.METRICS)
-    value = FloatField()
+    value = DoubleField()
 
     class Meta:
         indexes = ((("account", "period", "metric"), True), (("metric", "period", "account", "value"), False))

@@ -30,6 +30,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    DoubleField,
     FloatField,
     ForeignKeyField,
     IntegerField,
@@ -81,7 +82,7 @@ def as_dicts(model: type[BaseModel], rows: list[tuple]) -> list[dict[str, Any]]:
 #: Field classes (exactly these, not a subclass that checks its values) whose `db_value` gives a value of
 #: this type back unchanged: an import's parsed cells are mostly of that type already.
 _UNCHANGED = {CharField: str, TextField: str, IntegerField: int, SmallIntegerField: int, BooleanField: bool,
-              FloatField: float, DateField: dt.date, DateTimeField: dt.datetime}
+              FloatField: float, DoubleField: float, DateField: dt.date, DateTimeField: dt.datetime}
 
 
 def _unchanged_type(field) -> type | None:
