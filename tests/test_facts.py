@@ -120,3 +120,27 @@ def test_champions_present_as_of_a_day_and_a_successor_either_side_of_a_departur
     before = gather(dt.datetime(2026, 10, 20, 12, 0))
     assert before[late.id].active_champions == 0  # between the departure and the successor
     assert before[handover.id].active_champions == 2
+
+
+#: Reals JSON's 15 digits would round (SQLite packs the scan's rows as JSON: `facts._packed`).
+AWKWARD = [0.1 + 0.2, 1234.5678901234567, 1 / 3, 123456789.12345678, -2.5e-300, 1.5675973482765102e308, 7.0, 0.0]
+
+
+def test_the_whole_books_facts_are_each_accounts_own_to_the_last_digit(db):
+    owner = f.user("minh")
+    accounts = [f.account(owner, f"Acct {i}", "key" if i % 2 else "standard") for i in range(3)]
+    for i, acc in enumerate(accounts):
+        for back in range(1, 9):
+            month = dt.date(2026, 11 - back, 1)
+            f.metric(acc, month, "usage", AWKWARD[(back + i) % len(AWKWARD)])
+            f.metric(acc, month, "revenue", AWKWARD[(back * 3 + i) % len(AWKWARD)] * 10)
+        f.activity(acc, "call", t("2026-11-10 09:00"), sentiment=-1)
+        f.milestone(acc, kind="qbr", due_on=d("2026-11-01"))
+        f.planned_visit(acc, d("2026-11-05"))
+        f.case(acc, t("2026-11-15 08:00"), "critical", escalated=True)
+    book = gather(NOW)
+    one_by_one = {acc.id: gather(NOW, [acc.id])[acc.id] for acc in accounts}
+    assert book == one_by_one
+    first = book[accounts[0].id]
+    assert first.usage_months[:8] == tuple(AWKWARD[back % len(AWKWARD)] for back in range(1, 9))
+    assert all(type(v) is float for v in first.usage_months + first.revenue_months)
