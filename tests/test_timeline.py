@@ -183,3 +183,16 @@ def test_one_day_late_and_due_today_read_as_such(db):
     assert details["deliverable missed: Sign-off"] == "1 day late"
     assert details["deliverable: Kick-off"] == "today"
     assert details["commitment late: Send deck"] == "owner minh.pham · 1 day late"
+
+
+def test_the_first_part_starts_where_the_busiest_kind_of_record_reaches_n(story, monkeypatch):
+    org, me = story
+    monkeypatch.setattr(timeline, "HEAD_TOUCHES", 2)
+    assert head_start(org["a1"].id) == dt.datetime(2026, 11, 18)  # the 2nd newest touch's day
+    for day in (10, 14):  # two cases opened long ago, closed on the 19th: the 2nd newest closing is the latest
+        f.case(org["a1"], dt.datetime(2026, 10, day, 8), closed_at=dt.datetime(2026, 11, 19, 15))
+    assert head_start(org["a1"].id) == dt.datetime(2026, 11, 19)
+    head = build_timeline(me, org["a1"].id, since=head_start(org["a1"].id))
+    rest = build_timeline(me, org["a1"].id, before=head_start(org["a1"].id))
+    assert head.events + rest.events == build_timeline(me, org["a1"].id).events
+    assert not any(e.title.startswith("case opened") for e in head.events)  # opened before the part, closed in it
