@@ -98,3 +98,33 @@ async def test_another_account_chosen_before_the_older_events_come_drops_them(or
         await settle(app, pilot)
         assert app.screen.card.id == org["a2"].id
         assert not any(t.startswith("call: touch") for t in titles(app))
+
+
+async def test_no_full_collection_falls_between_choosing_an_account_and_its_first_frame(org, long_story, held, make_app,
+                                                                                     monkeypatch):
+    import gc
+
+    from acct_tui.ui import memory
+
+    app = make_app("minh.pham")
+    async with app.run_test(size=(150, 30)) as pilot:
+        await settle(app, pilot)
+        app.open_account(org["a2"].id)
+        await settle(app, pilot)
+        asked: list[bool] = []  # whether the collector was on when the open's build began
+        real = TimelineScreen._load
+        monkeypatch.setattr(TimelineScreen, "_load", lambda self, account_id: (asked.append(gc.isenabled()), real(self, account_id))[1])
+        app.open_account(long_story.id)
+        await settle(app, pilot)
+        assert asked == [False] and app.screen.card.id == long_story.id
+        assert gc.isenabled(), "on again once the card and the first part are painted"
+        # Held again and never painted (a failed load): on again after HOLD_AT_MOST at most.
+        monkeypatch.setattr(memory, "HOLD_AT_MOST", 0.05)
+        release = memory.hold_collection(app.screen)
+        assert not gc.isenabled()
+        await pilot.pause(0.2)
+        assert gc.isenabled()
+        gc.disable()  # someone else's hold (`core.collector.paused`) after the timer ran out
+        release()
+        assert not gc.isenabled(), "a released hold does not turn the collector on twice"
+        gc.enable()

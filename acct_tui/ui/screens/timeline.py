@@ -4,7 +4,7 @@ Data: `services.account_card` (the card; health from `services.health.explain`)
 and `services.timeline` (the merged events), loaded together in a thread
 worker whenever the selected account or the data changes. A long story comes
 in two parts (`services.timeline.head_start`): the card with everything
-upcoming and the newest hundred or so touches first, painted, then the older
+upcoming and the newest hundred or so touches or cases first, painted, then the older
 events appended below them in a second worker, so the cursor and the screen
 stay where they are. The events are painted by the windowed `VirtualTable`. Every action writes through
 `services.visits` in a worker, then the app reloads and rescans.
@@ -41,6 +41,7 @@ from acct_tui.ui.screens.record_edits import RecordEdits
 from acct_tui.ui.screens.timeline_columns import COLUMNS, TodayRule, row_key
 from acct_tui.ui.screens.timeline_contacts import ContactActions
 from acct_tui.ui.screens.timeline_deals import OpportunityActions
+from acct_tui.ui import memory
 from acct_tui.ui.widgets.account_card import card_view
 from acct_tui.ui.widgets.summary_line import SummaryLine
 from acct_tui.ui.widgets.virtual_table import ListSource, VirtualTable
@@ -134,7 +135,12 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
             self.card, self.timeline = None, None
             self._show()
             return
+        self._release_collection()
+        self._release_collection = memory.hold_collection(self)  # until the card and first part are painted
         self._load(account_id)
+
+    def _release_collection(self) -> None:
+        """Nothing is held (`memory.hold_collection`)."""
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def _load(self, account_id: int) -> None:
@@ -171,6 +177,7 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
         self.older_before = message.older_before if message.timeline is not None else None
         self._show(keep_cursor=same_account)
         self._show_pending_record()
+        self.table.call_after_paint(self._release_collection)
         if self.older_before is not None:
             # Once the first part is drawn: the older events' build would slow that frame.
             self.table.call_after_paint(partial(self._start_older, self._loads, self.timeline, self.older_before))
