@@ -109,12 +109,14 @@ def evaluate_all(facts: dict[int, AccountFacts], settings: RiskSettings):
     return signals, scores
 
 
-def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = None, account_ids: Iterable[int] | None = None) -> ScanSummary:
+def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = None, account_ids: Iterable[int] | None = None,
+             *, fetchers: int = PARALLEL_QUERIES) -> ScanSummary:
     """Scan every account (or only those in `account_ids`) at `now` (default: the clock) and write the alerts.
 
     Opens and closes its own connection context and transactions; safe to run
     in a thread worker beside the app and beside another scanner. A command
     that wrote to a few accounts rescans just those (`account_ids`).
+    `fetchers`: the connections that gather facts at once (the app's own scan takes fewer, `scan_child`).
     """
     now = (now or clock.now()).replace(microsecond=0)
     settings = settings or loaded()
@@ -122,7 +124,7 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
         if not _try_lock():
             return ScanSummary(skipped=True)
         try:
-            summary = _scan(now, settings, None if account_ids is None else sorted(set(account_ids)))
+            summary = _scan(now, settings, None if account_ids is None else sorted(set(account_ids)), fetchers)
         finally:
             _unlock()
         scan_watch.notify_finished(summary)  # apps listening on PostgreSQL reload
@@ -144,7 +146,8 @@ def _unlock() -> None:
         database.execute_sql("SELECT pg_advisory_unlock(%s)", (SCAN_LOCK_KEY,))
 
 
-def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None) -> ScanSummary:
+def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | None = None,
+          fetchers: int = PARALLEL_QUERIES) -> ScanSummary:
     if account_ids == []:
         return ScanSummary()
     ids = existing_ids(account_ids)
@@ -153,7 +156,7 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
     # The cyclic collector stays off: what a span leaves goes by reference counting as the next
     # begins, and the collector's passes over the spans' objects (a full one now and then)
     # would find nothing to free.
-    with ThreadPoolExecutor(PARALLEL_QUERIES) as pool, ThreadPoolExecutor(1) as judge, \
+    with ThreadPoolExecutor(fetchers) as pool, ThreadPoolExecutor(1) as judge, \
             page_cache_at_most(WRITE_PAGE_CACHE_KIB), collector.paused():
         spans = Spans(now, settings, pool, whole_book=account_ids is None)
         parts = [ids[start : start + ACCOUNTS_PER_SPAN] for start in range(0, len(ids), ACCOUNTS_PER_SPAN)]

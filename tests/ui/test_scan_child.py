@@ -132,3 +132,13 @@ async def test_a_scan_asked_for_while_one_runs_starts_after_it_not_beside_it(org
         await settle(app, pilot)
         await settle(app, pilot)
         assert calls == [1, 1]
+
+
+def test_the_child_steps_aside_for_the_app(db_url):
+    """A lower CPU priority, and on PostgreSQL (whose server processes keep theirs) one connection for the facts."""
+    import sys
+
+    program = ("import os, sys; from acct_tui import db; from acct_tui.services.scan_child import _step_aside; "
+               "db.connect(sys.argv[1]); before = os.nice(0); fetchers = _step_aside(); print(os.nice(0) - before, fetchers)")
+    out = subprocess.run([sys.executable, "-c", program, db_url], check=True, capture_output=True, text=True).stdout.split()
+    assert out == [str(scan_child.NICENESS), "1" if db_url.startswith("postgres") else str(scan_child.PARALLEL_QUERIES)]
