@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key  # the key name `pilot.press` gives a typed character
 from textual.widgets import Input, TextArea
 
 from acct_tui.config import Config
@@ -46,6 +48,17 @@ async def settle(app, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type `text` as keys that arrive together (a fast typist, a terminal's burst), then wait once.
+
+    Each is the key event `pilot.press` sends, handled the same way and in order; only the
+    harness's wait for the app to go idle after every key is left out (40-80 ms a key, most of
+    the time of a test that types a line)."""
+    for char in text:
+        pilot.app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))
     await pilot.pause()
 
 

@@ -11,7 +11,7 @@ from acct_tui.ui.screens.alerts import AlertsScreen
 from acct_tui.ui.screens.dialogs import ConfirmScreen
 from acct_tui.ui.screens.form import EntryScreen
 from tests import factories as f
-from tests.ui.conftest import settle, table_text
+from tests.ui.conftest import settle, table_text, type_text
 
 
 def make_alert(account, rule, severity, days_old, **kw):
@@ -103,7 +103,8 @@ async def test_mark_several_then_resolve_them_with_one_note(org, alerts, make_ap
         await pilot.pause()
         assert isinstance(app.screen, EntryScreen)
         assert "note is required" in str(app.screen.query_one("#error-note").render())
-        await pilot.press(*"called them", "enter")
+        await type_text(pilot, "called them")
+        await pilot.press("enter")
         await settle(app, pilot)
         resolved = {a.id: a.resolution_note for a in Alert.select().where(Alert.status == "resolved")}
         assert resolved == {alerts["gamma_red"].id: "called them", alerts["beta_yellow"].id: "called them"}
@@ -153,7 +154,10 @@ async def test_snooze_with_date_and_reason(org, alerts, make_app):
         await open_alerts(app, pilot)
         await pilot.press("s")
         await pilot.pause()
-        await pilot.press(*"2026-12-01", "enter", *"budget in december", "enter")
+        await type_text(pilot, "2026-12-01")
+        await pilot.press("enter")
+        await type_text(pilot, "budget in december")
+        await pilot.press("enter")
         await settle(app, pilot)
         gamma = Alert.get_by_id(alerts["gamma_red"].id)
         assert (gamma.status, gamma.snoozed_until, gamma.snooze_reason) == (
@@ -234,7 +238,8 @@ async def test_resolving_a_departure_intent_without_a_visit_is_refused_inside_th
         await pilot.press("r")
         await pilot.pause()
         form = app.screen
-        await pilot.press(*"called them", "enter")
+        await type_text(pilot, "called them")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is form
         assert str(form.query_one("#error-note").render()) == (

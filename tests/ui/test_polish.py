@@ -15,7 +15,7 @@ from acct_tui.models import Alert
 from acct_tui.ui.screens.alerts import AlertsScreen
 from acct_tui.ui.screens.help import HelpScreen
 from acct_tui.ui.screens.form import EntryScreen
-from tests.ui.conftest import settle, table_text
+from tests.ui.conftest import settle, table_text, type_text
 
 
 def make_alert(account, rule, severity, days_old, **kw):
@@ -52,7 +52,8 @@ async def test_after_resolving_a_row_the_cursor_stays_where_it_was(org, alerts, 
         assert screen.table.current_row.account_name == "Beta Ltd"
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press(*"called them", "enter")
+        await type_text(pilot, "called them")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert [r.account_name for r in screen.rows] == ["Gamma Inc", "Acme Corp", "Delta Co"]
         # Beta left the list: the cursor is on the row that took its place, never back on row 1.

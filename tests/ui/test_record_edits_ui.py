@@ -17,7 +17,7 @@ from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from acct_tui.ui.screens.visits import VisitLogScreen
 from tests import factories
-from tests.ui.conftest import settle, table_text
+from tests.ui.conftest import settle, table_text, type_text
 from tests.ui.test_alerts_screen import alerts, open_alerts  # noqa: F401 - the fixture
 from tests.ui.test_timeline_ui import open_timeline, rows
 
@@ -173,7 +173,8 @@ async def test_quick_capture_asks_before_throwing_the_line_away(org, make_app):
         assert not isinstance(app.screen, (QuickCaptureScreen, ConfirmScreen))
         await pilot.press("n")
         await settle(app, pilot)
-        await pilot.press(*"acme call agreed a pilot", "escape")
+        await type_text(pilot, "acme call agreed a pilot")
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")

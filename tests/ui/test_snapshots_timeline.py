@@ -17,7 +17,7 @@ from acct_tui.models import User
 from acct_tui.services import portfolio
 from acct_tui.services.access import viewer_for
 from acct_tui.services.money import rate_book
-from tests.ui.conftest import quiet, settle
+from tests.ui.conftest import quiet, settle, type_text
 
 SIZE = (150, 45)
 
@@ -86,7 +86,7 @@ def test_quick_capture_with_the_parse(lead, make_app, snap_compare):
         await pilot.press("n")
         await pilot.pause()
         # The line starts with the Timeline's account; the rest is typed.
-        await pilot.press(*"visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")
+        await type_text(pilot, "visit 45m w/ Adam, Minh +pricing :) agreed a pilot next: send proposal by fri")
         await quiet(pilot)
 
     assert snap_compare(make_app(login), terminal_size=SIZE, run_before=run_before)

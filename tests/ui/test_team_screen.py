@@ -12,7 +12,7 @@ from acct_tui.ui.screens.member import MemberScreen
 from acct_tui.ui.screens.reassign import ReassignScreen
 from acct_tui.ui.screens.team import TeamScreen
 from tests import factories as f
-from tests.ui.conftest import settle, table_text
+from tests.ui.conftest import settle, table_text, type_text
 from tests.ui.test_alerts_screen import make_alert
 
 
@@ -119,7 +119,8 @@ async def test_the_inbox_acknowledges_and_resolves_what_was_escalated_to_me(org,
         await pilot.press("j", "r")
         await pilot.pause()
         assert isinstance(app.screen, EntryScreen)
-        await pilot.press(*"called the new sponsor", "enter")
+        await type_text(pilot, "called the new sponsor")
+        await pilot.press("enter")
         await settle(app, pilot)
         resolved = Alert.get_by_id(second.id)
         assert (resolved.status, resolved.resolution_note, resolved.resolved_by) == ("resolved", "called the new sponsor", "lena.lead")

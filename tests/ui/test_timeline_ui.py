@@ -11,7 +11,7 @@ from acct_tui.ui.screens.pick import PickScreen
 from acct_tui.ui.screens.timeline import TimelineScreen, TodayRule
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from tests import factories
-from tests.ui.conftest import column_widths, settle
+from tests.ui.conftest import column_widths, settle, type_text
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -338,7 +338,8 @@ async def test_escape_asks_before_throwing_typed_text_away(org, make_app):
 
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press(*"Call the CFO", "escape")
+        await type_text(pilot, "Call the CFO")
+        await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")  # keep it: back in the form with what was typed
@@ -376,6 +377,7 @@ async def test_n_on_the_timeline_starts_the_line_with_its_account(org, make_app)
         await settle(app, pilot)
         assert isinstance(app.screen, QuickCaptureScreen)
         assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
-        await pilot.press(*"call agreed the pilot", "enter")
+        await type_text(pilot, "call agreed the pilot")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert Activity.get(Activity.subject == "agreed the pilot").account_id == a1.id

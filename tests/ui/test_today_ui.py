@@ -18,7 +18,7 @@ from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
 from acct_tui.ui.screens.today import TodayScreen
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from tests import factories as f
-from tests.ui.conftest import column_widths, settle, table_text
+from tests.ui.conftest import column_widths, settle, table_text, type_text
 
 
 @pytest.fixture
@@ -182,7 +182,10 @@ async def test_s_snoozes_the_alert_with_a_date_and_a_reason(data, make_app):
         await pilot.press("j", "s")
         await pilot.pause()
         assert isinstance(app.screen, EntryScreen)
-        await pilot.press(*"2026-12-01", "enter", *"waiting for the fix", "enter")
+        await type_text(pilot, "2026-12-01")
+        await pilot.press("enter")
+        await type_text(pilot, "waiting for the fix")
+        await pilot.press("enter")
         await settle(app, pilot)
         alert = Alert.get()
         assert (alert.status, alert.snoozed_until, alert.snooze_reason) == ("snoozed", dt.datetime(2026, 12, 1), "waiting for the fix")
@@ -204,7 +207,8 @@ async def test_l_n_and_p_open_their_forms_on_the_account(data, make_app):
         assert app.screen.query_one("#entry-line").value == '"Acme Corp" '
         preview = str(app.screen.query_one("#capture-preview").render())
         assert preview.startswith("then the kind and what happened") and "no kind" not in preview
-        await pilot.press(*"call agreed the pilot", "enter")
+        await type_text(pilot, "call agreed the pilot")
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TodayScreen)
         acme = app.screen.rows[0]
@@ -212,7 +216,9 @@ async def test_l_n_and_p_open_their_forms_on_the_account(data, make_app):
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, EntryScreen)
-        await pilot.press(*"tue", "tab", *"bring the contract")
+        await type_text(pilot, "tue")
+        await pilot.press("tab")
+        await type_text(pilot, "bring the contract")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         plans = PlannedVisit.select().where(PlannedVisit.account == data["a1"].id, PlannedVisit.status == "planned")

@@ -10,7 +10,7 @@ from acct_tui.ui.screens.quick_capture import QuickCaptureScreen
 from acct_tui.ui.screens.visit_form import VisitFormScreen
 from acct_tui.ui.screens.visits import VisitLogScreen
 from tests import factories
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, type_text
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -110,7 +110,7 @@ async def test_escape_asks_before_discarding_typed_text(org, make_app):
         assert isinstance(app.screen, VisitLogScreen)
         form = await open_form(app, pilot)
         form.query_one("#entry-summary").focus()
-        await pilot.press(*"they are unhappy")
+        await type_text(pilot, "they are unhappy")
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -132,7 +132,7 @@ async def test_quick_capture_shows_the_parse_and_saves(org, make_app):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, QuickCaptureScreen)
-        await pilot.press(*"acme visit 45m w/ Lan, Minh +pricing :) agreed next: send proposal by fri")
+        await type_text(pilot, "acme visit 45m w/ Lan, Minh +pricing :) agreed next: send proposal by fri")
         await settle(app, pilot)
         preview = app.screen.query_one("#capture-preview").content
         from rich.console import Console
@@ -172,7 +172,7 @@ async def test_quick_capture_marks_a_bad_line_and_saves_nothing(org, make_app):
         await pilot.press("colon")
         await pilot.pause()
         assert isinstance(app.screen, QuickCaptureScreen)
-        await pilot.press(*"acme visit @31/02")
+        await type_text(pilot, "acme visit @31/02")
         await pilot.pause()
         preview = str(app.screen.query_one("#capture-preview").content)
         assert "           ^" in preview and "day 31 does not exist" in preview
@@ -194,7 +194,7 @@ async def test_quick_capture_asks_when_the_account_is_ambiguous(org, make_app):
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press("n")
-        await pilot.press(*"acme call :(")
+        await type_text(pilot, "acme call :(")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
@@ -233,7 +233,7 @@ async def test_saving_a_visit_rescans_and_resolves_departure_intent(org, make_ap
     async with app.run_test(size=(140, 45)) as pilot:
         await settle(app, pilot)
         await pilot.press("n")
-        await pilot.press(*"acme visit met the CFO, they stay :)")
+        await type_text(pilot, "acme visit met the CFO, they stay :)")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
