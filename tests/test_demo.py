@@ -418,27 +418,6 @@ def test_a_duplicate_in_a_bulk_load_still_fails_it_and_the_other_indexes_come_ba
     assert after == (before if postgres else before - {"team_name"})
 
 
-def test_the_indexes_come_back_sorted_on_every_core_and_the_connection_as_it_was(sqlite_db, monkeypatch):
-    """SQLite: the rebuild lets its sorter use a helper thread per core; the pragma is put back after."""
-    from acct_tui.demo import writer
-
-    db = dbmod.database
-    monkeypatch.setattr(writer.os, "cpu_count", lambda: 3)
-    seen = []
-    real = db.obj.execute_sql
-
-    def execute_sql(sql, *args, **kwargs):
-        if sql.startswith(("CREATE INDEX", "CREATE UNIQUE INDEX")):
-            seen.append(real("PRAGMA threads").fetchone()[0])
-        return real(sql, *args, **kwargs)
-
-    monkeypatch.setattr(db.obj, "execute_sql", execute_sql)
-    with writer.indexes_deferred(db.obj):
-        pass
-    assert seen and set(seen) == {3}
-    assert real("PRAGMA threads").fetchone()[0] == 0
-
-
 def test_the_demo_shows_a_believable_spread_that_agrees_with_its_alerts(tmp_path, capsys):
     """Some red, some yellow, most green; no account with an open red alert is green, and a
     departure intent is red (the issue's "green beside intends to leave")."""

@@ -10,7 +10,6 @@ ORM stores them (peewee registers the same SQLite adapters).
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
 from importlib import import_module
 
@@ -173,33 +172,15 @@ def indexes_deferred(db: peewee.Database, models=ORDER):
             yield
     finally:
         failed = None
-        with sorting_on_every_core(db):
-            for index in saved:
-                try:
-                    db.execute_sql(index.sql)
-                except peewee.DatabaseError as exc:  # a duplicate: the rest are still built
-                    failed = failed or exc
+        for index in saved:
+            try:
+                db.execute_sql(index.sql)
+            except peewee.DatabaseError as exc:  # a duplicate: the rest are still built
+                failed = failed or exc
         if failed is not None:
             raise failed
         if postgres:
             db.execute_sql("ANALYZE " + ", ".join(_quote(model._meta.table_name) for model in models))
-
-
-@contextmanager
-def sorting_on_every_core(db: peewee.Database):
-    """SQLite: its sorter may use a helper thread per core (`PRAGMA threads`) for the block, as it was after.
-
-    Building an index sorts every row of its table; the demo's indexes at 100,000 accounts
-    took 27 s on one core, and about 30% less on two (measured on the 2-core machine)."""
-    if isinstance(db, peewee.PostgresqlDatabase):
-        yield
-        return
-    (before,) = db.execute_sql("PRAGMA threads").fetchone()
-    db.execute_sql(f"PRAGMA threads = {os.cpu_count() or 1}")
-    try:
-        yield
-    finally:
-        db.execute_sql(f"PRAGMA threads = {int(before)}")
 
 
 def _drop_triggers(db: peewee.Database, which: str) -> list[tuple[str, str]]:
