@@ -118,7 +118,7 @@ def head_start(account_id: int, today: dt.date | None = None) -> dt.datetime | N
     and at least `HEAD_TOUCHES` past events: more than a screen. The kind with the most recent
     history sets it: an account with a busy support queue opens on its last days of cases, not
     on the weeks its hundredth visit or call goes back (1,155 events built for the first screen of
-    the benchmark's account, against about 300).
+    the benchmark's account, against 386).
     """
     def nth_newest(column, account):
         return (column.model.select(column).where((account == account_id) & column.is_null(False))

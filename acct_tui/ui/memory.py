@@ -73,9 +73,10 @@ def settle(size: int) -> None:
 HOLD_AT_MOST = 1.0
 
 
-def hold_collection(widget) -> Callable[[], None]:
-    """The cyclic collector off from now until the returned function is called (once `widget`'s
-    screen shows what was asked for), or `HOLD_AT_MOST` seconds at most.
+def hold_collection(app) -> Callable[[], None]:
+    """The cyclic collector off from now until the returned function is called (once the screen
+    shows what was asked for), or `HOLD_AT_MOST` seconds at most (`app`'s timer: it runs whichever
+    screen is shown, so a screen left before its paint does not keep the collector off).
 
     An open on the Timeline builds its events and paints them in a few tens of milliseconds; a full
     pass that fell in between (the last open's thousands of events are still tracked) added 8-16 ms
@@ -93,5 +94,5 @@ def hold_collection(widget) -> Callable[[], None]:
             timer.stop()
             gc.enable()
 
-    timer = widget.set_timer(HOLD_AT_MOST, release)
+    timer = app.set_timer(HOLD_AT_MOST, release)
     return release

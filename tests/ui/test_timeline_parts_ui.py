@@ -120,7 +120,7 @@ async def test_no_full_collection_falls_between_choosing_an_account_and_its_firs
         assert gc.isenabled(), "on again once the card and the first part are painted"
         # Held again and never painted (a failed load): on again after HOLD_AT_MOST at most.
         monkeypatch.setattr(memory, "HOLD_AT_MOST", 0.05)
-        release = memory.hold_collection(app.screen)
+        release = memory.hold_collection(app)
         assert not gc.isenabled()
         await pilot.pause(0.2)
         assert gc.isenabled()

@@ -136,7 +136,7 @@ class TimelineScreen(RecordEdits, ContactActions, OpportunityActions, AcctScreen
             self._show()
             return
         self._release_collection()
-        self._release_collection = memory.hold_collection(self)  # until the card and first part are painted
+        self._release_collection = memory.hold_collection(self.app)  # until the card and first part are painted
         self._load(account_id)
 
     def _release_collection(self) -> None:
