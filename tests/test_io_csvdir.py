@@ -340,3 +340,39 @@ def test_new_rows_ids_are_the_ones_stored_or_read_back(db, tmp_path, monkeypatch
     assert None in guesses and (any(guesses) or db.obj.param == "%s")  # PostgreSQL always reads them back
     assert {c.external_id: c.account.external_id for c in Contact.select()} == {"C-1": "A-3", "C-2": "A-1"}
     assert User.get(User.login == "minh.pham").manager.login == "lena.lead"
+
+
+def test_taking_an_import_back_keeps_what_someone_changed_meanwhile(db, tmp_path, monkeypatch):
+    """A row the import updated and someone else changed before a later batch failed keeps that change:
+    it is not set back to what it held before the import (which would lose theirs)."""
+    import peewee
+
+    from acct_tui.errors import AcctError
+    from acct_tui.io import plan
+
+    f.account(f.user("old.owner"), "Acme (before)", external_id="A-1")
+    f.account(f.user("other.owner"), "Beta (before)", external_id="A-2")
+    write(tmp_path, "users.csv", USERS)
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    write(tmp_path, "contacts.csv", "external_id,account,name\nC-1,A-2,Cam\n")
+    monkeypatch.setattr(plan, "ROWS_PER_TRANSACTION", 1)
+    real_remember, real_insert = plan._remember, plan.insert_rows
+
+    def remember(written, inserted, changed):
+        real_remember(written, inserted, changed)
+        if any(row_id == Account.get(Account.external_id == "A-1").id for _, row_id, *_ in changed):
+            # committed: someone renames Acme before the import's next transaction
+            Account.update(name="Acme (renamed by Lan)").where(Account.external_id == "A-1").execute()
+
+    def refuse_contacts(model, rows):
+        if model is Contact:
+            raise peewee.IntegrityError("disk on fire")
+        real_insert(model, rows)
+
+    monkeypatch.setattr(plan, "_remember", remember)
+    monkeypatch.setattr(plan, "insert_rows", refuse_contacts)
+    with pytest.raises(AcctError, match=r"rolled back, nothing applied: disk on fire \(1 row someone changed meanwhile kept that change\)"):
+        importer.run("dir", tmp_path, commit=True)
+    names = {a.external_id: (a.name, a.owner.login) for a in Account.select()}
+    assert names["A-1"] == ("Acme (renamed by Lan)", "old.owner")  # their name, the owner from before the import
+    assert names["A-2"] == ("Beta (before)", "other.owner")  # nobody touched it: taken back

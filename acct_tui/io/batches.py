@@ -9,7 +9,8 @@ first one begins (a rejected row still means nothing is written), and
 `Written` remembers what each committed transaction did: if a later one
 fails, `take_back` deletes the rows the import added and restores the values
 it changed, in one transaction, so the import still applies all or nothing.
-While it runs, another reader may see the part committed so far.
+While it runs, another reader may see the part committed so far, and another
+writer may change a row it updated: that row keeps the other writer's change.
 
 SQLite: a search-indexed table's insert trigger (migration 0009) is replaced,
 inside the inserting transaction, by one statement that indexes the new rows
@@ -27,6 +28,7 @@ from typing import Any, Iterator
 from peewee import (
     AutoField,
     BooleanField,
+    Case,
     CharField,
     DateField,
     DateTimeField,
@@ -36,6 +38,7 @@ from peewee import (
     IntegerField,
     SmallIntegerField,
     TextField,
+    Value,
 )
 
 from acct_tui.db import database
@@ -227,17 +230,28 @@ class Written:
     def __init__(self) -> None:
         #: (model, ids) of inserted rows known by id; (model, key fields, keys) of the others.
         self.inserted: list[tuple] = []
-        #: (model, id, the changed fields' old values).
-        self.updated: list[tuple[type[BaseModel], int, dict[str, Any]]] = []
+        #: (model, id, the changed fields' old values, the values the import wrote).
+        self.updated: list[tuple[type[BaseModel], int, dict[str, Any], dict[str, Any]]] = []
 
     def __bool__(self) -> bool:
         return bool(self.inserted or self.updated)
 
-    def take_back(self) -> None:
-        """Delete what was inserted and restore what was changed, newest first, in one transaction."""
+    def take_back(self) -> int:
+        """Delete what was inserted and restore what was changed, newest first, in one transaction;
+        how many changed rows someone else changed since. A field of such a row that they changed
+        keeps their value (not the one from before the import, which would lose theirs); its
+        other fields are restored."""
+        kept = 0
         with database.atomic():
-            for model, row_id, old in reversed(self.updated):
-                model.update(old).where(model.id == row_id).execute()
+            for model, row_id, old, new in reversed(self.updated):
+                fields = model._meta.fields
+                now = model.select(*[fields[k] for k in new]).where(model.id == row_id).dicts().first()
+                if now is None or any(now[k] != v for k, v in new.items()):
+                    kept += 1
+                # Each field set back only while it still holds what the import wrote, in the statement itself.
+                model.update({fields[k]: Case(None, [(fields[k].is_null() if v is None else fields[k] == v,
+                                                      Value(old[k], converter=fields[k].db_value))], fields[k])
+                              for k, v in new.items()}).where(model.id == row_id).execute()
             for model, *what in reversed(self.inserted):
                 table = _q(model._meta.table_name)
                 if len(what) == 1:
@@ -249,3 +263,4 @@ class Written:
                 where = " AND ".join(f"{_q(f.column_name)} = {database.param}" for f in fields)
                 database.cursor().executemany(f"DELETE FROM {table} WHERE {where}",
                                               [[f.db_value(v) for f, v in zip(fields, key)] for key in keys])
+        return kept

@@ -36,6 +36,7 @@ import peewee
 from peewee import BooleanField, DateField, DateTimeField, DecimalField, FloatField, ForeignKeyField
 
 from acct_tui.clock import now
+from acct_tui.core.text import plural
 from acct_tui.db import database, translate_error
 from acct_tui.errors import AcctError, DatabaseBusy, StorageFull
 from acct_tui.io.batches import (ROWS_PER_TRANSACTION, Written, as_dicts, has_no_key, insert_rows, last_id, new_ids,
@@ -136,9 +137,10 @@ def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Rep
                 "source": builder.source, "new": totals.new, "updated": totals.updated, "unchanged": totals.unchanged,
             })
     except BaseException as exc:
+        kept = 0
         if written:
             try:
-                written.take_back()
+                kept = written.take_back()
             except peewee.DatabaseError as again:
                 raise AcctError(f"the import failed part way ({_first_line(exc)}) and what it had written could not "
                                 f"all be taken back ({_first_line(again)}): check the data, then import again") from exc
@@ -148,7 +150,8 @@ def apply(batch: Batch, builder: ReportBuilder, commit: bool, actor: str) -> Rep
         if isinstance(failure, (StorageFull, DatabaseBusy)):
             raise failure from exc
         # Validation should have caught it, or the data changed since it was checked.
-        raise AcctError(f"the import was rolled back, nothing applied: {_first_line(exc)}") from exc
+        meanwhile = f" ({plural(kept, 'row')} someone changed meanwhile kept that change)" if kept else ""
+        raise AcctError(f"the import was rolled back, nothing applied: {_first_line(exc)}{meanwhile}") from exc
     return builder.build(committed=True)
 
 
@@ -386,7 +389,8 @@ class _Run:
             plain = {k: v for k, v in changes.items() if not (k in self_refs and k in record.refs)}
             if plain:
                 model.update({**plain, **stamp}).where(model.id == row["id"]).execute()
-                changed.append((model, row["id"], {k: row[k] for k in {**plain, **stamp}}))
+                wrote = {**plain, **stamp}
+                changed.append((model, row["id"], {k: row[k] for k in wrote}, wrote))
         if model in COMPOSITE_KEYS:
             fields = [model._meta.fields[k] for k in COMPOSITE_KEYS[model]]
             keys = list(zip(*(by_column[f.name] for f in fields))) if by_column is not None else \
@@ -400,7 +404,7 @@ class _Run:
 
     def store_self_refs(self, model, inserts, updates, self_refs, name) -> list[tuple]:
         """Second pass for references within one table (a user's manager): ids exist now.
-        Returns what it changed in rows that were there before (old values), for `Written`."""
+        Returns what it changed in rows that were there before (old and new values), for `Written`."""
         todo = [(record, None, set(record.refs) & self_refs) for record, _ in inserts]
         todo += [(record, row, set(changes) & set(record.refs) & self_refs) for record, row, changes in updates]
         changed = []
@@ -410,7 +414,7 @@ class _Run:
                 row_id = self.index[model][record.values[name]]
                 model.update(target_ids).where(model.id == row_id).execute()
                 if row is not None:
-                    changed.append((model, row_id, {f: row[f] for f in fields}))
+                    changed.append((model, row_id, {f: row[f] for f in fields}, target_ids))
         return changed
 
 
