@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -373,6 +374,7 @@ def test_taking_an_import_back_keeps_what_someone_changed_meanwhile(db, tmp_path
     monkeypatch.setattr(plan, "insert_rows", refuse_contacts)
     with pytest.raises(AcctError, match=r"rolled back, nothing applied: disk on fire \(1 row someone changed meanwhile kept that change\)"):
         importer.run("dir", tmp_path, commit=True)
-    names = {a.external_id: (a.name, a.owner.login) for a in Account.select()}
-    assert names["A-1"] == ("Acme (renamed by Lan)", "old.owner")  # their name, the owner from before the import
-    assert names["A-2"] == ("Beta (before)", "other.owner")  # nobody touched it: taken back
+    names = {a.external_id: (a.name, a.owner.login, a.tier, a.annual_value, a.renewal_date) for a in Account.select()}
+    # their name; the import's owner, tier, value and renewal date taken back
+    assert names["A-1"] == ("Acme (renamed by Lan)", "old.owner", "standard", Decimal(10_000), None)
+    assert names["A-2"][:3] == ("Beta (before)", "other.owner", "standard")  # nobody touched it: taken back

@@ -245,8 +245,8 @@ class Written:
         with database.atomic():
             for model, row_id, old, new in reversed(self.updated):
                 fields = model._meta.fields
-                now = model.select(*[fields[k] for k in new]).where(model.id == row_id).dicts().first()
-                if now is None or any(now[k] != v for k, v in new.items()):
+                current = model.select(*[fields[k] for k in new]).where(model.id == row_id).dicts().first()
+                if current is None or any(current[k] != v for k, v in new.items()):
                     kept += 1
                 # Each field set back only while it still holds what the import wrote, in the statement itself.
                 model.update({fields[k]: Case(None, [(fields[k].is_null() if v is None else fields[k] == v,
