@@ -12,14 +12,15 @@ Facts for records whose creation time the database does not keep (plans,
 metric months) are taken as known when their date had come.
 
 The activity log's facts (touches, sentiments, intent to leave) are
-`services.activity_facts`; the rest are here.
+`services.activity_facts`, the other records' (metrics, cases, commitments,
+milestones, champions, receivables, missed visits) `services.record_facts`;
+the accounts' own and the gathering are here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from bisect import bisect_left, bisect_right
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from operator import itemgetter
@@ -30,31 +31,16 @@ from peewee import Case as When, Select, fn
 from acct_tui.core.facts import AccountFacts, Draft, finish
 from acct_tui.core.settings import RiskSettings, Thresholds, loaded
 from acct_tui.db import database
-from acct_tui.enums import CHAMPION_ROLES
 from acct_tui.models import Account, ActionItem, Activity, Contact, CustomerCase, MetricSample, Milestone, PlannedVisit, Receivable
-from acct_tui.services import activity_facts, sql_template
-from acct_tui.services.query import as_date, as_datetime, chunks, ids_in, is_postgres, page_cache_at_most
+from acct_tui.services import activity_facts, record_facts, sql_template
+from acct_tui.services.query import as_date, chunks, ids_in, is_postgres, page_cache_at_most
 
-#: Commitments that fell due within this many days count towards "kept on time".
-COMMITMENT_LOOKBACK_DAYS = 180
-#: Receivables due within this many days mean the account has payment data.
-RECEIVABLE_LOOKBACK_DAYS = 365
-SEVERE_CASES = ("high", "critical")
 #: Whole-portfolio queries run on this many connections at once (SQLite and
 #: psycopg release the GIL while a query runs, so two cores both work).
 PARALLEL_QUERIES = 2
 #: SQLite: the page cache of a connection that runs one fact query and closes. Each reads its pages
 #: once; the default 64 MB only filled up, twice at once, in the scan's peak memory (measured).
 QUERY_PAGE_CACHE_KIB = 8 * 1024
-
-
-def _one(condition, then=1, otherwise=0):
-    return When(None, [(condition, then)], otherwise)
-
-
-def _month_start(day: dt.date, back: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 - back
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def gather(now: dt.datetime, account_ids: Iterable[int] | None = None, settings: RiskSettings | None = None) -> dict[int, AccountFacts]:
@@ -218,14 +204,14 @@ def _queries(now: dt.datetime, scope, thresholds: Thresholds) -> list:
         account_query,
         scoped(activity_facts.activity_query(now), Activity.account),
         activity_facts.sentiment_query(now, thresholds.sentiment_touches, scope),
-        scoped(_metric_query(today), MetricSample.account),
-        scoped(_receivable_query(today), Receivable.account),
+        scoped(record_facts.metric_query(today), MetricSample.account),
+        scoped(record_facts.receivable_query(today), Receivable.account),
         scoped(activity_facts.intent_query(now), Activity.account),
-        scoped(_missed_visit_query(now, today), PlannedVisit.account),
-        scoped(_commitment_query(today), ActionItem.account),
-        scoped(_milestone_query(today), Milestone.account),
-        scoped(_case_query(now, today, thresholds.complaint_spike_days), CustomerCase.account),
-        scoped(_contact_query(today), Contact.account),
+        scoped(record_facts.missed_visit_query(now, today), PlannedVisit.account),
+        scoped(record_facts.commitment_query(today), ActionItem.account),
+        scoped(record_facts.milestone_query(today), Milestone.account),
+        scoped(record_facts.case_query(now, today, thresholds.complaint_spike_days), CustomerCase.account),
+        scoped(record_facts.contact_query(today), Contact.account),
     ]
 
 
@@ -243,206 +229,17 @@ def _apply_accounts(values: dict[int, Draft], rows, today: dt.date) -> None:
         )
 
 
-def _missed_visit_query(now: dt.datetime, today: dt.date):
-    done_later = PlannedVisit.select(PlannedVisit.id).join(Activity, on=(PlannedVisit.activity == Activity.id)).where(Activity.occurred_at > now)
-    pending = PlannedVisit.status.in_(("planned", "missed")) | ((PlannedVisit.status == "done") & PlannedVisit.id.in_(done_later))
-    return PlannedVisit.select(PlannedVisit.account, PlannedVisit.scheduled_for).where((PlannedVisit.scheduled_for < today) & pending)
-
-
-def _apply_missed_visits(values, rows, now) -> None:
-    """The oldest planned visit whose date passed with no visit on or after it."""
-    for aid, day in rows:
-        record = values.get(aid)
-        if record is None:
-            continue
-        day = as_date(day)
-        last_visit = record.last_visit
-        if last_visit is not None and last_visit.date() >= day:
-            continue  # a visit happened on or after the planned day: the plan was kept in spirit
-        current = record.missed_visit_on
-        if current is None or day < current:
-            record.missed_visit_on = day
-
-
-def _commitment_query(today: dt.date):
-    overdue = (ActionItem.status == "open") | ((ActionItem.status == "done") & (ActionItem.done_on > today))
-    recent = ActionItem.due_on >= today - dt.timedelta(days=COMMITMENT_LOOKBACK_DAYS)
-    kept = recent & (ActionItem.status == "done") & (ActionItem.done_on <= ActionItem.due_on) & (ActionItem.done_on <= today)
-    return (
-        ActionItem.select(
-            ActionItem.account,
-            fn.SUM(_one(overdue)),
-            fn.MIN(When(None, [(overdue, ActionItem.due_on)], None)),
-            fn.SUM(_one(recent)),
-            fn.SUM(_one(kept)),
-        )
-        .where(ActionItem.due_on.is_null(False) & (ActionItem.due_on < today) & (ActionItem.status != "cancelled"))
-        .group_by(ActionItem.account)
-    )
-
-
-def _apply_commitments(values, rows, now) -> None:
-    for aid, n_overdue, oldest, n_due, n_kept in rows:
-        record = values.get(aid)
-        if record is not None:
-            record.overdue_commitments, record.oldest_overdue_commitment = int(n_overdue or 0), as_date(oldest)
-            record.commitments_due, record.commitments_kept = int(n_due or 0), int(n_kept or 0)
-
-
-def _milestone_query(today: dt.date):
-    pending = (Milestone.status == "planned") | ((Milestone.status == "done") & (Milestone.completed_on > today))
-    return (
-        Milestone.select(Milestone.account, Milestone.kind, fn.MIN(Milestone.due_on))
-        .where((Milestone.due_on < today) & pending)
-        .group_by(Milestone.account, Milestone.kind)
-    )
-
-
-def _apply_milestones(values, rows, now) -> None:
-    milestones = defaultdict(list)
-    for aid, kind, due in rows:
-        milestones[aid].append((kind, as_date(due)))
-    for aid, kinds in milestones.items():
-        if aid in values:
-            values[aid].overdue_milestones = tuple(sorted(kinds))
-
-
-#: Complete months of usage and revenue read per account: two years, for the seasonal check.
-METRIC_MONTHS = 24
-
-
-def _metric_query(today: dt.date):
-    """Usage and revenue of each of the last 24 complete months, one row per account (grouping
-    by account alone lets SQLite walk the account index without a temporary sort)."""
-    end, begin = _month_start(today), _month_start(today, METRIC_MONTHS)
-    columns = []
-    for metric in ("usage", "revenue"):
-        for back in range(1, METRIC_MONTHS + 1):
-            month = (MetricSample.metric == metric) & (MetricSample.period == _month_start(today, back))
-            columns.append(fn.SUM(When(None, [(month, MetricSample.value)], None)))
-    return (
-        MetricSample.select(MetricSample.account, *columns)
-        .where((MetricSample.period >= begin) & (MetricSample.period < end))
-        .group_by(MetricSample.account)
-    )
-
-
-#: Where usage's months and revenue's start in a row of `_metric_query`.
-_USAGE, _REVENUE = 1, 1 + METRIC_MONTHS
-
-
-def _apply_metrics(values, rows, now) -> None:
-    for row in rows:
-        record = values.get(row[0])
-        if record is not None:
-            record.usage_months, record.usage_recent, record.usage_prior = _metric(row[_USAGE:_USAGE + METRIC_MONTHS])
-            record.revenue_months, record.revenue_recent, record.revenue_prior = _metric(row[_REVENUE:_REVENUE + METRIC_MONTHS])
-
-
-def _metric(months: tuple) -> tuple[tuple, float | None, float | None]:
-    """A metric's months as floats, newest first, up to the oldest on record; the mean of the last 3 and
-    of the 3 before, None when a month of the six is missing (no 3-against-3 trend at all). A month
-    may come as a float or as its exact text (`_packed`)."""
-    if None in months:
-        end = METRIC_MONTHS
-        while end and months[end - 1] is None:
-            end -= 1  # no months before the first on record
-        series = tuple([None if v is None else float(v) for v in months[:end]])
-        if len(series) < 6 or None in series[:6]:
-            return series, None, None
-    else:  # every month on record (most accounts): floats in one pass
-        series = tuple(map(float, months))
-    return series, sum(series[:3]) / 3, sum(series[3:6]) / 3
-
-
-def _case_query(now: dt.datetime, today: dt.date, spike_days: int):
-    """Open cases (oldest, oldest severe, escalated) and cases opened within the spike window."""
-    cutoff = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=spike_days)
-    is_open = CustomerCase.closed_at.is_null() | (CustomerCase.closed_at > now)
-    severe = is_open & CustomerCase.severity.in_(SEVERE_CASES)
-    return (
-        CustomerCase.select(
-            CustomerCase.account,
-            fn.SUM(_one(is_open)),
-            fn.MIN(When(None, [(is_open, CustomerCase.opened_at)], None)),
-            fn.MIN(When(None, [(severe, CustomerCase.opened_at)], None)),
-            fn.SUM(_one(is_open & (CustomerCase.escalated == True))),  # noqa: E712
-            fn.SUM(_one(CustomerCase.opened_at >= cutoff)),
-        )
-        .where((CustomerCase.opened_at <= now) & (is_open | (CustomerCase.opened_at >= cutoff)))
-        .group_by(CustomerCase.account)
-    )
-
-
-def _apply_cases(values, rows, now) -> None:
-    for aid, n_open, oldest, oldest_severe, n_escalated, n_recent in rows:
-        record = values.get(aid)
-        if record is not None:
-            record.open_cases, record.oldest_open_case = int(n_open or 0), as_datetime(oldest)
-            record.oldest_open_severe_case = as_datetime(oldest_severe)
-            record.open_escalated_cases, record.cases_recent = int(n_escalated or 0), int(n_recent or 0)
-
-
-def _contact_query(today: dt.date):
-    """Champions and sponsors: the newest departure and arrival, how many are there as of `today`,
-    and how many were ever on record by then (no `added_on`: there all along)."""
-    arrived = Contact.added_on.is_null() | (Contact.added_on <= today)
-    present = arrived & (Contact.left_on.is_null() | (Contact.left_on > today))
-    return (
-        Contact.select(
-            Contact.account,
-            fn.MAX(When(None, [(Contact.left_on <= today, Contact.left_on)], None)),
-            fn.MAX(When(None, [(Contact.added_on <= today, Contact.added_on)], None)),
-            fn.SUM(_one(present)),
-            fn.SUM(_one(arrived)),
-        )
-        .where(Contact.role.in_(CHAMPION_ROLES))
-        .group_by(Contact.account)
-    )
-
-
-def _apply_contacts(values, rows, now) -> None:
-    for aid, left_on, added_on, present, arrived in rows:
-        record = values.get(aid)
-        if record is not None:
-            record.champion_left_on, record.champion_added_on = as_date(left_on), as_date(added_on)
-            record.active_champions, record.champions_on_record = int(present or 0), int(arrived or 0)
-
-
-def _receivable_query(today: dt.date):
-    unpaid = (Receivable.due_on < today) & (Receivable.paid_on.is_null() | (Receivable.paid_on > today))
-    recent = Receivable.due_on >= today - dt.timedelta(days=RECEIVABLE_LOOKBACK_DAYS)
-    return (
-        Receivable.select(
-            Receivable.account,
-            fn.MIN(When(None, [(unpaid, Receivable.due_on)], None)),
-            fn.SUM(_one(unpaid)),
-            fn.SUM(_one(recent)),
-        )
-        .where((Receivable.due_on <= today) & (recent | Receivable.paid_on.is_null() | (Receivable.paid_on > today)))
-        .group_by(Receivable.account)
-    )
-
-
-def _apply_receivables(values, rows, now) -> None:
-    for aid, oldest, n_unpaid, n_recent in rows:
-        record = values.get(aid)
-        if record is not None:
-            record.oldest_unpaid_due, record.unpaid_overdue = as_date(oldest), int(n_unpaid or 0)
-            record.receivables_recent = int(n_recent or 0)
-
-
 #: How each query of `_queries` after the accounts' is folded into the facts, in the order they
 #: are folded (missed visits need the last visit from the activity query before them; the
 #: heaviest queries go first so that, on the whole portfolio, they start first).
 _APPLY = (
-    activity_facts.apply_activity, activity_facts.apply_sentiments, _apply_metrics, _apply_receivables,
-    activity_facts.apply_intent, _apply_missed_visits, _apply_commitments, _apply_milestones, _apply_cases,
-    _apply_contacts,
+    activity_facts.apply_activity, activity_facts.apply_sentiments, record_facts.apply_metrics,
+    record_facts.apply_receivables, activity_facts.apply_intent, record_facts.apply_missed_visits,
+    record_facts.apply_commitments, record_facts.apply_milestones, record_facts.apply_cases, record_facts.apply_contacts,
 )
 #: Steps (indexes into `_queries`) whose query `Spans` runs once for the whole book and folds a span at a
 #: time: few rows for the book, and narrowed to a span SQLite still walks its status index over the whole
 #: book (1.3 s a span for milestones at 100k accounts, against 1.6 s once; measured).
-_BOOK_STEPS = (_APPLY.index(_apply_missed_visits) + 1, _APPLY.index(_apply_milestones) + 1)
+_BOOK_STEPS = (_APPLY.index(record_facts.apply_missed_visits) + 1, _APPLY.index(record_facts.apply_milestones) + 1)
 #: Columns of a `_queries` step that hold reals (`_packed`): the metric query's months.
-_EXACT = {_APPLY.index(_apply_metrics) + 1: range(_USAGE, _REVENUE + METRIC_MONTHS)}
+_EXACT = {_APPLY.index(record_facts.apply_metrics) + 1: record_facts.METRIC_COLUMNS}
