@@ -25,6 +25,7 @@ Running it twice at the same `now` changes nothing the second time. On
 PostgreSQL an advisory lock keeps two scanners from writing the same scan:
 the second one returns at once with `skipped=True`; a scan that ran sends
 `NOTIFY acct_tui_scan` to the apps listening (`services.scan_watch`).
+A chunk's signals are diffed against its alerts and written by `services.scan_alerts`.
 """
 
 from __future__ import annotations
@@ -34,8 +35,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-import peewee
-from peewee import Case, chunked
+from peewee import chunked
 
 from acct_tui import clock
 from acct_tui.core import collector, health
@@ -45,11 +45,10 @@ from acct_tui.core.rules import Signal
 from acct_tui.core.settings import RiskSettings, loaded
 from acct_tui.db import database
 from acct_tui.enums import SYSTEM_ACTOR
-from acct_tui.models import Account, Alert, AuditLog, User, stored_json
-from acct_tui.services import alert_notes, scan_watch, snapshots
-from acct_tui.services.alerts import ACTIVE_STATUSES
+from acct_tui.models import Account, Alert, AuditLog, User
+from acct_tui.services import scan_alerts, scan_watch, snapshots
 from acct_tui.services.facts import PARALLEL_QUERIES, Spans, existing_ids
-from acct_tui.services.query import as_datetime, page_cache_at_most, raw_rows
+from acct_tui.services.query import is_postgres, page_cache_at_most, raw_rows
 
 #: Accounts per write transaction: small enough that other writers wait
 #: milliseconds (a unit of work, not a statement's parameter limit).
@@ -131,18 +130,14 @@ def scan_all(now: dt.datetime | None = None, settings: RiskSettings | None = Non
         return summary
 
 
-def _is_postgres() -> bool:
-    return isinstance(database.obj, peewee.PostgresqlDatabase)
-
-
 def _try_lock() -> bool:
-    if not _is_postgres():
+    if not is_postgres():
         return True  # SQLite: every chunk is an IMMEDIATE transaction, re-checked inside
     return bool(database.execute_sql("SELECT pg_try_advisory_lock(%s)", (SCAN_LOCK_KEY,)).fetchone()[0])
 
 
 def _unlock() -> None:
-    if _is_postgres():
+    if is_postgres():
         database.execute_sql("SELECT pg_advisory_unlock(%s)", (SCAN_LOCK_KEY,))
 
 
@@ -165,23 +160,23 @@ def _scan(now: dt.datetime, settings: RiskSettings, account_ids: list[int] | Non
         # a 25 s scan at 100k were the snapshots' inserts waiting on the pulse triggers, measured on
         # this thread), and the folding and judging had waited behind it. SQLite steps each written
         # row holding the lock between steps, so there the two would only take turns: judged here.
-        submit = judge.submit if _is_postgres() else _later
+        submit = judge.submit if is_postgres() else _later
         ahead = deque(submit(_judged, spans.start(part), settings) for part in parts[:SPANS_AHEAD])
         for index, part in enumerate(parts):
             facts, signals, scores = ahead.popleft().result()
             if index + SPANS_AHEAD < len(parts):
                 ahead.append(submit(_judged, spans.start(parts[index + SPANS_AHEAD]), settings))
             scanned += len(facts)
-            existing, held = _alerts_of(part[0], part[-1])
+            existing, held = scan_alerts.alerts_of(part[0], part[-1])
             for chunk in chunked(part, ACCOUNTS_PER_TRANSACTION):
                 # Plan outside any transaction; write only chunks with something to
                 # write, each in its own short transaction.
                 chunk = [aid for aid in chunk if aid in facts]
-                plan = _plan_alerts(chunk, signals, facts, existing, held, now, tally)
+                plan = scan_alerts.plan_alerts(chunk, signals, facts, existing, held, now, tally)
                 snaps = snapshots.plan(chunk, scores, now.date())
                 if plan.has_work or snaps[0] or snaps[1]:
                     with database.atomic():
-                        _write_alerts(plan, chunk[0], chunk[-1], now, tally)
+                        scan_alerts.write_alerts(plan, chunk[0], chunk[-1], now, tally)
                         tally["snapshots"] += snapshots.write(snaps)
             del facts, signals, scores, existing, held
     _escalate(now, settings, tally)
@@ -206,191 +201,6 @@ def _judged(gathered, settings: RiskSettings) -> tuple[dict, dict, dict]:
     """A span's facts (`gathered()`: waits for its queries and folds their rows), signals and scores."""
     facts = gathered()
     return (facts, *evaluate_all(facts, settings))
-
-
-def _alerts_of(lo: int, hi: int) -> tuple[dict[int, dict[str, tuple]], dict[int, dict[str, tuple]]]:
-    """The non-resolved alerts of accounts lo..hi by account and rule, and those a person resolved
-    (the newest per account and rule), which the scan keeps resolved while their condition holds
-    no worse: one read of the accounts' alerts.
-
-    Only the account range is in the WHERE clause (see `_alerts_in_range`); a resolved alert's
-    words are not read.
-    """
-    resolved = Alert.status == "resolved"
-    query = Alert.select(
-        Alert.id, Alert.account, Alert.rule, Alert.severity, Alert.status,
-        Case(None, [(resolved, None)], Alert.reason), Case(None, [(resolved, None)], Alert.evidence),
-        Alert.snoozed_until, Alert.last_seen, Alert.resolved_severity, Alert.cleared_at, Alert.resolved_by, Alert.resolved_at,
-    ).where((Alert.account >= lo) & (Alert.account <= hi)).order_by(Alert.id)
-    existing: dict[int, dict[str, tuple]] = {}
-    held: dict[int, dict[str, tuple]] = {}
-    for row in raw_rows(query):
-        status = row[4]
-        if status in ACTIVE_STATUSES:
-            existing.setdefault(row[1], {})[row[2]] = row[:9]
-        elif status == "resolved" and row[9] is not None:
-            held.setdefault(row[1], {})[row[2]] = (row[0], row[1], row[2], row[9], row[10], row[11], row[12])
-    return existing, held
-
-
-@dataclass
-class _AlertPlan:
-    inserts: list
-    updates: list
-    reopens: list
-    resolves: list
-    entries: list
-    #: Still firing, unchanged, but last seen before now.
-    seen: list
-    #: Resolved by a person and worse now, or back after clearing: (signal, alert id, note).
-    revivals: list
-    #: Resolved by a person, and the condition is gone now: remember when.
-    cleared: list
-
-    @property
-    def has_work(self) -> bool:
-        return bool(self.inserts or self.updates or self.reopens or self.resolves or self.seen or self.revivals or self.cleared)
-
-
-def _plan_alerts(chunk: list[int], signals, facts, existing, held, now: dt.datetime, tally: _Tally) -> _AlertPlan:
-    """Diff one chunk's signals against its non-resolved alerts (and those a person resolved)."""
-    plan = _AlertPlan([], [], [], [], [], [], [], [])
-    for aid in chunk:
-        fired = signals.get(aid, {})
-        mine = existing.get(aid, {})
-        kept = held.get(aid, {})
-        for rule_id, row in kept.items():
-            if rule_id not in fired and rule_id not in mine and row[4] is None:
-                plan.cleared.append(row[0])
-        for rule_id, signal in fired.items():
-            row = mine.get(rule_id)
-            if row is None and rule_id in kept:
-                resolved = kept[rule_id]
-                note = alert_notes.reopen_note(resolved, signal, now)
-                if note is not None:
-                    plan.revivals.append((signal, resolved[0], note))
-                    plan.entries.append(_entry("reopen", resolved[0], {
-                        "status": ["resolved", "open"], "severity": signal.severity, "note": note}, now))
-                    if signal.severity == "red":
-                        tally.new_red.append(resolved[0])
-                continue
-            if row is None:
-                plan.inserts.append((aid, rule_id, signal))
-                continue
-            alert_id, _, _, severity, status, reason, evidence, snoozed_until, last_seen = row
-            if status == "snoozed":
-                if as_datetime(snoozed_until) is not None and as_datetime(snoozed_until) > now:
-                    continue  # honour the snooze: no re-firing until it ends
-                plan.reopens.append((signal, alert_id))
-                plan.entries.append(_entry("reopen", alert_id, {"status": ["snoozed", "open"], "severity": signal.severity}, now))
-                if signal.severity == "red":
-                    tally.new_red.append(alert_id)
-                continue
-            if (severity, reason, evidence) != (signal.severity, signal.reason, stored_json(signal.evidence)):
-                plan.updates.append((signal, alert_id, status))
-                if severity != signal.severity:
-                    plan.entries.append(_entry("severity", alert_id, {"severity": [severity, signal.severity]}, now))
-                    if signal.severity == "red":
-                        tally.new_red.append(alert_id)
-            elif as_datetime(last_seen) < now:
-                plan.seen.append(alert_id)
-        for rule_id, row in mine.items():
-            if rule_id not in fired:
-                note = alert_notes.cleared_note(rule_id, facts.get(aid))
-                plan.resolves.append((row[0], row[4], note))
-                plan.entries.append(_entry("resolve", row[0], {"status": [row[4], "resolved"], "note": note}, now))
-    return plan
-
-
-def _write_alerts(plan: _AlertPlan, lo: int, hi: int, now: dt.datetime, tally: _Tally) -> None:
-    """Write one chunk's plan; every statement re-checks the status it expects,
-    so a person's change made since the plan was read wins."""
-    param = database.param
-    entries = list(plan.entries)
-    if plan.updates:
-        database.cursor().executemany(
-            f"UPDATE alert SET severity = {param}, reason = {param}, evidence = {param}, last_seen = {param} "
-            f"WHERE id = {param} AND status = {param}",
-            [(s.severity, s.reason, stored_json(s.evidence), now, alert_id, status) for s, alert_id, status in plan.updates],
-        )
-        tally["updated"] += len(plan.updates)
-    if plan.reopens:
-        database.cursor().executemany(
-            f"UPDATE alert SET status = 'open', snoozed_until = NULL, severity = {param}, reason = {param}, "
-            f"evidence = {param}, last_seen = {param} WHERE id = {param} AND status = 'snoozed'",
-            [(s.severity, s.reason, stored_json(s.evidence), now, alert_id) for s, alert_id in plan.reopens],
-        )
-        tally["opened"] += len(plan.reopens)
-    if plan.resolves:
-        database.cursor().executemany(
-            f"UPDATE alert SET status = 'resolved', resolved_by = {param}, resolved_at = {param}, "
-            f"resolution_note = {param} WHERE id = {param} AND status = {param}",
-            [(SYSTEM_ACTOR, now, note, alert_id, status) for alert_id, status, note in plan.resolves],
-        )
-        tally["resolved"] += len(plan.resolves)
-    if plan.seen:
-        Alert.update(last_seen=now).where(Alert.id.in_(plan.seen) & (Alert.last_seen < now)).execute()
-    if plan.revivals:
-        database.cursor().executemany(
-            f"UPDATE alert SET status = 'open', severity = {param}, reason = {param}, evidence = {param}, "
-            f"last_seen = {param}, reopen_note = {param}, resolved_severity = NULL, cleared_at = NULL, "
-            f"resolved_by = NULL, resolved_at = NULL, resolution_note = NULL WHERE id = {param} AND status = 'resolved'",
-            [(s.severity, s.reason, stored_json(s.evidence), now, note, alert_id) for s, alert_id, note in plan.revivals],
-        )
-        tally["opened"] += len(plan.revivals)
-    if plan.cleared:
-        Alert.update(cleared_at=now).where(
-            Alert.id.in_(plan.cleared) & (Alert.status == "resolved") & Alert.cleared_at.is_null()
-        ).execute()
-    inserts = plan.inserts
-    if inserts:
-        # Inside the write transaction: skip any alert another scanner opened
-        # since the plan was read (SQLite has no advisory lock to prevent it).
-        taken = {(aid, rule_id) for _, aid, rule_id, status, _ in _alerts_in_range(lo, hi) if status in ACTIVE_STATUSES}
-        inserts = [item for item in inserts if (item[0], item[1]) not in taken]
-    if inserts:
-        database.cursor().executemany(
-            "INSERT INTO alert (account_id, rule, severity, reason, evidence, status, first_seen, last_seen) "
-            f"VALUES ({', '.join([param] * 8)})",
-            [(aid, rule_id, s.severity, s.reason, stored_json(s.evidence), "open", now, now) for aid, rule_id, s in inserts],
-        )
-        keys = {(aid, rule_id): s.severity for aid, rule_id, s in inserts}
-        for alert_id, account_id, rule_id, status, first_seen in _alerts_in_range(lo, hi):
-            severity = keys.get((account_id, rule_id))
-            if severity is None or status != "open" or as_datetime(first_seen) != now:
-                continue
-            entries.append(_entry("open", alert_id, {"rule": rule_id, "severity": severity}, now))
-            if severity == "red":
-                tally.new_red.append(alert_id)
-        tally["opened"] += len(inserts)
-    _audit(entries)
-
-
-def _alerts_in_range(lo: int, hi: int) -> list[tuple]:
-    """(id, account, rule, status, first_seen) of every alert on accounts lo..hi.
-
-    Only the account range is in the WHERE clause, on purpose: with a status
-    condition too, SQLite picks the status index and reads every open alert
-    for each chunk (seconds per scan at 100k accounts).
-    """
-    query = Alert.select(Alert.id, Alert.account, Alert.rule, Alert.status, Alert.first_seen).where(
-        (Alert.account >= lo) & (Alert.account <= hi)
-    )
-    return raw_rows(query)
-
-
-def _audit(entries: list[dict]) -> None:
-    """`audit.record_many`, with plain executemany: a first scan audits 100,000s of opens."""
-    if entries:
-        param = database.param
-        database.cursor().executemany(
-            f'INSERT INTO audit_log (actor, action, table_name, row_id, changes, at) VALUES ({", ".join([param] * 6)})',
-            [(e["actor"], e["action"], e["table"], e["row_id"], stored_json(e["changes"]), e["at"]) for e in entries],
-        )
-
-
-def _entry(action: str, alert_id: int, changes: dict, now: dt.datetime) -> dict:
-    return dict(actor=SYSTEM_ACTOR, action=action, table="alert", row_id=alert_id, changes=changes, at=now)
 
 
 def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
@@ -430,5 +240,6 @@ def _escalate(now: dt.datetime, settings: RiskSettings, tally: _Tally) -> None:
                     .where(Alert.id.in_(alert_ids) & (Alert.status == "open") & Alert.escalated_to.is_null())
                     .execute()
                 )
-            _audit([_entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now) for alert_id, _, login in part])
+            scan_alerts.audit([scan_alerts.entry("escalate", alert_id, {"escalated_to": login, "auto": True}, now)
+                               for alert_id, _, login in part])
             tally["escalated"] += done
